@@ -1,0 +1,341 @@
+/*
+ * trajplot.h - the C API of trajplot: prediction-trajectory heatmaps of
+ * language models (tuned lens, logit lens) as Plotly figures.
+ *
+ * Conventions
+ * -----------
+ * - Every function that can fail returns a trajplot_status (0 on success).
+ *   On failure it leaves every output untouched and records a message for
+ *   the calling thread, read with trajplot_error_last().
+ * - Outputs come first, then the handle, then the inputs
+ *   (trajplot_statistic_stride(&strided, statistic, 2)).
+ * - Handles are opaque and immutable: stride and clip return new handles.
+ *   A handle may be read from any number of threads at once; freeing it
+ *   while another thread uses it is the caller's bug.
+ * - Input arrays are copied: the caller may free them once a call returns.
+ * - String inputs are UTF-8. Arrays of strings come as `const char *const *`
+ *   plus an optional `const size_t *` of byte lengths: NULL lengths means
+ *   each string is NUL-terminated; with lengths, strings may hold NUL bytes.
+ *   Invalid UTF-8 byte sequences are replaced with U+FFFD when stored.
+ * - Strings the library returns are released with trajplot_string_free();
+ *   never with free(). Borrowed `const char *` outputs stay valid until the
+ *   handle they came from is freed.
+ * - Free functions accept NULL and do nothing.
+ *
+ * This header compiles as C99 and as C++.
+ */
+#ifndef TRAJPLOT_H
+#define TRAJPLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#if defined(_WIN32) && defined(TRAJPLOT_SHARED)
+#  if defined(TRAJPLOT_BUILD)
+#    define TRAJPLOT_API __declspec(dllexport)
+#  else
+#    define TRAJPLOT_API __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__) && defined(TRAJPLOT_BUILD)
+#  define TRAJPLOT_API __attribute__((visibility("default")))
+#else
+#  define TRAJPLOT_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Versions                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Release version of this header. */
+#define TRAJPLOT_VERSION_MAJOR 0
+#define TRAJPLOT_VERSION_MINOR 1
+#define TRAJPLOT_VERSION_PATCH 0
+
+/* ABI version: changes only on a breaking change of the binary interface.
+ * It is the SONAME's number (libtrajplot.so.<TRAJPLOT_ABI_VERSION>). */
+#define TRAJPLOT_ABI_VERSION 1
+
+/* The ABI version of the library actually loaded. A program built against
+ * this header should check it equals TRAJPLOT_ABI_VERSION. */
+TRAJPLOT_API int trajplot_abi_version(void);
+
+/* The release version of the library actually loaded; any pointer may be
+ * NULL. */
+TRAJPLOT_API void trajplot_version(int *major, int *minor, int *patch);
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum trajplot_status {
+    TRAJPLOT_OK = 0,
+    TRAJPLOT_ERROR = -1,   /* anything not listed below */
+    TRAJPLOT_EINVAL = -2,  /* an argument is wrong: NULL, shape, value */
+    TRAJPLOT_ENOMEM = -3,  /* out of memory */
+    TRAJPLOT_ERANGE = -4,  /* a size overflows or exceeds a limit */
+    TRAJPLOT_EIO = -5      /* a file could not be written */
+} trajplot_status;
+
+/* The message of the last failed call on this thread: what was wrong, with
+ * the offending value or shape. Never NULL ("" when there was no error);
+ * owned by the library, valid until the next trajplot call on this thread.
+ * A successful call does not clear it. */
+TRAJPLOT_API const char *trajplot_error_last(void);
+
+/* The status of the last failed call on this thread (TRAJPLOT_OK if none). */
+TRAJPLOT_API trajplot_status trajplot_error_last_status(void);
+
+/* Forgets this thread's last error. */
+TRAJPLOT_API void trajplot_error_clear(void);
+
+/* Releases a string returned by the library. NULL is ignored. */
+TRAJPLOT_API void trajplot_string_free(char *string);
+
+/* ------------------------------------------------------------------ */
+/* Text                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Truncates `string` to its last `new_len` code points, or pads it on the
+ * left with spaces to `new_len` code points when it is shorter (Python's
+ * tuned_lens trunc_string_left). `*out` is NUL-terminated and released with
+ * trajplot_string_free(); `out_len` (may be NULL) receives its byte length. */
+TRAJPLOT_API trajplot_status trajplot_trunc_string_left(char **out, size_t *out_len,
+                                                        const char *string, size_t new_len);
+
+/* ------------------------------------------------------------------ */
+/* Trajectory labels                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Text for each layer and position: the label drawn in each cell and,
+ * optionally, a small table shown when hovering it (for example the lens's
+ * top-k tokens and their probabilities, columns alternating token / value).
+ * Immutable; safe to read from many threads. */
+typedef struct trajplot_labels trajplot_labels;
+
+/* Creates labels.
+ * - label_strings: n_layers * seq_len strings, row-major (layer, position);
+ *   label_lengths: their byte lengths, or NULL for NUL-terminated strings.
+ * - hover_entries: NULL for no hover tables, else
+ *   n_layers * seq_len * hover_rows * hover_cols strings, row-major
+ *   (layer, position, row, column); hover_lengths as label_lengths.
+ *   hover_rows and hover_cols must be >= 1 when hover_entries is given and
+ *   are ignored otherwise.
+ * Errors: EINVAL for NULL out/label_strings/strings or an empty shape,
+ * ERANGE when the element count overflows. */
+TRAJPLOT_API trajplot_status trajplot_labels_create(
+    trajplot_labels **out, size_t n_layers, size_t seq_len,
+    const char *const *label_strings, const size_t *label_lengths,
+    const char *const *hover_entries, const size_t *hover_lengths,
+    size_t hover_rows, size_t hover_cols);
+
+/* Releases labels. Statistics created with them keep their own reference,
+ * so labels may be freed as soon as they have been passed on. */
+TRAJPLOT_API void trajplot_labels_free(trajplot_labels *labels);
+
+/* Shape of the labels; hover_rows and hover_cols are 0 without hover
+ * tables. Any output pointer may be NULL. */
+TRAJPLOT_API trajplot_status trajplot_labels_shape(
+    size_t *n_layers, size_t *seq_len, size_t *hover_rows, size_t *hover_cols,
+    const trajplot_labels *labels);
+
+/* The label of one cell (borrowed, NUL-terminated; `len` may be NULL). */
+TRAJPLOT_API trajplot_status trajplot_labels_label(
+    const char **out, size_t *len, const trajplot_labels *labels,
+    size_t layer, size_t position);
+
+/* One hover table entry (borrowed, NUL-terminated; `len` may be NULL).
+ * EINVAL when the labels have no hover tables. */
+TRAJPLOT_API trajplot_status trajplot_labels_hover_entry(
+    const char **out, size_t *len, const trajplot_labels *labels,
+    size_t layer, size_t position, size_t row, size_t col);
+
+/* New labels keeping layers 0, k, 2k, ... of all but the last, then the
+ * last layer. EINVAL when stride is 0. */
+TRAJPLOT_API trajplot_status trajplot_labels_stride(
+    trajplot_labels **out, const trajplot_labels *labels, size_t stride);
+
+/* The hover template and its customdata for Plotly (the reference's
+ * template_and_customdata). Each hover column c is padded on the left, or
+ * cut to its last characters, to min(1 + its longest entry, col_width_limit)
+ * code points. `*template_out` is the hovertemplate; `*customdata_json` a
+ * JSON array n_layers x seq_len x (rows * cols) of the padded entries, as
+ * given (not escaped for Plotly markup). Both are released with
+ * trajplot_string_free(); the length pointers may be NULL. EINVAL without
+ * hover tables or when col_width_limit is 0. */
+TRAJPLOT_API trajplot_status trajplot_labels_template_and_customdata(
+    char **template_out, size_t *template_len,
+    char **customdata_json, size_t *customdata_len,
+    const trajplot_labels *labels, size_t col_width_limit);
+
+/* ------------------------------------------------------------------ */
+/* Trajectory statistic                                                */
+/* ------------------------------------------------------------------ */
+
+/* A statistic (entropy, KL, rank, ...) at every layer and position, with
+ * what is needed to draw it. Immutable; safe to read from many threads. */
+typedef struct trajplot_statistic trajplot_statistic;
+
+#define TRAJPLOT_STATISTIC_OPTIONS_VERSION 1
+
+/* Optional parts of a statistic. Initialise with
+ * TRAJPLOT_STATISTIC_OPTIONS_INIT or trajplot_statistic_options_init(). */
+typedef struct trajplot_statistic_options {
+    unsigned int version;               /* TRAJPLOT_STATISTIC_OPTIONS_VERSION */
+    const char *units;                  /* e.g. "nats"; NULL: none */
+    /* seq_len input tokens for the x axis; NULL: none (positions are
+     * numbered). Lengths as in trajplot_labels_create. */
+    const char *const *sequence_labels;
+    const size_t *sequence_label_lengths;
+    /* Text per cell; NULL: none. Shape must equal the statistic's. The
+     * statistic keeps its own reference. */
+    const trajplot_labels *trajectory_labels;
+    /* n_layers labels for the y axis; NULL: "0", "1", ..., and "output" for
+     * the last layer when includes_output. */
+    const char *const *layer_labels;
+    const size_t *layer_label_lengths;
+    float min;                          /* colour range, used when has_min */
+    float max;                          /* colour range, used when has_max */
+    bool has_min;
+    bool has_max;
+    bool includes_output;               /* last layer is the model output */
+} trajplot_statistic_options;
+
+#define TRAJPLOT_STATISTIC_OPTIONS_INIT \
+    { TRAJPLOT_STATISTIC_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, \
+      0.0f, 0.0f, false, false, true }
+
+/* Fills `options` with the defaults of `version` (for callers that cannot
+ * use the macro: Python, Rust, Julia). EINVAL for an unknown version. */
+TRAJPLOT_API trajplot_status trajplot_statistic_options_init(
+    trajplot_statistic_options *options, unsigned int version);
+
+/* Creates a statistic named `name` (e.g. "Entropy") from n_layers * seq_len
+ * float32 values, row-major (layer, position). NaN and infinities are
+ * allowed (drawn as gaps). `options` may be NULL for the defaults.
+ * Errors (EINVAL, message names the field and both shapes): NULL out, name
+ * or stats; n_layers or seq_len 0; trajectory labels of another shape;
+ * has_min and has_max with min >= max or a NaN bound. ERANGE on overflow. */
+TRAJPLOT_API trajplot_status trajplot_statistic_create(
+    trajplot_statistic **out, const char *name, const float *stats,
+    size_t n_layers, size_t seq_len, const trajplot_statistic_options *options);
+
+TRAJPLOT_API void trajplot_statistic_free(trajplot_statistic *statistic);
+
+/* Any output pointer may be NULL. */
+TRAJPLOT_API trajplot_status trajplot_statistic_shape(
+    size_t *n_layers, size_t *seq_len, const trajplot_statistic *statistic);
+
+/* Copies the n_layers * seq_len values, row-major, into `buffer`.
+ * ERANGE when buffer_len (in floats) is smaller. */
+TRAJPLOT_API trajplot_status trajplot_statistic_stats(
+    float *buffer, size_t buffer_len, const trajplot_statistic *statistic);
+
+/* Name (borrowed). */
+TRAJPLOT_API trajplot_status trajplot_statistic_name(
+    const char **out, const trajplot_statistic *statistic);
+
+/* Units (borrowed); *out is NULL when the statistic has none. */
+TRAJPLOT_API trajplot_status trajplot_statistic_units(
+    const char **out, const trajplot_statistic *statistic);
+
+/* Colour range; a bound that is not set reports has_* false and leaves its
+ * value untouched. Any output pointer may be NULL. */
+TRAJPLOT_API trajplot_status trajplot_statistic_range(
+    bool *has_min, float *min, bool *has_max, float *max,
+    const trajplot_statistic *statistic);
+
+TRAJPLOT_API trajplot_status trajplot_statistic_includes_output(
+    bool *out, const trajplot_statistic *statistic);
+
+/* The y-axis label of `layer` (borrowed; `len` may be NULL). */
+TRAJPLOT_API trajplot_status trajplot_statistic_layer_label(
+    const char **out, size_t *len, const trajplot_statistic *statistic, size_t layer);
+
+/* The sequence label of `position` (borrowed; `len` may be NULL); *out is
+ * NULL when the statistic has no sequence labels. */
+TRAJPLOT_API trajplot_status trajplot_statistic_sequence_label(
+    const char **out, size_t *len, const trajplot_statistic *statistic, size_t position);
+
+/* A new handle to the statistic's trajectory labels (free it with
+ * trajplot_labels_free), or *out = NULL when it has none. */
+TRAJPLOT_API trajplot_status trajplot_statistic_trajectory_labels(
+    trajplot_labels **out, const trajplot_statistic *statistic);
+
+/* New statistic with layers 0, k, 2k, ... of all but the last, then the
+ * last (stats, trajectory labels and layer labels alike). EINVAL for 0. */
+TRAJPLOT_API trajplot_status trajplot_statistic_stride(
+    trajplot_statistic **out, const trajplot_statistic *statistic, size_t stride);
+
+/* New statistic with values clamped into [min, max] (NaN stays NaN) and
+ * [min, max] as its colour range. EINVAL unless min < max (NaN bounds
+ * included). */
+TRAJPLOT_API trajplot_status trajplot_statistic_clip(
+    trajplot_statistic **out, const trajplot_statistic *statistic, float min, float max);
+
+/* ------------------------------------------------------------------ */
+/* Figures                                                             */
+/* ------------------------------------------------------------------ */
+
+#define TRAJPLOT_FIGURE_OPTIONS_VERSION 1
+
+/* How to draw a statistic. Initialise with TRAJPLOT_FIGURE_OPTIONS_INIT or
+ * trajplot_figure_options_init(). The heatmap-trace exports use colorscale,
+ * log_scale and extra_json; the figure exports use every field. */
+typedef struct trajplot_figure_options {
+    unsigned int version;    /* TRAJPLOT_FIGURE_OPTIONS_VERSION */
+    const char *title;       /* figure title; NULL: "" */
+    /* A plotly.py colourscale name, case-insensitive, "_r" for reversed;
+     * NULL: "rdbu_r". */
+    const char *colorscale;
+    /* A JSON object merged into the heatmap trace as an RFC 7386 merge
+     * patch (Python's **kwargs); NULL: none. Text in it is written as
+     * given, Plotly markup included. */
+    const char *extra_json;
+    size_t token_width;      /* figure width per position, pixels; >= 1 */
+    bool log_scale;          /* colour by log10 of the values */
+} trajplot_figure_options;
+
+#define TRAJPLOT_FIGURE_OPTIONS_INIT \
+    { TRAJPLOT_FIGURE_OPTIONS_VERSION, NULL, NULL, NULL, 80, false }
+
+TRAJPLOT_API trajplot_status trajplot_figure_options_init(
+    trajplot_figure_options *options, unsigned int version);
+
+/* The Plotly heatmap trace of the statistic as a JSON object. `options` may
+ * be NULL for the defaults. `*out` is NUL-terminated, released with
+ * trajplot_string_free(); `out_len` (may be NULL) gets its byte length.
+ * Errors: EINVAL for an unknown colourscale (the message lists valid
+ * names), invalid extra_json (the message gives the position), log scale
+ * with a colour range bound <= 0. */
+TRAJPLOT_API trajplot_status trajplot_statistic_heatmap_json(
+    char **out, size_t *out_len, const trajplot_statistic *statistic,
+    const trajplot_figure_options *options);
+
+/* The whole Plotly figure, {"data": [trace], "layout": {...}}, as JSON.
+ * Errors as trajplot_statistic_heatmap_json, and EINVAL for token_width 0,
+ * ERANGE when the figure width overflows. */
+TRAJPLOT_API trajplot_status trajplot_statistic_figure_json(
+    char **out, size_t *out_len, const trajplot_statistic *statistic,
+    const trajplot_figure_options *options);
+
+/* Write the heatmap trace or the figure as JSON to the file `path`,
+ * streamed without holding the document in memory. The file is replaced
+ * atomically: the JSON goes to a temporary file beside it that is renamed
+ * over `path` once complete, so a failed call (EIO, or any error above)
+ * leaves no partial file and any earlier file intact. */
+TRAJPLOT_API trajplot_status trajplot_statistic_write_heatmap_json(
+    const trajplot_statistic *statistic, const trajplot_figure_options *options,
+    const char *path);
+TRAJPLOT_API trajplot_status trajplot_statistic_write_figure_json(
+    const trajplot_statistic *statistic, const trajplot_figure_options *options,
+    const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRAJPLOT_H */

@@ -1,0 +1,46 @@
+// Plotly figures of a TrajectoryStatistic: the heatmap trace and the figure
+// around it, written as JSON by a streaming writer.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+#include "trajplot/model.hpp"
+
+namespace trajplot {
+
+struct HeatmapOptions {
+    std::string colorscale = "rdbu_r";
+    bool log_scale = false;
+    // A JSON object merged into the trace as an RFC 7386 merge patch (the
+    // reference's **kwargs); empty for none.
+    std::string extra_json;
+};
+
+struct FigureOptions {
+    std::string title;
+    std::size_t token_width = 80;
+    HeatmapOptions heatmap;
+};
+
+// Writes the heatmap trace of `statistic` as a JSON object to `out`. Options
+// are checked before anything is written.
+void write_heatmap_json(std::ostream& out, const TrajectoryStatistic& statistic,
+                        const HeatmapOptions& options = {});
+std::string heatmap_json(const TrajectoryStatistic& statistic, const HeatmapOptions& options = {});
+
+// Writes the figure {"data": [trace], "layout": {...}} as JSON to `out`.
+void write_figure_json(std::ostream& out, const TrajectoryStatistic& statistic,
+                       const FigureOptions& options = {});
+std::string figure_json(const TrajectoryStatistic& statistic, const FigureOptions& options = {});
+
+// Streams the JSON into `path`, replacing it atomically: a failure leaves no
+// partial file and any earlier file intact.
+void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
+                       const HeatmapOptions& options = {});
+void save_figure_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
+                      const FigureOptions& options = {});
+
+}  // namespace trajplot

@@ -1,0 +1,87 @@
+// An immutable N-dimensional array of UTF-8 strings. The bytes live once in a
+// shared pool; the array holds xtensor index arrays into it, so taking rows
+// (stride) copies indices, never text.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xtensor/xtensor.hpp>
+#include <xtensor/xview.hpp>
+
+#include "trajplot/text.hpp"
+
+namespace trajplot {
+
+template <std::size_t N>
+class TextArray {
+public:
+    using shape_type = std::array<std::size_t, N>;
+
+    TextArray() = default;
+
+    // Builds an array of `shape` from strings in row-major order; each is
+    // stored with invalid UTF-8 replaced by U+FFFD. `text_of(i)` returns the
+    // i-th string as a std::string_view.
+    template <class TextOf>
+    static TextArray build(const shape_type& shape, TextOf&& text_of) {
+        TextArray array;
+        array.offsets_ = xt::xtensor<std::uint64_t, N>::from_shape(shape);
+        array.sizes_ = xt::xtensor<std::uint64_t, N>::from_shape(shape);
+        auto pool = std::make_shared<std::string>();
+        const std::size_t count = array.offsets_.size();
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::string_view raw = text_of(i);
+            array.offsets_.data()[i] = pool->size();
+            if (is_valid_utf8(raw)) {
+                pool->append(raw);
+            } else {
+                pool->append(sanitize_utf8(raw));
+            }
+            array.sizes_.data()[i] = pool->size() - array.offsets_.data()[i];
+            pool->push_back('\0');  // lets the C API lend NUL-terminated strings
+        }
+        array.pool_ = std::move(pool);
+        return array;
+    }
+
+    static TextArray from_strings(const shape_type& shape, const std::vector<std::string>& strings) {
+        return build(shape, [&](std::size_t i) { return std::string_view(strings.at(i)); });
+    }
+
+    const shape_type& shape() const noexcept { return offsets_.shape(); }
+    std::size_t size() const noexcept { return offsets_.size(); }
+
+    template <class... Index>
+    std::string_view operator()(Index... index) const {
+        return view_at(offsets_(index...), sizes_(index...));
+    }
+
+    // The i-th string in row-major order.
+    std::string_view flat(std::size_t i) const { return view_at(offsets_.data()[i], sizes_.data()[i]); }
+
+    // The array with only the given indices along axis 0, in that order.
+    TextArray keep_rows(const std::vector<std::size_t>& rows) const {
+        TextArray result;
+        result.pool_ = pool_;
+        result.offsets_ = xt::view(offsets_, xt::keep(rows));
+        result.sizes_ = xt::view(sizes_, xt::keep(rows));
+        return result;
+    }
+
+private:
+    std::string_view view_at(std::uint64_t offset, std::uint64_t size) const {
+        return std::string_view(pool_->data() + offset, size);
+    }
+
+    std::shared_ptr<const std::string> pool_ = std::make_shared<const std::string>();
+    xt::xtensor<std::uint64_t, N> offsets_;
+    xt::xtensor<std::uint64_t, N> sizes_;
+};
+
+}  // namespace trajplot

@@ -1,0 +1,353 @@
+#include "trajplot/figure.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <string_view>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "atomic_file.hpp"
+#include "json_writer.hpp"
+#include "trajplot/colorscales.hpp"
+#include "trajplot/error.hpp"
+#include "trajplot/text.hpp"
+
+namespace trajplot {
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+// Deeper documents are refused rather than risking the stack while merging
+// and writing them.
+constexpr int max_extra_depth = 512;
+
+// Plotly's largest exact integer (Number.MAX_SAFE_INTEGER).
+constexpr std::uint64_t max_figure_width = (std::uint64_t{1} << 53) - 1;
+
+// The large arrays of a trace are not built as JSON: the trace holds a
+// placeholder (a binary value whose subtype names the array) that the
+// writer replaces with the array streamed from the statistic. A merge patch
+// that touches such a key replaces the placeholder like any other value.
+enum Placeholder : std::uint8_t { x_labels, y_labels, z_values, cell_text, hover_customdata };
+
+ordered_json placeholder(Placeholder which) { return ordered_json::binary({}, which); }
+
+// The k-th repeat (k >= 1) of a category name gets an empty <span> carrying
+// k: Plotly then sees distinct categories, yet draws nothing extra. It costs
+// a few bytes per repeat, not the i invisible characters the reference
+// appends to label i.
+void append_repeat_marker(std::string& out, std::size_t repeat) {
+    if (repeat == 0) return;
+    out += "<span style=\"--repeat:";
+    out += std::to_string(repeat);
+    out += "\"></span>";
+}
+
+void write_categories(JsonWriter& writer, const TextArray<1>& labels) {
+    std::unordered_map<std::string_view, std::size_t> seen;
+    std::string category;
+    writer.raw('[');
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const std::string_view label = labels.flat(i);
+        category.clear();
+        append_plotly_escaped(category, label);
+        append_repeat_marker(category, seen[label]++);
+        if (i) writer.raw(',');
+        writer.string(category);
+    }
+    writer.raw(']');
+}
+
+struct ColourRange {
+    float min;
+    float max;
+};
+
+float log10_value(float value) {
+    return value > 0 && std::isfinite(value) ? static_cast<float>(std::log10(static_cast<double>(value)))
+                                             : std::numeric_limits<float>::quiet_NaN();
+}
+
+// The colour range of behaviour.md: the statistic's bounds where set, else
+// the extremes of the finite (log scale: positive finite) values.
+std::optional<ColourRange> colour_range(const TrajectoryStatistic& statistic, bool log_scale) {
+    std::optional<float> min = statistic.min();
+    std::optional<float> max = statistic.max();
+    if (log_scale) {
+        if (min && *min <= 0) {
+            fail(Errc::invalid_argument, "log scale needs a positive min, got " + shortest_string(*min));
+        }
+        if (max && *max <= 0) {
+            fail(Errc::invalid_argument, "log scale needs a positive max, got " + shortest_string(*max));
+        }
+    }
+    if (!min || !max) {
+        std::optional<float> data_min, data_max;
+        for (const float value : statistic.stats()) {
+            if (!std::isfinite(value) || (log_scale && value <= 0)) continue;
+            if (!data_min || value < *data_min) data_min = value;
+            if (!data_max || value > *data_max) data_max = value;
+        }
+        if (!min) min = data_min;
+        if (!max) max = data_max;
+    }
+    if (!min || !max) return std::nullopt;
+    if (log_scale) return ColourRange{log10_value(*min), log10_value(*max)};
+    return ColourRange{*min, *max};
+}
+
+std::string colorbar_title(const TrajectoryStatistic& statistic) {
+    std::string title = statistic.name();
+    if (statistic.units()) title += " (" + *statistic.units() + ")";
+    return plotly_escaped(title);
+}
+
+ordered_json colorscale_json(const std::string& name) {
+    ordered_json stops = ordered_json::array();
+    for (const ColorStop& stop : resolve_colorscale(name)) stops.push_back({stop.position, stop.color});
+    return stops;
+}
+
+ordered_json parse_extra(const std::string& extra_json) {
+    ordered_json patch;
+    try {
+        patch = ordered_json::parse(extra_json, [](int depth, ordered_json::parse_event_t event, ordered_json&) {
+            if ((event == ordered_json::parse_event_t::object_start ||
+                 event == ordered_json::parse_event_t::array_start) &&
+                depth >= max_extra_depth) {
+                fail(Errc::invalid_argument,
+                     "extra_json nests deeper than " + std::to_string(max_extra_depth) + " levels");
+            }
+            return true;
+        });
+    } catch (const nlohmann::json::parse_error& error) {
+        std::string message = error.what();
+        // nlohmann prefixes "[json.exception.parse_error.N] "; the rest says where.
+        if (const auto bracket = message.find("] "); bracket != std::string::npos) message.erase(0, bracket + 2);
+        fail(Errc::invalid_argument,
+             "extra_json is not valid JSON (byte " + std::to_string(error.byte) + "): " + message);
+    }
+    if (!patch.is_object()) {
+        fail(Errc::invalid_argument, std::string("extra_json must be a JSON object, got ") + patch.type_name());
+    }
+    return patch;
+}
+
+// What a heatmap trace is made of: its small attributes as JSON, with
+// placeholders for the arrays streamed from the statistic.
+struct HeatmapPlan {
+    ordered_json trace;
+    bool log_scale = false;
+    std::vector<std::size_t> hover_widths;
+};
+
+HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
+    HeatmapPlan plan;
+    plan.log_scale = options.log_scale;
+    ordered_json& trace = plan.trace;
+    trace["type"] = "heatmap";
+    if (statistic.sequence_labels()) trace["x"] = placeholder(x_labels);
+    trace["y"] = placeholder(y_labels);
+    trace["z"] = placeholder(z_values);
+    if (const auto range = colour_range(statistic, options.log_scale)) {
+        trace["zmin"] = float_as_json_double(range->min);
+        trace["zmax"] = float_as_json_double(range->max);
+    }
+    trace["colorscale"] = colorscale_json(options.colorscale);
+    ordered_json colorbar = {{"title", {{"text", colorbar_title(statistic)}, {"side", "right"}}}};
+    if (options.log_scale) {
+        ordered_json tickvals = ordered_json::array();
+        ordered_json ticktext = ordered_json::array();
+        if (const auto range = colour_range(statistic, true)) {
+            for (double power = std::ceil(range->min); power <= std::floor(range->max); ++power) {
+                tickvals.push_back(static_cast<std::int64_t>(power));
+                ticktext.push_back("10^" + std::to_string(static_cast<std::int64_t>(power)));
+            }
+        }
+        colorbar["tickmode"] = "array";
+        colorbar["tickvals"] = std::move(tickvals);
+        colorbar["ticktext"] = std::move(ticktext);
+    }
+    trace["colorbar"] = std::move(colorbar);
+    if (const auto& labels = statistic.trajectory_labels()) {
+        trace["text"] = placeholder(cell_text);
+        trace["texttemplate"] = "<b>%{text}</b>";
+        if (const auto& entries = labels->hover_over_entries()) {
+            plan.hover_widths = labels->hover_column_widths();
+            trace["customdata"] = placeholder(hover_customdata);
+            trace["hovertemplate"] = TrajectoryLabels::hovertemplate(entries->shape()[2], entries->shape()[3]);
+            trace["hoverlabel"] = {{"bgcolor", "rgb(42, 42, 50)"}, {"font", {{"family", "Monospace"}}}};
+        }
+    }
+    if (!options.extra_json.empty()) trace.merge_patch(parse_extra(options.extra_json));
+    return plan;
+}
+
+void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_scale) {
+    const auto& stats = statistic.stats();
+    writer.raw('[');
+    for (std::size_t layer = 0; layer < statistic.n_layers(); ++layer) {
+        if (layer) writer.raw(',');
+        writer.raw('[');
+        for (std::size_t position = 0; position < statistic.seq_len(); ++position) {
+            if (position) writer.raw(',');
+            const float value = stats(layer, position);
+            writer.number(log_scale ? log10_value(value) : value);
+        }
+        writer.raw(']');
+    }
+    writer.raw(']');
+}
+
+void write_cell_text(JsonWriter& writer, const TextArray<2>& labels) {
+    std::string escaped;
+    writer.raw('[');
+    for (std::size_t layer = 0; layer < labels.shape()[0]; ++layer) {
+        if (layer) writer.raw(',');
+        writer.raw('[');
+        for (std::size_t position = 0; position < labels.shape()[1]; ++position) {
+            if (position) writer.raw(',');
+            escaped.clear();
+            append_plotly_escaped(escaped, labels(layer, position));
+            writer.string(escaped);
+        }
+        writer.raw(']');
+    }
+    writer.raw(']');
+}
+
+// The padded entries of template_and_customdata, escaped for Plotly after
+// padding so that widths count the characters shown.
+void write_customdata(JsonWriter& writer, const TextArray<4>& entries, const std::vector<std::size_t>& widths) {
+    const auto& shape = entries.shape();
+    const std::size_t cells_per_table = shape[2] * shape[3];
+    std::string escaped;
+    std::size_t flat = 0;
+    writer.raw('[');
+    for (std::size_t layer = 0; layer < shape[0]; ++layer) {
+        if (layer) writer.raw(',');
+        writer.raw('[');
+        for (std::size_t position = 0; position < shape[1]; ++position) {
+            if (position) writer.raw(',');
+            writer.raw('[');
+            for (std::size_t k = 0; k < cells_per_table; ++k, ++flat) {
+                if (k) writer.raw(',');
+                escaped.clear();
+                append_plotly_escaped(escaped, trunc_string_left(entries.flat(flat), widths[k % shape[3]]));
+                writer.string(escaped);
+            }
+            writer.raw(']');
+        }
+        writer.raw(']');
+    }
+    writer.raw(']');
+}
+
+void write_trace(JsonWriter& writer, const TrajectoryStatistic& statistic, const HeatmapPlan& plan) {
+    writer.value(plan.trace, [&](JsonWriter& out, std::uint64_t which) {
+        switch (static_cast<Placeholder>(which)) {
+            case x_labels: write_categories(out, *statistic.sequence_labels()); break;
+            case y_labels: write_categories(out, statistic.layer_labels()); break;
+            case z_values: write_z(out, statistic, plan.log_scale); break;
+            case cell_text: write_cell_text(out, statistic.trajectory_labels()->label_strings()); break;
+            case hover_customdata:
+                write_customdata(out, *statistic.trajectory_labels()->hover_over_entries(), plan.hover_widths);
+                break;
+        }
+    });
+}
+
+ordered_json figure_layout(const TrajectoryStatistic& statistic, const FigureOptions& options) {
+    if (options.token_width < 1) fail(Errc::invalid_argument, "token_width must be at least 1, got 0");
+    const std::uint64_t seq_len = statistic.seq_len();
+    if (options.token_width > (max_figure_width - 200) / seq_len) {
+        fail(Errc::range, "figure width 200 + token_width (" + std::to_string(options.token_width) + ") x " +
+                              std::to_string(seq_len) + " positions overflows");
+    }
+    const std::uint64_t width = 200 + options.token_width * seq_len;
+    return {
+        {"title", {{"text", plotly_escaped(options.title)}, {"x", 0.5}}},
+        {"width", width},
+        {"xaxis", {{"title", {{"text", "Input"}}}, {"type", "category"}}},
+        {"yaxis", {{"title", {{"text", "Layer"}}}, {"type", "category"}}},
+    };
+}
+
+// Everything that can fail on the options is checked before the first byte
+// is written.
+struct FigurePlan {
+    HeatmapPlan heatmap;
+    ordered_json layout;
+};
+
+FigurePlan plan_figure(const TrajectoryStatistic& statistic, const FigureOptions& options) {
+    FigurePlan plan;
+    plan.layout = figure_layout(statistic, options);
+    plan.heatmap = plan_heatmap(statistic, options.heatmap);
+    return plan;
+}
+
+void write_figure(JsonWriter& writer, const TrajectoryStatistic& statistic, const FigurePlan& plan) {
+    writer.raw("{\"data\":[");
+    write_trace(writer, statistic, plan.heatmap);
+    writer.raw("],\"layout\":");
+    writer.value(plan.layout);
+    writer.raw('}');
+}
+
+}  // namespace
+
+void write_heatmap_json(std::ostream& out, const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
+    const HeatmapPlan plan = plan_heatmap(statistic, options);
+    JsonWriter writer(out);
+    write_trace(writer, statistic, plan);
+    writer.finish();
+}
+
+std::string heatmap_json(const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
+    const HeatmapPlan plan = plan_heatmap(statistic, options);
+    std::string result;
+    JsonWriter writer(result);
+    write_trace(writer, statistic, plan);
+    return result;
+}
+
+void write_figure_json(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& options) {
+    const FigurePlan plan = plan_figure(statistic, options);
+    JsonWriter writer(out);
+    write_figure(writer, statistic, plan);
+    writer.finish();
+}
+
+std::string figure_json(const TrajectoryStatistic& statistic, const FigureOptions& options) {
+    const FigurePlan plan = plan_figure(statistic, options);
+    std::string result;
+    JsonWriter writer(result);
+    write_figure(writer, statistic, plan);
+    return result;
+}
+
+void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
+                       const HeatmapOptions& options) {
+    const HeatmapPlan plan = plan_heatmap(statistic, options);
+    AtomicFile file(path);
+    JsonWriter writer(file.stream());
+    write_trace(writer, statistic, plan);
+    writer.finish();
+    file.commit();
+}
+
+void save_figure_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
+                      const FigureOptions& options) {
+    const FigurePlan plan = plan_figure(statistic, options);
+    AtomicFile file(path);
+    JsonWriter writer(file.stream());
+    write_figure(writer, statistic, plan);
+    writer.finish();
+    file.commit();
+}
+
+}  // namespace trajplot

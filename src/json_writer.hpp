@@ -1,0 +1,70 @@
+// A streaming JSON writer. Figures hold millions of cells; building them as
+// a JSON DOM would cost a node per cell, so the large arrays are written
+// straight to the output and only the small parts go through nlohmann_json.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace trajplot {
+
+class JsonWriter {
+public:
+    // Appends everything to `target`.
+    explicit JsonWriter(std::string& target) : buffer_(target) {}
+    // Buffers and writes to `out` in large chunks; call finish() at the end.
+    explicit JsonWriter(std::ostream& out) : buffer_(own_buffer_), out_(&out) {}
+
+    JsonWriter(const JsonWriter&) = delete;
+    JsonWriter& operator=(const JsonWriter&) = delete;
+
+    // Escape <, >, & and U+2028/U+2029 inside strings too, so that the JSON
+    // can sit inside an HTML <script> element.
+    void set_html_safe(bool html_safe) { html_safe_ = html_safe; }
+
+    void raw(std::string_view text) {
+        buffer_.append(text);
+        maybe_flush();
+    }
+    void raw(char c) { buffer_.push_back(c); }
+    // A JSON string; invalid UTF-8 is replaced by U+FFFD.
+    void string(std::string_view text);
+    // A JSON number in shortest round-trip form; non-finite values are null.
+    void number(float value);
+    void number(double value);
+    void number(std::uint64_t value);
+    void null() { raw("null"); }
+
+    // A value of a JSON document. `binary` values are placeholders for
+    // arrays written by `write_placeholder` (its subtype says which).
+    using PlaceholderWriter = std::function<void(JsonWriter&, std::uint64_t subtype)>;
+    void value(const nlohmann::ordered_json& value, const PlaceholderWriter& write_placeholder = {});
+
+    // Writes what is buffered to the stream and throws Error(Errc::io) if the
+    // stream failed.
+    void finish();
+
+private:
+    void maybe_flush() {
+        if (out_ && buffer_.size() >= flush_threshold) flush();
+    }
+    void flush();
+    void escaped(std::string_view valid_utf8);
+
+    static constexpr std::size_t flush_threshold = std::size_t{1} << 16;
+    std::string own_buffer_;
+    std::string& buffer_;
+    std::ostream* out_ = nullptr;
+    bool html_safe_ = false;
+};
+
+// The double whose shortest decimal form is the float's shortest decimal
+// form, so that a float stored in a JSON DOM is written as short as it is.
+double float_as_json_double(float value);
+
+}  // namespace trajplot
