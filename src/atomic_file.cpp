@@ -38,11 +38,15 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
     }
     if (fd < 0) fail_io("cannot create a file beside", target_, EEXIST);
     ::close(fd);
-    stream_.open(temporary_, std::ios::binary | std::ios::trunc);
-    if (!stream_) {
-        const int error = errno;
-        std::filesystem::remove(temporary_);
-        fail_io("cannot open", temporary_, error);
+    // From here on the temporary exists; a constructor that throws runs no
+    // destructor, so remove it here.
+    try {
+        stream_.open(temporary_, std::ios::binary | std::ios::trunc);
+        if (!stream_) fail_io("cannot open", temporary_, errno);
+    } catch (...) {
+        std::error_code ignored;
+        std::filesystem::remove(temporary_, ignored);
+        throw;
     }
 }
 

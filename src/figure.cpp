@@ -7,9 +7,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
-
 #include "atomic_file.hpp"
+#include "json_value.hpp"
 #include "json_writer.hpp"
 #include "trajplot/colorscales.hpp"
 #include "trajplot/error.hpp"
@@ -18,22 +17,20 @@
 namespace trajplot {
 namespace {
 
-using ordered_json = nlohmann::ordered_json;
-
 // Deeper documents are refused rather than risking the stack while merging
 // and writing them.
-constexpr int max_extra_depth = 512;
+constexpr std::size_t max_extra_depth = 512;
 
 // Plotly's largest exact integer (Number.MAX_SAFE_INTEGER).
 constexpr std::uint64_t max_figure_width = (std::uint64_t{1} << 53) - 1;
 
 // The large arrays of a trace are not built as JSON: the trace holds a
-// placeholder (a binary value whose subtype names the array) that the
-// writer replaces with the array streamed from the statistic. A merge patch
+// placeholder naming the array, which the writer replaces with the array
+// streamed from the statistic. A merge patch
 // that touches such a key replaces the placeholder like any other value.
 enum Placeholder : std::uint8_t { x_labels, y_labels, z_values, cell_text, hover_customdata };
 
-ordered_json placeholder(Placeholder which) { return ordered_json::binary({}, which); }
+JsonValue placeholder(Placeholder which) { return JsonValue::Placeholder{which}; }
 
 // The k-th repeat (k >= 1) of a category name gets an empty <span> carrying
 // k: Plotly then sees distinct categories, yet draws nothing extra. It costs
@@ -101,34 +98,23 @@ std::optional<ColourRange> colour_range(const TrajectoryStatistic& statistic, bo
 
 std::string colorbar_title(const TrajectoryStatistic& statistic) {
     std::string title = statistic.name();
-    if (statistic.units()) title += " (" + *statistic.units() + ")";
+    // Empty units are no units: the reference's "Rank ()" is what we avoid.
+    if (statistic.units() && !statistic.units()->empty()) title += " (" + *statistic.units() + ")";
     return plotly_escaped(title);
 }
 
-ordered_json colorscale_json(const std::string& name) {
-    ordered_json stops = ordered_json::array();
-    for (const ColorStop& stop : resolve_colorscale(name)) stops.push_back({stop.position, stop.color});
+JsonValue colorscale_json(const std::string& name) {
+    JsonValue stops = JsonValue::array();
+    for (const ColorStop& stop : resolve_colorscale(name)) stops.push_back(JsonValue::array({stop.position, stop.color}));
     return stops;
 }
 
-ordered_json parse_extra(const std::string& extra_json) {
-    ordered_json patch;
+JsonValue parse_extra(const std::string& extra_json) {
+    JsonValue patch;
     try {
-        patch = ordered_json::parse(extra_json, [](int depth, ordered_json::parse_event_t event, ordered_json&) {
-            if ((event == ordered_json::parse_event_t::object_start ||
-                 event == ordered_json::parse_event_t::array_start) &&
-                depth >= max_extra_depth) {
-                fail(Errc::invalid_argument,
-                     "extra_json nests deeper than " + std::to_string(max_extra_depth) + " levels");
-            }
-            return true;
-        });
-    } catch (const nlohmann::json::parse_error& error) {
-        std::string message = error.what();
-        // nlohmann prefixes "[json.exception.parse_error.N] "; the rest says where.
-        if (const auto bracket = message.find("] "); bracket != std::string::npos) message.erase(0, bracket + 2);
-        fail(Errc::invalid_argument,
-             "extra_json is not valid JSON (byte " + std::to_string(error.byte) + "): " + message);
+        patch = JsonValue::parse(extra_json, max_extra_depth);
+    } catch (const Error& error) {
+        fail(error.code(), std::string("extra_json is ") + error.what());
     }
     if (!patch.is_object()) {
         fail(Errc::invalid_argument, std::string("extra_json must be a JSON object, got ") + patch.type_name());
@@ -139,7 +125,7 @@ ordered_json parse_extra(const std::string& extra_json) {
 // What a heatmap trace is made of: its small attributes as JSON, with
 // placeholders for the arrays streamed from the statistic.
 struct HeatmapPlan {
-    ordered_json trace;
+    JsonValue trace;
     bool log_scale = false;
     std::vector<std::size_t> hover_widths;
 };
@@ -147,7 +133,7 @@ struct HeatmapPlan {
 HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
     HeatmapPlan plan;
     plan.log_scale = options.log_scale;
-    ordered_json& trace = plan.trace;
+    JsonValue& trace = plan.trace;
     trace["type"] = "heatmap";
     if (statistic.sequence_labels()) trace["x"] = placeholder(x_labels);
     trace["y"] = placeholder(y_labels);
@@ -157,10 +143,11 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOpti
         trace["zmax"] = float_as_json_double(range->max);
     }
     trace["colorscale"] = colorscale_json(options.colorscale);
-    ordered_json colorbar = {{"title", {{"text", colorbar_title(statistic)}, {"side", "right"}}}};
+    JsonValue colorbar = JsonValue::object(
+        {{"title", JsonValue::object({{"text", colorbar_title(statistic)}, {"side", "right"}})}});
     if (options.log_scale) {
-        ordered_json tickvals = ordered_json::array();
-        ordered_json ticktext = ordered_json::array();
+        JsonValue tickvals = JsonValue::array();
+        JsonValue ticktext = JsonValue::array();
         if (const auto range = colour_range(statistic, true)) {
             for (double power = std::ceil(range->min); power <= std::floor(range->max); ++power) {
                 tickvals.push_back(static_cast<std::int64_t>(power));
@@ -179,7 +166,8 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOpti
             plan.hover_widths = labels->hover_column_widths();
             trace["customdata"] = placeholder(hover_customdata);
             trace["hovertemplate"] = TrajectoryLabels::hovertemplate(entries->shape()[2], entries->shape()[3]);
-            trace["hoverlabel"] = {{"bgcolor", "rgb(42, 42, 50)"}, {"font", {{"family", "Monospace"}}}};
+            trace["hoverlabel"] = JsonValue::object(
+                {{"bgcolor", "rgb(42, 42, 50)"}, {"font", JsonValue::object({{"family", "Monospace"}})}});
         }
     }
     if (!options.extra_json.empty()) trace.merge_patch(parse_extra(options.extra_json));
@@ -246,8 +234,13 @@ void write_customdata(JsonWriter& writer, const TextArray<4>& entries, const std
     writer.raw(']');
 }
 
-void write_trace(JsonWriter& writer, const TrajectoryStatistic& statistic, const HeatmapPlan& plan) {
-    writer.value(plan.trace, [&](JsonWriter& out, std::uint64_t which) {
+struct TraceSource {
+    const TrajectoryStatistic& statistic;
+    const HeatmapPlan& plan;
+};
+
+void write_placeholder(JsonWriter& out, std::uint8_t which, const void* context) {
+    const auto& [statistic, plan] = *static_cast<const TraceSource*>(context);
         switch (static_cast<Placeholder>(which)) {
             case x_labels: write_categories(out, *statistic.sequence_labels()); break;
             case y_labels: write_categories(out, statistic.layer_labels()); break;
@@ -257,10 +250,14 @@ void write_trace(JsonWriter& writer, const TrajectoryStatistic& statistic, const
                 write_customdata(out, *statistic.trajectory_labels()->hover_over_entries(), plan.hover_widths);
                 break;
         }
-    });
 }
 
-ordered_json figure_layout(const TrajectoryStatistic& statistic, const FigureOptions& options) {
+void write_trace(JsonWriter& writer, const TrajectoryStatistic& statistic, const HeatmapPlan& plan) {
+    const TraceSource source{statistic, plan};
+    plan.trace.write(writer, write_placeholder, &source);
+}
+
+JsonValue figure_layout(const TrajectoryStatistic& statistic, const FigureOptions& options) {
     if (options.token_width < 1) fail(Errc::invalid_argument, "token_width must be at least 1, got 0");
     const std::uint64_t seq_len = statistic.seq_len();
     if (options.token_width > (max_figure_width - 200) / seq_len) {
@@ -268,19 +265,19 @@ ordered_json figure_layout(const TrajectoryStatistic& statistic, const FigureOpt
                               std::to_string(seq_len) + " positions overflows");
     }
     const std::uint64_t width = 200 + options.token_width * seq_len;
-    return {
-        {"title", {{"text", plotly_escaped(options.title)}, {"x", 0.5}}},
+    return JsonValue::object({
+        {"title", JsonValue::object({{"text", plotly_escaped(options.title)}, {"x", 0.5}})},
         {"width", width},
-        {"xaxis", {{"title", {{"text", "Input"}}}, {"type", "category"}}},
-        {"yaxis", {{"title", {{"text", "Layer"}}}, {"type", "category"}}},
-    };
+        {"xaxis", JsonValue::object({{"title", JsonValue::object({{"text", "Input"}})}, {"type", "category"}})},
+        {"yaxis", JsonValue::object({{"title", JsonValue::object({{"text", "Layer"}})}, {"type", "category"}})},
+    });
 }
 
 // Everything that can fail on the options is checked before the first byte
 // is written.
 struct FigurePlan {
     HeatmapPlan heatmap;
-    ordered_json layout;
+    JsonValue layout;
 };
 
 FigurePlan plan_figure(const TrajectoryStatistic& statistic, const FigureOptions& options) {
@@ -294,7 +291,7 @@ void write_figure(JsonWriter& writer, const TrajectoryStatistic& statistic, cons
     writer.raw("{\"data\":[");
     write_trace(writer, statistic, plan.heatmap);
     writer.raw("],\"layout\":");
-    writer.value(plan.layout);
+    plan.layout.write(writer);
     writer.raw('}');
 }
 
@@ -327,6 +324,30 @@ std::string figure_json(const TrajectoryStatistic& statistic, const FigureOption
     std::string result;
     JsonWriter writer(result);
     write_figure(writer, statistic, plan);
+    return result;
+}
+
+std::string customdata_json(const HoverTemplate& hover) {
+    const auto& customdata = hover.customdata;
+    const auto& shape = customdata.shape();
+    std::string result;
+    JsonWriter writer(result);
+    writer.raw('[');
+    for (std::size_t layer = 0; layer < shape[0]; ++layer) {
+        if (layer) writer.raw(',');
+        writer.raw('[');
+        for (std::size_t position = 0; position < shape[1]; ++position) {
+            if (position) writer.raw(',');
+            writer.raw('[');
+            for (std::size_t entry = 0; entry < shape[2]; ++entry) {
+                if (entry) writer.raw(',');
+                writer.string(customdata(layer, position, entry));
+            }
+            writer.raw(']');
+        }
+        writer.raw(']');
+    }
+    writer.raw(']');
     return result;
 }
 

@@ -77,67 +77,19 @@ void JsonWriter::number(float value) {
     if (!std::isfinite(value)) return null();
     char buffer[32];
     buffer_.append(shortest(buffer, value));
+    maybe_flush();
 }
 
 void JsonWriter::number(double value) {
     if (!std::isfinite(value)) return null();
     char buffer[32];
     buffer_.append(shortest(buffer, value));
+    maybe_flush();
 }
 
 void JsonWriter::number(std::uint64_t value) {
     char buffer[32];
     buffer_.append(shortest(buffer, value));
-}
-
-void JsonWriter::value(const nlohmann::ordered_json& value, const PlaceholderWriter& write_placeholder) {
-    using value_t = nlohmann::ordered_json::value_t;
-    switch (value.type()) {
-        case value_t::object: {
-            raw('{');
-            bool first = true;
-            for (const auto& [key, member] : value.items()) {
-                if (!first) raw(',');
-                first = false;
-                string(key);
-                raw(':');
-                this->value(member, write_placeholder);
-            }
-            raw('}');
-            break;
-        }
-        case value_t::array: {
-            raw('[');
-            bool first = true;
-            for (const auto& element : value) {
-                if (!first) raw(',');
-                first = false;
-                this->value(element, write_placeholder);
-            }
-            raw(']');
-            break;
-        }
-        case value_t::string: string(value.get_ref<const std::string&>()); break;
-        case value_t::boolean: raw(value.get<bool>() ? "true" : "false"); break;
-        case value_t::number_integer: {
-            const auto number = value.get<std::int64_t>();
-            if (number < 0) {
-                raw('-');
-                this->number(std::uint64_t(0) - static_cast<std::uint64_t>(number));
-            } else {
-                this->number(static_cast<std::uint64_t>(number));
-            }
-            break;
-        }
-        case value_t::number_unsigned: number(value.get<std::uint64_t>()); break;
-        case value_t::number_float: number(value.get<double>()); break;
-        case value_t::binary:
-            if (!write_placeholder) fail(Errc::invalid_argument, "internal: JSON placeholder without a writer");
-            write_placeholder(*this, value.get_binary().subtype());
-            break;
-        case value_t::null:
-        case value_t::discarded: null(); break;
-    }
     maybe_flush();
 }
 

@@ -4,12 +4,9 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <ostream>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace trajplot {
 
@@ -32,6 +29,7 @@ public:
         maybe_flush();
     }
     void raw(char c) { buffer_.push_back(c); }
+    void raw(const char* text) { raw(std::string_view(text)); }
     // A JSON string; invalid UTF-8 is replaced by U+FFFD.
     void string(std::string_view text);
     // A JSON number in shortest round-trip form; non-finite values are null.
@@ -39,11 +37,6 @@ public:
     void number(double value);
     void number(std::uint64_t value);
     void null() { raw("null"); }
-
-    // A value of a JSON document. `binary` values are placeholders for
-    // arrays written by `write_placeholder` (its subtype says which).
-    using PlaceholderWriter = std::function<void(JsonWriter&, std::uint64_t subtype)>;
-    void value(const nlohmann::ordered_json& value, const PlaceholderWriter& write_placeholder = {});
 
     // Writes what is buffered to the stream and throws Error(Errc::io) if the
     // stream failed.

@@ -36,6 +36,10 @@ void write_figure_json(std::ostream& out, const TrajectoryStatistic& statistic,
                        const FigureOptions& options = {});
 std::string figure_json(const TrajectoryStatistic& statistic, const FigureOptions& options = {});
 
+// The customdata of template_and_customdata as a JSON array
+// n_layers x seq_len x (rows * cols) of the padded entries, unescaped.
+std::string customdata_json(const HoverTemplate& hover);
+
 // Streams the JSON into `path`, replacing it atomically: a failure leaves no
 // partial file and any earlier file intact.
 void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,

@@ -12,8 +12,8 @@ namespace trajplot {
 // points past U+10FFFF).
 bool is_valid_utf8(std::string_view bytes) noexcept;
 
-// `bytes` with every maximal invalid subsequence replaced by U+FFFD, as
-// Python's bytes.decode("utf-8", "replace") does.
+// `bytes` with each maximal subpart of an ill-formed sequence replaced by
+// U+FFFD, as Python's bytes.decode("utf-8", "replace") does.
 std::string sanitize_utf8(std::string_view bytes);
 
 // Number of code points in valid UTF-8 text (Python's len).
