@@ -217,8 +217,9 @@ TRAJPLOT_API trajplot_status trajplot_statistic_options_init(
  * float32 values, row-major (layer, position). NaN and infinities are
  * allowed (drawn as gaps). `options` may be NULL for the defaults.
  * Errors (EINVAL, message names the field and both shapes): NULL out, name
- * or stats; n_layers or seq_len 0; trajectory labels of another shape;
- * has_min and has_max with min >= max or a NaN bound. ERANGE on overflow. */
+ * or stats; n_layers or seq_len 0; trajectory labels of another shape; a
+ * bound that is set and NaN; has_min and has_max with min >= max. ERANGE on
+ * overflow. */
 TRAJPLOT_API trajplot_status trajplot_statistic_create(
     trajplot_statistic **out, const char *name, const float *stats,
     size_t n_layers, size_t seq_len, const trajplot_statistic_options *options);
@@ -256,7 +257,8 @@ TRAJPLOT_API trajplot_status trajplot_statistic_layer_label(
     const char **out, size_t *len, const trajplot_statistic *statistic, size_t layer);
 
 /* The sequence label of `position` (borrowed; `len` may be NULL); *out is
- * NULL when the statistic has no sequence labels. */
+ * NULL and *len (if not NULL) is 0 when the statistic has no sequence
+ * labels. */
 TRAJPLOT_API trajplot_status trajplot_statistic_sequence_label(
     const char **out, size_t *len, const trajplot_statistic *statistic, size_t position);
 
@@ -292,8 +294,8 @@ typedef struct trajplot_figure_options {
      * NULL: "rdbu_r". */
     const char *colorscale;
     /* A JSON object merged into the heatmap trace as an RFC 7386 merge
-     * patch (Python's **kwargs); NULL: none. Text in it is written as
-     * given, Plotly markup included. */
+     * patch (Python's **kwargs); NULL or "": none. Text in it is written
+     * as given, Plotly markup included. */
     const char *extra_json;
     size_t token_width;      /* figure width per position, pixels; >= 1 */
     bool log_scale;          /* colour by log10 of the values */

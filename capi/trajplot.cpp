@@ -1,0 +1,623 @@
+// The C API over the C++ core: opaque handles holding immutable core values,
+// one exception guard per entry point, and the checks the core cannot make
+// (NULL pointers, size overflow, struct versions, getter indices).
+#include "trajplot.h"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <initializer_list>
+#include <ios>
+#include <locale>
+#include <memory>
+#include <new>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xtensor.hpp>
+
+#include "trajplot/error.hpp"
+#include "trajplot/figure.hpp"
+#include "trajplot/model.hpp"
+#include "trajplot/text.hpp"
+#include "trajplot/text_array.hpp"
+
+// Handles share the immutable core values, so stride, clip and
+// trajplot_statistic_trajectory_labels hand out new handles without copying
+// data, and a statistic outlives the labels handle it was created with.
+struct trajplot_labels {
+    std::shared_ptr<const trajplot::TrajectoryLabels> value;
+};
+
+struct trajplot_statistic {
+    std::shared_ptr<const trajplot::TrajectoryStatistic> value;
+};
+
+namespace {
+
+using trajplot::Errc;
+using trajplot::fail;
+
+// ---------------------------------------------------------------------------
+// The thread's last error
+
+struct LastError {
+    std::string message;
+    const char* text = "";
+    trajplot_status status = TRAJPLOT_OK;
+};
+
+LastError& last_error() noexcept {
+    thread_local LastError error;
+    return error;
+}
+
+// Records "<function>: <detail>". Runs while an error is already being
+// reported, so it must not throw: if the message cannot be allocated, a
+// static one takes its place.
+trajplot_status record_error(const char* function, trajplot_status status, const char* detail) noexcept {
+    LastError& error = last_error();
+    error.status = status;
+    try {
+        std::string message;
+        message.reserve(std::strlen(function) + 2 + std::strlen(detail));
+        message.append(function).append(": ").append(detail);
+        error.message.swap(message);
+        error.text = error.message.c_str();
+    } catch (...) {
+        error.text = "out of memory";
+    }
+    return status;
+}
+
+trajplot_status status_of(Errc code) noexcept {
+    switch (code) {
+        case Errc::invalid_argument: return TRAJPLOT_EINVAL;
+        case Errc::range: return TRAJPLOT_ERANGE;
+        case Errc::io: return TRAJPLOT_EIO;
+    }
+    return TRAJPLOT_ERROR;
+}
+
+// Runs the body of an extern "C" function: every exception becomes a status
+// and the thread's message, prefixed with the function's name.
+template <class Body>
+trajplot_status guarded(const char* function, Body&& body) noexcept {
+    try {
+        body();
+        return TRAJPLOT_OK;
+    } catch (const trajplot::Error& error) {
+        return record_error(function, status_of(error.code()), error.what());
+    } catch (const std::bad_alloc&) {
+        return record_error(function, TRAJPLOT_ENOMEM, "out of memory");
+    } catch (const std::length_error& error) {
+        return record_error(function, TRAJPLOT_ERANGE, error.what());
+    } catch (const std::filesystem::filesystem_error& error) {
+        // Only file operations raise these; they are I/O failures whatever
+        // part of the standard library reported them.
+        return record_error(function, TRAJPLOT_EIO, error.what());
+    } catch (const std::ios_base::failure& error) {
+        return record_error(function, TRAJPLOT_EIO, error.what());
+    } catch (const std::exception& error) {
+        return record_error(function, TRAJPLOT_ERROR, error.what());
+    } catch (...) {
+        return record_error(function, TRAJPLOT_ERROR, "unknown exception");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Messages and argument checks
+
+// Concatenates values into a message; numbers are formatted independently
+// of the caller's global locale.
+template <class... Parts>
+std::string message(const Parts&... parts) {
+    std::ostringstream out;
+    out.imbue(std::locale::classic());
+    (out << ... << parts);
+    return out.str();
+}
+
+template <class... Parts>
+[[noreturn]] void invalid(const Parts&... parts) {
+    fail(Errc::invalid_argument, message(parts...));
+}
+
+void require(const void* pointer, const char* name) {
+    if (pointer == nullptr) invalid(name, " is NULL");
+}
+
+const trajplot::TrajectoryLabels& labels_of(const trajplot_labels* handle, const char* name = "labels") {
+    require(handle, name);
+    require(handle->value.get(), name);
+    return *handle->value;
+}
+
+const trajplot::TrajectoryStatistic& statistic_of(const trajplot_statistic* handle,
+                                                  const char* name = "statistic") {
+    require(handle, name);
+    require(handle->value.get(), name);
+    return *handle->value;
+}
+
+void require_index(std::size_t index, const char* index_name, std::size_t bound, const char* bound_name) {
+    if (index >= bound) invalid(index_name, " ", index, " is out of range (", bound_name, " is ", bound, ")");
+}
+
+void require_version(unsigned int version, unsigned int known, const char* field, const char* macro) {
+    if (version != known) invalid(field, " is ", version, " but this library knows version ", known, " (", macro, ")");
+}
+
+struct Dimension {
+    const char* name;
+    std::size_t size;
+};
+
+// Objects larger than this cannot exist (pointer differences must fit).
+constexpr std::size_t max_object_bytes = static_cast<std::size_t>(PTRDIFF_MAX);
+
+// The element count of an array with the given dimensions, checked so that
+// the count, and the bytes of `element_bytes` per element, fit in memory;
+// checked before anything is read or allocated.
+std::size_t checked_count(std::initializer_list<Dimension> dimensions, std::size_t element_bytes) {
+    std::size_t count = 1;
+    bool overflow = false;
+    for (const Dimension& dimension : dimensions) {
+        if (dimension.size != 0 && count > SIZE_MAX / dimension.size) overflow = true;
+        count *= dimension.size;  // wraps on overflow, but is then not used
+    }
+    if (!overflow && count != 0 && count > max_object_bytes / element_bytes) overflow = true;
+    if (!overflow) return count;
+
+    std::ostringstream names, sizes;
+    sizes.imbue(std::locale::classic());
+    bool first = true;
+    for (const Dimension& dimension : dimensions) {
+        names << (first ? "" : " x ") << dimension.name;
+        sizes << (first ? "" : " x ") << dimension.size;
+        first = false;
+    }
+    fail(Errc::range, message(names.str(), " (", sizes.str(), ") is too large: ", element_bytes,
+                              "-byte elements would overflow the address space"));
+}
+
+// Bytes the core stores per string of a TextArray (offset and size).
+constexpr std::size_t text_element_bytes = 2 * sizeof(std::uint64_t);
+
+// ---------------------------------------------------------------------------
+// Conversions of C inputs
+
+std::string_view string_at(const char* const* strings, const std::size_t* lengths, std::size_t i) {
+    return lengths != nullptr ? std::string_view(strings[i], lengths[i]) : std::string_view(strings[i]);
+}
+
+void require_elements(const char* const* strings, std::size_t count, const char* name) {
+    for (std::size_t i = 0; i < count; ++i) {
+        if (strings[i] == nullptr) invalid(name, "[", i, "] is NULL");
+    }
+}
+
+template <std::size_t N>
+trajplot::TextArray<N> text_array(const std::array<std::size_t, N>& shape, const char* const* strings,
+                                  const std::size_t* lengths) {
+    return trajplot::TextArray<N>::build(shape,
+                                         [&](std::size_t i) { return string_at(strings, lengths, i); });
+}
+
+std::string utf8_string(std::string_view bytes) {
+    return trajplot::is_valid_utf8(bytes) ? std::string(bytes) : trajplot::sanitize_utf8(bytes);
+}
+
+const trajplot_statistic_options default_statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+const trajplot_figure_options default_figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+
+trajplot::FigureOptions figure_options_of(const trajplot_figure_options* options) {
+    const trajplot_figure_options& given = options != nullptr ? *options : default_figure_options;
+    require_version(given.version, TRAJPLOT_FIGURE_OPTIONS_VERSION, "options->version",
+                    "TRAJPLOT_FIGURE_OPTIONS_VERSION");
+    trajplot::FigureOptions converted;
+    if (given.title != nullptr) converted.title = utf8_string(given.title);
+    converted.token_width = given.token_width;
+    if (given.colorscale != nullptr) converted.heatmap.colorscale = given.colorscale;
+    if (given.extra_json != nullptr) converted.heatmap.extra_json = given.extra_json;
+    converted.heatmap.log_scale = given.log_scale;
+    return converted;
+}
+
+// ---------------------------------------------------------------------------
+// Outputs
+
+struct FreeDeleter {
+    void operator()(char* string) const noexcept { std::free(string); }
+};
+using MallocString = std::unique_ptr<char, FreeDeleter>;
+
+// A NUL-terminated malloc copy: trajplot_string_free is free().
+MallocString malloc_copy(std::string_view text) {
+    auto* copy = static_cast<char*>(std::malloc(text.size() + 1));
+    if (copy == nullptr) throw std::bad_alloc();
+    std::memcpy(copy, text.data(), text.size());
+    copy[text.size()] = '\0';
+    return MallocString(copy);
+}
+
+void give_string(char** out, std::size_t* out_len, std::string_view text) {
+    MallocString copy = malloc_copy(text);
+    *out = copy.release();
+    if (out_len != nullptr) *out_len = text.size();
+}
+
+void lend_string(const char** out, std::size_t* len, std::string_view text) {
+    // Every string the core stores is followed by a NUL byte.
+    *out = text.data();
+    if (len != nullptr) *len = text.size();
+}
+
+trajplot_labels* new_handle(std::shared_ptr<const trajplot::TrajectoryLabels> value) {
+    return new trajplot_labels{std::move(value)};
+}
+
+trajplot_statistic* new_handle(std::shared_ptr<const trajplot::TrajectoryStatistic> value) {
+    return new trajplot_statistic{std::move(value)};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Versions and errors
+
+int trajplot_abi_version(void) { return TRAJPLOT_ABI_VERSION; }
+
+void trajplot_version(int* major, int* minor, int* patch) {
+    if (major != nullptr) *major = TRAJPLOT_VERSION_MAJOR;
+    if (minor != nullptr) *minor = TRAJPLOT_VERSION_MINOR;
+    if (patch != nullptr) *patch = TRAJPLOT_VERSION_PATCH;
+}
+
+const char* trajplot_error_last(void) { return last_error().text; }
+
+trajplot_status trajplot_error_last_status(void) { return last_error().status; }
+
+void trajplot_error_clear(void) {
+    LastError& error = last_error();
+    error.status = TRAJPLOT_OK;
+    error.text = "";
+    error.message.clear();
+}
+
+void trajplot_string_free(char* string) { std::free(string); }
+
+// ---------------------------------------------------------------------------
+// Text
+
+trajplot_status trajplot_trunc_string_left(char** out, size_t* out_len, const char* string, size_t new_len) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        require(string, "string");
+        const std::string text = utf8_string(string);
+        // The result holds at most new_len padding spaces plus the text.
+        if (new_len > max_object_bytes - 1 - text.size()) {
+            fail(Errc::range, message("new_len ", new_len, " is too large for a string"));
+        }
+        const std::string result = trajplot::trunc_string_left(text, new_len);
+        give_string(out, out_len, result);
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Trajectory labels
+
+trajplot_status trajplot_labels_create(trajplot_labels** out, size_t n_layers, size_t seq_len,
+                                       const char* const* label_strings, const size_t* label_lengths,
+                                       const char* const* hover_entries, const size_t* hover_lengths,
+                                       size_t hover_rows, size_t hover_cols) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        require(label_strings, "label_strings");
+        const std::size_t label_count =
+            checked_count({{"n_layers", n_layers}, {"seq_len", seq_len}}, text_element_bytes);
+        require_elements(label_strings, label_count, "label_strings");
+        std::optional<trajplot::TextArray<4>> hover;
+        if (hover_entries != nullptr) {
+            const std::size_t hover_count = checked_count(
+                {{"n_layers", n_layers}, {"seq_len", seq_len}, {"hover_rows", hover_rows}, {"hover_cols", hover_cols}},
+                text_element_bytes);
+            require_elements(hover_entries, hover_count, "hover_entries");
+            hover = text_array<4>({n_layers, seq_len, hover_rows, hover_cols}, hover_entries, hover_lengths);
+        }
+        auto labels = std::make_shared<const trajplot::TrajectoryLabels>(
+            text_array<2>({n_layers, seq_len}, label_strings, label_lengths), std::move(hover));
+        *out = new_handle(std::move(labels));
+    });
+}
+
+void trajplot_labels_free(trajplot_labels* labels) { delete labels; }
+
+trajplot_status trajplot_labels_shape(size_t* n_layers, size_t* seq_len, size_t* hover_rows, size_t* hover_cols,
+                                      const trajplot_labels* labels) {
+    return guarded(__func__, [&] {
+        const trajplot::TrajectoryLabels& value = labels_of(labels);
+        const auto& hover = value.hover_over_entries();
+        if (n_layers != nullptr) *n_layers = value.n_layers();
+        if (seq_len != nullptr) *seq_len = value.seq_len();
+        if (hover_rows != nullptr) *hover_rows = hover ? hover->shape()[2] : 0;
+        if (hover_cols != nullptr) *hover_cols = hover ? hover->shape()[3] : 0;
+    });
+}
+
+trajplot_status trajplot_labels_label(const char** out, size_t* len, const trajplot_labels* labels, size_t layer,
+                                      size_t position) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::TrajectoryLabels& value = labels_of(labels);
+        require_index(layer, "layer", value.n_layers(), "n_layers");
+        require_index(position, "position", value.seq_len(), "seq_len");
+        lend_string(out, len, value.label_strings()(layer, position));
+    });
+}
+
+trajplot_status trajplot_labels_hover_entry(const char** out, size_t* len, const trajplot_labels* labels,
+                                            size_t layer, size_t position, size_t row, size_t col) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::TrajectoryLabels& value = labels_of(labels);
+        const auto& hover = value.hover_over_entries();
+        if (!hover) invalid("the labels have no hover tables");
+        const auto& shape = hover->shape();
+        require_index(layer, "layer", shape[0], "n_layers");
+        require_index(position, "position", shape[1], "seq_len");
+        require_index(row, "row", shape[2], "hover_rows");
+        require_index(col, "col", shape[3], "hover_cols");
+        lend_string(out, len, (*hover)(layer, position, row, col));
+    });
+}
+
+trajplot_status trajplot_labels_stride(trajplot_labels** out, const trajplot_labels* labels, size_t stride) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::TrajectoryLabels& value = labels_of(labels);
+        auto strided = std::make_shared<const trajplot::TrajectoryLabels>(value.stride(stride));
+        *out = new_handle(std::move(strided));
+    });
+}
+
+trajplot_status trajplot_labels_template_and_customdata(char** template_out, size_t* template_len,
+                                                        char** customdata_json_out, size_t* customdata_len,
+                                                        const trajplot_labels* labels, size_t col_width_limit) {
+    return guarded(__func__, [&] {
+        require(template_out, "template_out");
+        require(customdata_json_out, "customdata_json");
+        const trajplot::TrajectoryLabels& value = labels_of(labels);
+        const trajplot::HoverTemplate hover = value.template_and_customdata(col_width_limit);
+        MallocString template_copy = malloc_copy(hover.hovertemplate);
+        const std::string customdata = trajplot::customdata_json(hover);
+        MallocString customdata_copy = malloc_copy(customdata);
+        *template_out = template_copy.release();
+        if (template_len != nullptr) *template_len = hover.hovertemplate.size();
+        *customdata_json_out = customdata_copy.release();
+        if (customdata_len != nullptr) *customdata_len = customdata.size();
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Trajectory statistic
+
+trajplot_status trajplot_statistic_options_init(trajplot_statistic_options* options, unsigned int version) {
+    return guarded(__func__, [&] {
+        require(options, "options");
+        require_version(version, TRAJPLOT_STATISTIC_OPTIONS_VERSION, "version", "TRAJPLOT_STATISTIC_OPTIONS_VERSION");
+        *options = default_statistic_options;
+    });
+}
+
+trajplot_status trajplot_statistic_create(trajplot_statistic** out, const char* name, const float* stats,
+                                          size_t n_layers, size_t seq_len,
+                                          const trajplot_statistic_options* options) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        require(name, "name");
+        require(stats, "stats");
+        const trajplot_statistic_options& given = options != nullptr ? *options : default_statistic_options;
+        require_version(given.version, TRAJPLOT_STATISTIC_OPTIONS_VERSION, "options->version",
+                        "TRAJPLOT_STATISTIC_OPTIONS_VERSION");
+        const std::size_t count = checked_count({{"n_layers", n_layers}, {"seq_len", seq_len}}, sizeof(float));
+
+        trajplot::TrajectoryStatistic::Fields fields;
+        fields.name = utf8_string(name);
+        if (given.units != nullptr) fields.units = utf8_string(given.units);
+        if (given.sequence_labels != nullptr) {
+            checked_count({{"seq_len", seq_len}}, text_element_bytes);
+            require_elements(given.sequence_labels, seq_len, "options->sequence_labels");
+            fields.sequence_labels =
+                text_array<1>({seq_len}, given.sequence_labels, given.sequence_label_lengths);
+        }
+        if (given.layer_labels != nullptr) {
+            checked_count({{"n_layers", n_layers}}, text_element_bytes);
+            require_elements(given.layer_labels, n_layers, "options->layer_labels");
+            fields.layer_labels = text_array<1>({n_layers}, given.layer_labels, given.layer_label_lengths);
+        }
+        if (given.trajectory_labels != nullptr) {
+            fields.trajectory_labels = given.trajectory_labels->value;
+        }
+        if (given.has_min) fields.min = given.min;
+        if (given.has_max) fields.max = given.max;
+        fields.includes_output = given.includes_output;
+        const std::array<std::size_t, 2> shape = {n_layers, seq_len};
+        fields.stats = xt::adapt(stats, count, xt::no_ownership(), shape);
+
+        auto statistic = std::make_shared<const trajplot::TrajectoryStatistic>(std::move(fields));
+        *out = new_handle(std::move(statistic));
+    });
+}
+
+void trajplot_statistic_free(trajplot_statistic* statistic) { delete statistic; }
+
+trajplot_status trajplot_statistic_shape(size_t* n_layers, size_t* seq_len, const trajplot_statistic* statistic) {
+    return guarded(__func__, [&] {
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        if (n_layers != nullptr) *n_layers = value.n_layers();
+        if (seq_len != nullptr) *seq_len = value.seq_len();
+    });
+}
+
+trajplot_status trajplot_statistic_stats(float* buffer, size_t buffer_len, const trajplot_statistic* statistic) {
+    return guarded(__func__, [&] {
+        require(buffer, "buffer");
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        const auto& stats = value.stats();
+        if (buffer_len < stats.size()) {
+            fail(Errc::range, message("buffer_len is ", buffer_len, " but the statistic has ", value.n_layers(),
+                                      " x ", value.seq_len(), " = ", stats.size(), " values"));
+        }
+        std::copy_n(stats.data(), stats.size(), buffer);
+    });
+}
+
+trajplot_status trajplot_statistic_name(const char** out, const trajplot_statistic* statistic) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        *out = statistic_of(statistic).name().c_str();
+    });
+}
+
+trajplot_status trajplot_statistic_units(const char** out, const trajplot_statistic* statistic) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const auto& units = statistic_of(statistic).units();
+        *out = units ? units->c_str() : nullptr;
+    });
+}
+
+trajplot_status trajplot_statistic_range(bool* has_min, float* min, bool* has_max, float* max,
+                                         const trajplot_statistic* statistic) {
+    return guarded(__func__, [&] {
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        const std::optional<float> min_value = value.min();
+        const std::optional<float> max_value = value.max();
+        if (has_min != nullptr) *has_min = min_value.has_value();
+        if (min != nullptr && min_value) *min = *min_value;
+        if (has_max != nullptr) *has_max = max_value.has_value();
+        if (max != nullptr && max_value) *max = *max_value;
+    });
+}
+
+trajplot_status trajplot_statistic_includes_output(bool* out, const trajplot_statistic* statistic) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        *out = statistic_of(statistic).includes_output();
+    });
+}
+
+trajplot_status trajplot_statistic_layer_label(const char** out, size_t* len, const trajplot_statistic* statistic,
+                                               size_t layer) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        require_index(layer, "layer", value.n_layers(), "n_layers");
+        lend_string(out, len, value.layer_labels()(layer));
+    });
+}
+
+trajplot_status trajplot_statistic_sequence_label(const char** out, size_t* len,
+                                                  const trajplot_statistic* statistic, size_t position) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        require_index(position, "position", value.seq_len(), "seq_len");
+        if (const auto& labels = value.sequence_labels()) {
+            lend_string(out, len, (*labels)(position));
+        } else {
+            *out = nullptr;
+            if (len != nullptr) *len = 0;
+        }
+    });
+}
+
+trajplot_status trajplot_statistic_trajectory_labels(trajplot_labels** out, const trajplot_statistic* statistic) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const auto& labels = statistic_of(statistic).trajectory_labels();
+        *out = labels ? new_handle(labels) : nullptr;
+    });
+}
+
+trajplot_status trajplot_statistic_stride(trajplot_statistic** out, const trajplot_statistic* statistic,
+                                          size_t stride) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        auto strided = std::make_shared<const trajplot::TrajectoryStatistic>(value.stride(stride));
+        *out = new_handle(std::move(strided));
+    });
+}
+
+trajplot_status trajplot_statistic_clip(trajplot_statistic** out, const trajplot_statistic* statistic, float min,
+                                        float max) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        auto clipped = std::make_shared<const trajplot::TrajectoryStatistic>(value.clip(min, max));
+        *out = new_handle(std::move(clipped));
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Figures
+
+trajplot_status trajplot_figure_options_init(trajplot_figure_options* options, unsigned int version) {
+    return guarded(__func__, [&] {
+        require(options, "options");
+        require_version(version, TRAJPLOT_FIGURE_OPTIONS_VERSION, "version", "TRAJPLOT_FIGURE_OPTIONS_VERSION");
+        *options = default_figure_options;
+    });
+}
+
+trajplot_status trajplot_statistic_heatmap_json(char** out, size_t* out_len, const trajplot_statistic* statistic,
+                                                const trajplot_figure_options* options) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        const trajplot::FigureOptions converted = figure_options_of(options);
+        give_string(out, out_len, trajplot::heatmap_json(value, converted.heatmap));
+    });
+}
+
+trajplot_status trajplot_statistic_figure_json(char** out, size_t* out_len, const trajplot_statistic* statistic,
+                                               const trajplot_figure_options* options) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        const trajplot::FigureOptions converted = figure_options_of(options);
+        give_string(out, out_len, trajplot::figure_json(value, converted));
+    });
+}
+
+trajplot_status trajplot_statistic_write_heatmap_json(const trajplot_statistic* statistic,
+                                                      const trajplot_figure_options* options, const char* path) {
+    return guarded(__func__, [&] {
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        require(path, "path");
+        const trajplot::FigureOptions converted = figure_options_of(options);
+        trajplot::save_heatmap_json(std::filesystem::path(path), value, converted.heatmap);
+    });
+}
+
+trajplot_status trajplot_statistic_write_figure_json(const trajplot_statistic* statistic,
+                                                     const trajplot_figure_options* options, const char* path) {
+    return guarded(__func__, [&] {
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        require(path, "path");
+        const trajplot::FigureOptions converted = figure_options_of(options);
+        trajplot::save_figure_json(std::filesystem::path(path), value, converted);
+    });
+}

@@ -1,0 +1,141 @@
+// Handles are immutable: many threads may read the same one at once and get
+// what a single thread gets.
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "capi_test_support.hpp"
+
+using namespace capi_test;
+
+namespace {
+
+constexpr int thread_count = 8;
+constexpr int rounds = 20;
+
+// Everything a thread derives from the shared statistic.
+struct Derived {
+    std::vector<float> strided_stats;
+    std::vector<std::string> strided_layers;
+    std::vector<float> clipped_stats;
+    std::string figure;
+    std::string heatmap;
+    std::string clipped_figure;
+    std::string hover_template;
+    std::string customdata;
+    bool ok = false;
+};
+
+Derived derive(const trajplot_statistic* statistic, const trajplot_figure_options* options) {
+    Derived result;
+    trajplot_statistic* strided = nullptr;
+    trajplot_statistic* clipped = nullptr;
+    if (trajplot_statistic_stride(&strided, statistic, 2) != TRAJPLOT_OK) return result;
+    const StatisticPtr strided_owner(strided);
+    if (trajplot_statistic_clip(&clipped, statistic, -5, 25) != TRAJPLOT_OK) return result;
+    const StatisticPtr clipped_owner(clipped);
+    result.strided_stats = read_stats(strided);
+    result.strided_layers = read_layer_labels(strided);
+    result.clipped_stats = read_stats(clipped);
+    result.figure = figure_json(statistic, options);
+    result.heatmap = heatmap_json(statistic, options);
+    result.clipped_figure = figure_json(clipped, options);
+
+    trajplot_labels* labels = nullptr;
+    if (trajplot_statistic_trajectory_labels(&labels, statistic) != TRAJPLOT_OK) return result;
+    const LabelsPtr labels_owner(labels);
+    char* hover_template = nullptr;
+    char* customdata = nullptr;
+    if (trajplot_labels_template_and_customdata(&hover_template, nullptr, &customdata, nullptr, labels, 4) !=
+        TRAJPLOT_OK) {
+        return result;
+    }
+    const StringPtr template_owner(hover_template), customdata_owner(customdata);
+    result.hover_template = hover_template;
+    result.customdata = customdata;
+    result.ok = true;
+    return result;
+}
+
+bool same(const std::vector<float>& a, const std::vector<float>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+}  // namespace
+
+TEST(CapiThreads, ConcurrentReadersSeeTheSingleThreadedResult) {
+    constexpr std::size_t n_layers = 7, seq_len = 9;
+    std::vector<std::string> cells, hover, tokens;
+    for (std::size_t i = 0; i < n_layers * seq_len; ++i) {
+        cells.push_back("c" + std::to_string(i));
+        hover.push_back("tok" + std::to_string(i));
+        hover.push_back(std::to_string(i % 7) + "%");
+    }
+    for (std::size_t i = 0; i < seq_len; ++i) tokens.push_back(i % 3 ? "w" + std::to_string(i) : "dup");
+    const LabelsPtr labels = make_labels(n_layers, seq_len, cells, hover, 1, 2);
+    ASSERT_TRUE(labels);
+    const auto token_pointers = c_strings(tokens);
+    trajplot_statistic_options statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+    statistic_options.sequence_labels = token_pointers.data();
+    statistic_options.trajectory_labels = labels.get();
+    statistic_options.units = "nats";
+    const StatisticPtr statistic =
+        make_statistic("Entropy", numbered_stats(n_layers, seq_len), n_layers, seq_len, &statistic_options);
+    ASSERT_TRUE(statistic);
+    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    options.title = "threads";
+    options.extra_json = R"({"colorbar": {"len": 0.5}})";
+
+    const Derived expected = derive(statistic.get(), &options);
+    ASSERT_TRUE(expected.ok) << trajplot_error_last();
+
+    std::atomic<int> mismatches{0};
+    std::atomic<bool> start{false};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < thread_count; ++t) {
+        threads.emplace_back([&] {
+            while (!start.load()) std::this_thread::yield();
+            for (int round = 0; round < rounds; ++round) {
+                const Derived got = derive(statistic.get(), &options);
+                const bool equal = got.ok && same(got.strided_stats, expected.strided_stats) &&
+                                   got.strided_layers == expected.strided_layers &&
+                                   same(got.clipped_stats, expected.clipped_stats) && got.figure == expected.figure &&
+                                   got.heatmap == expected.heatmap && got.clipped_figure == expected.clipped_figure &&
+                                   got.hover_template == expected.hover_template &&
+                                   got.customdata == expected.customdata;
+                if (!equal) ++mismatches;
+            }
+        });
+    }
+    start = true;
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(CapiThreads, ConcurrentFailuresKeepTheirOwnMessages) {
+    const StatisticPtr statistic = make_statistic("x", {1, 2}, 1, 2);
+    ASSERT_TRUE(statistic);
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < thread_count; ++t) {
+        threads.emplace_back([&, t] {
+            // Each thread fails with a colourscale name of its own and must
+            // read back its own message, also after other threads failed.
+            const std::string scale = "unknown-scale-" + std::to_string(t);
+            trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+            options.colorscale = scale.c_str();
+            for (int round = 0; round < rounds; ++round) {
+                char* out = nullptr;
+                if (trajplot_statistic_heatmap_json(&out, nullptr, statistic.get(), &options) != TRAJPLOT_EINVAL ||
+                    std::string(trajplot_error_last()).find(scale) == std::string::npos) {
+                    ++wrong;
+                }
+                std::this_thread::yield();
+                if (std::string(trajplot_error_last()).find(scale) == std::string::npos) ++wrong;
+            }
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(wrong.load(), 0);
+}
