@@ -1,0 +1,491 @@
+#include "trajplot/figure.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "trajplot/error.hpp"
+#include "trajplot/model.hpp"
+#include "trajplot/text.hpp"
+#include "trajplot/text_array.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+using trajplot::Errc;
+using trajplot::Error;
+using trajplot::FigureOptions;
+using trajplot::HeatmapOptions;
+using trajplot::TextArray;
+using trajplot::TrajectoryLabels;
+using trajplot::TrajectoryStatistic;
+using Strings = std::vector<std::string>;
+
+constexpr float nan_value = std::numeric_limits<float>::quiet_NaN();
+constexpr float inf_value = std::numeric_limits<float>::infinity();
+constexpr std::string_view replacement = "\xEF\xBF\xBD";
+
+TrajectoryStatistic::Fields fields_with(xt::xtensor<float, 2> stats, std::string name = "Entropy") {
+    TrajectoryStatistic::Fields fields;
+    fields.name = std::move(name);
+    fields.stats = std::move(stats);
+    return fields;
+}
+
+TrajectoryStatistic statistic_of(xt::xtensor<float, 2> stats) { return TrajectoryStatistic(fields_with(std::move(stats))); }
+
+TextArray<1> text1(const Strings& strings) { return TextArray<1>::from_strings({strings.size()}, strings); }
+
+TrajectoryStatistic full_statistic() {
+    TrajectoryStatistic::Fields fields = fields_with({{0.1f, 1.0f / 3.0f, nan_value}, {inf_value, -2.5f, 7.0f}});
+    fields.units = "nats";
+    fields.sequence_labels = text1({"a", "b", "a"});
+    fields.trajectory_labels = std::make_shared<const TrajectoryLabels>(
+        TextArray<2>::from_strings({2, 3}, {"x", "y", "z", "u", "v", "w"}),
+        TextArray<4>::from_strings({2, 3, 1, 2}, {"t0", "0.1", "t1", "0.2", "t2", "0.3", "t3", "0.4", "t4", "0.5",
+                                                  "t5", "0.6"}));
+    return TrajectoryStatistic(std::move(fields));
+}
+
+// The text of the JSON array that follows `"key":` in `raw` (brackets
+// matched, strings skipped).
+std::string raw_array_after_key(const std::string& raw, const std::string& key) {
+    const std::regex key_pattern("\"" + key + "\"\\s*:\\s*\\[");
+    std::smatch match;
+    if (!std::regex_search(raw, match, key_pattern)) return {};
+    const std::size_t start = static_cast<std::size_t>(match.position(0) + match.length(0)) - 1;
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = start; i < raw.size(); ++i) {
+        const char c = raw[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[') {
+            ++depth;
+        } else if (c == ']' && --depth == 0) {
+            return raw.substr(start, i - start + 1);
+        }
+    }
+    return {};
+}
+
+Strings number_tokens(const std::string& raw_array) {
+    static const std::regex number("-?[0-9][0-9.eE+-]*");
+    Strings tokens;
+    for (auto it = std::sregex_iterator(raw_array.begin(), raw_array.end(), number); it != std::sregex_iterator();
+         ++it) {
+        tokens.push_back(it->str());
+    }
+    return tokens;
+}
+
+// The significant digits of a decimal number, whatever its notation:
+// "0.00125", "1.25e-3" and "125e-5" all give "125".
+std::string significant_digits(const std::string& number) {
+    std::string mantissa = number.substr(0, number.find_first_of("eE"));
+    std::string digits;
+    for (const char c : mantissa) {
+        if (c >= '0' && c <= '9') digits.push_back(c);
+    }
+    const std::size_t first = digits.find_first_not_of('0');
+    if (first == std::string::npos) return "0";
+    digits.erase(0, first);
+    digits.erase(digits.find_last_not_of('0') + 1);
+    return digits;
+}
+
+std::string shortest_float_digits(float value) {
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return significant_digits(std::string(buffer, result.ptr));
+}
+
+// Runs `action` with files limited to `max_bytes`, so that writing more fails
+// with EFBIG: a real write error, which permissions cannot give a test that
+// may run as root. SIGXFSZ is ignored meanwhile so the write fails instead
+// of killing the process.
+void with_file_size_limit(rlim_t max_bytes, const std::function<void()>& action) {
+    struct Restore {
+        rlimit limit{};
+        void (*handler)(int) = SIG_DFL;
+        ~Restore() {
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+            std::signal(SIGXFSZ, handler);
+        }
+    } restore;
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &restore.limit), 0);
+    ASSERT_TRUE(restore.limit.rlim_max == RLIM_INFINITY || restore.limit.rlim_max >= max_bytes);
+    restore.handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limited = restore.limit;
+    limited.rlim_cur = max_bytes;
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+    action();
+}
+
+Error error_of(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const Error& error) {
+        return error;
+    } catch (const std::exception& other) {
+        ADD_FAILURE() << "threw a non-trajplot exception: " << other.what();
+        return Error(Errc::invalid_argument, "unexpected exception");
+    }
+    ADD_FAILURE() << "did not throw";
+    return Error(Errc::invalid_argument, "no exception");
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+Strings directory_entries(const fs::path& directory) {
+    Strings entries;
+    for (const auto& entry : fs::directory_iterator(directory)) entries.push_back(entry.path().filename().string());
+    return entries;
+}
+
+// ---------------------------------------------------------------------------
+// Output parses and carries no NaN or Infinity
+
+TEST(JsonOutput, EveryKindOfOutputParses) {
+    const TrajectoryStatistic statistic = full_statistic();
+    HeatmapOptions log_options;
+    log_options.log_scale = true;
+    for (const HeatmapOptions& options : {HeatmapOptions{}, log_options}) {
+        EXPECT_TRUE(ordered_json::accept(trajplot::heatmap_json(statistic, options)));
+        FigureOptions figure_options;
+        figure_options.heatmap = options;
+        EXPECT_TRUE(ordered_json::accept(trajplot::figure_json(statistic, figure_options)));
+        std::ostringstream streamed;
+        trajplot::write_figure_json(streamed, statistic, figure_options);
+        EXPECT_EQ(streamed.str(), trajplot::figure_json(statistic, figure_options));
+        std::ostringstream streamed_trace;
+        trajplot::write_heatmap_json(streamed_trace, statistic, options);
+        EXPECT_EQ(streamed_trace.str(), trajplot::heatmap_json(statistic, options));
+    }
+}
+
+TEST(JsonOutput, NoNanOrInfinityLiterals) {
+    TrajectoryStatistic::Fields fields =
+        fields_with({{nan_value, inf_value, -inf_value}, {-nan_value, 1.0f, std::numeric_limits<float>::max()}});
+    const TrajectoryStatistic statistic(std::move(fields));
+    const std::regex non_finite_literal("[\\[,:]\\s*[-+]?(NaN|nan|Infinity|infinity|inf|Inf)\\b");
+    HeatmapOptions log_options;
+    log_options.log_scale = true;
+    for (const HeatmapOptions& options : {HeatmapOptions{}, log_options}) {
+        FigureOptions figure_options;
+        figure_options.heatmap = options;
+        const std::string raw = trajplot::figure_json(statistic, figure_options);
+        EXPECT_FALSE(std::regex_search(raw, non_finite_literal)) << raw;
+        const ordered_json parsed = ordered_json::parse(raw);
+        const ordered_json& z = parsed.at("data")[0].at("z");
+        EXPECT_TRUE(z[0][0].is_null());
+        EXPECT_TRUE(z[0][1].is_null());
+        EXPECT_TRUE(z[0][2].is_null());
+        EXPECT_TRUE(z[1][0].is_null());
+    }
+    // Every value non-finite: nothing to take a range from, and still no literal.
+    const std::string all_nan = trajplot::figure_json(statistic_of({{nan_value, inf_value}}));
+    EXPECT_FALSE(std::regex_search(all_nan, non_finite_literal)) << all_nan;
+    EXPECT_TRUE(ordered_json::accept(all_nan));
+}
+
+// ---------------------------------------------------------------------------
+// Valid UTF-8 whatever the input bytes
+
+TEST(JsonOutput, InvalidInputBytesBecomeReplacementCharacters) {
+    TrajectoryStatistic::Fields fields = fields_with({{1.0f, 2.0f}}, "Ent\xFFropy");
+    fields.units = "n\xC3";
+    fields.sequence_labels = text1({"\xED\xA0\x80", "ok\x80"});
+    fields.layer_labels = text1({"\xC0\x80"});
+    fields.trajectory_labels = std::make_shared<const TrajectoryLabels>(
+        TextArray<2>::from_strings({1, 2}, {"\xF5", "fine"}),
+        TextArray<4>::from_strings({1, 2, 1, 1}, {"\xE2\x82", "v"}));
+    FigureOptions options;
+    options.title = "title \xFE";
+    const std::string raw = trajplot::figure_json(TrajectoryStatistic(std::move(fields)), options);
+
+    EXPECT_TRUE(trajplot::is_valid_utf8(raw));
+    ordered_json parsed;
+    ASSERT_NO_THROW(parsed = ordered_json::parse(raw));  // the parser rejects invalid UTF-8 itself
+    const ordered_json& trace = parsed.at("data")[0];
+    const std::string r(replacement);
+    EXPECT_EQ(trace.at("colorbar").at("title").at("text"), "Ent" + r + "ropy (n" + r + ")");
+    EXPECT_EQ(parsed.at("layout").at("title").at("text"), "title " + r);
+    EXPECT_EQ(trace.at("text"), ordered_json::parse("[[\"" + r + "\", \"fine\"]]"));
+    // Python's decode: a surrogate is three replacements, an overlong two.
+    const std::string x0 = trace.at("x")[0].get<std::string>();
+    const std::string y0 = trace.at("y")[0].get<std::string>();
+    EXPECT_EQ(x0.substr(0, 9), r + r + r);
+    EXPECT_EQ(y0.substr(0, 6), r + r);
+    EXPECT_EQ(trace.at("customdata")[0][0][0], " " + r);
+}
+
+TEST(JsonOutput, ControlCharactersAreEscaped) {
+    TrajectoryStatistic::Fields fields = fields_with({{1.0f}}, std::string("tab\tnew\nline\x01\"q\"\\"));
+    const std::string raw = trajplot::heatmap_json(TrajectoryStatistic(std::move(fields)));
+    for (const char c : raw) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << "raw control byte in " << raw;
+    EXPECT_EQ(ordered_json::parse(raw).at("colorbar").at("title").at("text"),
+              std::string("tab\tnew\nline\x01\"q\"\\"));
+}
+
+// ---------------------------------------------------------------------------
+// Floats: shortest round-trip form of the float32 value
+
+TEST(JsonOutput, FloatsAreShortestFloat32) {
+    const std::string raw = trajplot::heatmap_json(statistic_of({{0.1f, 1.0f / 3.0f, -0.7f}}));
+    const std::string z = raw_array_after_key(raw, "z");
+    ASSERT_FALSE(z.empty()) << raw;
+    EXPECT_EQ(number_tokens(z), (Strings{"0.1", "0.33333334", "-0.7"})) << z;
+    // Not their double expansions.
+    EXPECT_EQ(raw.find("0.10000000149011612"), std::string::npos);
+    EXPECT_EQ(raw.find("0.3333333432674408"), std::string::npos);
+}
+
+TEST(JsonOutput, RangeIsShortestFloat32) {
+    TrajectoryStatistic::Fields fields = fields_with({{0.5f}});
+    fields.min = 0.1f;
+    fields.max = 0.7f;
+    const std::string raw = trajplot::heatmap_json(TrajectoryStatistic(std::move(fields)));
+    EXPECT_TRUE(std::regex_search(raw, std::regex("\"zmin\"\\s*:\\s*0\\.1\\s*[,}]"))) << raw;
+    EXPECT_TRUE(std::regex_search(raw, std::regex("\"zmax\"\\s*:\\s*0\\.7\\s*[,}]"))) << raw;
+}
+
+TEST(JsonOutput, FloatsRoundTripWithTheFewestDigits) {
+    std::mt19937 generator(12345);
+    std::vector<float> values = {1e-38f,  1.17549435e-38f, 1e-45f, 3.4028235e38f, 16777216.0f, 16777217.0f,
+                                 123456.789f, -0.0001f, 1e10f,  2.5e-7f,        100.0f, 0.0f};
+    std::uniform_real_distribution<float> uniform(-1000.0f, 1000.0f);
+    std::uniform_int_distribution<std::uint32_t> any_bits;
+    while (values.size() < 256) {
+        values.push_back(uniform(generator));
+        std::uint32_t bits = any_bits(generator);
+        float from_bits;
+        std::memcpy(&from_bits, &bits, sizeof from_bits);
+        if (std::isfinite(from_bits)) values.push_back(from_bits);
+    }
+    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({1, values.size()});
+    for (std::size_t i = 0; i < values.size(); ++i) stats(0, i) = values[i];
+    const std::string raw = trajplot::heatmap_json(statistic_of(stats));
+
+    const Strings tokens = number_tokens(raw_array_after_key(raw, "z"));
+    ASSERT_EQ(tokens.size(), values.size());
+    const ordered_json z = ordered_json::parse(raw).at("z")[0];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        EXPECT_EQ(static_cast<float>(z[i].get<double>()), values[i]) << "written as " << tokens[i];
+        EXPECT_EQ(significant_digits(tokens[i]), shortest_float_digits(values[i]))
+            << "value " << values[i] << " written as " << tokens[i];
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Saving
+
+class SaveJson : public testing::Test {
+protected:
+    void SetUp() override {
+        const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+        directory_ = fs::temp_directory_path() /
+                     ("trajplot_core_tests_" + std::to_string(::getpid()) + "_" + info->name());
+        fs::remove_all(directory_);
+        fs::create_directories(directory_);
+    }
+    void TearDown() override {
+        std::error_code ignored;
+        fs::remove_all(directory_, ignored);
+    }
+    fs::path directory_;
+};
+
+TEST_F(SaveJson, FigureFileEqualsFigureJson) {
+    FigureOptions options;
+    options.title = "Saved";
+    options.heatmap.extra_json = R"({"textfont": {"size": 10}})";
+    const fs::path path = directory_ / "figure.json";
+    trajplot::save_figure_json(path, full_statistic(), options);
+    EXPECT_EQ(read_file(path), trajplot::figure_json(full_statistic(), options));
+    EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
+}
+
+TEST_F(SaveJson, HeatmapFileEqualsHeatmapJson) {
+    const fs::path path = directory_ / "trace.json";
+    trajplot::save_heatmap_json(path, full_statistic());
+    EXPECT_EQ(read_file(path), trajplot::heatmap_json(full_statistic()));
+}
+
+TEST_F(SaveJson, LargeFigureIsWrittenWhole) {
+    // Larger than any write buffer: the file must still equal the string.
+    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({64, 4096});
+    for (std::size_t i = 0; i < stats.size(); ++i) stats.data()[i] = static_cast<float>(i) / 7.0f;
+    const TrajectoryStatistic statistic = statistic_of(stats);
+    const fs::path path = directory_ / "large.json";
+    trajplot::save_figure_json(path, statistic);
+    const std::string expected = trajplot::figure_json(statistic);
+    EXPECT_GT(expected.size(), std::size_t{1} << 20);
+    EXPECT_EQ(read_file(path), expected);
+}
+
+TEST_F(SaveJson, ReplacesAnExistingFile) {
+    const fs::path path = directory_ / "figure.json";
+    std::ofstream(path) << "old content that is longer than nothing";
+    trajplot::save_figure_json(path, full_statistic());
+    EXPECT_EQ(read_file(path), trajplot::figure_json(full_statistic()));
+    EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
+}
+
+TEST_F(SaveJson, MissingDirectoryIsAnIoErrorAndLeavesNothing) {
+    const fs::path missing = directory_ / "missing";
+    const Error error = error_of([&] { trajplot::save_figure_json(missing / "figure.json", full_statistic()); });
+    EXPECT_EQ(error.code(), Errc::io) << error.what();
+    EXPECT_FALSE(fs::exists(missing));
+    EXPECT_TRUE(directory_entries(directory_).empty());
+
+    EXPECT_EQ(error_of([&] { trajplot::save_heatmap_json(missing / "trace.json", full_statistic()); }).code(),
+              Errc::io);
+    EXPECT_FALSE(fs::exists(missing));
+}
+
+TEST_F(SaveJson, PathThroughAFileIsAnIoError) {
+    const fs::path file = directory_ / "plain";
+    std::ofstream(file) << "x";
+    EXPECT_EQ(error_of([&] { trajplot::save_figure_json(file / "figure.json", full_statistic()); }).code(), Errc::io);
+    EXPECT_EQ(read_file(file), "x");
+    EXPECT_EQ(directory_entries(directory_), (Strings{"plain"}));
+}
+
+TEST_F(SaveJson, FailedSaveLeavesAnExistingFileIntact) {
+    const fs::path path = directory_ / "figure.json";
+    const std::string earlier = trajplot::figure_json(statistic_of({{1.0f}}));
+    std::ofstream(path, std::ios::binary) << earlier;
+
+    FigureOptions unknown_scale;
+    unknown_scale.heatmap.colorscale = "no_such_scale";
+    FigureOptions zero_width;
+    zero_width.token_width = 0;
+    FigureOptions bad_extra;
+    bad_extra.heatmap.extra_json = "{\"colorbar\": ";
+    FigureOptions huge_width;
+    huge_width.token_width = std::numeric_limits<std::size_t>::max();
+    FigureOptions log_with_zero_min;
+    log_with_zero_min.heatmap.log_scale = true;
+    TrajectoryStatistic::Fields zero_min = fields_with({{1.0f, 2.0f}});
+    zero_min.min = 0.0f;
+    zero_min.max = 10.0f;
+    const TrajectoryStatistic zero_min_statistic(std::move(zero_min));
+
+    // Each case fails; `trace_fails_too` when its heatmap options alone fail.
+    struct Failing {
+        const TrajectoryStatistic* statistic;  // nullptr: full_statistic()
+        FigureOptions options;
+        bool trace_fails_too;
+    };
+    const std::vector<Failing> failing = {
+        {nullptr, unknown_scale, true},
+        {nullptr, zero_width, false},
+        {nullptr, bad_extra, true},
+        {nullptr, huge_width, false},
+        {&zero_min_statistic, log_with_zero_min, true},
+    };
+    const TrajectoryStatistic statistic = full_statistic();
+    for (const Failing& failure : failing) {
+        const TrajectoryStatistic& target = failure.statistic ? *failure.statistic : statistic;
+        (void)error_of([&] { trajplot::save_figure_json(path, target, failure.options); });
+        EXPECT_EQ(read_file(path), earlier);
+        EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
+
+        if (!failure.trace_fails_too) continue;
+        (void)error_of([&] { trajplot::save_heatmap_json(path, target, failure.options.heatmap); });
+        EXPECT_EQ(read_file(path), earlier);
+        EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
+    }
+}
+
+TEST_F(SaveJson, WriteErrorIsAnIoErrorAndLeavesAnExistingFileIntact) {
+    const fs::path path = directory_ / "figure.json";
+    const std::string earlier = trajplot::figure_json(statistic_of({{1.0f}}));
+    std::ofstream(path, std::ios::binary) << earlier;
+    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({64, 4096});
+    for (std::size_t i = 0; i < stats.size(); ++i) stats.data()[i] = static_cast<float>(i) / 7.0f;
+    const TrajectoryStatistic large = statistic_of(stats);
+
+    std::optional<Error> figure_error;
+    std::optional<Error> trace_error;
+    with_file_size_limit(std::size_t{1} << 18, [&] {
+        try {
+            trajplot::save_figure_json(path, large);
+        } catch (const Error& error) {
+            figure_error = error;
+        }
+        try {
+            trajplot::save_heatmap_json(path, large);
+        } catch (const Error& error) {
+            trace_error = error;
+        }
+    });
+    ASSERT_TRUE(figure_error.has_value()) << "a write past the file size limit did not fail";
+    EXPECT_EQ(figure_error->code(), Errc::io) << figure_error->what();
+    ASSERT_TRUE(trace_error.has_value()) << "a write past the file size limit did not fail";
+    EXPECT_EQ(trace_error->code(), Errc::io) << trace_error->what();
+    EXPECT_EQ(read_file(path), earlier);
+    EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
+}
+
+TEST_F(SaveJson, WriteErrorLeavesNoPartialFile) {
+    const fs::path path = directory_ / "figure.json";
+    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({64, 4096});
+    for (std::size_t i = 0; i < stats.size(); ++i) stats.data()[i] = static_cast<float>(i) / 7.0f;
+    const TrajectoryStatistic large = statistic_of(stats);
+    std::optional<Error> error;
+    with_file_size_limit(std::size_t{1} << 18, [&] {
+        try {
+            trajplot::save_figure_json(path, large);
+        } catch (const Error& caught) {
+            error = caught;
+        }
+    });
+    ASSERT_TRUE(error.has_value());
+    EXPECT_EQ(error->code(), Errc::io) << error->what();
+    EXPECT_TRUE(directory_entries(directory_).empty());
+}
+
+TEST_F(SaveJson, FailedSaveCreatesNoFile) {
+    const fs::path path = directory_ / "figure.json";
+    FigureOptions zero_width;
+    zero_width.token_width = 0;
+    (void)error_of([&] { trajplot::save_figure_json(path, full_statistic(), zero_width); });
+    EXPECT_FALSE(fs::exists(path));
+    EXPECT_TRUE(directory_entries(directory_).empty());
+}
+
+}  // namespace
