@@ -1,0 +1,38 @@
+// The one exception type of the command-line tool: what went wrong, and how
+// the process should end because of it.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace trajplot_cli {
+
+// Exit statuses: 1 for input the tool cannot use, 2 for a command line it
+// cannot understand (the convention of getopt-style tools).
+inline constexpr int exit_success = 0;
+inline constexpr int exit_bad_input = 1;
+inline constexpr int exit_usage = 2;
+
+class CliError : public std::runtime_error {
+public:
+    CliError(int exit_status, bool show_usage, const std::string& message)
+        : std::runtime_error(message), exit_status_(exit_status), show_usage_(show_usage) {}
+
+    int exit_status() const noexcept { return exit_status_; }
+    // Whether the short usage line should follow the message.
+    bool show_usage() const noexcept { return show_usage_; }
+
+private:
+    int exit_status_;
+    bool show_usage_;
+};
+
+[[noreturn]] inline void fail_input(const std::string& message) {
+    throw CliError(exit_bad_input, false, message);
+}
+
+[[noreturn]] inline void fail_usage(const std::string& message) {
+    throw CliError(exit_usage, true, message);
+}
+
+}  // namespace trajplot_cli

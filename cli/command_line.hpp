@@ -1,0 +1,55 @@
+// The command line of `trajplot`: which command to run, and how.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace trajplot_cli {
+
+enum class Command { render, demo, help, version };
+
+enum class OutputFormat { json, html };
+
+struct ClipRange {
+    float min = 0.0f;
+    float max = 0.0f;
+};
+
+// Everything `render` and `demo` take besides the SPEC. An absent optional
+// leaves the library's default in place.
+struct RenderOptions {
+    std::optional<std::string> out;  // absent or "-": standard output
+    OutputFormat format = OutputFormat::json;
+    bool trace_only = false;
+    std::optional<std::size_t> stride;
+    std::optional<ClipRange> clip;
+    std::optional<std::string> title;
+    std::optional<std::string> colorscale;
+    std::optional<std::size_t> token_width;
+    bool log_scale = false;
+    std::optional<std::string> extra_json;
+
+    bool writes_to_stdout() const { return !out || *out == "-"; }
+};
+
+struct Invocation {
+    Command command = Command::help;
+    std::string spec_path;  // render only; "-" is standard input
+    RenderOptions options;
+};
+
+// Parses the arguments after the program name. Throws CliError: a usage
+// error (exit 2) for what does not fit the grammar, a bad-input error
+// (exit 1) for an option value that is well placed but unusable.
+Invocation parse_command_line(std::span<const char* const> arguments);
+
+// One line saying how to call the tool, for usage errors.
+std::string_view usage_line();
+
+// The full --help text.
+std::string_view help_text();
+
+}  // namespace trajplot_cli

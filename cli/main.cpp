@@ -1,0 +1,166 @@
+// trajplot: renders prediction trajectories as Plotly JSON from the command
+// line. Everything it does with trajectories goes through the public C API
+// of libtrajplot, which it thereby shows to be complete.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_error.hpp"
+#include "command_line.hpp"
+#include "demo_spec.hpp"
+#include "render.hpp"
+#include "spec.hpp"
+#include "trajplot.h"
+
+namespace trajplot_cli {
+namespace {
+
+std::string read_stream(std::FILE* stream, std::string_view source) {
+    std::string text;
+    char buffer[1 << 16];
+    std::size_t read = 0;
+    while ((read = std::fread(buffer, 1, sizeof buffer, stream)) > 0) {
+        text.append(buffer, read);
+    }
+    if (std::ferror(stream)) {
+        fail_input("cannot read " + std::string(source) + ": " + std::strerror(errno));
+    }
+    return text;
+}
+
+std::string read_spec_text(const std::string& path, std::string& source) {
+    if (path == "-") {
+        source = "standard input";
+        return read_stream(stdin, source);
+    }
+    source = "spec file '" + path + "'";
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) {
+        fail_input("cannot open " + source + ": " + std::strerror(errno));
+    }
+    std::string text;
+    try {
+        text = read_stream(file, source);
+    } catch (...) {
+        std::fclose(file);
+        throw;
+    }
+    std::fclose(file);
+    return text;
+}
+
+// The library checks --extra as well, but only this side knows the option
+// by name, so it is checked here first for a message that names it.
+void check_extra_json(const std::string& extra) {
+    nlohmann::json parsed;
+    try {
+        parsed = nlohmann::json::parse(extra);
+    } catch (const nlohmann::json::exception& error) {
+        fail_input("--extra is not valid JSON: " + json_error_text(error.what()));
+    }
+    if (!parsed.is_object()) {
+        fail_input("--extra must be a JSON object, got " + std::string(parsed.type_name()));
+    }
+}
+
+void check_library_abi() {
+    const int loaded = trajplot_abi_version();
+    if (loaded != TRAJPLOT_ABI_VERSION) {
+        fail_input("libtrajplot has ABI version " + std::to_string(loaded) + ", this program needs " +
+                   std::to_string(TRAJPLOT_ABI_VERSION));
+    }
+}
+
+void print_version() {
+    int major = 0;
+    int minor = 0;
+    int patch = 0;
+    trajplot_version(&major, &minor, &patch);
+    std::printf("trajplot %d.%d.%d (ABI %d)\n", major, minor, patch, trajplot_abi_version());
+}
+
+int run(std::span<const char* const> arguments) {
+    const Invocation invocation = parse_command_line(arguments);
+    switch (invocation.command) {
+    case Command::help:
+        std::fwrite(help_text().data(), 1, help_text().size(), stdout);
+        return exit_success;
+    case Command::version:
+        print_version();
+        return exit_success;
+    case Command::render:
+    case Command::demo:
+        break;
+    }
+
+    const RenderOptions& options = invocation.options;
+    if (options.format == OutputFormat::html) {
+        throw CliError(exit_usage, false, "--format html is not implemented yet");
+    }
+    if (options.extra_json) {
+        check_extra_json(*options.extra_json);
+    }
+    check_library_abi();
+
+    StatisticSpec spec;
+    if (invocation.command == Command::demo) {
+        spec = parse_spec(demo_spec_json(), "the built-in demo spec");
+    } else {
+        std::string source;
+        const std::string text = read_spec_text(invocation.spec_path, source);
+        spec = parse_spec(text, source);
+    }
+    render(spec, options);
+    return exit_success;
+}
+
+// Every message is one line, whatever a file name, option value or
+// library message holds.
+std::string on_one_line(std::string_view message) {
+    std::string line;
+    line.reserve(message.size());
+    for (const char c : message) {
+        if (c == '\n') {
+            line += "\\n";
+        } else if (c == '\r') {
+            line += "\\r";
+        } else {
+            line += c;
+        }
+    }
+    return line;
+}
+
+void print_error(std::string_view message) {
+    std::fprintf(stderr, "trajplot: %s\n", on_one_line(message).c_str());
+}
+
+}  // namespace
+}  // namespace trajplot_cli
+
+int main(int argc, char** argv) {
+    using namespace trajplot_cli;
+    const std::span<const char* const> arguments(argv + (argc > 0 ? 1 : 0),
+                                                 argc > 0 ? static_cast<std::size_t>(argc - 1) : 0);
+    try {
+        return run(arguments);
+    } catch (const CliError& error) {
+        print_error(error.what());
+        if (error.show_usage()) {
+            std::fprintf(stderr, "%s\n", std::string(usage_line()).c_str());
+        }
+        return error.exit_status();
+    } catch (const std::bad_alloc&) {
+        print_error("out of memory");
+    } catch (const std::exception& error) {
+        print_error(error.what());
+    }
+    return exit_bad_input;
+}

@@ -1,0 +1,215 @@
+// How `trajplot` fails: the exit status, a one-line message naming what is
+// wrong, and no output file left behind (nor an earlier one damaged).
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "cli_test_support.hpp"
+
+namespace trajplot_cli_test {
+namespace {
+
+struct BadSpec {
+    const char* file;     // under tests/data/cli/bad/
+    const char* message;  // must appear in the error line
+};
+
+void PrintTo(const BadSpec& spec, std::ostream* out) { *out << spec.file; }
+
+class CliBadSpecTest : public CliTest, public ::testing::WithParamInterface<BadSpec> {};
+
+TEST_P(CliBadSpecTest, FailsNamingTheFieldAndWritesNothing) {
+    const BadSpec& bad = GetParam();
+    const std::string spec = spec_path(std::string("bad/") + bad.file);
+    const CliResult result = run({"render", spec, "--out", "figure.json"});
+    expect_error(result, 1, bad.message);
+    EXPECT_EQ(work_entries(), std::set<std::string>{});
+
+    // Standard input goes through the same checks.
+    const CliResult from_stdin = run({"render", "-"}, read_file(spec));
+    EXPECT_EQ(from_stdin.exit_status, 1);
+    EXPECT_EQ(from_stdin.out, "");
+}
+
+const BadSpec bad_specs[] = {
+    {"empty_file.json", "is not valid JSON"},
+    {"not_json.json", "is not valid JSON: parse error at line 1"},
+    {"stats_double_overflow.json", "1e400"},
+    {"not_object.json", "spec must be a JSON object, got array"},
+    {"missing_name.json", "spec.name is missing"},
+    {"missing_stats.json", "spec.stats is missing"},
+    {"name_not_string.json", "spec.name must be a string, got number"},
+    {"name_with_nul.json", "spec.name contains a NUL character"},
+    {"stats_not_array.json", "spec.stats must be an array, got string"},
+    {"stats_empty.json", "spec.stats is empty"},
+    {"stats_row_empty.json", "spec.stats[0] is empty"},
+    {"stats_row_not_array.json", "spec.stats[1] must be an array, got number"},
+    {"stats_ragged.json", "spec.stats[2] has 5 values, expected 7"},
+    {"stats_value_string.json", "spec.stats[0][1] must be a number or null, got string"},
+    {"stats_value_bool.json", "spec.stats[1][0] must be a number or null, got boolean"},
+    {"stats_float32_overflow.json", "spec.stats[1][0] is -1e+39, which does not fit a 32-bit float"},
+    {"unknown_key.json", "spec.nmae is not a known key"},
+    {"unknown_labels_key.json", "spec.trajectory_labels.hover is not a known key"},
+    {"units_not_string.json", "spec.units must be a string, got number"},
+    {"sequence_labels_length.json", "spec.sequence_labels has 2 strings, expected 3"},
+    {"sequence_label_not_string.json", "spec.sequence_labels[1] must be a string, got null"},
+    {"labels_not_object.json", "spec.trajectory_labels must be an object, got array"},
+    {"labels_missing_strings.json", "spec.trajectory_labels.label_strings is missing"},
+    {"label_strings_rows.json", "spec.trajectory_labels.label_strings has 1 row, expected 2"},
+    {"label_strings_ragged.json", "spec.trajectory_labels.label_strings[1] has 1 string, expected 2"},
+    {"label_string_not_string.json", "spec.trajectory_labels.label_strings[3][1] must be a string"},
+    {"hover_layers.json", "spec.trajectory_labels.hover_over_entries has 1 layer, expected 2"},
+    {"hover_positions.json", "spec.trajectory_labels.hover_over_entries[1] has 1 position, expected 2"},
+    {"hover_ragged_rows.json", "spec.trajectory_labels.hover_over_entries[1][0] has 1 row, expected 2"},
+    {"hover_ragged_columns.json",
+     "spec.trajectory_labels.hover_over_entries[0][1][0] has 1 column, expected 2"},
+    {"hover_empty_table.json", "spec.trajectory_labels.hover_over_entries[0][0] is empty"},
+    {"hover_entry_not_string.json",
+     "spec.trajectory_labels.hover_over_entries[1][1][0][1] must be a string, got number"},
+    {"min_not_number.json", "spec.min must be a number, got string"},
+    {"min_not_below_max.json", "spec.min (4) must be less than spec.max (4)"},
+    {"max_float32_overflow.json", "spec.max is 1e+300, which does not fit a 32-bit float"},
+    {"includes_output_not_bool.json", "spec.includes_output must be true or false, got string"},
+    {"layer_labels_length.json", "spec.layer_labels has 3 strings, expected 2"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Specs, CliBadSpecTest, ::testing::ValuesIn(bad_specs),
+                         [](const ::testing::TestParamInfo<BadSpec>& info) {
+                             std::string name = info.param.file;
+                             name = name.substr(0, name.find('.'));
+                             return name;
+                         });
+
+struct BadOptions {
+    const char* name;
+    std::vector<std::string> options;  // after "render minimal.json --out figure.json"
+    const char* message;
+};
+
+void PrintTo(const BadOptions& options, std::ostream* out) { *out << options.name; }
+
+class CliBadOptionTest : public CliTest, public ::testing::WithParamInterface<BadOptions> {};
+
+TEST_P(CliBadOptionTest, FailsNamingTheOptionAndWritesNothing) {
+    std::vector<std::string> arguments{"render", spec_path("minimal.json"), "--out", "figure.json"};
+    arguments.insert(arguments.end(), GetParam().options.begin(), GetParam().options.end());
+    expect_error(run(arguments), 1, GetParam().message);
+    EXPECT_EQ(work_entries(), std::set<std::string>{});
+}
+
+const BadOptions bad_option_values[] = {
+    {"StrideNotANumber", {"--stride", "two"}, "--stride must be a positive integer, got 'two'"},
+    {"StrideZero", {"--stride", "0"}, "--stride must be a positive integer, got '0'"},
+    {"StrideNegative", {"--stride", "-1"}, "--stride must be a positive integer, got '-1'"},
+    {"StrideTrailingText", {"--stride", "2x"}, "--stride must be a positive integer, got '2x'"},
+    {"StrideLeadingSpace", {"--stride", " 2"}, "--stride must be a positive integer"},
+    {"StrideEmpty", {"--stride", ""}, "--stride must be a positive integer, got ''"},
+    {"StrideHuge", {"--stride", "99999999999999999999999"}, "--stride is too large"},
+    {"TokenWidthZero", {"--token-width", "0"}, "--token-width must be a positive integer"},
+    {"TokenWidthFraction", {"--token-width", "1.5"}, "--token-width must be a positive integer"},
+    {"ClipMinNotANumber", {"--clip", "low", "1"}, "--clip MIN must be a finite number, got 'low'"},
+    {"ClipMaxNaN", {"--clip", "0", "nan"}, "--clip MAX must be a finite number, got 'nan'"},
+    {"ClipMaxInfinite", {"--clip", "0", "inf"}, "--clip MAX must be a finite number"},
+    {"ClipMaxTrailingText", {"--clip", "0", "1.0f"}, "--clip MAX must be a finite number"},
+    {"ClipBeyondFloat32", {"--clip", "0", "1e39"}, "--clip MAX is out of range for a 32-bit float"},
+    {"ClipMinAboveMax", {"--clip", "2", "1"}, "--clip MIN must be less than MAX"},
+    {"ClipEmptyRange", {"--clip", "1", "1"}, "--clip MIN must be less than MAX"},
+    {"UnknownColorscale", {"--colorscale", "nosuchscale"}, "nosuchscale"},
+    {"ExtraNotJson", {"--extra", "{\"colorbar\":"}, "--extra is not valid JSON"},
+    {"ExtraNotAnObject", {"--extra", "[1, 2]"}, "--extra must be a JSON object, got array"},
+    // The library's own check: a log scale needs a positive colour range.
+    {"LogScaleWithNonPositiveClip", {"--log-scale", "--clip", "-1", "1"}, "log"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Options, CliBadOptionTest, ::testing::ValuesIn(bad_option_values),
+                         [](const ::testing::TestParamInfo<BadOptions>& info) { return info.param.name; });
+
+class CliUsageTest : public CliTest, public ::testing::WithParamInterface<BadOptions> {};
+
+TEST_P(CliUsageTest, IsAUsageErrorAndWritesNothing) {
+    expect_usage_error(run(GetParam().options), GetParam().message);
+    EXPECT_EQ(work_entries(), std::set<std::string>{});
+}
+
+const std::string minimal_spec = spec_path("minimal.json");
+
+const BadOptions bad_command_lines[] = {
+    {"NoArguments", {}, "no command"},
+    {"UnknownCommand", {"rendr", minimal_spec}, "unknown command 'rendr'"},
+    {"UnknownTopLevelOption", {"--verbose"}, "unknown option '--verbose'"},
+    {"UnknownOption", {"render", minimal_spec, "--strid", "2", "--out", "figure.json"}, "'--strid'"},
+    {"MissingSpec", {"render", "--out", "figure.json"}, "SPEC"},
+    {"TwoSpecs", {"render", minimal_spec, minimal_spec}, "unexpected argument"},
+    {"DemoTakesNoSpec", {"demo", minimal_spec}, "unexpected argument"},
+    {"MissingValue", {"render", minimal_spec, "--stride"}, "--stride needs a value"},
+    {"ClipNeedsTwoValues", {"render", minimal_spec, "--clip", "1"}, "--clip needs a value"},
+    {"RepeatedOption", {"render", minimal_spec, "--stride", "2", "--stride", "3"}, "--stride is given more than once"},
+    {"UnknownFormat", {"render", minimal_spec, "--format", "pdf"}, "--format must be json or html, got 'pdf'"},
+    {"TitleWithTraceOnly", {"render", minimal_spec, "--trace-only", "--title", "x"}, "--title"},
+    {"TokenWidthWithTraceOnly", {"render", minimal_spec, "--trace-only", "--token-width", "9"}, "--token-width"},
+    {"VersionTakesNoArguments", {"--version", "extra"}, "unexpected argument 'extra'"},
+};
+
+INSTANTIATE_TEST_SUITE_P(CommandLines, CliUsageTest, ::testing::ValuesIn(bad_command_lines),
+                         [](const ::testing::TestParamInfo<BadOptions>& info) { return info.param.name; });
+
+using CliFailureTest = CliTest;
+
+TEST_F(CliFailureTest, HtmlFormatIsNotImplementedYet) {
+    const CliResult result = run({"render", minimal_spec, "--format", "html", "--out", "figure.html"});
+    EXPECT_EQ(result.exit_status, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_EQ(result.err, "trajplot: --format html is not implemented yet\n");
+    EXPECT_EQ(work_entries(), std::set<std::string>{});
+}
+
+TEST_F(CliFailureTest, MissingSpecFileIsNamed) {
+    const CliResult result = run({"render", "no-such-spec.json", "--out", "figure.json"});
+    expect_error(result, 1, "cannot open spec file 'no-such-spec.json'");
+    EXPECT_EQ(work_entries(), std::set<std::string>{});
+}
+
+TEST_F(CliFailureTest, DirectoryAsSpecIsRefused) {
+    const CliResult result = run({"render", ".", "--out", "figure.json"});
+    expect_error(result, 1, "spec file '.'");
+    EXPECT_EQ(work_entries(), std::set<std::string>{});
+}
+
+// Failures at each stage — reading the spec, checking an option, and
+// inside the library while writing — must all leave the earlier file as
+// it was and no temporary file beside it.
+TEST_F(CliFailureTest, ExistingOutputSurvivesAFailingRunByteForByte) {
+    const std::string earlier = "{\"an\": \"earlier figure\"}\n";
+    const std::vector<std::vector<std::string>> failing_runs = {
+        {"render", spec_path("bad/stats_ragged.json"), "--out", "figure.json"},
+        {"render", minimal_spec, "--out", "figure.json", "--stride", "0"},
+        {"render", minimal_spec, "--out", "figure.json", "--colorscale", "nosuchscale"},
+        {"render", minimal_spec, "--out", "figure.json", "--trace-only", "--colorscale", "nosuchscale"},
+        {"render", minimal_spec, "--out", "figure.json", "--log-scale", "--clip", "-1", "1"},
+        {"demo", "--out", "figure.json", "--token-width", "18446744073709551615"},
+    };
+    for (const std::vector<std::string>& arguments : failing_runs) {
+        write_file(work_dir() / "figure.json", earlier);
+        const CliResult result = run(arguments);
+        EXPECT_EQ(result.exit_status, 1) << arguments.back() << ": " << result.err;
+        EXPECT_EQ(read_file(work_dir() / "figure.json"), earlier) << arguments.back();
+        EXPECT_EQ(work_entries(), std::set<std::string>{"figure.json"}) << arguments.back();
+    }
+}
+
+TEST_F(CliFailureTest, OutputIntoAMissingDirectoryCreatesNothing) {
+    for (const bool trace_only : {false, true}) {
+        std::vector<std::string> arguments{"render", minimal_spec, "--out", "missing/figure.json"};
+        if (trace_only) {
+            arguments.push_back("--trace-only");
+        }
+        const CliResult result = run(arguments);
+        expect_error(result, 1, "missing/figure.json");
+        EXPECT_EQ(work_entries(), std::set<std::string>{});
+    }
+}
+
+}  // namespace
+}  // namespace trajplot_cli_test
