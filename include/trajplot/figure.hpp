@@ -16,13 +16,13 @@ struct HeatmapOptions {
     bool log_scale = false;
     // A JSON object merged into the trace as an RFC 7386 merge patch (the
     // reference's **kwargs); empty for none.
-    std::string extra_json;
+    std::string extra_json{};
 };
 
 struct FigureOptions {
-    std::string title;
+    std::string title{};
     std::size_t token_width = 80;
-    HeatmapOptions heatmap;
+    HeatmapOptions heatmap{};
 };
 
 // Writes the heatmap trace of `statistic` as a JSON object to `out`. Options

@@ -63,15 +63,15 @@ class TrajectoryStatistic {
 public:
     // Every field but name and stats is optional, as in the reference.
     struct Fields {
-        std::string name;
-        xt::xtensor<float, 2> stats;  // n_layers x seq_len
-        std::optional<TextArray<1>> sequence_labels;  // seq_len
-        std::shared_ptr<const TrajectoryLabels> trajectory_labels;
-        std::optional<std::string> units;
-        std::optional<float> max;
-        std::optional<float> min;
+        std::string name{};
+        xt::xtensor<float, 2> stats{};  // n_layers x seq_len
+        std::optional<TextArray<1>> sequence_labels{};  // seq_len
+        std::shared_ptr<const TrajectoryLabels> trajectory_labels{};
+        std::optional<std::string> units{};
+        std::optional<float> max{};
+        std::optional<float> min{};
         bool includes_output = true;
-        std::optional<TextArray<1>> layer_labels;  // n_layers; derived when absent
+        std::optional<TextArray<1>> layer_labels{};  // n_layers; derived when absent
     };
 
     // Checks every invariant of behaviour.md; throws Error naming the field

@@ -1,0 +1,18 @@
+# Fails unless the README's ```c and ```cpp quickstart blocks are exactly
+# examples/quickstart.c and examples/quickstart.cpp.
+file(READ "${README}" readme)
+foreach(language c cpp)
+  string(FIND "${readme}" "```${language}\n" start)
+  if(start EQUAL -1)
+    message(FATAL_ERROR "README.md has no ```${language} block")
+  endif()
+  string(LENGTH "```${language}\n" fence_length)
+  math(EXPR start "${start} + ${fence_length}")
+  string(SUBSTRING "${readme}" ${start} -1 rest)
+  string(FIND "${rest}" "```" end)
+  string(SUBSTRING "${rest}" 0 ${end} block)
+  file(READ "${EXAMPLES}/quickstart.${language}" example)
+  if(NOT block STREQUAL example)
+    message(FATAL_ERROR "README.md's ```${language} block differs from examples/quickstart.${language}")
+  endif()
+endforeach()

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages trajplot needs, only those missing.
+#   scripts/install-deps.sh          build dependencies
+#   scripts/install-deps.sh --tests  build and test dependencies
+set -euo pipefail
+
+packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(googletest libgtest-dev binutils)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "installing: ${missing[*]}"
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
