@@ -28,6 +28,7 @@
 
 #include "trajplot/error.hpp"
 #include "trajplot/figure.hpp"
+#include "trajplot/html.hpp"
 #include "trajplot/model.hpp"
 #include "trajplot/text.hpp"
 #include "trajplot/text_array.hpp"
@@ -228,6 +229,7 @@ trajplot::FigureOptions figure_options_of(const trajplot_figure_options* options
     trajplot::FigureOptions converted;
     if (given.title != nullptr) converted.title = utf8_string(given.title);
     converted.token_width = given.token_width;
+    converted.height = given.height;
     if (given.colorscale != nullptr) converted.heatmap.colorscale = given.colorscale;
     if (given.extra_json != nullptr) converted.heatmap.extra_json = given.extra_json;
     converted.heatmap.log_scale = given.log_scale;
@@ -619,5 +621,66 @@ trajplot_status trajplot_statistic_write_figure_json(const trajplot_statistic* s
         require(path, "path");
         const trajplot::FigureOptions converted = figure_options_of(options);
         trajplot::save_figure_json(std::filesystem::path(path), value, converted);
+    });
+}
+
+// ---------------------------------------------------------------------------
+// HTML pages
+
+namespace {
+
+const trajplot_html_options default_html_options = TRAJPLOT_HTML_OPTIONS_INIT;
+
+trajplot::HtmlOptions html_options_of(const trajplot_html_options* options) {
+    const trajplot_html_options& given = options != nullptr ? *options : default_html_options;
+    require_version(given.version, TRAJPLOT_HTML_OPTIONS_VERSION, "html->version", "TRAJPLOT_HTML_OPTIONS_VERSION");
+    trajplot::HtmlOptions converted;
+    switch (given.plotlyjs) {
+        case TRAJPLOT_PLOTLYJS_CDN: converted.plotlyjs = trajplot::PlotlyJs::cdn; break;
+        case TRAJPLOT_PLOTLYJS_SRC: converted.plotlyjs = trajplot::PlotlyJs::src; break;
+        case TRAJPLOT_PLOTLYJS_INLINE: converted.plotlyjs = trajplot::PlotlyJs::inline_file; break;
+        case TRAJPLOT_PLOTLYJS_NONE: converted.plotlyjs = trajplot::PlotlyJs::none; break;
+        default:
+            fail(Errc::invalid_argument, "html->plotlyjs is " + std::to_string(given.plotlyjs) +
+                                             ", not a trajplot_plotlyjs value (0 to 3)");
+    }
+    if (given.plotlyjs_location != nullptr) converted.location = given.plotlyjs_location;
+    if (given.div_id != nullptr) converted.div_id = given.div_id;
+    converted.full_html = given.full_html;
+    converted.responsive = given.responsive;
+    return converted;
+}
+
+}  // namespace
+
+trajplot_status trajplot_html_options_init(trajplot_html_options* options, unsigned int version) {
+    return guarded(__func__, [&] {
+        require(options, "options");
+        require_version(version, TRAJPLOT_HTML_OPTIONS_VERSION, "version", "TRAJPLOT_HTML_OPTIONS_VERSION");
+        *options = default_html_options;
+    });
+}
+
+trajplot_status trajplot_statistic_figure_html(char** out, size_t* out_len, const trajplot_statistic* statistic,
+                                               const trajplot_figure_options* figure,
+                                               const trajplot_html_options* html) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        const trajplot::FigureOptions figure_options = figure_options_of(figure);
+        const trajplot::HtmlOptions html_options = html_options_of(html);
+        give_string(out, out_len, trajplot::figure_html(value, figure_options, html_options));
+    });
+}
+
+trajplot_status trajplot_statistic_write_figure_html(const trajplot_statistic* statistic,
+                                                     const trajplot_figure_options* figure,
+                                                     const trajplot_html_options* html, const char* path) {
+    return guarded(__func__, [&] {
+        const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
+        require(path, "path");
+        const trajplot::FigureOptions figure_options = figure_options_of(figure);
+        const trajplot::HtmlOptions html_options = html_options_of(html);
+        trajplot::save_figure_html(std::filesystem::path(path), value, figure_options, html_options);
     });
 }

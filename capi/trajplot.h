@@ -298,11 +298,12 @@ typedef struct trajplot_figure_options {
      * as given, Plotly markup included. */
     const char *extra_json;
     size_t token_width;      /* figure width per position, pixels; >= 1 */
+    size_t height;           /* figure height, pixels; 0: Plotly's default */
     bool log_scale;          /* colour by log10 of the values */
 } trajplot_figure_options;
 
 #define TRAJPLOT_FIGURE_OPTIONS_INIT \
-    { TRAJPLOT_FIGURE_OPTIONS_VERSION, NULL, NULL, NULL, 80, false }
+    { TRAJPLOT_FIGURE_OPTIONS_VERSION, NULL, NULL, NULL, 80, 0, false }
 
 TRAJPLOT_API trajplot_status trajplot_figure_options_init(
     trajplot_figure_options *options, unsigned int version);
@@ -335,6 +336,58 @@ TRAJPLOT_API trajplot_status trajplot_statistic_write_heatmap_json(
 TRAJPLOT_API trajplot_status trajplot_statistic_write_figure_json(
     const trajplot_statistic *statistic, const trajplot_figure_options *options,
     const char *path);
+
+/* ------------------------------------------------------------------ */
+/* HTML pages                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Where an HTML page gets plotly.js from (plotly.py's include_plotlyjs). */
+typedef enum trajplot_plotlyjs {
+    TRAJPLOT_PLOTLYJS_CDN = 0,    /* <script src> on the official CDN, at the
+                                     plotly.js version trajplot is tested with */
+    TRAJPLOT_PLOTLYJS_SRC = 1,    /* <script src> on plotlyjs_location (URL or path) */
+    TRAJPLOT_PLOTLYJS_INLINE = 2, /* the contents of the local file
+                                     plotlyjs_location (a plotly.min.js),
+                                     inlined: the page works offline */
+    TRAJPLOT_PLOTLYJS_NONE = 3    /* nothing: the embedding page loads plotly.js */
+} trajplot_plotlyjs;
+
+#define TRAJPLOT_HTML_OPTIONS_VERSION 1
+
+/* How to write a page. Initialise with TRAJPLOT_HTML_OPTIONS_INIT or
+ * trajplot_html_options_init(). */
+typedef struct trajplot_html_options {
+    unsigned int version;           /* TRAJPLOT_HTML_OPTIONS_VERSION */
+    int plotlyjs;                   /* a trajplot_plotlyjs */
+    const char *plotlyjs_location;  /* for SRC and INLINE, see above */
+    /* id of the figure's <div>: letters, digits, '-' and '_', starting with
+     * a letter; NULL: "trajplot-figure". Give each figure on a page its own. */
+    const char *div_id;
+    bool full_html;                 /* a whole document; false: an embeddable <div> */
+    bool responsive;                /* follow the page's width (no fixed width) */
+} trajplot_html_options;
+
+#define TRAJPLOT_HTML_OPTIONS_INIT \
+    { TRAJPLOT_HTML_OPTIONS_VERSION, TRAJPLOT_PLOTLYJS_CDN, NULL, NULL, true, false }
+
+TRAJPLOT_API trajplot_status trajplot_html_options_init(
+    trajplot_html_options *options, unsigned int version);
+
+/* The figure as an HTML page (or fragment) that draws it with plotly.js.
+ * Nothing the caller passes (labels, titles, units, extra_json) can end the
+ * page's <script> element or inject markup. `figure` and `html` may be NULL
+ * for the defaults. `*out` is released with trajplot_string_free().
+ * Errors as trajplot_statistic_figure_json, and EINVAL for a bad div_id, a
+ * missing plotlyjs_location, an unknown plotlyjs value, or an inline file
+ * containing "</script"; EIO when the inline file cannot be read. */
+TRAJPLOT_API trajplot_status trajplot_statistic_figure_html(
+    char **out, size_t *out_len, const trajplot_statistic *statistic,
+    const trajplot_figure_options *figure, const trajplot_html_options *html);
+
+/* Writes the page to `path`, replaced atomically as the JSON writers do. */
+TRAJPLOT_API trajplot_status trajplot_statistic_write_figure_html(
+    const trajplot_statistic *statistic, const trajplot_figure_options *figure,
+    const trajplot_html_options *html, const char *path);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli_error.hpp"
+#include "trajplot.h"
 
 namespace trajplot_cli {
 namespace {
@@ -77,6 +78,20 @@ void set_flag_once(bool& flag, std::string_view option) {
     flag = true;
 }
 
+PlotlyJsChoice parse_plotlyjs(std::string_view value) {
+    const auto with_location = [&](std::string_view prefix, int source) -> std::optional<PlotlyJsChoice> {
+        if (value.substr(0, prefix.size()) != prefix) return std::nullopt;
+        const std::string_view location = value.substr(prefix.size());
+        if (location.empty()) fail_usage("--plotlyjs " + std::string(prefix) + " needs a location after the colon");
+        return PlotlyJsChoice{source, std::string(location)};
+    };
+    if (value == "cdn") return {TRAJPLOT_PLOTLYJS_CDN, {}};
+    if (value == "none") return {TRAJPLOT_PLOTLYJS_NONE, {}};
+    if (auto choice = with_location("inline:", TRAJPLOT_PLOTLYJS_INLINE)) return *choice;
+    if (auto choice = with_location("src:", TRAJPLOT_PLOTLYJS_SRC)) return *choice;
+    fail_usage("--plotlyjs must be cdn, none, inline:FILE or src:URL, got " + quoted(value));
+}
+
 // Reads one option of `render` or `demo` (its name already taken) and its
 // values. Returns false when `option` is not one of them.
 bool read_render_option(std::string_view option, ArgumentReader& reader, RenderOptions& options,
@@ -121,6 +136,16 @@ bool read_render_option(std::string_view option, ArgumentReader& reader, RenderO
         set_flag_once(options.log_scale, option);
     } else if (option == "--extra") {
         set_once(options.extra_json, option, std::string(reader.value_of(option, "JSON")));
+    } else if (option == "--height") {
+        set_once(options.height, option, parse_positive_integer(option, reader.value_of(option, "H")));
+    } else if (option == "--plotlyjs") {
+        set_once(options.plotlyjs, option, parse_plotlyjs(reader.value_of(option, "cdn|none|inline:FILE|src:URL")));
+    } else if (option == "--div-id") {
+        set_once(options.div_id, option, std::string(reader.value_of(option, "ID")));
+    } else if (option == "--html-fragment") {
+        set_flag_once(options.html_fragment, option);
+    } else if (option == "--responsive") {
+        set_flag_once(options.responsive, option);
     } else {
         return false;
     }
@@ -202,6 +227,21 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
         if (invocation.options.token_width) {
             fail_usage("--token-width applies to the figure and has no effect with --trace-only");
         }
+        if (invocation.options.height) {
+            fail_usage("--height applies to the figure and has no effect with --trace-only");
+        }
+        if (invocation.options.format == OutputFormat::html) {
+            fail_usage("--trace-only writes JSON; an HTML page draws the whole figure");
+        }
+    }
+    const RenderOptions& options = invocation.options;
+    if (options.format != OutputFormat::html) {
+        const char* html_only = options.plotlyjs        ? "--plotlyjs"
+                                : options.div_id        ? "--div-id"
+                                : options.html_fragment ? "--html-fragment"
+                                : options.responsive    ? "--responsive"
+                                                        : nullptr;
+        if (html_only) fail_usage(std::string(html_only) + " applies to --format html only");
     }
     return invocation;
 }
@@ -212,7 +252,7 @@ std::string_view usage_line() {
 }
 
 std::string_view help_text() {
-    return R"(trajplot - prediction-trajectory heatmaps of language models as Plotly JSON
+    return R"(trajplot - prediction-trajectory heatmaps of language models as Plotly figures
 
 Usage:
   trajplot render SPEC [options]   render the trajectory described by SPEC
@@ -233,7 +273,8 @@ SPEC is a JSON file, or - for standard input:
 Options:
   --out PATH          write to PATH (replaced atomically) instead of
                       standard output; - is standard output
-  --format json|html  output format (default json; html is not available yet)
+  --format json|html  output format (default json): the Plotly figure as
+                      JSON, or an HTML page that draws it with plotly.js
   --trace-only        write only the heatmap trace, not the whole figure
   --stride K          keep every K-th layer and the last one
   --clip MIN MAX      clamp values into [MIN, MAX] and use it as colour range
@@ -243,6 +284,17 @@ Options:
   --token-width W     figure width per token in pixels (default 80)
   --log-scale         colour by the base-10 logarithm of the values
   --extra JSON        a JSON object merged into the heatmap trace
+  --height H          figure height in pixels (default: Plotly's, 450)
+
+HTML options (with --format html):
+  --plotlyjs cdn|none|inline:FILE|src:URL
+                      where the page gets plotly.js: the official CDN
+                      (default), nothing (the embedding page has it), the
+                      contents of a local plotly.min.js (works offline), or
+                      a <script src> of your own
+  --div-id ID         id of the figure's <div> (default trajplot-figure)
+  --html-fragment     write an embeddable <div>, not a whole document
+  --responsive        follow the page's width instead of a fixed width
   -h, --help          show this help
 
 --stride is applied before --clip. Exit status: 0 on success, 1 for input

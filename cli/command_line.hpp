@@ -18,6 +18,12 @@ struct ClipRange {
     float max = 0.0f;
 };
 
+// Where an HTML page gets plotly.js from: --plotlyjs cdn|none|inline:FILE|src:URL.
+struct PlotlyJsChoice {
+    int source = 0;        // a trajplot_plotlyjs value
+    std::string location;  // FILE or URL
+};
+
 // Everything `render` and `demo` take besides the SPEC. An absent optional
 // leaves the library's default in place.
 struct RenderOptions {
@@ -31,6 +37,12 @@ struct RenderOptions {
     std::optional<std::size_t> token_width;
     bool log_scale = false;
     std::optional<std::string> extra_json;
+    std::optional<std::size_t> height;
+    // HTML only
+    std::optional<PlotlyJsChoice> plotlyjs;
+    std::optional<std::string> div_id;
+    bool html_fragment = false;
+    bool responsive = false;
 
     bool writes_to_stdout() const { return !out || *out == "-"; }
 };

@@ -101,9 +101,6 @@ int run(std::span<const char* const> arguments) {
     }
 
     const RenderOptions& options = invocation.options;
-    if (options.format == OutputFormat::html) {
-        throw CliError(exit_usage, false, "--format html is not implemented yet");
-    }
     if (options.extra_json) {
         check_extra_json(*options.extra_json);
     }

@@ -120,6 +120,27 @@ void write_to_stdout(const char* data, std::size_t size) {
     }
 }
 
+void write_html(const StatisticHandle& statistic, const trajplot_figure_options& figure,
+                const RenderOptions& options) {
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    if (options.plotlyjs) {
+        html.plotlyjs = options.plotlyjs->source;
+        html.plotlyjs_location = options.plotlyjs->location.c_str();
+    }
+    html.div_id = options.div_id ? options.div_id->c_str() : nullptr;
+    html.full_html = !options.html_fragment;
+    html.responsive = options.responsive;
+    if (!options.writes_to_stdout()) {
+        check(trajplot_statistic_write_figure_html(statistic.get(), &figure, &html, options.out->c_str()));
+        return;
+    }
+    char* page = nullptr;
+    std::size_t page_size = 0;
+    check(trajplot_statistic_figure_html(&page, &page_size, statistic.get(), &figure, &html));
+    const LibraryString owned_page(page);
+    write_to_stdout(owned_page.get(), page_size);
+}
+
 }  // namespace
 
 void render(const StatisticSpec& spec, const RenderOptions& options) {
@@ -132,7 +153,15 @@ void render(const StatisticSpec& spec, const RenderOptions& options) {
     if (options.token_width) {
         figure.token_width = *options.token_width;
     }
+    if (options.height) {
+        figure.height = *options.height;
+    }
     figure.log_scale = options.log_scale;
+
+    if (options.format == OutputFormat::html) {
+        write_html(statistic, figure, options);
+        return;
+    }
 
     if (!options.writes_to_stdout()) {
         // The library streams into a temporary file beside the target and

@@ -8,8 +8,7 @@
 #include <unordered_map>
 
 #include "atomic_file.hpp"
-#include "json_value.hpp"
-#include "json_writer.hpp"
+#include "figure_plan.hpp"
 #include "trajplot/colorscales.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
@@ -122,13 +121,7 @@ JsonValue parse_extra(const std::string& extra_json) {
     return patch;
 }
 
-// What a heatmap trace is made of: its small attributes as JSON, with
-// placeholders for the arrays streamed from the statistic.
-struct HeatmapPlan {
-    JsonValue trace;
-    bool log_scale = false;
-    std::vector<std::size_t> hover_widths;
-};
+}  // namespace
 
 HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
     HeatmapPlan plan;
@@ -173,6 +166,8 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOpti
     if (!options.extra_json.empty()) trace.merge_patch(parse_extra(options.extra_json));
     return plan;
 }
+
+namespace {
 
 void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_scale) {
     const auto& stats = statistic.stats();
@@ -252,10 +247,14 @@ void write_placeholder(JsonWriter& out, std::uint8_t which, const void* context)
         }
 }
 
+}  // namespace
+
 void write_trace(JsonWriter& writer, const TrajectoryStatistic& statistic, const HeatmapPlan& plan) {
     const TraceSource source{statistic, plan};
     plan.trace.write(writer, write_placeholder, &source);
 }
+
+namespace {
 
 JsonValue figure_layout(const TrajectoryStatistic& statistic, const FigureOptions& options) {
     if (options.token_width < 1) fail(Errc::invalid_argument, "token_width must be at least 1, got 0");
@@ -265,20 +264,20 @@ JsonValue figure_layout(const TrajectoryStatistic& statistic, const FigureOption
                               std::to_string(seq_len) + " positions overflows");
     }
     const std::uint64_t width = 200 + options.token_width * seq_len;
-    return JsonValue::object({
+    if (options.height > max_figure_width) {
+        fail(Errc::range, "figure height " + std::to_string(options.height) + " is too large");
+    }
+    JsonValue layout = JsonValue::object({
         {"title", JsonValue::object({{"text", plotly_escaped(options.title)}, {"x", 0.5}})},
         {"width", width},
         {"xaxis", JsonValue::object({{"title", JsonValue::object({{"text", "Input"}})}, {"type", "category"}})},
         {"yaxis", JsonValue::object({{"title", JsonValue::object({{"text", "Layer"}})}, {"type", "category"}})},
     });
+    if (options.height > 0) layout["height"] = static_cast<std::uint64_t>(options.height);
+    return layout;
 }
 
-// Everything that can fail on the options is checked before the first byte
-// is written.
-struct FigurePlan {
-    HeatmapPlan heatmap;
-    JsonValue layout;
-};
+}  // namespace
 
 FigurePlan plan_figure(const TrajectoryStatistic& statistic, const FigureOptions& options) {
     FigurePlan plan;
@@ -294,8 +293,6 @@ void write_figure(JsonWriter& writer, const TrajectoryStatistic& statistic, cons
     plan.layout.write(writer);
     writer.raw('}');
 }
-
-}  // namespace
 
 void write_heatmap_json(std::ostream& out, const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
     const HeatmapPlan plan = plan_heatmap(statistic, options);

@@ -22,6 +22,7 @@ struct HeatmapOptions {
 struct FigureOptions {
     std::string title{};
     std::size_t token_width = 80;
+    std::size_t height = 0;  // pixels; 0 leaves it to Plotly (450)
     HeatmapOptions heatmap{};
 };
 

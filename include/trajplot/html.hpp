@@ -1,0 +1,48 @@
+// Standalone HTML pages (or embeddable fragments) that draw a figure with
+// plotly.js, as plotly.py's write_html does.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "trajplot/figure.hpp"
+
+namespace trajplot {
+
+// Where the page gets plotly.js from (plotly.py's include_plotlyjs).
+enum class PlotlyJs {
+    cdn,          // a <script src> on the official CDN, at the version trajplot is tested with
+    src,          // a <script src> on `location`, a URL or path given by the caller
+    inline_file,  // the contents of the local file `location` (a plotly.min.js), inlined: works offline
+    none,         // no plotly.js: the embedding page already loads it
+};
+
+// The plotly.js build the CDN option points at; the browser tests run this
+// version.
+inline constexpr std::string_view plotlyjs_cdn_url = "https://cdn.plot.ly/plotly-4.1.2.min.js";
+
+struct HtmlOptions {
+    PlotlyJs plotlyjs = PlotlyJs::cdn;
+    std::string location{};
+    // The id of the figure's <div>: letters, digits, '-', '_', starting
+    // with a letter. Give each figure on one page its own.
+    std::string div_id = "trajplot-figure";
+    bool full_html = true;    // a whole document, or just a <div> to embed
+    bool responsive = false;  // fill the width of the page and follow it
+};
+
+// Writes the page. Data cannot end the <script> element early or inject
+// markup: every string in the figure's JSON has <, > and & escaped. Throws
+// Error for a bad div_id, an unreadable inline file, or one that would
+// end its <script> element itself; options are checked before writing.
+void write_figure_html(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& figure = {},
+                       const HtmlOptions& html = {});
+std::string figure_html(const TrajectoryStatistic& statistic, const FigureOptions& figure = {},
+                        const HtmlOptions& html = {});
+// Replaces `path` atomically (see save_figure_json).
+void save_figure_html(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
+                      const FigureOptions& figure = {}, const HtmlOptions& html = {});
+
+}  // namespace trajplot

@@ -1,0 +1,148 @@
+#include "trajplot/html.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+
+#include "atomic_file.hpp"
+#include "figure_plan.hpp"
+#include "trajplot/error.hpp"
+#include "trajplot/text.hpp"
+
+namespace trajplot {
+namespace {
+
+bool is_valid_div_id(std::string_view id) {
+    if (id.empty() || !std::isalpha(static_cast<unsigned char>(id.front()))) return false;
+    return std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+}
+
+// Text for an HTML attribute value in double quotes, or element content.
+std::string html_escaped(std::string_view text) {
+    std::string out;
+    for (const char c : sanitize_utf8(text)) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+bool contains_script_end(std::string_view code) {
+    static constexpr std::string_view end_tag = "</script";
+    const auto found = std::search(code.begin(), code.end(), end_tag.begin(), end_tag.end(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == b;
+    });
+    return found != code.end();
+}
+
+// What the page needs besides the figure, read and checked before writing.
+struct PagePlan {
+    FigurePlan figure;
+    std::string plotlyjs_tag;
+    std::string title;
+};
+
+std::string plotlyjs_tag(const HtmlOptions& html) {
+    switch (html.plotlyjs) {
+        case PlotlyJs::cdn:
+            return "<script src=\"" + std::string(plotlyjs_cdn_url) + "\" charset=\"utf-8\"></script>\n";
+        case PlotlyJs::src:
+            if (html.location.empty()) fail(Errc::invalid_argument, "plotlyjs src needs a URL or path, got none");
+            return "<script src=\"" + html_escaped(html.location) + "\" charset=\"utf-8\"></script>\n";
+        case PlotlyJs::inline_file: {
+            if (html.location.empty()) fail(Errc::invalid_argument, "plotlyjs inline needs a file, got none");
+            std::ifstream file(html.location, std::ios::binary);
+            if (!file) fail(Errc::io, "cannot read plotly.js from " + html.location);
+            std::string code((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+            if (file.bad()) fail(Errc::io, "cannot read plotly.js from " + html.location);
+            if (code.empty()) fail(Errc::invalid_argument, "plotly.js file " + html.location + " is empty");
+            if (contains_script_end(code)) {
+                fail(Errc::invalid_argument,
+                     "plotly.js file " + html.location + " contains \"</script\" and cannot be inlined");
+            }
+            return "<script type=\"text/javascript\">" + code + "</script>\n";
+        }
+        case PlotlyJs::none: return "";
+    }
+    fail(Errc::invalid_argument, "unknown plotlyjs option");
+}
+
+PagePlan plan_page(const TrajectoryStatistic& statistic, const FigureOptions& figure, const HtmlOptions& html) {
+    if (!is_valid_div_id(html.div_id)) {
+        fail(Errc::invalid_argument, "div_id \"" + html_escaped(html.div_id) +
+                                         "\" must start with a letter and hold only letters, digits, '-' and '_'");
+    }
+    PagePlan plan;
+    plan.figure = plan_figure(statistic, figure);
+    if (html.responsive) {
+        // A fixed width would defeat Plotly's resizing.
+        plan.figure.layout.merge_patch(JsonValue::object({{"width", nullptr}, {"autosize", true}}));
+    }
+    plan.plotlyjs_tag = plotlyjs_tag(html);
+    plan.title = html_escaped(figure.title.empty() ? statistic.name() : figure.title);
+    return plan;
+}
+
+void write_page(JsonWriter& writer, const TrajectoryStatistic& statistic, const HtmlOptions& html,
+                const PagePlan& plan) {
+    if (html.full_html) {
+        writer.raw("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>");
+        writer.raw(plan.title);
+        writer.raw("</title>\n</head>\n<body>\n");
+    }
+    writer.raw("<div>\n");
+    writer.raw(plan.plotlyjs_tag);
+    const std::string style = html.responsive ? "width:100%;height:100%;" : "";
+    writer.raw("<div id=\"" + html.div_id + "\" class=\"plotly-graph-div\"" +
+               (style.empty() ? "" : " style=\"" + style + "\"") + "></div>\n");
+    writer.raw("<script type=\"text/javascript\">\n(function () {\n  var figure = ");
+    // Inside <script>, strings must not hold "</script>" or "<!--": the
+    // writer escapes <, > and & in every string of the figure.
+    writer.set_html_safe(true);
+    write_figure(writer, statistic, plan.figure);
+    writer.set_html_safe(false);
+    writer.raw(";\n  Plotly.newPlot(document.getElementById(\"" + html.div_id +
+               "\"), figure.data, figure.layout, {\"responsive\": " + (html.responsive ? "true" : "false") +
+               "});\n})();\n</script>\n</div>\n");
+    if (html.full_html) writer.raw("</body>\n</html>\n");
+}
+
+}  // namespace
+
+void write_figure_html(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& figure,
+                       const HtmlOptions& html) {
+    const PagePlan plan = plan_page(statistic, figure, html);
+    JsonWriter writer(out);
+    write_page(writer, statistic, html, plan);
+    writer.finish();
+}
+
+std::string figure_html(const TrajectoryStatistic& statistic, const FigureOptions& figure,
+                        const HtmlOptions& html) {
+    const PagePlan plan = plan_page(statistic, figure, html);
+    std::string result;
+    JsonWriter writer(result);
+    write_page(writer, statistic, html, plan);
+    return result;
+}
+
+void save_figure_html(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
+                      const FigureOptions& figure, const HtmlOptions& html) {
+    const PagePlan plan = plan_page(statistic, figure, html);
+    AtomicFile file(path);
+    JsonWriter writer(file.stream());
+    write_page(writer, statistic, html, plan);
+    writer.finish();
+    file.commit();
+}
+
+}  // namespace trajplot
