@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages trajplot needs, only those missing.
 #   scripts/install-deps.sh          build dependencies
-#   scripts/install-deps.sh --tests  build and test dependencies
+#   scripts/install-deps.sh --tests  build and test dependencies (GoogleTest,
+#                                    plotly.py, Chromium and Node.js for the
+#                                    browser tests)
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(googletest libgtest-dev binutils)
+  packages+=(googletest libgtest-dev binutils python3 python3-plotly chromium)
+  # Node.js may come from elsewhere than Debian; only a missing one is installed.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
