@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(googletest libgtest-dev binutils python3 python3-plotly chromium)
+  packages+=(googletest libgtest-dev binutils python3 python3-plotly chromium fonts-dejavu-core)
   # Node.js may come from elsewhere than Debian; only a missing one is installed.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
