@@ -158,7 +158,7 @@ def build_trajectory():
         "name": "Entropy",
         "units": "nats",
         "stats": stats,
-        "sequence_labels": PROMPT_TOKENS,
+        "sequence_labels": [format_token(token) for token in PROMPT_TOKENS],
         "trajectory_labels": {"label_strings": labels, "hover_over_entries": hover},
         "includes_output": True,
     }
