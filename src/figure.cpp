@@ -7,8 +7,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "atomic_file.hpp"
 #include "figure_plan.hpp"
+#include "output.hpp"
 #include "trajplot/colorscales.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
@@ -45,16 +45,13 @@ void append_repeat_marker(std::string& out, std::size_t repeat) {
 void write_categories(JsonWriter& writer, const TextArray<1>& labels) {
     std::unordered_map<std::string_view, std::size_t> seen;
     std::string category;
-    writer.raw('[');
-    for (std::size_t i = 0; i < labels.size(); ++i) {
+    writer.array(labels.size(), [&](std::size_t i) {
         const std::string_view label = labels.flat(i);
         category.clear();
         append_plotly_escaped(category, label);
         append_repeat_marker(category, seen[label]++);
-        if (i) writer.raw(',');
         writer.string(category);
-    }
-    writer.raw(']');
+    });
 }
 
 struct ColourRange {
@@ -171,35 +168,23 @@ namespace {
 
 void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_scale) {
     const auto& stats = statistic.stats();
-    writer.raw('[');
-    for (std::size_t layer = 0; layer < statistic.n_layers(); ++layer) {
-        if (layer) writer.raw(',');
-        writer.raw('[');
-        for (std::size_t position = 0; position < statistic.seq_len(); ++position) {
-            if (position) writer.raw(',');
+    writer.array(statistic.n_layers(), [&](std::size_t layer) {
+        writer.array(statistic.seq_len(), [&](std::size_t position) {
             const float value = stats(layer, position);
             writer.number(log_scale ? log10_value(value) : value);
-        }
-        writer.raw(']');
-    }
-    writer.raw(']');
+        });
+    });
 }
 
 void write_cell_text(JsonWriter& writer, const TextArray<2>& labels) {
     std::string escaped;
-    writer.raw('[');
-    for (std::size_t layer = 0; layer < labels.shape()[0]; ++layer) {
-        if (layer) writer.raw(',');
-        writer.raw('[');
-        for (std::size_t position = 0; position < labels.shape()[1]; ++position) {
-            if (position) writer.raw(',');
+    writer.array(labels.shape()[0], [&](std::size_t layer) {
+        writer.array(labels.shape()[1], [&](std::size_t position) {
             escaped.clear();
             append_plotly_escaped(escaped, labels(layer, position));
             writer.string(escaped);
-        }
-        writer.raw(']');
-    }
-    writer.raw(']');
+        });
+    });
 }
 
 // The padded entries of template_and_customdata, escaped for Plotly after
@@ -209,24 +194,15 @@ void write_customdata(JsonWriter& writer, const TextArray<4>& entries, const std
     const std::size_t cells_per_table = shape[2] * shape[3];
     std::string escaped;
     std::size_t flat = 0;
-    writer.raw('[');
-    for (std::size_t layer = 0; layer < shape[0]; ++layer) {
-        if (layer) writer.raw(',');
-        writer.raw('[');
-        for (std::size_t position = 0; position < shape[1]; ++position) {
-            if (position) writer.raw(',');
-            writer.raw('[');
-            for (std::size_t k = 0; k < cells_per_table; ++k, ++flat) {
-                if (k) writer.raw(',');
+    writer.array(shape[0], [&](std::size_t) {
+        writer.array(shape[1], [&](std::size_t) {
+            writer.array(cells_per_table, [&](std::size_t k) {
                 escaped.clear();
-                append_plotly_escaped(escaped, trunc_string_left(entries.flat(flat), widths[k % shape[3]]));
+                append_plotly_escaped(escaped, trunc_string_left(entries.flat(flat++), widths[k % shape[3]]));
                 writer.string(escaped);
-            }
-            writer.raw(']');
-        }
-        writer.raw(']');
-    }
-    writer.raw(']');
+            });
+        });
+    });
 }
 
 struct TraceSource {
@@ -296,76 +272,46 @@ void write_figure(JsonWriter& writer, const TrajectoryStatistic& statistic, cons
 
 void write_heatmap_json(std::ostream& out, const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
     const HeatmapPlan plan = plan_heatmap(statistic, options);
-    JsonWriter writer(out);
-    write_trace(writer, statistic, plan);
-    writer.finish();
+    write_to_stream(out, [&](JsonWriter& writer) { write_trace(writer, statistic, plan); });
 }
 
 std::string heatmap_json(const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
     const HeatmapPlan plan = plan_heatmap(statistic, options);
-    std::string result;
-    JsonWriter writer(result);
-    write_trace(writer, statistic, plan);
-    return result;
+    return write_to_string([&](JsonWriter& writer) { write_trace(writer, statistic, plan); });
 }
 
 void write_figure_json(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& options) {
     const FigurePlan plan = plan_figure(statistic, options);
-    JsonWriter writer(out);
-    write_figure(writer, statistic, plan);
-    writer.finish();
+    write_to_stream(out, [&](JsonWriter& writer) { write_figure(writer, statistic, plan); });
 }
 
 std::string figure_json(const TrajectoryStatistic& statistic, const FigureOptions& options) {
     const FigurePlan plan = plan_figure(statistic, options);
-    std::string result;
-    JsonWriter writer(result);
-    write_figure(writer, statistic, plan);
-    return result;
+    return write_to_string([&](JsonWriter& writer) { write_figure(writer, statistic, plan); });
 }
 
 std::string customdata_json(const HoverTemplate& hover) {
     const auto& customdata = hover.customdata;
     const auto& shape = customdata.shape();
-    std::string result;
-    JsonWriter writer(result);
-    writer.raw('[');
-    for (std::size_t layer = 0; layer < shape[0]; ++layer) {
-        if (layer) writer.raw(',');
-        writer.raw('[');
-        for (std::size_t position = 0; position < shape[1]; ++position) {
-            if (position) writer.raw(',');
-            writer.raw('[');
-            for (std::size_t entry = 0; entry < shape[2]; ++entry) {
-                if (entry) writer.raw(',');
-                writer.string(customdata(layer, position, entry));
-            }
-            writer.raw(']');
-        }
-        writer.raw(']');
-    }
-    writer.raw(']');
-    return result;
+    return write_to_string([&](JsonWriter& writer) {
+        writer.array(shape[0], [&](std::size_t layer) {
+            writer.array(shape[1], [&](std::size_t position) {
+                writer.array(shape[2], [&](std::size_t entry) { writer.string(customdata(layer, position, entry)); });
+            });
+        });
+    });
 }
 
 void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
                        const HeatmapOptions& options) {
     const HeatmapPlan plan = plan_heatmap(statistic, options);
-    AtomicFile file(path);
-    JsonWriter writer(file.stream());
-    write_trace(writer, statistic, plan);
-    writer.finish();
-    file.commit();
+    write_to_file(path, [&](JsonWriter& writer) { write_trace(writer, statistic, plan); });
 }
 
 void save_figure_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
                       const FigureOptions& options) {
     const FigurePlan plan = plan_figure(statistic, options);
-    AtomicFile file(path);
-    JsonWriter writer(file.stream());
-    write_figure(writer, statistic, plan);
-    writer.finish();
-    file.commit();
+    write_to_file(path, [&](JsonWriter& writer) { write_figure(writer, statistic, plan); });
 }
 
 }  // namespace trajplot

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "atomic_file.hpp"
 #include "figure_plan.hpp"
+#include "output.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
 
@@ -121,28 +121,19 @@ void write_page(JsonWriter& writer, const TrajectoryStatistic& statistic, const 
 void write_figure_html(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& figure,
                        const HtmlOptions& html) {
     const PagePlan plan = plan_page(statistic, figure, html);
-    JsonWriter writer(out);
-    write_page(writer, statistic, html, plan);
-    writer.finish();
+    write_to_stream(out, [&](JsonWriter& writer) { write_page(writer, statistic, html, plan); });
 }
 
 std::string figure_html(const TrajectoryStatistic& statistic, const FigureOptions& figure,
                         const HtmlOptions& html) {
     const PagePlan plan = plan_page(statistic, figure, html);
-    std::string result;
-    JsonWriter writer(result);
-    write_page(writer, statistic, html, plan);
-    return result;
+    return write_to_string([&](JsonWriter& writer) { write_page(writer, statistic, html, plan); });
 }
 
 void save_figure_html(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
                       const FigureOptions& figure, const HtmlOptions& html) {
     const PagePlan plan = plan_page(statistic, figure, html);
-    AtomicFile file(path);
-    JsonWriter writer(file.stream());
-    write_page(writer, statistic, html, plan);
-    writer.finish();
-    file.commit();
+    write_to_file(path, [&](JsonWriter& writer) { write_page(writer, statistic, html, plan); });
 }
 
 }  // namespace trajplot

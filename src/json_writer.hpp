@@ -3,6 +3,7 @@
 // straight to the output and only the small parts go through nlohmann_json.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -37,6 +38,17 @@ public:
     void number(double value);
     void number(std::uint64_t value);
     void null() { raw("null"); }
+
+    // A JSON array of `count` elements, each written by write_element(i).
+    template <class WriteElement>
+    void array(std::size_t count, WriteElement&& write_element) {
+        raw('[');
+        for (std::size_t i = 0; i < count; ++i) {
+            if (i) raw(',');
+            write_element(i);
+        }
+        raw(']');
+    }
 
     // Writes what is buffered to the stream and throws Error(Errc::io) if the
     // stream failed.

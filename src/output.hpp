@@ -1,0 +1,36 @@
+// The three places a document goes: a string, a stream, or a file replaced
+// atomically. `write` is called once with a JsonWriter on the target.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+#include "atomic_file.hpp"
+#include "json_writer.hpp"
+
+namespace trajplot {
+
+template <class Write>
+std::string write_to_string(Write&& write) {
+    std::string result;
+    JsonWriter writer(result);
+    write(writer);
+    return result;
+}
+
+template <class Write>
+void write_to_stream(std::ostream& out, Write&& write) {
+    JsonWriter writer(out);
+    write(writer);
+    writer.finish();
+}
+
+template <class Write>
+void write_to_file(const std::filesystem::path& path, Write&& write) {
+    AtomicFile file(path);
+    write_to_stream(file.stream(), write);
+    file.commit();
+}
+
+}  // namespace trajplot
