@@ -222,9 +222,10 @@ std::string utf8_string(std::string_view bytes) {
 const trajplot_statistic_options default_statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
 const trajplot_figure_options default_figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
 
-trajplot::FigureOptions figure_options_of(const trajplot_figure_options* options) {
+// `name` is the parameter's name in the function's prototype.
+trajplot::FigureOptions figure_options_of(const trajplot_figure_options* options, const char* name = "options") {
     const trajplot_figure_options& given = options != nullptr ? *options : default_figure_options;
-    require_version(given.version, TRAJPLOT_FIGURE_OPTIONS_VERSION, "options->version",
+    require_version(given.version, TRAJPLOT_FIGURE_OPTIONS_VERSION, (std::string(name) + "->version").c_str(),
                     "TRAJPLOT_FIGURE_OPTIONS_VERSION");
     trajplot::FigureOptions converted;
     if (given.title != nullptr) converted.title = utf8_string(given.title);
@@ -667,7 +668,7 @@ trajplot_status trajplot_statistic_figure_html(char** out, size_t* out_len, cons
     return guarded(__func__, [&] {
         require(out, "out");
         const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
-        const trajplot::FigureOptions figure_options = figure_options_of(figure);
+        const trajplot::FigureOptions figure_options = figure_options_of(figure, "figure");
         const trajplot::HtmlOptions html_options = html_options_of(html);
         give_string(out, out_len, trajplot::figure_html(value, figure_options, html_options));
     });
@@ -679,7 +680,7 @@ trajplot_status trajplot_statistic_write_figure_html(const trajplot_statistic* s
     return guarded(__func__, [&] {
         const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
         require(path, "path");
-        const trajplot::FigureOptions figure_options = figure_options_of(figure);
+        const trajplot::FigureOptions figure_options = figure_options_of(figure, "figure");
         const trajplot::HtmlOptions html_options = html_options_of(html);
         trajplot::save_figure_html(std::filesystem::path(path), value, figure_options, html_options);
     });

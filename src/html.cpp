@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <ios>
 #include <iterator>
 
 #include "figure_plan.hpp"
@@ -36,9 +37,9 @@ std::string html_escaped(std::string_view text) {
     return out;
 }
 
-bool contains_script_end(std::string_view code) {
-    static constexpr std::string_view end_tag = "</script";
-    const auto found = std::search(code.begin(), code.end(), end_tag.begin(), end_tag.end(), [](char a, char b) {
+// Whether `code` holds `tag` in any letter case.
+bool contains_tag(std::string_view code, std::string_view tag) {
+    const auto found = std::search(code.begin(), code.end(), tag.begin(), tag.end(), [](char a, char b) {
         return std::tolower(static_cast<unsigned char>(a)) == b;
     });
     return found != code.end();
@@ -62,12 +63,21 @@ std::string plotlyjs_tag(const HtmlOptions& html) {
             if (html.location.empty()) fail(Errc::invalid_argument, "plotlyjs inline needs a file, got none");
             std::ifstream file(html.location, std::ios::binary);
             if (!file) fail(Errc::io, "cannot read plotly.js from " + html.location);
-            std::string code((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+            std::string code;
+            try {
+                code.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+            } catch (const std::ios_base::failure&) {
+                // libstdc++ throws from underflow() when a read fails, for
+                // example on a directory, whatever the stream's exceptions().
+                fail(Errc::io, "cannot read plotly.js from " + html.location);
+            }
             if (file.bad()) fail(Errc::io, "cannot read plotly.js from " + html.location);
             if (code.empty()) fail(Errc::invalid_argument, "plotly.js file " + html.location + " is empty");
-            if (contains_script_end(code)) {
-                fail(Errc::invalid_argument,
-                     "plotly.js file " + html.location + " contains \"</script\" and cannot be inlined");
+            // "</script" would end the element early; "<script" after a
+            // "<!--" would keep the page's own "</script>" from ending it.
+            if (contains_tag(code, "</script") || contains_tag(code, "<script")) {
+                fail(Errc::invalid_argument, "plotly.js file " + html.location +
+                                                 " contains \"<script\" or \"</script\" and cannot be inlined");
             }
             return "<script type=\"text/javascript\">" + code + "</script>\n";
         }

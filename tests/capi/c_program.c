@@ -3,7 +3,7 @@
  * stride, clip, export, provoke a few errors, free everything. Exits 0 only
  * when every check passed; prints each failed check.
  *
- * Usage: c_program <path of a file to write>
+ * Usage: c_program <path of a JSON file to write> <path of an HTML file to write>
  */
 #include <math.h>
 #include <stdio.h>
@@ -103,6 +103,41 @@ static void check_errors(const trajplot_statistic *statistic) {
     CHECK(trajplot_error_last_status() == TRAJPLOT_OK);
 }
 
+/* An HTML page for a page that loads plotly.js itself, to a string and to
+ * a file. */
+static void check_html(const trajplot_statistic *statistic, const trajplot_figure_options *figure_options,
+                       const char *path) {
+    trajplot_html_options html;
+    char *page = NULL;
+    size_t page_len = 0;
+    char *written = NULL;
+    size_t written_len = 0;
+
+    CHECK_OK(trajplot_html_options_init(&html, TRAJPLOT_HTML_OPTIONS_VERSION));
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
+    html.div_id = "c-figure";
+    CHECK_OK(trajplot_statistic_figure_html(&page, &page_len, statistic, figure_options, &html));
+    CHECK(page != NULL && strlen(page) == page_len);
+    CHECK(contains(page, "<div id=\"c-figure\""));
+    CHECK(contains(page, "getElementById(\"c-figure\")"));
+    CHECK(contains(page, "<title>Entropy from C</title>"));
+    CHECK(!contains(page, "cdn.plot.ly"));
+    CHECK(!contains(page, "<script src"));
+
+    CHECK_OK(trajplot_statistic_write_figure_html(statistic, figure_options, &html, path));
+    written = read_file(path, &written_len);
+    CHECK(written != NULL);
+    CHECK(written != NULL && page != NULL && written_len == page_len && memcmp(written, page, page_len) == 0);
+    free(written);
+    trajplot_string_free(page);
+
+    html.plotlyjs = 4;
+    page = NULL;
+    CHECK(trajplot_statistic_figure_html(&page, NULL, statistic, figure_options, &html) == TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "html->plotlyjs"));
+    CHECK(page == NULL);
+}
+
 int main(int argc, char **argv) {
     const char *labels_text[N_LAYERS * SEQ_LEN];
     char labels_storage[N_LAYERS * SEQ_LEN][16];
@@ -121,8 +156,8 @@ int main(int argc, char **argv) {
     size_t figure_len = 0;
     size_t i;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s <output file>\n", argv[0]);
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s <JSON output file> <HTML output file>\n", argv[0]);
         return 2;
     }
     CHECK(trajplot_abi_version() == TRAJPLOT_ABI_VERSION);
@@ -212,6 +247,7 @@ int main(int argc, char **argv) {
     }
     trajplot_string_free(figure);
 
+    check_html(strided, &figure_options, argv[2]);
     check_errors(statistic);
 
     trajplot_statistic_free(clipped);

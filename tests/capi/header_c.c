@@ -11,6 +11,8 @@ int trajplot_header_c_check(void);
 int trajplot_header_c_check(void) {
     const trajplot_statistic_options statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     const trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    const trajplot_html_options html_options = TRAJPLOT_HTML_OPTIONS_INIT;
+    const trajplot_plotlyjs source = TRAJPLOT_PLOTLYJS_NONE;
     const any_function functions[] = {
         (any_function)trajplot_abi_version,
         (any_function)trajplot_version,
@@ -45,8 +47,12 @@ int trajplot_header_c_check(void) {
         (any_function)trajplot_statistic_figure_json,
         (any_function)trajplot_statistic_write_heatmap_json,
         (any_function)trajplot_statistic_write_figure_json,
+        (any_function)trajplot_html_options_init,
+        (any_function)trajplot_statistic_figure_html,
+        (any_function)trajplot_statistic_write_figure_html,
     };
     trajplot_status status = TRAJPLOT_EIO;
     return (int)(sizeof functions / sizeof functions[0]) + (int)statistic_options.version +
-           (int)figure_options.token_width + (int)status;
+           (int)figure_options.token_width + (int)figure_options.height + (int)html_options.version +
+           html_options.plotlyjs + (int)source + (int)status;
 }

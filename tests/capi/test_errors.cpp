@@ -244,6 +244,22 @@ TEST_F(CapiErrors, FigureOptionsInitArguments) {
     EXPECT_EQ(std::memcmp(&options, &before, sizeof options), 0) << "options were written by a failed call";
 }
 
+TEST_F(CapiErrors, HtmlOptionsInitArguments) {
+    EXPECT_TRAJPLOT_FAILS(trajplot_html_options_init(nullptr, TRAJPLOT_HTML_OPTIONS_VERSION), TRAJPLOT_EINVAL,
+                          "trajplot_html_options_init", "options");
+    trajplot_html_options options;
+    std::memset(&options, 0x5A, sizeof options);
+    trajplot_html_options before;
+    std::memcpy(&before, &options, sizeof options);
+    EXPECT_TRAJPLOT_FAILS(trajplot_html_options_init(&options, TRAJPLOT_HTML_OPTIONS_VERSION + 1), TRAJPLOT_EINVAL,
+                          "trajplot_html_options_init", "version",
+                          std::to_string(TRAJPLOT_HTML_OPTIONS_VERSION + 1),
+                          std::to_string(TRAJPLOT_HTML_OPTIONS_VERSION));
+    EXPECT_TRAJPLOT_FAILS(trajplot_html_options_init(&options, 0), TRAJPLOT_EINVAL, "trajplot_html_options_init",
+                          "version");
+    EXPECT_EQ(std::memcmp(&options, &before, sizeof options), 0) << "options were written by a failed call";
+}
+
 // ---------------------------------------------------------------------------
 // trajplot_statistic_create
 
@@ -517,6 +533,77 @@ TEST_F(CapiErrors, ExportNullArguments) {
     EXPECT_EQ(len, sentinel_size);
 }
 
+TEST_F(CapiErrors, HtmlExportNullArguments) {
+    char* out = sentinel_string();
+    std::size_t len = sentinel_size;
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(nullptr, &len, statistic_.get(), nullptr, nullptr),
+                          TRAJPLOT_EINVAL, "trajplot_statistic_figure_html", "out");
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&out, &len, nullptr, nullptr, nullptr), TRAJPLOT_EINVAL,
+                          "trajplot_statistic_figure_html", "statistic");
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(nullptr, nullptr, nullptr, "unused.html"),
+                          TRAJPLOT_EINVAL, "trajplot_statistic_write_figure_html", "statistic");
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, nullptr, nullptr),
+                          TRAJPLOT_EINVAL, "trajplot_statistic_write_figure_html", "path");
+    EXPECT_EQ(out, sentinel_string());
+    EXPECT_EQ(len, sentinel_size);
+    EXPECT_FALSE(std::ifstream("unused.html").good()) << "a failed export wrote its file";
+}
+
+// Both HTML exports must refuse the same bad HTML options.
+class CapiHtmlOptionErrors : public CapiErrors {
+protected:
+    void expect_both_html_exports_fail(const trajplot_html_options& html, trajplot_status status,
+                                       std::initializer_list<std::string_view> mentions) {
+        char* out = sentinel_string();
+        std::size_t len = sentinel_size;
+        trajplot_error_clear();
+        expect_failure(trajplot_statistic_figure_html(&out, &len, statistic_.get(), nullptr, &html), status,
+                       "trajplot_statistic_figure_html", mentions);
+        trajplot_error_clear();
+        expect_failure(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, &html, "never-written.html"),
+                       status, "trajplot_statistic_write_figure_html", mentions);
+        EXPECT_EQ(out, sentinel_string());
+        EXPECT_EQ(len, sentinel_size);
+        EXPECT_FALSE(std::ifstream("never-written.html").good()) << "a failed export wrote its file";
+    }
+};
+
+TEST_F(CapiHtmlOptionErrors, UnknownPlotlyJsValue) {
+    for (const int plotlyjs : {4, -1, 1000}) {
+        trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+        html.plotlyjs = plotlyjs;
+        expect_both_html_exports_fail(html, TRAJPLOT_EINVAL, {"html->plotlyjs", std::to_string(plotlyjs)});
+    }
+}
+
+TEST_F(CapiHtmlOptionErrors, WrongVersion) {
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.version = TRAJPLOT_HTML_OPTIONS_VERSION + 1;
+    expect_both_html_exports_fail(html, TRAJPLOT_EINVAL,
+                                  {"html->version", std::to_string(TRAJPLOT_HTML_OPTIONS_VERSION + 1),
+                                   std::to_string(TRAJPLOT_HTML_OPTIONS_VERSION)});
+}
+
+TEST_F(CapiHtmlOptionErrors, BadDivId) {
+    for (const char* id : {"", "1bad", "fig\"x", "fig x", "fig<x", "-fig"}) {
+        trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+        html.div_id = id;
+        SCOPED_TRACE(id);
+        expect_both_html_exports_fail(html, TRAJPLOT_EINVAL, {"div_id"});
+    }
+}
+
+TEST_F(CapiHtmlOptionErrors, LocationMissingForSrcAndInline) {
+    for (const int plotlyjs : {TRAJPLOT_PLOTLYJS_SRC, TRAJPLOT_PLOTLYJS_INLINE}) {
+        for (const char* location : {static_cast<const char*>(nullptr), ""}) {
+            trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+            html.plotlyjs = plotlyjs;
+            html.plotlyjs_location = location;
+            expect_both_html_exports_fail(html, TRAJPLOT_EINVAL, {"plotlyjs"});
+        }
+    }
+}
+
 // Each export function must refuse the same bad options.
 class CapiExportOptionErrors : public CapiErrors {
 protected:
@@ -538,6 +625,13 @@ protected:
         trajplot_error_clear();
         expect_failure(trajplot_statistic_write_figure_json(statistic_.get(), &options, "never-written.json"),
                        status, "trajplot_statistic_write_figure_json", mentions);
+        // An HTML page draws the figure: the same options fail the same way.
+        trajplot_error_clear();
+        expect_failure(trajplot_statistic_figure_html(&out, &len, statistic_.get(), &options, nullptr), status,
+                       "trajplot_statistic_figure_html", mentions);
+        trajplot_error_clear();
+        expect_failure(trajplot_statistic_write_figure_html(statistic_.get(), &options, nullptr, "never-written.json"),
+                       status, "trajplot_statistic_write_figure_html", mentions);
         EXPECT_EQ(out, sentinel_string());
         EXPECT_EQ(len, sentinel_size);
         EXPECT_FALSE(std::ifstream("never-written.json").good()) << "a failed export wrote its file";
@@ -607,10 +701,17 @@ TEST_F(CapiExportOptionErrors, FigureWidthOverflow) {
                               /*figure_only=*/true);
 }
 
+TEST_F(CapiExportOptionErrors, FigureHeightTooLarge) {
+    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    options.height = SIZE_MAX;
+    expect_every_export_fails(options, TRAJPLOT_ERANGE, {"height", size_text(SIZE_MAX)}, /*figure_only=*/true);
+}
+
 TEST_F(CapiExportOptionErrors, HeatmapExportsIgnoreFigureOnlyFields) {
-    // token_width and title belong to the figure: a trace export succeeds.
+    // token_width, height and title belong to the figure: a trace export succeeds.
     trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
     options.token_width = 0;
+    options.height = SIZE_MAX;
     char* out = nullptr;
     ASSERT_TRAJPLOT_OK(trajplot_statistic_heatmap_json(&out, nullptr, statistic_.get(), &options));
     trajplot_string_free(out);

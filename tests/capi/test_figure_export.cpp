@@ -268,6 +268,8 @@ TEST(CapiFigure, OptionsInitMatchesTheMacro) {
     EXPECT_EQ(options.extra_json, expected.extra_json);
     EXPECT_EQ(options.token_width, expected.token_width);
     EXPECT_EQ(options.token_width, 80u);
+    EXPECT_EQ(options.height, expected.height);
+    EXPECT_EQ(options.height, 0u);
     EXPECT_EQ(options.log_scale, expected.log_scale);
 }
 

@@ -5,6 +5,7 @@
 // a status (never an exception or abort), leave the outputs untouched and
 // leave a readable message, even when the message itself cannot be
 // allocated.
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -185,6 +186,55 @@ TEST_F(CapiOutOfMemory, WriteFigureJsonLeavesNoPartialFile) {
     for (const auto& entry : fs::directory_iterator(directory)) names.insert(entry.path().filename().string());
     EXPECT_EQ(names, std::set<std::string>{"figure.json"});
     fs::remove_all(directory);
+}
+
+TEST_F(CapiOutOfMemory, FigureHtml) {
+    char* out = sentinel_string();
+    std::size_t len = sentinel_size;
+    trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    figure.title = "a title long enough to need its own allocation";
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.div_id = "a-div-id-long-enough-to-need-its-own-allocation";
+    html.responsive = true;
+    EXPECT_GT(fail_each_allocation(
+                  "trajplot_statistic_figure_html",
+                  [&] { return trajplot_statistic_figure_html(&out, &len, statistic_.get(), &figure, &html); },
+                  [&] {
+                      EXPECT_EQ(out, sentinel_string());
+                      EXPECT_EQ(len, sentinel_size);
+                  }),
+              0);
+    EXPECT_EQ(std::strlen(out), len);
+    trajplot_string_free(out);
+}
+
+TEST_F(CapiOutOfMemory, WriteFigureHtmlWithInlinePlotlyJsLeavesNoPartialFile) {
+    namespace fs = std::filesystem;
+    const fs::path directory = fs::current_path() / "out-of-memory-write-html";
+    fs::remove_all(directory);
+    ASSERT_TRUE(fs::create_directories(directory));
+    const fs::path plotly = fs::current_path() / "out-of-memory-plotly.js";
+    {
+        std::FILE* file = std::fopen(plotly.c_str(), "wb");
+        ASSERT_NE(file, nullptr);
+        std::fputs("window.Plotly = {newPlot: function () {}};\n", file);
+        std::fclose(file);
+    }
+    const std::string location = plotly.string();
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
+    html.plotlyjs_location = location.c_str();
+    const std::string target = (directory / "page.html").string();
+    EXPECT_GT(fail_each_allocation(
+                  "trajplot_statistic_write_figure_html",
+                  [&] { return trajplot_statistic_write_figure_html(statistic_.get(), nullptr, &html, target.c_str()); },
+                  [&] { EXPECT_TRUE(fs::is_empty(directory)) << "a failed write left a file behind"; }),
+              0);
+    std::set<std::string> names;
+    for (const auto& entry : fs::directory_iterator(directory)) names.insert(entry.path().filename().string());
+    EXPECT_EQ(names, std::set<std::string>{"page.html"});
+    fs::remove_all(directory);
+    fs::remove(plotly);
 }
 
 TEST_F(CapiOutOfMemory, TruncStringLeft) {

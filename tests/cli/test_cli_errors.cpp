@@ -121,6 +121,18 @@ const BadOptions bad_option_values[] = {
     {"ExtraNotAnObject", {"--extra", "[1, 2]"}, "--extra must be a JSON object, got array"},
     // The library's own check: a log scale needs a positive colour range.
     {"LogScaleWithNonPositiveClip", {"--log-scale", "--clip", "-1", "1"}, "log"},
+    {"HeightZero", {"--height", "0"}, "--height must be a positive integer, got '0'"},
+    {"HeightNotANumber", {"--height", "abc"}, "--height must be a positive integer, got 'abc'"},
+    {"HeightTooLarge", {"--height", "18446744073709551615"}, "height"},
+    {"HeightZeroForHtml", {"--format", "html", "--height", "0"}, "--height must be a positive integer"},
+    {"DivIdStartingWithADigit", {"--format", "html", "--div-id", "1bad"}, "div_id \"1bad\""},
+    {"DivIdWithAQuote", {"--format", "html", "--div-id", "a\"b"}, "div_id"},
+    {"PlotlyJsInlineMissingFile", {"--format", "html", "--plotlyjs", "inline:/missing/file"}, "/missing/file"},
+    {"PlotlyJsInlineDirectory", {"--format", "html", "--plotlyjs", "inline:" + spec_path("bad")}, "plotly.js"},
+    {"PlotlyJsInlineEndingItsScript",
+     {"--format", "html", "--plotlyjs", "inline:" + spec_path("closing_script.js")},
+     "</script"},
+    {"UnknownColorscaleForHtml", {"--format", "html", "--colorscale", "nosuchscale"}, "nosuchscale"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Options, CliBadOptionTest, ::testing::ValuesIn(bad_option_values),
@@ -150,20 +162,36 @@ const BadOptions bad_command_lines[] = {
     {"TitleWithTraceOnly", {"render", minimal_spec, "--trace-only", "--title", "x"}, "--title"},
     {"TokenWidthWithTraceOnly", {"render", minimal_spec, "--trace-only", "--token-width", "9"}, "--token-width"},
     {"VersionTakesNoArguments", {"--version", "extra"}, "unexpected argument 'extra'"},
+    {"HeightWithTraceOnly", {"render", minimal_spec, "--trace-only", "--height", "300"}, "--height"},
+    {"HeightMissingValue", {"render", minimal_spec, "--height"}, "--height needs a value"},
+    {"TraceOnlyWithHtml", {"render", minimal_spec, "--format", "html", "--trace-only"}, "--trace-only"},
+    {"PlotlyJsUnknownValue", {"render", minimal_spec, "--format", "html", "--plotlyjs", "local"},
+     "--plotlyjs must be cdn, none, inline:FILE or src:URL, got 'local'"},
+    {"PlotlyJsUnknownCase", {"render", minimal_spec, "--format", "html", "--plotlyjs", "CDN"}, "got 'CDN'"},
+    {"PlotlyJsInlineWithoutFile", {"render", minimal_spec, "--format", "html", "--plotlyjs", "inline:"},
+     "--plotlyjs inline: needs a location after the colon"},
+    {"PlotlyJsSrcWithoutUrl", {"render", minimal_spec, "--format", "html", "--plotlyjs", "src:"},
+     "--plotlyjs src: needs a location after the colon"},
+    {"PlotlyJsMissingValue", {"render", minimal_spec, "--format", "html", "--plotlyjs"}, "--plotlyjs needs a value"},
+    {"PlotlyJsGivenTwice",
+     {"render", minimal_spec, "--format", "html", "--plotlyjs", "none", "--plotlyjs", "cdn"},
+     "--plotlyjs is given more than once"},
+    {"PlotlyJsWithoutHtml", {"render", minimal_spec, "--plotlyjs", "none"},
+     "--plotlyjs applies to --format html only"},
+    {"DivIdWithoutHtml", {"render", minimal_spec, "--div-id", "fig"}, "--div-id applies to --format html only"},
+    {"DivIdWithJson", {"render", minimal_spec, "--format", "json", "--div-id", "fig"},
+     "--div-id applies to --format html only"},
+    {"HtmlFragmentWithoutHtml", {"render", minimal_spec, "--html-fragment"},
+     "--html-fragment applies to --format html only"},
+    {"ResponsiveWithoutHtml", {"demo", "--responsive"}, "--responsive applies to --format html only"},
+    {"ResponsiveGivenTwice", {"render", minimal_spec, "--format", "html", "--responsive", "--responsive"},
+     "--responsive is given more than once"},
 };
 
 INSTANTIATE_TEST_SUITE_P(CommandLines, CliUsageTest, ::testing::ValuesIn(bad_command_lines),
                          [](const ::testing::TestParamInfo<BadOptions>& info) { return info.param.name; });
 
 using CliFailureTest = CliTest;
-
-TEST_F(CliFailureTest, HtmlFormatIsNotImplementedYet) {
-    const CliResult result = run({"render", minimal_spec, "--format", "html", "--out", "figure.html"});
-    EXPECT_EQ(result.exit_status, 2);
-    EXPECT_EQ(result.out, "");
-    EXPECT_EQ(result.err, "trajplot: --format html is not implemented yet\n");
-    EXPECT_EQ(work_entries(), std::set<std::string>{});
-}
 
 TEST_F(CliFailureTest, MissingSpecFileIsNamed) {
     const CliResult result = run({"render", "no-such-spec.json", "--out", "figure.json"});
@@ -189,6 +217,9 @@ TEST_F(CliFailureTest, ExistingOutputSurvivesAFailingRunByteForByte) {
         {"render", minimal_spec, "--out", "figure.json", "--trace-only", "--colorscale", "nosuchscale"},
         {"render", minimal_spec, "--out", "figure.json", "--log-scale", "--clip", "-1", "1"},
         {"demo", "--out", "figure.json", "--token-width", "18446744073709551615"},
+        {"render", minimal_spec, "--out", "figure.json", "--format", "html", "--div-id", "1bad"},
+        {"render", minimal_spec, "--out", "figure.json", "--format", "html", "--plotlyjs", "inline:/missing/file"},
+        {"render", minimal_spec, "--out", "figure.json", "--format", "html", "--colorscale", "nosuchscale"},
     };
     for (const std::vector<std::string>& arguments : failing_runs) {
         write_file(work_dir() / "figure.json", earlier);
@@ -200,10 +231,12 @@ TEST_F(CliFailureTest, ExistingOutputSurvivesAFailingRunByteForByte) {
 }
 
 TEST_F(CliFailureTest, OutputIntoAMissingDirectoryCreatesNothing) {
-    for (const bool trace_only : {false, true}) {
+    for (const char* format : {"json", "trace", "html"}) {
         std::vector<std::string> arguments{"render", minimal_spec, "--out", "missing/figure.json"};
-        if (trace_only) {
+        if (std::string(format) == "trace") {
             arguments.push_back("--trace-only");
+        } else {
+            arguments.insert(arguments.end(), {"--format", format});
         }
         const CliResult result = run(arguments);
         expect_error(result, 1, "missing/figure.json");

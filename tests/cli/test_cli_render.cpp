@@ -394,7 +394,8 @@ TEST_F(CliRenderTest, HelpDescribesBothCommandsAndEveryOption) {
         EXPECT_EQ(result.err, "");
         for (const char* word : {"render SPEC", "demo", "--out", "--format", "--trace-only", "--stride",
                                  "--clip", "--title", "--colorscale", "--token-width", "--log-scale",
-                                 "--extra"}) {
+                                 "--extra", "--height", "--plotlyjs", "cdn|none|inline:FILE|src:URL",
+                                 "--div-id", "--html-fragment", "--responsive"}) {
             EXPECT_NE(result.out.find(word), std::string::npos) << word << " missing from " << help;
         }
     }

@@ -1,0 +1,374 @@
+// HTML pages through the C API: the options struct, the page as a string
+// and as a file, and the figure height.
+#include <unistd.h>
+
+#include <cctype>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "capi_test_support.hpp"
+
+using namespace capi_test;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A stand-in for plotly.min.js: the pages are read, never run.
+constexpr const char* fake_plotly_js = "window.Plotly = {newPlot: function () { return 1 < 2; }};\n";
+
+std::string page_of(const trajplot_statistic* statistic, const trajplot_figure_options* figure,
+                    const trajplot_html_options* html) {
+    char* page = nullptr;
+    std::size_t len = 0;
+    EXPECT_EQ(trajplot_statistic_figure_html(&page, &len, statistic, figure, html), TRAJPLOT_OK)
+        << trajplot_error_last();
+    const StringPtr owned(page);
+    return page != nullptr ? std::string(page, len) : std::string();
+}
+
+json parse(const std::string& text) {
+    json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    EXPECT_FALSE(parsed.is_discarded()) << "not JSON: " << text;
+    return parsed;
+}
+
+// The text between `open` and the next `close` after it.
+std::optional<std::string> between(const std::string& text, const std::string& open, const std::string& close) {
+    const std::size_t start = text.find(open);
+    if (start == std::string::npos) return std::nullopt;
+    const std::size_t end = text.find(close, start + open.size());
+    if (end == std::string::npos) return std::nullopt;
+    return text.substr(start + open.size(), end - start - open.size());
+}
+
+// The figure the page hands to Plotly.newPlot.
+json embedded_figure(const std::string& page) {
+    const std::optional<std::string> text = between(page, "var figure = ", ";\n  Plotly.newPlot");
+    if (!text) {
+        ADD_FAILURE() << "no figure in the page:\n" << page;
+        return nullptr;
+    }
+    return parse(*text);
+}
+
+std::size_t count_ignoring_case(const std::string& text, const std::string& needle) {
+    std::string haystack = text;
+    for (char& c : haystack) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t count = 0;
+    for (std::size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) {
+        ++count;
+    }
+    return count;
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    EXPECT_TRUE(in.good()) << "cannot read " << path;
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_file(const fs::path& path, const std::string& content) {
+    std::ofstream(path, std::ios::binary) << content;
+}
+
+std::set<std::string> directory_entries(const fs::path& directory) {
+    std::set<std::string> names;
+    for (const auto& entry : fs::directory_iterator(directory)) names.insert(entry.path().filename().string());
+    return names;
+}
+
+class CapiHtml : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        directory_ = fs::temp_directory_path() /
+                     ("trajplot-capi-html-" + std::to_string(::getpid()) + "-" + info->name());
+        fs::remove_all(directory_);
+        ASSERT_TRUE(fs::create_directories(directory_));
+        fake_plotly_ = directory_ / "plotly.min.js";
+        write_file(fake_plotly_, fake_plotly_js);
+
+        labels_ = make_labels(2, 3, {"a", "<b>", "c", "d", "e", "f"});
+        const char* tokens[] = {"<s>", "x", "x"};
+        trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+        options.sequence_labels = tokens;
+        options.units = "nats";
+        options.trajectory_labels = labels_.get();
+        statistic_ = make_statistic("Entropy", numbered_stats(2, 3), 2, 3, &options);
+        ASSERT_TRUE(labels_ && statistic_);
+    }
+    void TearDown() override {
+        std::error_code ignored;
+        fs::remove_all(directory_, ignored);
+    }
+
+    fs::path directory_;
+    fs::path fake_plotly_;
+    LabelsPtr labels_;
+    StatisticPtr statistic_;
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Options
+
+TEST(CapiHtmlOptions, InitMatchesTheMacro) {
+    const trajplot_html_options expected = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_html_options options;
+    std::memset(&options, 0xAB, sizeof options);
+    ASSERT_TRAJPLOT_OK(trajplot_html_options_init(&options, TRAJPLOT_HTML_OPTIONS_VERSION));
+    EXPECT_EQ(options.version, expected.version);
+    EXPECT_EQ(options.plotlyjs, expected.plotlyjs);
+    EXPECT_EQ(options.plotlyjs_location, expected.plotlyjs_location);
+    EXPECT_EQ(options.div_id, expected.div_id);
+    EXPECT_EQ(options.full_html, expected.full_html);
+    EXPECT_EQ(options.responsive, expected.responsive);
+    // The documented defaults.
+    EXPECT_EQ(options.version, static_cast<unsigned>(TRAJPLOT_HTML_OPTIONS_VERSION));
+    EXPECT_EQ(options.plotlyjs, TRAJPLOT_PLOTLYJS_CDN);
+    EXPECT_EQ(options.plotlyjs_location, nullptr);
+    EXPECT_EQ(options.div_id, nullptr);
+    EXPECT_TRUE(options.full_html);
+    EXPECT_FALSE(options.responsive);
+}
+
+TEST(CapiHtmlOptions, PlotlyJsValuesAreStable) {
+    // Bindings in other languages hard-code these numbers.
+    EXPECT_EQ(TRAJPLOT_PLOTLYJS_CDN, 0);
+    EXPECT_EQ(TRAJPLOT_PLOTLYJS_SRC, 1);
+    EXPECT_EQ(TRAJPLOT_PLOTLYJS_INLINE, 2);
+    EXPECT_EQ(TRAJPLOT_PLOTLYJS_NONE, 3);
+}
+
+// ---------------------------------------------------------------------------
+// Figure height
+
+TEST(CapiFigureHeight, ReachesTheLayout) {
+    const StatisticPtr statistic = make_statistic("x", numbered_stats(2, 3), 2, 3);
+    ASSERT_TRUE(statistic);
+    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    options.height = 333;
+    const json layout = parse(figure_json(statistic.get(), &options))["layout"];
+    EXPECT_EQ(layout["height"], 333);
+    EXPECT_EQ(layout["width"], 200 + 80 * 3);
+    EXPECT_EQ(embedded_figure(page_of(statistic.get(), &options, nullptr))["layout"]["height"], 333);
+    // The trace is the same with or without a height.
+    EXPECT_EQ(heatmap_json(statistic.get(), &options), heatmap_json(statistic.get(), nullptr));
+}
+
+TEST(CapiFigureHeight, ZeroLeavesItToPlotly) {
+    const StatisticPtr statistic = make_statistic("x", numbered_stats(2, 3), 2, 3);
+    ASSERT_TRUE(statistic);
+    const trajplot_figure_options defaults = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    EXPECT_EQ(defaults.height, 0u);
+    EXPECT_FALSE(parse(figure_json(statistic.get(), &defaults))["layout"].contains("height"));
+    EXPECT_FALSE(parse(figure_json(statistic.get(), nullptr))["layout"].contains("height"));
+    EXPECT_FALSE(embedded_figure(page_of(statistic.get(), nullptr, nullptr))["layout"].contains("height"));
+}
+
+// ---------------------------------------------------------------------------
+// The page
+
+TEST_F(CapiHtml, DefaultsAreAWholePageLoadingPlotlyFromTheCdn) {
+    const std::string page = page_of(statistic_.get(), nullptr, nullptr);
+    EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u) << page.substr(0, 40);
+    EXPECT_EQ(count_ignoring_case(page, "<html"), 1u);
+    EXPECT_EQ(count_ignoring_case(page, "<body>"), 1u);
+    EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
+    const std::optional<std::string> src = between(page, "<script src=\"", "\"");
+    ASSERT_TRUE(src.has_value()) << page;
+    EXPECT_EQ(src->rfind("https://cdn.plot.ly/plotly-", 0), 0u) << *src;
+    EXPECT_TRUE(src->ends_with(".min.js")) << *src;
+    EXPECT_NE(page.find("<div id=\"trajplot-figure\""), std::string::npos);
+    EXPECT_NE(page.find("document.getElementById(\"trajplot-figure\")"), std::string::npos);
+    EXPECT_EQ(between(page, "<title>", "</title>"), "Entropy");
+    EXPECT_EQ(embedded_figure(page), parse(figure_json(statistic_.get(), nullptr)));
+
+    // NULL options are the defaults.
+    const trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    const trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    EXPECT_EQ(page_of(statistic_.get(), &figure, &html), page);
+    EXPECT_EQ(page_of(statistic_.get(), nullptr, &html), page);
+    EXPECT_EQ(page_of(statistic_.get(), &figure, nullptr), page);
+}
+
+TEST_F(CapiHtml, LengthIsReportedAndOptional) {
+    char* page = nullptr;
+    std::size_t len = sentinel_size;
+    ASSERT_TRAJPLOT_OK(trajplot_statistic_figure_html(&page, &len, statistic_.get(), nullptr, nullptr));
+    StringPtr owned(page);
+    EXPECT_EQ(len, std::strlen(page));
+    ASSERT_TRAJPLOT_OK(trajplot_statistic_figure_html(&page, nullptr, statistic_.get(), nullptr, nullptr));
+    owned.reset(page);
+    EXPECT_EQ(std::string(page), page_of(statistic_.get(), nullptr, nullptr));
+}
+
+TEST_F(CapiHtml, EveryOptionReachesThePage) {
+    trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    figure.title = "Entropy by layer";
+    figure.height = 512;
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
+    html.div_id = "fig-1_a";
+    html.full_html = false;
+    html.responsive = true;
+    const std::string page = page_of(statistic_.get(), &figure, &html);
+
+    EXPECT_EQ(page.rfind("<div>", 0), 0u) << "a fragment is one <div>: " << page.substr(0, 40);
+    for (const char* tag : {"<!doctype", "<html", "<head", "<body", "<title"}) {
+        EXPECT_EQ(count_ignoring_case(page, tag), 0u) << tag;
+    }
+    EXPECT_EQ(count_ignoring_case(page, "<script"), 1u) << "no plotly.js script: " << page;
+    EXPECT_EQ(page.find("cdn.plot.ly"), std::string::npos);
+    EXPECT_NE(page.find("<div id=\"fig-1_a\""), std::string::npos);
+    EXPECT_NE(page.find("document.getElementById(\"fig-1_a\")"), std::string::npos);
+    EXPECT_NE(page.find("{\"responsive\": true}"), std::string::npos) << page;
+
+    json expected = parse(figure_json(statistic_.get(), &figure));
+    expected["layout"].erase("width");
+    expected["layout"]["autosize"] = true;
+    const json embedded = embedded_figure(page);
+    EXPECT_EQ(embedded, expected);
+    EXPECT_EQ(embedded["layout"]["height"], 512);
+    EXPECT_EQ(embedded["layout"]["title"]["text"], "Entropy by layer");
+}
+
+TEST_F(CapiHtml, SrcPointsAtTheGivenLocation) {
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_SRC;
+    html.plotlyjs_location = "js/plotly.min.js?v=1&x=\"2\"";
+    const std::string page = page_of(statistic_.get(), nullptr, &html);
+    EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
+    EXPECT_EQ(between(page, "<script src=\"", "\""), "js/plotly.min.js?v=1&amp;x=&quot;2&quot;") << page;
+    EXPECT_EQ(page.find("cdn.plot.ly"), std::string::npos);
+}
+
+TEST_F(CapiHtml, InlineHoldsTheFile) {
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
+    const std::string location = fake_plotly_.string();
+    html.plotlyjs_location = location.c_str();
+    const std::string page = page_of(statistic_.get(), nullptr, &html);
+    EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
+    EXPECT_EQ(count_ignoring_case(page, "<script src"), 0u);
+    EXPECT_NE(page.find(fake_plotly_js), std::string::npos) << page;
+    EXPECT_EQ(page.find("cdn.plot.ly"), std::string::npos);
+}
+
+TEST_F(CapiHtml, CallerTextCannotEndTheScript) {
+    trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    figure.title = "</script><script>alert(1)</script><!--";
+    figure.extra_json = R"({"name": "</SCRIPT ><!--", "</script>": "<![CDATA["})";
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
+    const std::string page = page_of(statistic_.get(), &figure, &html);
+    EXPECT_EQ(count_ignoring_case(page, "<script"), 1u) << page;
+    EXPECT_EQ(count_ignoring_case(page, "</script"), 1u) << page;
+    EXPECT_EQ(page.find("<!--"), std::string::npos) << page;
+    const json embedded = embedded_figure(page);
+    EXPECT_EQ(embedded, parse(figure_json(statistic_.get(), &figure)));
+    EXPECT_EQ(embedded["data"][0]["name"], "</SCRIPT ><!--");
+    EXPECT_EQ(between(page, "<title>", "</title>"),
+              "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!--");
+}
+
+// ---------------------------------------------------------------------------
+// Files
+
+TEST_F(CapiHtml, WrittenFileEqualsThePage) {
+    trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    figure.title = "written";
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
+    const std::string location = fake_plotly_.string();
+    html.plotlyjs_location = location.c_str();
+    const fs::path path = directory_ / "page.html";
+    ASSERT_TRAJPLOT_OK(trajplot_statistic_write_figure_html(statistic_.get(), &figure, &html, path.c_str()));
+    EXPECT_EQ(read_file(path), page_of(statistic_.get(), &figure, &html));
+    EXPECT_EQ(directory_entries(directory_), (std::set<std::string>{"page.html", "plotly.min.js"}))
+        << "no temporary file is left";
+
+    // NULL options are the defaults; an earlier file is replaced.
+    ASSERT_TRAJPLOT_OK(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, nullptr, path.c_str()));
+    EXPECT_EQ(read_file(path), page_of(statistic_.get(), nullptr, nullptr));
+}
+
+TEST_F(CapiHtml, MissingDirectoryIsAnIoErrorAndLeavesNothing) {
+    const fs::path missing = directory_ / "missing";
+    const fs::path path = missing / "page.html";
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, nullptr, path.c_str()),
+                          TRAJPLOT_EIO, "trajplot_statistic_write_figure_html", "page.html");
+    EXPECT_FALSE(fs::exists(missing));
+    EXPECT_EQ(directory_entries(directory_), std::set<std::string>{"plotly.min.js"});
+}
+
+TEST_F(CapiHtml, FailedWriteLeavesTheEarlierFileIntact) {
+    const fs::path path = directory_ / "page.html";
+    const std::string earlier = "<p>an earlier page</p>\n";
+    write_file(path, earlier);
+    const std::string missing = (directory_ / "missing.js").string();
+
+    trajplot_html_options bad_id = TRAJPLOT_HTML_OPTIONS_INIT;
+    bad_id.div_id = "1bad";
+    trajplot_html_options bad_source = TRAJPLOT_HTML_OPTIONS_INIT;
+    bad_source.plotlyjs = 4;
+    trajplot_html_options missing_file = TRAJPLOT_HTML_OPTIONS_INIT;
+    missing_file.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
+    missing_file.plotlyjs_location = missing.c_str();
+    trajplot_figure_options bad_scale = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    bad_scale.colorscale = "no_such_scale";
+
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, &bad_id, path.c_str()),
+                          TRAJPLOT_EINVAL, "trajplot_statistic_write_figure_html", "div_id", "1bad");
+    EXPECT_TRAJPLOT_FAILS(
+        trajplot_statistic_write_figure_html(statistic_.get(), nullptr, &bad_source, path.c_str()), TRAJPLOT_EINVAL,
+        "trajplot_statistic_write_figure_html", "html->plotlyjs");
+    EXPECT_TRAJPLOT_FAILS(
+        trajplot_statistic_write_figure_html(statistic_.get(), nullptr, &missing_file, path.c_str()), TRAJPLOT_EIO,
+        "trajplot_statistic_write_figure_html", "missing.js");
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), &bad_scale, nullptr, path.c_str()),
+                          TRAJPLOT_EINVAL, "trajplot_statistic_write_figure_html", "no_such_scale");
+    EXPECT_EQ(read_file(path), earlier);
+    EXPECT_EQ(directory_entries(directory_), (std::set<std::string>{"page.html", "plotly.min.js"}));
+}
+
+TEST_F(CapiHtml, InlineFileProblems) {
+    char* page = sentinel_string();
+    std::size_t len = sentinel_size;
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
+
+    const std::string missing = (directory_ / "missing.js").string();
+    html.plotlyjs_location = missing.c_str();
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&page, &len, statistic_.get(), nullptr, &html),
+                          TRAJPLOT_EIO, "trajplot_statistic_figure_html", "missing.js");
+
+    const fs::path closing = directory_ / "closing.js";
+    write_file(closing, "var s = '</ScRiPt>';");
+    const std::string closing_location = closing.string();
+    html.plotlyjs_location = closing_location.c_str();
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&page, &len, statistic_.get(), nullptr, &html),
+                          TRAJPLOT_EINVAL, "trajplot_statistic_figure_html", "closing.js", "</script");
+
+    for (const int plotlyjs : {TRAJPLOT_PLOTLYJS_INLINE, TRAJPLOT_PLOTLYJS_SRC}) {
+        html.plotlyjs = plotlyjs;
+        html.plotlyjs_location = nullptr;
+        EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&page, &len, statistic_.get(), nullptr, &html),
+                              TRAJPLOT_EINVAL, "trajplot_statistic_figure_html");
+        html.plotlyjs_location = "";
+        EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&page, &len, statistic_.get(), nullptr, &html),
+                              TRAJPLOT_EINVAL, "trajplot_statistic_figure_html");
+    }
+    EXPECT_EQ(page, sentinel_string());
+    EXPECT_EQ(len, sentinel_size);
+}

@@ -1,0 +1,830 @@
+#include "trajplot/html.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cctype>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "trajplot/error.hpp"
+#include "trajplot/figure.hpp"
+#include "trajplot/model.hpp"
+#include "trajplot/text_array.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using nlohmann::ordered_json;
+using trajplot::Errc;
+using trajplot::Error;
+using trajplot::FigureOptions;
+using trajplot::HtmlOptions;
+using trajplot::PlotlyJs;
+using trajplot::TextArray;
+using trajplot::TrajectoryLabels;
+using trajplot::TrajectoryStatistic;
+using Strings = std::vector<std::string>;
+
+// A stand-in for plotly.min.js: pages that inline it are only read, never
+// run. It holds '<' and '&' to show that inlined code is not escaped.
+constexpr std::string_view fake_plotly_js =
+    "window.Plotly = {newPlot: function () { return 1 < 2 && 3 > 2; }};\n// fake plotly.js\n";
+
+TrajectoryStatistic::Fields fields_with(xt::xtensor<float, 2> stats, std::string name = "Entropy") {
+    TrajectoryStatistic::Fields fields;
+    fields.name = std::move(name);
+    fields.stats = std::move(stats);
+    return fields;
+}
+
+TextArray<1> text1(const Strings& strings) { return TextArray<1>::from_strings({strings.size()}, strings); }
+
+// 2 layers x 3 positions with labels and a 1 x 2 hover table per cell.
+TrajectoryStatistic labelled_statistic() {
+    TrajectoryStatistic::Fields fields = fields_with({{1.0f, 2.0f, 3.0f}, {4.0f, 5.0f, 6.0f}});
+    fields.sequence_labels = text1({"The", "cat", "sat"});
+    fields.units = "nats";
+    fields.trajectory_labels = std::make_shared<const TrajectoryLabels>(
+        TextArray<2>::from_strings({2, 3}, {"a", "bb", "c", "d", "e", "f"}),
+        TextArray<4>::from_strings({2, 3, 1, 2}, {"x", "0.5", "yy", "0.25", "z", "1", "p", "0.125", "qqqq", "1",
+                                                  "r", "0.75"}));
+    return TrajectoryStatistic(std::move(fields));
+}
+
+Error error_of(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const Error& error) {
+        return error;
+    } catch (const std::exception& other) {
+        ADD_FAILURE() << "threw a non-trajplot exception: " << other.what();
+        return Error(Errc::range, "unexpected exception");
+    }
+    ADD_FAILURE() << "did not throw";
+    return Error(Errc::range, "no exception");
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_file(const fs::path& path, std::string_view content) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    ASSERT_TRUE(out.good()) << "cannot write " << path;
+}
+
+Strings directory_entries(const fs::path& directory) {
+    Strings entries;
+    for (const auto& entry : fs::directory_iterator(directory)) entries.push_back(entry.path().filename().string());
+    return entries;
+}
+
+std::string lowercase(std::string_view text) {
+    std::string lower(text);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower;
+}
+
+// Occurrences of `needle` in `text`, ignoring ASCII case as HTML parsers do
+// for tag names.
+std::size_t count_ignoring_case(std::string_view text, std::string_view needle) {
+    const std::string haystack = lowercase(text);
+    const std::string lower_needle = lowercase(needle);
+    std::size_t count = 0;
+    for (std::size_t at = haystack.find(lower_needle); at != std::string::npos;
+         at = haystack.find(lower_needle, at + 1)) {
+        ++count;
+    }
+    return count;
+}
+
+std::size_t count_of(std::string_view text, std::string_view needle) {
+    std::size_t count = 0;
+    for (std::size_t at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) ++count;
+    return count;
+}
+
+// Decodes the character references an HTML escaper may use for & < > " '.
+std::string html_unescaped(std::string_view text) {
+    static const std::vector<std::pair<std::string_view, char>> references = {
+        {"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},    {"&quot;", '"'}, {"&#34;", '"'},
+        {"&#39;", '\''}, {"&#x27;", '\''}, {"&#X27;", '\''}, {"&apos;", '\''},
+    };
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        if (text[i] != '&') {
+            out += text[i++];
+            continue;
+        }
+        bool decoded = false;
+        for (const auto& [reference, character] : references) {
+            if (text.substr(i, reference.size()) == reference) {
+                out += character;
+                i += reference.size();
+                decoded = true;
+                break;
+            }
+        }
+        if (!decoded) {
+            ADD_FAILURE() << "unexpected '&' in " << text;
+            out += text[i++];
+        }
+    }
+    return out;
+}
+
+// The text between `open` and the next `close` after it.
+std::optional<std::string> between(const std::string& text, const std::string& open, const std::string& close) {
+    const std::size_t start = text.find(open);
+    if (start == std::string::npos) return std::nullopt;
+    const std::size_t end = text.find(close, start + open.size());
+    if (end == std::string::npos) return std::nullopt;
+    return text.substr(start + open.size(), end - start - open.size());
+}
+
+// The figure JSON that the page's script hands to Plotly.newPlot, as written.
+std::string embedded_figure_text(const std::string& page) {
+    const std::optional<std::string> text = between(page, "var figure = ", ";\n  Plotly.newPlot");
+    if (!text) {
+        ADD_FAILURE() << "no figure in the page:\n" << page;
+        return "null";
+    }
+    return *text;
+}
+
+json embedded_figure(const std::string& page) {
+    json parsed = json::parse(embedded_figure_text(page), nullptr, /*allow_exceptions=*/false);
+    EXPECT_FALSE(parsed.is_discarded()) << "the page's figure is not JSON: " << embedded_figure_text(page);
+    return parsed;
+}
+
+// The config object passed to Plotly.newPlot after the layout.
+json plotly_config(const std::string& page) {
+    const std::optional<std::string> text = between(page, "figure.layout, ", ");");
+    if (!text) {
+        ADD_FAILURE() << "no Plotly.newPlot config in the page:\n" << page;
+        return nullptr;
+    }
+    json parsed = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    EXPECT_FALSE(parsed.is_discarded()) << "the config is not JSON: " << *text;
+    return parsed;
+}
+
+// A <script> element as an HTML parser splits it: the start tag and the
+// raw text up to the first "</script", in any case.
+struct ScriptElement {
+    std::string start_tag;
+    std::string content;
+};
+
+std::vector<ScriptElement> script_elements(const std::string& page) {
+    const std::string lower = lowercase(page);
+    std::vector<ScriptElement> elements;
+    for (std::size_t open = lower.find("<script"); open != std::string::npos; open = lower.find("<script", open + 1)) {
+        const std::size_t tag_end = page.find('>', open);
+        if (tag_end == std::string::npos) {
+            ADD_FAILURE() << "unterminated <script tag";
+            break;
+        }
+        const std::size_t close = lower.find("</script", tag_end);
+        if (close == std::string::npos) {
+            ADD_FAILURE() << "unclosed <script> element";
+            break;
+        }
+        elements.push_back({page.substr(open, tag_end + 1 - open), page.substr(tag_end + 1, close - tag_end - 1)});
+        open = close;
+    }
+    return elements;
+}
+
+// The value of attribute `name` in a start tag, as written (still escaped).
+std::optional<std::string> attribute(const std::string& start_tag, const std::string& name) {
+    return between(start_tag, " " + name + "=\"", "\"");
+}
+
+// The start tag of the figure's <div>.
+std::string figure_div_tag(const std::string& page, const std::string& div_id) {
+    const std::size_t start = page.find("<div id=\"" + div_id + "\"");
+    if (start == std::string::npos) {
+        ADD_FAILURE() << "no <div id=\"" << div_id << "\"> in the page:\n" << page;
+        return {};
+    }
+    return page.substr(start, page.find('>', start) + 1 - start);
+}
+
+std::string_view trimmed(std::string_view text) {
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t\r\n") + 1 - first);
+}
+
+// Whether `html`, surrounding whitespace aside, is a single <div> element:
+// the first <div> opened is the last one closed.
+bool is_one_div_element(std::string_view html) {
+    html = trimmed(html);
+    if (!html.starts_with("<div") || !html.ends_with("</div>")) return false;
+    int depth = 0;
+    for (std::size_t i = 0; i < html.size(); ++i) {
+        if (html.substr(i, 4) == "<div") {
+            ++depth;
+        } else if (html.substr(i, 6) == "</div>") {
+            if (--depth == 0) return i + 6 == html.size();
+        }
+    }
+    return false;
+}
+
+HtmlOptions html_with(PlotlyJs plotlyjs, std::string location = {}) {
+    HtmlOptions options;
+    options.plotlyjs = plotlyjs;
+    options.location = std::move(location);
+    return options;
+}
+
+// Gives each test a fresh directory for files it reads and writes.
+class HtmlFiles : public testing::Test {
+protected:
+    void SetUp() override {
+        const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+        directory_ = fs::temp_directory_path() /
+                     ("trajplot_html_tests_" + std::to_string(::getpid()) + "_" + info->name());
+        fs::remove_all(directory_);
+        fs::create_directories(directory_);
+        fake_plotly_ = directory_ / "plotly.min.js";
+        write_file(fake_plotly_, fake_plotly_js);
+    }
+    void TearDown() override {
+        std::error_code ignored;
+        fs::remove_all(directory_, ignored);
+    }
+    fs::path directory_;
+    fs::path fake_plotly_;
+};
+
+// ---------------------------------------------------------------------------
+// Document and fragment
+
+TEST(HtmlPage, FullDocument) {
+    const std::string page = trajplot::figure_html(labelled_statistic());
+    EXPECT_TRUE(page.starts_with("<!DOCTYPE html>")) << page.substr(0, 40);
+    for (const char* tag : {"<html", "</html>", "<head>", "</head>", "<body>", "</body>", "<title>", "</title>"}) {
+        EXPECT_EQ(count_ignoring_case(page, tag), 1u) << tag;
+    }
+    EXPECT_EQ(count_ignoring_case(page, "<meta charset=\"utf-8\">"), 1u);
+    EXPECT_LT(page.find("<head>"), page.find("</head>"));
+    EXPECT_LT(page.find("</head>"), page.find("<body>"));
+    EXPECT_LT(page.find("<body>"), page.find("</body>"));
+    EXPECT_LT(page.find("</body>"), page.find("</html>"));
+    // The figure is drawn inside the body.
+    EXPECT_LT(page.find("<body>"), page.find("<div id=\"trajplot-figure\""));
+    EXPECT_LT(page.find("Plotly.newPlot"), page.find("</body>"));
+}
+
+TEST(HtmlPage, FragmentIsOneDivWithoutDocumentTags) {
+    HtmlOptions options;
+    options.full_html = false;
+    const std::string fragment = trajplot::figure_html(labelled_statistic(), {}, options);
+    for (const char* tag : {"<!doctype", "<html", "</html", "<head", "</head", "<body", "</body", "<title", "<meta"}) {
+        EXPECT_EQ(count_ignoring_case(fragment, tag), 0u) << tag << " in\n" << fragment;
+    }
+    EXPECT_TRUE(is_one_div_element(fragment)) << fragment;
+    EXPECT_EQ(count_of(fragment, "<div id=\"trajplot-figure\""), 1u);
+    EXPECT_EQ(json(embedded_figure(fragment)), json::parse(trajplot::figure_json(labelled_statistic())));
+}
+
+TEST(HtmlPage, DocumentBodyIsTheFragment) {
+    FigureOptions figure;
+    figure.title = "Same figure";
+    HtmlOptions fragment_options;
+    fragment_options.full_html = false;
+    const std::string fragment = trajplot::figure_html(labelled_statistic(), figure, fragment_options);
+    const std::string page = trajplot::figure_html(labelled_statistic(), figure);
+    const std::optional<std::string> body = between(page, "<body>", "</body>");
+    ASSERT_TRUE(body.has_value()) << page;
+    EXPECT_EQ(trimmed(*body), trimmed(fragment)) << "the body holds the fragment, and only it";
+}
+
+// ---------------------------------------------------------------------------
+// Where plotly.js comes from
+
+TEST(HtmlPlotlyJs, CdnIsTheTestedBuild) {
+    const std::string page = trajplot::figure_html(labelled_statistic());
+    const std::vector<ScriptElement> scripts = script_elements(page);
+    ASSERT_EQ(scripts.size(), 2u) << page;
+    EXPECT_EQ(attribute(scripts[0].start_tag, "src"), std::string(trajplot::plotlyjs_cdn_url));
+    EXPECT_EQ(scripts[0].content, "");
+    EXPECT_FALSE(attribute(scripts[1].start_tag, "src").has_value()) << "the figure's script is inline";
+    EXPECT_NE(scripts[1].content.find("Plotly.newPlot"), std::string::npos);
+    // The library loads before the script that uses it.
+    EXPECT_LT(page.find(std::string(trajplot::plotlyjs_cdn_url)), page.find("Plotly.newPlot"));
+    // An explicit cdn is the default.
+    EXPECT_EQ(trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::cdn)), page);
+}
+
+TEST(HtmlPlotlyJs, CdnUrlIsAPinnedPlotlyBuild) {
+    EXPECT_TRUE(std::regex_match(std::string(trajplot::plotlyjs_cdn_url),
+                                 std::regex(R"(https://cdn\.plot\.ly/plotly-[0-9]+\.[0-9]+\.[0-9]+\.min\.js)")))
+        << trajplot::plotlyjs_cdn_url;
+}
+
+TEST(HtmlPlotlyJs, SrcIsTheGivenUrlEscapedInTheAttribute) {
+    for (const std::string& location :
+         {std::string("js/plotly.min.js"), std::string("https://example.test/p.js?a=1&b=\"2\"<3>'4'")}) {
+        const std::string page = trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::src, location));
+        const std::vector<ScriptElement> scripts = script_elements(page);
+        ASSERT_EQ(scripts.size(), 2u) << page;
+        const std::optional<std::string> src = attribute(scripts[0].start_tag, "src");
+        ASSERT_TRUE(src.has_value()) << scripts[0].start_tag;
+        EXPECT_EQ(src->find_first_of("\"<>'"), std::string::npos) << *src;
+        EXPECT_EQ(html_unescaped(*src), location);
+        EXPECT_EQ(scripts[0].content, "");
+        EXPECT_EQ(page.find("cdn.plot.ly"), std::string::npos);
+    }
+}
+
+TEST(HtmlPlotlyJs, SrcWithoutLocationIsAnError) {
+    EXPECT_EQ(error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::src)); })
+                  .code(),
+              Errc::invalid_argument);
+}
+
+TEST(HtmlPlotlyJs, NoneLoadsNoPlotlyJs) {
+    const std::string page = trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::none));
+    const std::vector<ScriptElement> scripts = script_elements(page);
+    ASSERT_EQ(scripts.size(), 1u) << page;
+    EXPECT_FALSE(attribute(scripts[0].start_tag, "src").has_value());
+    EXPECT_NE(scripts[0].content.find("Plotly.newPlot"), std::string::npos);
+    EXPECT_EQ(page.find("cdn.plot.ly"), std::string::npos);
+}
+
+TEST_F(HtmlFiles, InlineHoldsTheFileVerbatimInOneScript) {
+    const std::string page =
+        trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::inline_file, fake_plotly_.string()));
+    const std::vector<ScriptElement> scripts = script_elements(page);
+    ASSERT_EQ(scripts.size(), 2u) << page;
+    std::size_t holding = 0;
+    for (const ScriptElement& script : scripts) {
+        EXPECT_FALSE(attribute(script.start_tag, "src").has_value()) << script.start_tag;
+        holding += script.content.find(fake_plotly_js) != std::string::npos;
+    }
+    EXPECT_EQ(holding, 1u) << page;
+    EXPECT_EQ(count_of(page, fake_plotly_js), 1u);
+    EXPECT_EQ(page.find("cdn.plot.ly"), std::string::npos);
+    // plotly.js is defined before the figure's script runs.
+    EXPECT_LT(page.find(fake_plotly_js), page.find("Plotly.newPlot"));
+}
+
+TEST_F(HtmlFiles, InlineMissingFileIsAnIoErrorAndWritesNothing) {
+    const HtmlOptions options = html_with(PlotlyJs::inline_file, (directory_ / "missing.js").string());
+    const Error error = error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, options); });
+    EXPECT_EQ(error.code(), Errc::io) << error.what();
+    EXPECT_NE(std::string(error.what()).find("missing.js"), std::string::npos) << error.what();
+
+    std::ostringstream out;
+    EXPECT_EQ(error_of([&] { trajplot::write_figure_html(out, labelled_statistic(), {}, options); }).code(),
+              Errc::io);
+    EXPECT_EQ(out.str(), "");
+
+    const fs::path page = directory_ / "page.html";
+    EXPECT_EQ(error_of([&] { trajplot::save_figure_html(page, labelled_statistic(), {}, options); }).code(),
+              Errc::io);
+    EXPECT_FALSE(fs::exists(page));
+    EXPECT_EQ(directory_entries(directory_), (Strings{"plotly.min.js"}));
+}
+
+TEST_F(HtmlFiles, InlineDirectoryIsAnIoError) {
+    const HtmlOptions options = html_with(PlotlyJs::inline_file, directory_.string());
+    const Error error = error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, options); });
+    EXPECT_EQ(error.code(), Errc::io) << error.what();
+    EXPECT_NE(std::string(error.what()).find(directory_.string()), std::string::npos) << error.what();
+}
+
+TEST_F(HtmlFiles, InlineFileThatWouldEndItsScriptIsRefused) {
+    // "<script" after "<!--" would keep the page's own "</script>" from
+    // ending the element, so an opening tag is refused as well.
+    for (const std::string& code : {std::string("var s = '</script>';"), std::string("x = 1;</SCRIPT >"),
+                                   std::string("/* </Script\n> */"), std::string("ok();</script"),
+                                   std::string("s = '<!--<script>';"), std::string("t = '<SCRIPT';")}) {
+        const fs::path path = directory_ / "closing.js";
+        write_file(path, code);
+        const HtmlOptions options = html_with(PlotlyJs::inline_file, path.string());
+        EXPECT_EQ(error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, options); }).code(),
+                  Errc::invalid_argument)
+            << code;
+        std::ostringstream out;
+        EXPECT_EQ(error_of([&] { trajplot::write_figure_html(out, labelled_statistic(), {}, options); }).code(),
+                  Errc::invalid_argument)
+            << code;
+        EXPECT_EQ(out.str(), "");
+    }
+}
+
+TEST(HtmlPlotlyJs, InlineWithoutLocationIsAnError) {
+    EXPECT_EQ(
+        error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::inline_file)); })
+            .code(),
+        Errc::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------
+// The figure in the page
+
+TEST(HtmlFigure, EmbeddedJsonIsTheFigure) {
+    FigureOptions figure;
+    figure.title = "Entropy <b>by</b> layer & more";
+    figure.token_width = 33;
+    figure.heatmap.colorscale = "viridis";
+    figure.heatmap.extra_json = R"({"name": "<i>kept</i> & 'x' > y", "textfont": {"size": 10}})";
+    for (const bool full_html : {true, false}) {
+        HtmlOptions options = html_with(PlotlyJs::none);
+        options.full_html = full_html;
+        const std::string page = trajplot::figure_html(labelled_statistic(), figure, options);
+        EXPECT_EQ(embedded_figure(page), json::parse(trajplot::figure_json(labelled_statistic(), figure)));
+        // Every <, > and & of the figure's strings is a JSON escape.
+        const std::string raw = embedded_figure_text(page);
+        EXPECT_EQ(raw.find_first_of("<>&"), std::string::npos) << raw;
+        EXPECT_TRUE(std::regex_search(raw, std::regex(R"(\\u003c/?i\\u003e)", std::regex::icase))) << raw;
+    }
+}
+
+TEST(HtmlFigure, StreamedPageEqualsThePageString) {
+    FigureOptions figure;
+    figure.title = "streamed";
+    for (const bool full_html : {true, false}) {
+        HtmlOptions options;
+        options.full_html = full_html;
+        options.responsive = !full_html;
+        std::ostringstream out;
+        trajplot::write_figure_html(out, labelled_statistic(), figure, options);
+        EXPECT_EQ(out.str(), trajplot::figure_html(labelled_statistic(), figure, options));
+    }
+}
+
+TEST(HtmlFigure, LargeFigureIsStreamedWhole) {
+    // Larger than any write buffer.
+    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({64, 2048});
+    for (std::size_t i = 0; i < stats.size(); ++i) stats.data()[i] = static_cast<float>(i) / 7.0f;
+    const TrajectoryStatistic statistic(fields_with(stats));
+    std::ostringstream out;
+    trajplot::write_figure_html(out, statistic);
+    const std::string page = trajplot::figure_html(statistic);
+    EXPECT_GT(page.size(), std::size_t{1} << 20);
+    EXPECT_EQ(out.str(), page);
+    EXPECT_EQ(embedded_figure(page), json::parse(trajplot::figure_json(statistic)));
+}
+
+TEST(HtmlFigure, TitleElementShowsTheTitleEscaped) {
+    FigureOptions figure;
+    figure.title = "Entropy <b>&</b> \"KL\" 'x' </title>";
+    const std::string page = trajplot::figure_html(labelled_statistic(), figure);
+    const std::optional<std::string> title = between(page, "<title>", "</title>");
+    ASSERT_TRUE(title.has_value()) << page;
+    EXPECT_EQ(title->find_first_of("<>"), std::string::npos) << *title;
+    EXPECT_EQ(html_unescaped(*title), figure.title);
+}
+
+TEST(HtmlFigure, TitleElementFallsBackToTheName) {
+    TrajectoryStatistic::Fields fields = fields_with({{1.0f, 2.0f}}, "KL <i>&</i>");
+    fields.units = "nats";
+    const std::string page = trajplot::figure_html(TrajectoryStatistic(std::move(fields)));
+    const std::optional<std::string> title = between(page, "<title>", "</title>");
+    ASSERT_TRUE(title.has_value()) << page;
+    EXPECT_EQ(html_unescaped(*title), "KL <i>&</i>");
+}
+
+// ---------------------------------------------------------------------------
+// Nothing a caller passes can leave the script element or open markup
+
+const Strings hostile_texts = {
+    "</script><script>alert(1)</script>",
+    "<!--",
+    "</SCRIPT >",
+    "<![CDATA[",
+    "\xE2\x80\xA8",  // U+2028, a line terminator in older JavaScript
+    "\xE2\x80\xA9",  // U+2029
+    "<script>",
+    "--></sCrIpT\t>",
+};
+
+std::string hostile_joined() {
+    std::string joined;
+    for (const std::string& text : hostile_texts) joined += text;
+    return joined;
+}
+
+// Every caller-controlled text of a statistic holds the hostile texts.
+TrajectoryStatistic hostile_statistic() {
+    const std::size_t n = hostile_texts.size();
+    TrajectoryStatistic::Fields fields = fields_with(xt::xtensor<float, 2>::from_shape({2, n}), hostile_joined());
+    for (std::size_t i = 0; i < fields.stats.size(); ++i) fields.stats.data()[i] = static_cast<float>(i);
+    fields.units = hostile_joined();
+    fields.sequence_labels = text1(hostile_texts);
+    fields.layer_labels = text1({hostile_texts[0], hostile_texts[2]});
+    Strings cell_labels;
+    Strings hover_entries;
+    for (std::size_t cell = 0; cell < 2 * n; ++cell) {
+        cell_labels.push_back(hostile_texts[cell % n]);
+        hover_entries.push_back(hostile_texts[(cell + 1) % n]);
+        hover_entries.push_back(hostile_texts[(cell + 2) % n]);
+    }
+    fields.trajectory_labels = std::make_shared<const TrajectoryLabels>(
+        TextArray<2>::from_strings({2, n}, cell_labels), TextArray<4>::from_strings({2, n, 1, 2}, hover_entries));
+    return TrajectoryStatistic(std::move(fields));
+}
+
+FigureOptions hostile_figure_options() {
+    FigureOptions figure;
+    figure.title = hostile_joined();
+    ordered_json extra = ordered_json::object();
+    ordered_json nested = ordered_json::object();
+    for (std::size_t i = 0; i < hostile_texts.size(); ++i) {
+        extra[hostile_texts[i]] = hostile_texts[(i + 1) % hostile_texts.size()];
+        nested[hostile_texts[(i + 3) % hostile_texts.size()]] = ordered_json::array({hostile_texts[i]});
+    }
+    extra["meta"] = nested;
+    extra["name"] = hostile_joined();
+    figure.heatmap.extra_json = extra.dump();
+    return figure;
+}
+
+TEST_F(HtmlFiles, HostileTextCannotEndTheScriptOrOpenMarkup) {
+    const TrajectoryStatistic statistic = hostile_statistic();
+    const FigureOptions figure = hostile_figure_options();
+    const json expected_figure = json::parse(trajplot::figure_json(statistic, figure));
+
+    struct Source {
+        HtmlOptions options;
+        std::size_t scripts;  // <script> elements the page must hold
+    };
+    const std::vector<Source> sources = {
+        {html_with(PlotlyJs::cdn), 2},
+        {html_with(PlotlyJs::none), 1},
+        {html_with(PlotlyJs::src, hostile_joined()), 2},
+        {html_with(PlotlyJs::inline_file, fake_plotly_.string()), 2},
+    };
+    for (const Source& source : sources) {
+        for (const bool full_html : {true, false}) {
+            for (const bool responsive : {false, true}) {
+                HtmlOptions options = source.options;
+                options.full_html = full_html;
+                options.responsive = responsive;
+                SCOPED_TRACE("plotlyjs " + std::to_string(static_cast<int>(options.plotlyjs)) + ", full_html " +
+                             std::to_string(full_html) + ", responsive " + std::to_string(responsive));
+                const std::string page = trajplot::figure_html(statistic, figure, options);
+
+                EXPECT_EQ(count_ignoring_case(page, "<script"), source.scripts) << page;
+                EXPECT_EQ(count_ignoring_case(page, "</script"), source.scripts) << page;
+                EXPECT_EQ(count_of(page, "<!--"), 0u) << page;
+                EXPECT_EQ(count_of(page, "<![CDATA["), 0u) << page;
+                const std::string raw_figure = embedded_figure_text(page);
+                EXPECT_EQ(raw_figure.find_first_of("<>&"), std::string::npos) << raw_figure;
+                EXPECT_EQ(raw_figure.find("\xE2\x80\xA8"), std::string::npos) << "raw U+2028 in the script";
+                EXPECT_EQ(raw_figure.find("\xE2\x80\xA9"), std::string::npos) << "raw U+2029 in the script";
+
+                // Escaped, the figure is still the same figure.
+                json expected = expected_figure;
+                if (responsive) {
+                    expected["layout"].erase("width");
+                    expected["layout"]["autosize"] = true;
+                }
+                EXPECT_EQ(embedded_figure(page), expected);
+                if (full_html) {
+                    const std::optional<std::string> title = between(page, "<title>", "</title>");
+                    ASSERT_TRUE(title.has_value());
+                    EXPECT_EQ(html_unescaped(*title), hostile_joined());
+                }
+            }
+        }
+    }
+}
+
+TEST(HtmlHostileText, ExtraJsonKeysAndValuesStayInsideTheirStrings) {
+    FigureOptions figure;
+    figure.heatmap.extra_json = R"({"</script><script>alert(1)</script>": {"<!--": "</SCRIPT >"}})";
+    const std::string page = trajplot::figure_html(labelled_statistic(), figure, html_with(PlotlyJs::none));
+    EXPECT_EQ(count_ignoring_case(page, "<script"), 1u) << page;
+    EXPECT_EQ(count_ignoring_case(page, "</script"), 1u) << page;
+    EXPECT_EQ(count_of(page, "<!--"), 0u);
+    const json trace = embedded_figure(page)["data"][0];
+    EXPECT_EQ(trace["</script><script>alert(1)</script>"]["<!--"], "</SCRIPT >");
+}
+
+// ---------------------------------------------------------------------------
+// The figure's <div>
+
+TEST(HtmlDivId, DefaultIsTrajplotFigure) {
+    const std::string page = trajplot::figure_html(labelled_statistic());
+    EXPECT_EQ(count_of(page, "<div id=\"trajplot-figure\""), 1u) << page;
+    EXPECT_EQ(count_of(page, "document.getElementById(\"trajplot-figure\")"), 1u) << page;
+}
+
+TEST(HtmlDivId, GivenIdNamesTheDivAndTheScriptFindsIt) {
+    HtmlOptions options;
+    options.div_id = "fig-1_a";
+    const std::string page = trajplot::figure_html(labelled_statistic(), {}, options);
+    EXPECT_EQ(count_of(page, "<div id=\"fig-1_a\""), 1u) << page;
+    EXPECT_EQ(count_of(page, "document.getElementById(\"fig-1_a\")"), 1u) << page;
+    EXPECT_EQ(page.find("trajplot-figure"), std::string::npos);
+}
+
+TEST_F(HtmlFiles, InvalidDivIdIsRefusedBeforeWriting) {
+    const fs::path path = directory_ / "page.html";
+    for (const std::string& id : {std::string(""), std::string("1fig"), std::string("-fig"), std::string("_fig"),
+                                 std::string("fig\"x"), std::string("fig'x"), std::string("fig x"),
+                                 std::string("fig<x"), std::string("fig>x"), std::string("fig.x")}) {
+        HtmlOptions options;
+        options.div_id = id;
+        const Error error = error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, options); });
+        EXPECT_EQ(error.code(), Errc::invalid_argument) << "div_id '" << id << "'";
+        EXPECT_NE(std::string(error.what()).find("div_id"), std::string::npos) << error.what();
+
+        std::ostringstream out;
+        EXPECT_EQ(error_of([&] { trajplot::write_figure_html(out, labelled_statistic(), {}, options); }).code(),
+                  Errc::invalid_argument);
+        EXPECT_EQ(out.str(), "");
+        EXPECT_EQ(error_of([&] { trajplot::save_figure_html(path, labelled_statistic(), {}, options); }).code(),
+                  Errc::invalid_argument);
+        EXPECT_FALSE(fs::exists(path));
+    }
+}
+
+TEST(HtmlDivId, LettersDigitsDashAndUnderscoreAreAccepted) {
+    for (const std::string id : {"a", "Z", "fig-1_a", "F00_-_bar9"}) {
+        HtmlOptions options;
+        options.div_id = id;
+        const std::string page = trajplot::figure_html(labelled_statistic(), {}, options);
+        EXPECT_EQ(count_of(page, "<div id=\"" + id + "\""), 1u) << id;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Responsive pages
+
+TEST(HtmlResponsive, FollowsThePageWidth) {
+    HtmlOptions options;
+    options.responsive = true;
+    FigureOptions figure;
+    figure.title = "responsive";
+    const std::string page = trajplot::figure_html(labelled_statistic(), figure, options);
+
+    json expected = json::parse(trajplot::figure_json(labelled_statistic(), figure));
+    ASSERT_TRUE(expected["layout"].contains("width"));
+    expected["layout"].erase("width");
+    expected["layout"]["autosize"] = true;
+    const json embedded = embedded_figure(page);
+    EXPECT_FALSE(embedded["layout"].contains("width")) << embedded["layout"];
+    EXPECT_EQ(embedded["layout"]["autosize"], true);
+    EXPECT_EQ(embedded, expected);
+
+    const std::optional<std::string> style = attribute(figure_div_tag(page, "trajplot-figure"), "style");
+    ASSERT_TRUE(style.has_value()) << figure_div_tag(page, "trajplot-figure");
+    std::string compact;
+    for (const char c : *style) {
+        if (c != ' ') compact += c;
+    }
+    EXPECT_NE(compact.find("width:100%"), std::string::npos) << *style;
+
+    EXPECT_EQ(plotly_config(page), json::parse(R"({"responsive": true})"));
+}
+
+TEST(HtmlResponsive, FixedWidthByDefault) {
+    const std::string page = trajplot::figure_html(labelled_statistic());
+    const json layout = embedded_figure(page)["layout"];
+    EXPECT_EQ(layout["width"], 200 + 80 * 3);
+    EXPECT_FALSE(layout.contains("autosize"));
+    const json config = plotly_config(page);
+    ASSERT_TRUE(config.is_object()) << config;
+    EXPECT_NE(config.value("responsive", false), true) << config;
+}
+
+TEST(HtmlResponsive, KeepsAnExplicitHeight) {
+    FigureOptions figure;
+    figure.height = 640;
+    HtmlOptions options;
+    options.responsive = true;
+    const json layout = embedded_figure(trajplot::figure_html(labelled_statistic(), figure, options))["layout"];
+    EXPECT_EQ(layout["height"], 640);
+    EXPECT_FALSE(layout.contains("width"));
+}
+
+// ---------------------------------------------------------------------------
+// Figure height
+
+TEST(FigureHeight, PresentWhenPositive) {
+    FigureOptions figure;
+    figure.height = 321;
+    const json layout = json::parse(trajplot::figure_json(labelled_statistic(), figure))["layout"];
+    EXPECT_EQ(layout["height"], 321);
+    EXPECT_EQ(layout["width"], 200 + 80 * 3) << "height leaves the width alone";
+    EXPECT_EQ(embedded_figure(trajplot::figure_html(labelled_statistic(), figure))["layout"]["height"], 321);
+
+    figure.height = 1;
+    EXPECT_EQ(json::parse(trajplot::figure_json(labelled_statistic(), figure))["layout"]["height"], 1);
+}
+
+TEST(FigureHeight, AbsentAtZero) {
+    FigureOptions figure;
+    EXPECT_EQ(figure.height, 0u);
+    const json layout = json::parse(trajplot::figure_json(labelled_statistic(), figure))["layout"];
+    EXPECT_FALSE(layout.contains("height")) << layout;
+    EXPECT_FALSE(
+        embedded_figure(trajplot::figure_html(labelled_statistic(), figure))["layout"].contains("height"));
+}
+
+TEST(FigureHeight, TooLargeIsARangeError) {
+    FigureOptions figure;
+    figure.height = std::numeric_limits<std::size_t>::max();
+    EXPECT_EQ(error_of([&] { (void)trajplot::figure_json(labelled_statistic(), figure); }).code(), Errc::range);
+    EXPECT_EQ(error_of([&] { (void)trajplot::figure_html(labelled_statistic(), figure); }).code(), Errc::range);
+    figure.height = 100000;
+    EXPECT_EQ(json::parse(trajplot::figure_json(labelled_statistic(), figure))["layout"]["height"], 100000);
+}
+
+TEST(FigureHeight, HeatmapTraceIsUnaffected) {
+    FigureOptions figure;
+    figure.height = 500;
+    const json document = json::parse(trajplot::figure_json(labelled_statistic(), figure));
+    EXPECT_EQ(document["data"][0], json::parse(trajplot::heatmap_json(labelled_statistic(), figure.heatmap)));
+}
+
+// ---------------------------------------------------------------------------
+// Saving
+
+TEST_F(HtmlFiles, SavedPageEqualsThePageString) {
+    FigureOptions figure;
+    figure.title = "Saved <page>";
+    for (const bool full_html : {true, false}) {
+        HtmlOptions options = html_with(PlotlyJs::inline_file, fake_plotly_.string());
+        options.full_html = full_html;
+        options.div_id = "saved";
+        const fs::path path = directory_ / "page.html";
+        trajplot::save_figure_html(path, labelled_statistic(), figure, options);
+        EXPECT_EQ(read_file(path), trajplot::figure_html(labelled_statistic(), figure, options));
+        EXPECT_EQ(directory_entries(directory_).size(), 2u) << "no temporary file is left";
+    }
+}
+
+TEST_F(HtmlFiles, SaveReplacesAnExistingFile) {
+    const fs::path path = directory_ / "page.html";
+    write_file(path, "an older page that is longer than nothing");
+    trajplot::save_figure_html(path, labelled_statistic());
+    EXPECT_EQ(read_file(path), trajplot::figure_html(labelled_statistic()));
+}
+
+TEST_F(HtmlFiles, SaveIntoAMissingDirectoryIsAnIoErrorAndLeavesNothing) {
+    const fs::path missing = directory_ / "missing";
+    const Error error = error_of([&] { trajplot::save_figure_html(missing / "page.html", labelled_statistic()); });
+    EXPECT_EQ(error.code(), Errc::io) << error.what();
+    EXPECT_FALSE(fs::exists(missing));
+    EXPECT_EQ(directory_entries(directory_), (Strings{"plotly.min.js"}));
+}
+
+TEST_F(HtmlFiles, FailedSaveLeavesAnExistingFileIntact) {
+    const fs::path path = directory_ / "page.html";
+    const std::string earlier = "<!DOCTYPE html><p>an earlier page</p>\n";
+    write_file(path, earlier);
+    const fs::path closing = directory_ / "closing.js";
+    write_file(closing, "x = '</script>';");
+
+    HtmlOptions bad_id;
+    bad_id.div_id = "1bad";
+    FigureOptions bad_scale;
+    bad_scale.heatmap.colorscale = "no_such_scale";
+    FigureOptions zero_width;
+    zero_width.token_width = 0;
+    const std::vector<std::pair<FigureOptions, HtmlOptions>> failing = {
+        {FigureOptions{}, bad_id},
+        {FigureOptions{}, html_with(PlotlyJs::inline_file, (directory_ / "missing.js").string())},
+        {FigureOptions{}, html_with(PlotlyJs::inline_file, closing.string())},
+        {FigureOptions{}, html_with(PlotlyJs::src)},
+        {bad_scale, HtmlOptions{}},
+        {zero_width, HtmlOptions{}},
+    };
+    for (const auto& [figure, options] : failing) {
+        (void)error_of([&] { trajplot::save_figure_html(path, labelled_statistic(), figure, options); });
+        EXPECT_EQ(read_file(path), earlier);
+        EXPECT_EQ(directory_entries(directory_).size(), 3u) << "a failed save left a file behind";
+    }
+}
+
+}  // namespace

@@ -1,0 +1,2 @@
+window.Plotly = {};
+var end = "</SCRIPT>";

@@ -1,0 +1,1 @@
+window.Plotly = {newPlot: function () { return 1 < 2 && true; }};
