@@ -1,0 +1,650 @@
+// Checks trajplot's figures against the real plotly.js in headless Chromium.
+//
+// Every case of cases.json is rendered by the trajplot CLI twice: as the JSON
+// figure (checked with Plotly.validate) and as an HTML page with plotly.js
+// inlined (loaded offline and inspected: tick labels, cell texts, hover
+// tables, titles and the page's own markup). What each check expects is
+// computed here from the case's spec and options, never from trajplot's
+// output.
+//
+//   TRAJPLOT_CLI=build/trajplot TRAJPLOT_BROWSER_OUT=build/browser \
+//     node --test tests/browser/run_browser_tests.mjs
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import zlib from 'node:zlib';
+
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CLI = process.env.TRAJPLOT_CLI;
+const OUT = process.env.TRAJPLOT_BROWSER_OUT;
+const CHROMIUM = process.env.TRAJPLOT_CHROMIUM || '/usr/bin/chromium';
+const PLOTLY_JS = path.join(HERE, 'node_modules', 'plotly.js-dist-min', 'plotly.min.js');
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(HERE, 'cases.json'), 'utf8'));
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
+const HOVER_COLUMN_WIDTH_LIMIT = 10;
+// plotly.js throttles hover events; a hover sooner than this after the
+// previous one is dropped.
+const HOVER_SETTLE_MS = 120;
+const CHECK_TIMEOUT_MS = 30_000;
+const SETUP_TIMEOUT_MS = 60_000;
+
+// ---------------------------------------------------------------------------
+// What the figure must show, derived from the spec (the behaviour spec's
+// rules, restated independently of trajplot's code).
+
+const codePoints = (text) => Array.from(text);
+
+function truncStringLeft(text, width) {
+  const points = codePoints(text);
+  if (points.length < width) return ' '.repeat(width - points.length) + text;
+  return points.slice(points.length - width).join('');
+}
+
+// Rows 0, k, 2k, ... taken from all rows but the last, then the last row.
+function strideKeepLast(count, stride) {
+  const kept = [];
+  for (let row = 0; row < count - 1; row += stride) kept.push(row);
+  kept.push(count - 1);
+  return kept;
+}
+
+function parseOptions(options) {
+  const parsed = { stride: 1, clip: null, logScale: false, title: null, height: null, extra: null };
+  for (let i = 0; i < options.length; i++) {
+    switch (options[i]) {
+      case '--stride': parsed.stride = Number(options[++i]); break;
+      case '--clip': parsed.clip = [Number(options[++i]), Number(options[++i])]; break;
+      case '--log-scale': parsed.logScale = true; break;
+      case '--title': parsed.title = options[++i]; break;
+      case '--height': parsed.height = Number(options[++i]); break;
+      case '--extra': parsed.extra = JSON.parse(options[++i]); break;
+      case '--colorscale': case '--token-width': i++; break;
+      default: throw new Error(`cases.json: option ${options[i]} is not understood by the test`);
+    }
+  }
+  return parsed;
+}
+
+function expectedFigure(spec, options) {
+  const layerCount = spec.stats.length;
+  const seqLen = spec.stats[0].length;
+  const kept = strideKeepLast(layerCount, options.stride);
+  const includesOutput = spec.includes_output ?? true;
+  const allLayerLabels = spec.layer_labels ??
+    Array.from({ length: layerCount }, (_, i) =>
+      includesOutput && i === layerCount - 1 ? 'output' : String(i));
+  const labels = spec.trajectory_labels;
+  const hover = labels?.hover_over_entries ? kept.map((row) => labels.hover_over_entries[row]) : null;
+  let hoverWidths = null;
+  if (hover) {
+    // Widths are taken over the displayed (strided) statistic, as the
+    // reference computes them from the strided labels at render time.
+    const columns = hover[0][0][0].length;
+    hoverWidths = Array.from({ length: columns }, (_, column) => {
+      let longest = 0;
+      for (const position of hover.flat()) {
+        for (const tableRow of position) longest = Math.max(longest, codePoints(tableRow[column]).length);
+      }
+      return Math.min(longest + 1, HOVER_COLUMN_WIDTH_LIMIT);
+    });
+  }
+  return {
+    layerLabels: kept.map((row) => allLayerLabels[row]),
+    sequenceLabels: spec.sequence_labels ?? Array.from({ length: seqLen }, (_, i) => String(i)),
+    cellLabels: labels ? kept.map((row) => labels.label_strings[row]) : null,
+    hover,
+    hoverWidths,
+    colorbarTitle: spec.units ? `${spec.name} (${spec.units})` : spec.name,
+  };
+}
+
+function expectedHoverLines(expected, row, column) {
+  return expected.hover[row][column].map((tableRow) =>
+    tableRow.map((entry, c) => truncStringLeft(entry, expected.hoverWidths[c])).join(''));
+}
+
+// The integer powers of ten inside the colour range of a log-scale figure.
+function expectedLogTicks(spec, options) {
+  let low; let high;
+  if (options.clip) [low, high] = options.clip;
+  else {
+    const positive = spec.stats.flat().filter((v) => v !== null && Number.isFinite(v) && v > 0);
+    low = spec.min ?? Math.min(...positive);
+    high = spec.max ?? Math.max(...positive);
+  }
+  const ticks = [];
+  for (let k = Math.ceil(Math.log10(low)); k <= Math.floor(Math.log10(high)); k++) ticks.push(`10^${k}`);
+  return ticks;
+}
+
+// The same spec and options with every string replaced by plain text: its
+// page has the markup trajplot writes and nothing that data could add.
+function controlCase(spec, options) {
+  let counter = 0;
+  const plain = (value) => {
+    if (typeof value === 'string') return `plain${counter++}`;
+    if (Array.isArray(value)) return value.map(plain);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, plain(v)]));
+    }
+    return value;
+  };
+  const plainOptions = options.map((option, i) => {
+    const previous = options[i - 1];
+    if (previous === '--title') return 'Plain title';
+    if (previous === '--extra') return JSON.stringify(plain(JSON.parse(option)));
+    return option;
+  });
+  return { spec: plain(spec), options: plainOptions };
+}
+
+function deepLeaves(value, prefix = []) {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([key, v]) => deepLeaves(v, [...prefix, key]));
+  }
+  return [[prefix, value]];
+}
+
+// ---------------------------------------------------------------------------
+// Running the CLI.
+
+function runCli(args) {
+  return new Promise((resolve, reject) => {
+    execFile(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`trajplot ${args.join(' ')} failed (exit status ${error.code}): ${stderr.trim()}`));
+      } else {
+        resolve();
+      }
+    });
+  });
+}
+
+async function renderCase({ name, demo, specPath, options, outDir, plotlyJs = PLOTLY_JS }) {
+  const source = demo ? ['demo'] : ['render', specPath];
+  const jsonPath = path.join(outDir, `${name}.json`);
+  const htmlPath = path.join(outDir, `${name}.html`);
+  const divId = `trajplot-case-${name}`;
+  await runCli([...source, ...options, '--out', jsonPath]);
+  await runCli([...source, ...options, '--format', 'html', '--plotlyjs', `inline:${plotlyJs}`,
+    '--div-id', divId, '--out', htmlPath]);
+  return { jsonPath, htmlPath, divId };
+}
+
+// ---------------------------------------------------------------------------
+// The browser: one Chromium for the whole run, with a fresh profile.
+
+const browser = { context: null, profileDir: null, validatePage: null };
+
+async function launchBrowser() {
+  browser.profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trajplot-chromium-'));
+  browser.context = await chromium.launchPersistentContext(browser.profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1600, height: 1600 },
+  });
+  // Pages must work offline: anything but a local file is refused.
+  await browser.context.route(/^(https?|wss?|ftp):/i, (route) => route.abort('blockedbyclient'));
+  const validateHtml = path.join(OUT, 'validate.html');
+  fs.writeFileSync(validateHtml, '<!DOCTYPE html><html><head><meta charset="utf-8"><title>validate</title>' +
+    `<script src="${pathToFileURL(PLOTLY_JS).href}"></script></head><body></body></html>\n`);
+  browser.validatePage = await browser.context.newPage();
+  await browser.validatePage.goto(pathToFileURL(validateHtml).href);
+  await browser.validatePage.waitForFunction(() => typeof window.Plotly?.validate === 'function');
+}
+
+async function closeBrowser() {
+  try {
+    await browser.context?.close();
+  } finally {
+    browser.context = null;
+    if (browser.profileDir) fs.rmSync(browser.profileDir, { recursive: true, force: true });
+  }
+}
+
+// Loads a page with scripts running and waits until plotly.js has drawn.
+async function openFigurePage(htmlPath) {
+  const page = await browser.context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('request', (request) => {
+    if (!/^(file|data|blob|about):/i.test(request.url())) problems.push(`network request: ${request.url()}`);
+  });
+  await page.goto(pathToFileURL(htmlPath).href);
+  try {
+    await page.waitForSelector('.js-plotly-plot .main-svg', { state: 'attached', timeout: 15_000 });
+  } catch {
+    problems.push('plotly.js drew no figure within 15 s');
+  }
+  // Let plotly.js finish the frame it is drawing.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 20))));
+  return { page, problems };
+}
+
+// The page's markup as the HTML parser builds it, before any script runs:
+// element names in document order, comments, and text outside scripts.
+// DOMParser parses as a navigation would, but runs no script.
+function parsedMarkup(htmlPath) {
+  return browser.validatePage.evaluate((html) => {
+    const parsed = new DOMParser().parseFromString(html, 'text/html');
+    const nodes = [];
+    const walker = parsed.createTreeWalker(parsed,
+      NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_COMMENT | NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType === Node.ELEMENT_NODE) nodes.push(`<${node.localName}>`);
+      else if (node.nodeType === Node.COMMENT_NODE) nodes.push('<!-- comment -->');
+      else if (node.parentNode.localName !== 'script' && node.data.trim() !== '') nodes.push('#text');
+    }
+    return { scripts: parsed.scripts.length, nodes };
+  }, fs.readFileSync(htmlPath, 'utf8'));
+}
+
+// ---------------------------------------------------------------------------
+// Reading the drawn figure.
+
+function readTicks(page, axisLetter) {
+  return page.evaluate((letter) => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const axis = gd._fullLayout[`${letter}axis`];
+    const ticks = [...gd.querySelectorAll(`g.${letter}tick > text`)].map((text) => {
+      const [, tx, ty] = /translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)/.exec(text.getAttribute('transform'));
+      return { label: text.textContent, position: Number(letter === 'x' ? tx : ty) };
+    });
+    // Screen order: left to right along x, bottom to top along y.
+    ticks.sort((a, b) => (letter === 'x' ? a.position - b.position : b.position - a.position));
+    const centres = ticks.map((_, i) => axis._offset + axis.l2p(i));
+    return { labels: ticks.map((t) => t.label), positions: ticks.map((t) => t.position), centres };
+  }, axisLetter);
+}
+
+// Each cell text with the row and column whose centre it is drawn at.
+function readCellTexts(page) {
+  return page.evaluate(() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const { xaxis, yaxis } = gd._fullLayout;
+    const columns = gd.calcdata[0][0].z[0].length;
+    const rows = gd.calcdata[0][0].z.length;
+    const nearest = (value, count, axis) => {
+      let best = 0;
+      for (let i = 1; i < count; i++) {
+        if (Math.abs(axis.l2p(i) - value) < Math.abs(axis.l2p(best) - value)) best = i;
+      }
+      return { index: best, offset: Math.abs(axis.l2p(best) - value), cell: Math.abs(axis.l2p(1) - axis.l2p(0)) };
+    };
+    return [...gd.querySelectorAll('g.hm g.heatmap-label text')].map((text) => {
+      const x = nearest(Number(text.getAttribute('x')), columns, xaxis);
+      const y = nearest(Number(text.getAttribute('y')), rows, yaxis);
+      return {
+        text: text.textContent,
+        row: y.index,
+        column: x.index,
+        inside: x.offset < x.cell / 2 && y.offset < y.cell / 2,
+      };
+    });
+  });
+}
+
+// Hovers the centre of one cell, as a mouse would, and reads the label.
+function hoverCell(page, row, column, settleMs) {
+  return page.evaluate(async ([row, column, settleMs]) => {
+    const gd = document.querySelector('.js-plotly-plot');
+    Plotly.Fx.unhover(gd);
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    const brick = gd.calcdata[0][0];
+    const centre = (centres, edges, i) => (centres ? centres[i] : (edges[i] + edges[i + 1]) / 2);
+    Plotly.Fx.hover(gd, [{
+      curveNumber: 0,
+      xval: centre(brick.xCenter, brick.x, column),
+      yval: centre(brick.yCenter, brick.y, row),
+    }], 'xy');
+    const labels = [...gd.querySelectorAll('.hoverlayer g.hovertext')];
+    const lines = labels.length === 0 ? [] : (() => {
+      const text = labels[0].querySelector('text.nums');
+      const tspans = [...text.querySelectorAll('tspan.line')];
+      return tspans.length ? tspans.map((t) => t.textContent) : [text.textContent];
+    })();
+    while (lines.length && lines[lines.length - 1] === '') lines.pop();
+    const name = labels.length === 0 ? '' : (labels[0].querySelector('text.name')?.textContent ?? '');
+    return {
+      labelCount: labels.length,
+      lines,
+      name,
+      hovered: (gd._hoverdata ?? []).map((point) => point.pointNumber),
+    };
+  }, [row, column, settleMs]);
+}
+
+function readFigureState(page) {
+  return page.evaluate(() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const texts = (selector) => [...document.querySelectorAll(selector)].map((t) => t.textContent);
+    return {
+      plotDivs: document.querySelectorAll('.js-plotly-plot').length,
+      divId: gd?.id ?? null,
+      heatmapLayers: document.querySelectorAll('.heatmaplayer g.hm').length,
+      fullDataTypes: gd?._fullData?.map((trace) => trace.type) ?? [],
+      data: gd ? JSON.parse(JSON.stringify(gd.data)) : null,
+      layout: gd ? { title: gd.layout.title, width: gd.layout.width, height: gd.layout.height } : null,
+      fullHeight: gd?._fullLayout?.height ?? null,
+      title: texts('.gtitle').join(''),
+      documentTitle: document.title,
+      xTitle: texts('.xtitle').join(''),
+      yTitle: texts('.ytitle').join(''),
+      colorbarTitle: texts('.cbtitle text').join(''),
+      colorbarTicks: [...document.querySelectorAll('.colorbar text')]
+        .filter((t) => !t.closest('.cbtitle')).map((t) => t.textContent),
+    };
+  });
+}
+
+function readFullTraceValue(page, keyPath) {
+  return page.evaluate((keys) => {
+    let value = document.querySelector('.js-plotly-plot')._fullData[0];
+    for (const key of keys) value = value?.[key];
+    return value;
+  }, keyPath);
+}
+
+// ---------------------------------------------------------------------------
+// PNG checks without a decoder dependency: the header, and the pixels
+// inflated from the IDAT chunks to count distinct colours.
+
+function pngSummary(buffer) {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.ok(buffer.subarray(0, 8).equals(signature), 'demo.png does not start with the PNG signature');
+  let offset = 8;
+  let header = null;
+  const idat = [];
+  while (offset < buffer.length) {
+    const length = buffer.readUInt32BE(offset);
+    const type = buffer.toString('latin1', offset + 4, offset + 8);
+    const data = buffer.subarray(offset + 8, offset + 8 + length);
+    if (type === 'IHDR') {
+      header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), bitDepth: data[8], colourType: data[9] };
+    } else if (type === 'IDAT') idat.push(data);
+    offset += 12 + length;
+  }
+  assert.ok(header, 'demo.png has no IHDR chunk');
+  const channels = { 2: 3, 6: 4 }[header.colourType];
+  assert.ok(header.bitDepth === 8 && channels, `unexpected PNG format ${JSON.stringify(header)}`);
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = header.width * channels;
+  const colours = new Set();
+  let previous = Buffer.alloc(stride);
+  for (let y = 0; y < header.height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    for (let i = 0; i < stride; i++) {
+      const left = i >= channels ? line[i - channels] : 0;
+      const up = previous[i];
+      const upLeft = i >= channels ? previous[i - channels] : 0;
+      let predictor = 0;
+      if (filter === 1) predictor = left;
+      else if (filter === 2) predictor = up;
+      else if (filter === 3) predictor = (left + up) >> 1;
+      else if (filter === 4) {
+        const p = left + up - upLeft;
+        const [pa, pb, pc] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)];
+        predictor = pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
+      }
+      line[i] = (line[i] + predictor) & 0xff;
+    }
+    for (let i = 0; i < stride; i += channels) colours.add(line.readUIntBE(i, 3));
+    previous = line;
+  }
+  return { ...header, distinctColours: colours.size };
+}
+
+// ---------------------------------------------------------------------------
+// Preparing the pages: rendering with the CLI and loading a page in
+// Chromium are the slow part, so two workers prepare the cases ahead of the
+// checks, which then only inspect the loaded pages.
+
+const PREPARATION_WORKERS = 2;
+const STAND_IN_PLOTLY_JS = path.join(OUT ?? '', 'stand-in-plotly.js');
+
+function runPool(jobs) {
+  const queue = [...jobs];
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job();
+  };
+  return Promise.all(Array.from({ length: PREPARATION_WORKERS }, worker));
+}
+
+// A promise settled later by the pool; marked as handled now so that a
+// failure is reported by the check that awaits it, not as unhandled.
+function deferred() {
+  let settle;
+  const promise = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+  promise.catch(() => {});
+  return { promise, ...settle };
+}
+
+async function prepareCase(entry, casesDir) {
+  const rendered = await renderCase({
+    name: entry.name, demo: entry.demo, specPath: entry.specPath, options: entry.options, outDir: casesDir,
+  });
+  rendered.figure = JSON.parse(fs.readFileSync(rendered.jsonPath, 'utf8'));
+  const control = controlCase(entry.spec, entry.options);
+  const controlSpec = path.join(casesDir, `${entry.name}-control-spec.json`);
+  fs.writeFileSync(controlSpec, JSON.stringify(control.spec));
+  // The control page inlines a stand-in for plotly.js: only its markup is
+  // compared, and the stand-in holds nothing that could shape it.
+  const controlPage = await renderCase({
+    name: `${entry.name}-control`, specPath: controlSpec, options: control.options, outDir: casesDir,
+    plotlyJs: STAND_IN_PLOTLY_JS,
+  });
+  rendered.markup = await parsedMarkup(rendered.htmlPath);
+  rendered.controlMarkup = await parsedMarkup(controlPage.htmlPath);
+  Object.assign(rendered, await openFigurePage(rendered.htmlPath));
+  rendered.state = await readFigureState(rendered.page);
+  return rendered;
+}
+
+async function prepareDemoScreenshot() {
+  const htmlPath = path.join(OUT, 'demo.html');
+  await runCli(['demo', '--format', 'html', '--plotlyjs', `inline:${PLOTLY_JS}`, '--out', htmlPath]);
+  return openFigurePage(htmlPath);
+}
+
+// ---------------------------------------------------------------------------
+// The tests.
+
+if (!CLI || !OUT) {
+  test('environment', () => {
+    assert.fail('set TRAJPLOT_CLI to the trajplot binary and TRAJPLOT_BROWSER_OUT to an output directory');
+  });
+} else {
+  const casesDir = path.join(OUT, 'cases');
+  fs.rmSync(casesDir, { recursive: true, force: true });
+  fs.mkdirSync(casesDir, { recursive: true });
+  fs.writeFileSync(STAND_IN_PLOTLY_JS, 'window.Plotly = null;\n');
+
+  const entries = MANIFEST.cases.map((entry) => {
+    const specPath = path.resolve(HERE, 'cases', entry.spec);
+    const spec = JSON.parse(fs.readFileSync(specPath, 'utf8'));
+    const options = parseOptions(entry.options);
+    return { ...entry, specPath, spec, parsedOptions: options, expected: expectedFigure(spec, options),
+      prepared: deferred() };
+  });
+  const demoScreenshot = deferred();
+
+  before(async () => {
+    await launchBrowser();
+    const jobs = entries.map((entry) => () => prepareCase(entry, casesDir)
+      .then(entry.prepared.resolve, entry.prepared.reject));
+    jobs.push(() => prepareDemoScreenshot().then(demoScreenshot.resolve, demoScreenshot.reject));
+    // Not awaited: the checks of the first case start as soon as it is ready.
+    runPool(jobs);
+  }, { timeout: SETUP_TIMEOUT_MS });
+  after(closeBrowser);
+
+  for (const entry of entries) {
+    const { spec, expected, parsedOptions: options } = entry;
+
+    describe(entry.name, () => {
+      let rendered = null;
+      let preparationError = null;
+      before(async () => {
+        try {
+          rendered = await entry.prepared.promise;
+        } catch (error) {
+          preparationError = error;
+        }
+      }, { timeout: SETUP_TIMEOUT_MS * 2 });
+      after(() => rendered?.page?.close());
+      // Every check of a case that could not be rendered or loaded fails
+      // with the reason, rather than being cancelled.
+      const check = (name, testOptions, fn) => test(name, { timeout: CHECK_TIMEOUT_MS, ...testOptions }, async () => {
+        if (preparationError) throw preparationError;
+        await fn();
+      });
+
+      check('Plotly.validate reports nothing for the JSON figure', {}, async () => {
+        const errors = await browser.validatePage.evaluate(
+          (figure) => window.Plotly.validate(figure.data, figure.layout), rendered.figure);
+        assert.ok(errors === undefined || errors.length === 0,
+          `Plotly.validate: ${JSON.stringify(errors, null, 1)}`);
+      });
+
+      check('the page draws offline, without errors', {}, () => {
+        assert.deepEqual(rendered.problems, []);
+      });
+
+      check('the page draws the figure of the JSON export', {}, () => {
+        assert.deepEqual(rendered.state.data, rendered.figure.data);
+        assert.deepEqual(rendered.state.layout.title, rendered.figure.layout.title);
+        assert.equal(rendered.state.layout.width, rendered.figure.layout.width);
+        assert.equal(rendered.state.layout.height, rendered.figure.layout.height);
+        if (options.height !== null) assert.equal(rendered.state.fullHeight, options.height);
+      });
+
+      check('exactly one heatmap is drawn, in the requested div', {}, () => {
+        assert.equal(rendered.state.plotDivs, 1);
+        assert.equal(rendered.state.divId, rendered.divId);
+        assert.deepEqual(rendered.state.fullDataTypes, ['heatmap']);
+        assert.equal(rendered.state.heatmapLayers, 1);
+      });
+
+      check('y tick labels are the layer labels, bottom to top, on their rows', {}, async () => {
+        const ticks = await readTicks(rendered.page, 'y');
+        assert.deepEqual(ticks.labels, expected.layerLabels);
+        ticks.positions.forEach((position, i) => assert.ok(Math.abs(position - ticks.centres[i]) < 1,
+          `y tick ${JSON.stringify(ticks.labels[i])} at ${position}, row ${i} is centred at ${ticks.centres[i]}`));
+      });
+
+      check('x tick labels are the sequence labels, left to right, on their columns', {}, async () => {
+        const ticks = await readTicks(rendered.page, 'x');
+        assert.deepEqual(ticks.labels, expected.sequenceLabels);
+        ticks.positions.forEach((position, i) => assert.ok(Math.abs(position - ticks.centres[i]) < 1,
+          `x tick ${JSON.stringify(ticks.labels[i])} at ${position}, column ${i} is centred at ${ticks.centres[i]}`));
+      });
+
+      check('cell texts are the trajectory labels, each in its own cell', {}, async () => {
+        const texts = await readCellTexts(rendered.page);
+        if (!expected.cellLabels) {
+          assert.deepEqual(texts.map((t) => t.text), [], 'a figure without trajectory labels has no cell texts');
+          return;
+        }
+        const outside = texts.filter((t) => !t.inside);
+        assert.deepEqual(outside, [], 'cell texts drawn away from every cell centre');
+        const grid = expected.cellLabels.map((row) => row.map(() => []));
+        for (const t of texts) grid[t.row][t.column].push(t.text);
+        const drawn = grid.map((row) => row.map((cell) => (cell.length === 1 ? cell[0] : cell)));
+        assert.deepEqual(drawn, expected.cellLabels);
+      });
+
+      const hoverCells = entry.hover_cells ?? [];
+      check('hovering a cell shows its hover table', {
+        skip: expected.hover ? false : 'the case has no hover tables',
+      }, async () => {
+        assert.ok(hoverCells.length >= 2, 'cases.json must name at least two hover_cells for a case with hover tables');
+        for (const [row, column] of hoverCells) {
+          const shown = await hoverCell(rendered.page, row, column, HOVER_SETTLE_MS);
+          assert.deepEqual(shown.hovered, [[row, column]], `hover at the centre of cell ${row},${column}`);
+          assert.equal(shown.labelCount, 1, `one hover label for cell ${row},${column}`);
+          assert.deepEqual(shown.lines, expectedHoverLines(expected, row, column),
+            `hover table of cell ${row},${column}`);
+          assert.equal(shown.name, '', `the hover label of cell ${row},${column} names no trace`);
+        }
+      });
+
+      check('titles display exactly as given', {}, () => {
+        assert.equal(rendered.state.title, options.title ?? '');
+        if (options.title !== null) assert.equal(rendered.state.documentTitle, options.title);
+        assert.equal(rendered.state.colorbarTitle, expected.colorbarTitle);
+        assert.equal(rendered.state.xTitle, 'Input');
+        assert.equal(rendered.state.yTitle, 'Layer');
+      });
+
+      check('log scale puts colour bar ticks at the powers of ten', {
+        skip: options.logScale ? false : 'the case is not log scale',
+      }, () => {
+        assert.deepEqual(rendered.state.colorbarTicks, expectedLogTicks(spec, options));
+      });
+
+      check('the extra patch reaches the drawn trace', {
+        skip: options.extra ? false : 'the case has no extra patch',
+      }, async () => {
+        for (const [keyPath, value] of deepLeaves(options.extra)) {
+          assert.deepEqual(await readFullTraceValue(rendered.page, keyPath), value, keyPath.join('.'));
+        }
+        if (options.extra.textfont?.size !== undefined && expected.cellLabels) {
+          const sizes = await rendered.page.evaluate(() => [...document.querySelectorAll('g.hm g.heatmap-label text')]
+            .map((t) => t.style.fontSize));
+          assert.deepEqual([...new Set(sizes)], [`${options.extra.textfont.size}px`]);
+        }
+      });
+
+      check('the page markup holds nothing from the data', {}, () => {
+        assert.equal(rendered.markup.scripts, rendered.controlMarkup.scripts, 'number of <script> elements');
+        assert.deepEqual(rendered.markup.nodes, rendered.controlMarkup.nodes);
+      });
+    });
+  }
+
+  test('demo screenshot', { timeout: SETUP_TIMEOUT_MS * 2 }, async () => {
+    const pngPath = path.join(OUT, 'demo.png');
+    fs.rmSync(pngPath, { force: true });
+    const { page, problems } = await demoScreenshot.promise;
+    try {
+      assert.deepEqual(problems, []);
+      const figure = await page.evaluate(() => {
+        const layout = document.querySelector('.js-plotly-plot')?._fullLayout;
+        return layout ? { width: layout.width, height: layout.height } : null;
+      });
+      assert.ok(figure, 'the demo page has no figure');
+      // The figure's own box, not the page-wide div around it.
+      await page.locator('.js-plotly-plot .svg-container').screenshot({ path: pngPath });
+      const png = pngSummary(fs.readFileSync(pngPath));
+      assert.deepEqual({ width: png.width, height: png.height }, figure);
+      assert.ok(png.width >= 400 && png.height >= 300, `demo.png is only ${png.width} x ${png.height}`);
+      // A colourscale, cell texts and axes: far more than a blank or
+      // single-colour image.
+      assert.ok(png.distinctColours >= 200, `demo.png has only ${png.distinctColours} distinct colours`);
+    } finally {
+      await page.close();
+    }
+  });
+}
