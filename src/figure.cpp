@@ -177,13 +177,8 @@ void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_
 }
 
 void write_cell_text(JsonWriter& writer, const TextArray<2>& labels) {
-    std::string escaped;
     writer.array(labels.shape()[0], [&](std::size_t layer) {
-        writer.array(labels.shape()[1], [&](std::size_t position) {
-            escaped.clear();
-            append_plotly_escaped(escaped, labels(layer, position));
-            writer.string(escaped);
-        });
+        writer.array(labels.shape()[1], [&](std::size_t position) { writer.plotly_string(labels(layer, position)); });
     });
 }
 
@@ -192,14 +187,12 @@ void write_cell_text(JsonWriter& writer, const TextArray<2>& labels) {
 void write_customdata(JsonWriter& writer, const TextArray<4>& entries, const std::vector<std::size_t>& widths) {
     const auto& shape = entries.shape();
     const std::size_t cells_per_table = shape[2] * shape[3];
-    std::string escaped;
     std::size_t flat = 0;
     writer.array(shape[0], [&](std::size_t) {
         writer.array(shape[1], [&](std::size_t) {
             writer.array(cells_per_table, [&](std::size_t k) {
-                escaped.clear();
-                append_plotly_escaped(escaped, trunc_string_left(entries.flat(flat++), widths[k % shape[3]]));
-                writer.string(escaped);
+                const FittedText fitted = fit_to_width(entries.flat(flat++), widths[k % shape[3]]);
+                writer.plotly_string(fitted.text, fitted.pad);
             });
         });
     });
@@ -296,7 +289,7 @@ std::string customdata_json(const HoverTemplate& hover) {
     return write_to_string([&](JsonWriter& writer) {
         writer.array(shape[0], [&](std::size_t layer) {
             writer.array(shape[1], [&](std::size_t position) {
-                writer.array(shape[2], [&](std::size_t entry) { writer.string(customdata(layer, position, entry)); });
+                writer.array(shape[2], [&](std::size_t entry) { writer.valid_string(customdata(layer, position, entry)); });
             });
         });
     });

@@ -33,6 +33,12 @@ public:
     void raw(const char* text) { raw(std::string_view(text)); }
     // A JSON string; invalid UTF-8 is replaced by U+FFFD.
     void string(std::string_view text);
+    // A JSON string of text known to be valid UTF-8 (text the model stored).
+    void valid_string(std::string_view valid_utf8);
+    // A JSON string of `pad` spaces and then `valid_utf8` with Plotly's
+    // markup characters written as entities (&lt; &gt; &amp;), so that
+    // Plotly displays it exactly as given.
+    void plotly_string(std::string_view valid_utf8, std::size_t pad = 0);
     // A JSON number in shortest round-trip form; non-finite values are null.
     void number(float value);
     void number(double value);
@@ -59,7 +65,7 @@ private:
         if (out_ && buffer_.size() >= flush_threshold) flush();
     }
     void flush();
-    void escaped(std::string_view valid_utf8);
+    void escaped(std::string_view valid_utf8, bool plotly_markup);
 
     static constexpr std::size_t flush_threshold = std::size_t{1} << 16;
     std::string own_buffer_;

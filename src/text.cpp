@@ -84,20 +84,23 @@ std::size_t code_point_count(std::string_view utf8) noexcept {
     return count;
 }
 
-std::string trunc_string_left(std::string_view text, std::size_t new_len) {
-    const std::size_t length = code_point_count(text);
-    if (length < new_len) {
-        std::string padded(new_len - length, ' ');
-        padded.append(text);
-        return padded;
-    }
-    // Keep the last new_len code points: step over the first ones.
+FittedText fit_to_width(std::string_view utf8, std::size_t width) noexcept {
+    const std::size_t length = code_point_count(utf8);
+    if (length < width) return {width - length, utf8};
+    // Keep the last `width` code points: step over the first ones.
     std::size_t start = 0;
-    for (std::size_t skipped = 0; skipped < length - new_len; ++skipped) {
+    for (std::size_t skipped = 0; skipped < length - width; ++skipped) {
         ++start;
-        while (start < text.size() && is_continuation(text[start])) ++start;
+        while (start < utf8.size() && is_continuation(utf8[start])) ++start;
     }
-    return std::string(text.substr(start));
+    return {0, utf8.substr(start)};
+}
+
+std::string trunc_string_left(std::string_view text, std::size_t new_len) {
+    const FittedText fitted = fit_to_width(text, new_len);
+    std::string result(fitted.pad, ' ');
+    result.append(fitted.text);
+    return result;
 }
 
 void append_plotly_escaped(std::string& out, std::string_view text) {

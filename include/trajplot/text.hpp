@@ -23,6 +23,14 @@ std::size_t code_point_count(std::string_view utf8) noexcept;
 // shorter, otherwise keeps its last `new_len` code points.
 std::string trunc_string_left(std::string_view text, std::size_t new_len);
 
+// trunc_string_left without building the string: `pad` spaces followed by
+// `text`, a suffix of the input.
+struct FittedText {
+    std::size_t pad;
+    std::string_view text;
+};
+FittedText fit_to_width(std::string_view utf8, std::size_t width) noexcept;
+
 // Appends `text` with Plotly's markup characters escaped (& < > as &amp;
 // &lt; &gt;), so that it displays exactly as given.
 void append_plotly_escaped(std::string& out, std::string_view text);
