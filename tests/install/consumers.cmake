@@ -1,0 +1,245 @@
+# Installs a finished build into a fresh prefix and uses it the ways users
+# do: a C program built with pkg-config, a CMake project built with
+# find_package(trajplot), the installed command-line tool; then moves the
+# prefix and checks that the tool, the pkg-config file and the CMake package
+# still work. WORK_DIR is emptied first and removed at the end, also on
+# failure (set KEEP_WORK_DIR=ON to keep it for a look).
+#
+# cmake -DBUILD_DIR= -DCONFIG= -DWORK_DIR= -DSOURCE_DIR= -DVERSION=
+#       -DBINDIR= -DLIBDIR= -DINCLUDEDIR= -DC_COMPILER= -DCXX_COMPILER=
+#       -DGENERATOR= -DMAKE_PROGRAM= -DPKG_CONFIG= -DNM= -DREADELF= -DWITH_CLI=
+#       -P consumers.cmake
+cmake_minimum_required(VERSION 3.20)
+
+foreach(variable BUILD_DIR WORK_DIR SOURCE_DIR VERSION BINDIR LIBDIR INCLUDEDIR
+                 C_COMPILER CXX_COMPILER GENERATOR PKG_CONFIG NM READELF)
+  if(NOT DEFINED ${variable} OR "${${variable}}" STREQUAL "")
+    message(FATAL_ERROR "consumers.cmake: ${variable} is not set")
+  endif()
+endforeach()
+
+include(${SOURCE_DIR}/examples/check_figure_page.cmake)
+
+function(fail message)
+  if(NOT KEEP_WORK_DIR)
+    file(REMOVE_RECURSE "${WORK_DIR}")
+  endif()
+  message(FATAL_ERROR "${message}")
+endfunction()
+
+# run(COMMAND ... [WORKING_DIRECTORY ...]): fails unless the command exits
+# with 0; its standard output and error, merged, land in run_output.
+function(run)
+  execute_process(${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(NOT result EQUAL 0)
+    list(JOIN ARGN " " command)
+    fail("`${command}` failed (${result}):\n${output}")
+  endif()
+  set(run_output "${output}" PARENT_SCOPE)
+endfunction()
+
+function(expect_contains text expected what)
+  string(FIND "${text}" "${expected}" at)
+  if(at EQUAL -1)
+    fail("${what} does not contain ${expected}:\n${text}")
+  endif()
+endfunction()
+
+function(expect_page page)
+  check_figure_page("${page}" error)
+  if(error)
+    fail("${error}")
+  endif()
+endfunction()
+
+# Whatever is found must come from the installed tree alone.
+unset(ENV{LD_LIBRARY_PATH})
+unset(ENV{PKG_CONFIG_LIBDIR})
+unset(ENV{CMAKE_PREFIX_PATH})
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+set(prefix ${WORK_DIR}/prefix)
+if(CONFIG)
+  set(config_option --config ${CONFIG})
+endif()
+
+# --- install ---------------------------------------------------------------
+run(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} ${config_option})
+# Everything lands under the prefix (no absolute destination), or the tree
+# could not be moved.
+file(STRINGS ${BUILD_DIR}/install_manifest.txt installed_files)
+foreach(file IN LISTS installed_files)
+  string(FIND "${file}" "${prefix}/" at)
+  if(NOT at EQUAL 0)
+    fail("installed outside the prefix ${prefix}: ${file}")
+  endif()
+endforeach()
+
+file(READ ${prefix}/${INCLUDEDIR}/trajplot.h header)
+if(header MATCHES "#define TRAJPLOT_ABI_VERSION ([0-9]+)")
+  set(abi_version ${CMAKE_MATCH_1})
+else()
+  fail("the installed trajplot.h defines no TRAJPLOT_ABI_VERSION")
+endif()
+set(library ${prefix}/${LIBDIR}/libtrajplot.so)
+foreach(link_and_target IN ITEMS "${library}|libtrajplot.so.${abi_version}"
+                                 "${library}.${abi_version}|libtrajplot.so.${VERSION}")
+  string(REPLACE "|" ";" link_and_target "${link_and_target}")
+  list(GET link_and_target 0 link)
+  list(GET link_and_target 1 target)
+  if(NOT IS_SYMLINK ${link})
+    fail("${link} is not a symbolic link")
+  endif()
+  file(READ_SYMLINK ${link} actual_target)
+  if(NOT actual_target STREQUAL target)
+    fail("${link} points to ${actual_target}, expected ${target}")
+  endif()
+endforeach()
+
+file(GLOB core_headers RELATIVE ${SOURCE_DIR}/include ${SOURCE_DIR}/include/trajplot/*.hpp)
+set(expected_files
+  ${LIBDIR}/libtrajplot.so.${VERSION}
+  ${LIBDIR}/libtrajplot_core.a
+  ${INCLUDEDIR}/trajplot.h
+  ${LIBDIR}/cmake/trajplot/trajplot-config.cmake
+  ${LIBDIR}/cmake/trajplot/trajplot-config-version.cmake
+  ${LIBDIR}/cmake/trajplot/trajplot-targets.cmake
+  ${LIBDIR}/pkgconfig/trajplot.pc)
+foreach(header IN LISTS core_headers)
+  list(APPEND expected_files ${INCLUDEDIR}/${header})
+endforeach()
+if(WITH_CLI)
+  list(APPEND expected_files ${BINDIR}/trajplot)
+endif()
+foreach(file IN LISTS expected_files)
+  if(NOT EXISTS ${prefix}/${file})
+    fail("${file} was not installed")
+  endif()
+endforeach()
+
+# The installed library exports the C API only, under its SONAME.
+run(COMMAND ${CMAKE_COMMAND}
+  -DLIBRARY=${library}.${abi_version} -DHEADER=${prefix}/${INCLUDEDIR}/trajplot.h
+  -DNM=${NM} -DREADELF=${READELF}
+  -P ${SOURCE_DIR}/tests/capi/check_symbols.cmake)
+
+# --- a C program built with pkg-config -------------------------------------
+set(ENV{PKG_CONFIG_PATH} ${prefix}/${LIBDIR}/pkgconfig)
+run(COMMAND ${PKG_CONFIG} --modversion trajplot)
+string(STRIP "${run_output}" pc_version)
+if(NOT pc_version STREQUAL VERSION)
+  fail("pkg-config reports trajplot ${pc_version}, expected ${VERSION}")
+endif()
+run(COMMAND ${PKG_CONFIG} --variable=libdir trajplot)
+string(STRIP "${run_output}" pc_libdir)
+run(COMMAND ${PKG_CONFIG} --cflags --libs trajplot)
+separate_arguments(pc_flags UNIX_COMMAND "${run_output}")
+run(COMMAND ${C_COMPILER} -std=c99 -Wall -Wextra -pedantic -Werror
+  ${SOURCE_DIR}/examples/c/figure.c ${pc_flags} -Wl,-rpath,${pc_libdir}
+  -o ${WORK_DIR}/figure_c)
+run(COMMAND ${WORK_DIR}/figure_c ${WORK_DIR}/figure_c.html)
+expect_page(${WORK_DIR}/figure_c.html)
+
+# --- a CMake project: find_package(trajplot) -------------------------------
+function(configure_consumer binary_dir)
+  if(MAKE_PROGRAM)
+    set(make_program -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
+  endif()
+  run(COMMAND ${CMAKE_COMMAND}
+    -S ${SOURCE_DIR}/tests/install/consumer_cpp -B ${binary_dir}
+    -G ${GENERATOR} ${make_program}
+    -DCMAKE_BUILD_TYPE=${CONFIG}
+    -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
+    -DTRAJPLOT_EXAMPLES_DIR=${SOURCE_DIR}/examples
+    ${ARGN})
+  run(COMMAND ${CMAKE_COMMAND} --build ${binary_dir} ${config_option})
+endfunction()
+
+# The executables of the consumer project, wherever the generator puts them.
+function(find_consumer_program variable binary_dir name)
+  file(GLOB_RECURSE found LIST_DIRECTORIES false ${binary_dir}/${name})
+  set(${variable} "${found}" PARENT_SCOPE)
+endfunction()
+
+function(check_capi_consumer binary_dir)
+  find_consumer_program(program ${binary_dir} capi_consumer)
+  if(NOT program)
+    fail("capi_consumer was not built in ${binary_dir}")
+  endif()
+  run(COMMAND ${program})
+  expect_contains("${run_output}" "trajplot ${VERSION} (ABI ${abi_version})" "capi_consumer's output")
+  expect_contains("${run_output}" "\"type\":\"heatmap\"" "capi_consumer's output")
+  expect_contains("${run_output}" "\"France\"" "capi_consumer's output")
+endfunction()
+
+set(consumer ${WORK_DIR}/consumer)
+configure_consumer(${consumer} -DCMAKE_PREFIX_PATH=${prefix})
+file(STRINGS ${consumer}/CMakeCache.txt trajplot_dir REGEX "^trajplot_DIR:")
+if(NOT trajplot_dir STREQUAL "trajplot_DIR:PATH=${prefix}/${LIBDIR}/cmake/trajplot")
+  fail("find_package(trajplot) did not find the installed package: ${trajplot_dir}")
+endif()
+check_capi_consumer(${consumer})
+find_consumer_program(figure_cpp ${consumer} figure_cpp)
+if(NOT figure_cpp)
+  fail("figure_cpp was not built: find_package(trajplot) gave no trajplot::core")
+endif()
+run(COMMAND ${figure_cpp} ${WORK_DIR}/figure_cpp.html)
+expect_page(${WORK_DIR}/figure_cpp.html)
+# The C program through the shared library, the C++ one through the core:
+# one page.
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files
+  ${WORK_DIR}/figure_c.html ${WORK_DIR}/figure_cpp.html RESULT_VARIABLE pages_differ)
+if(pages_differ)
+  fail("examples/c/figure.c and examples/cpp/figure.cpp wrote different pages")
+endif()
+
+# --- the command-line tool -------------------------------------------------
+function(check_cli cli out)
+  run(COMMAND ${cli} demo --out ${out})
+  if(NOT EXISTS ${out})
+    fail("`${cli} demo --out ${out}` wrote nothing")
+  endif()
+  file(READ ${out} figure)
+  expect_contains("${figure}" "\"type\":\"heatmap\"" "${out}")
+endfunction()
+
+if(WITH_CLI)
+  # It finds the library relative to itself, never in the build tree.
+  run(COMMAND ${READELF} -d ${prefix}/${BINDIR}/trajplot)
+  if(NOT run_output MATCHES "\\((RUNPATH|RPATH)\\)[^\n]*\\[(\\$ORIGIN[^]\n]*)\\]")
+    fail("the installed trajplot has no $ORIGIN run path:\n${run_output}")
+  endif()
+  if(NOT CMAKE_MATCH_2 MATCHES "^\\$ORIGIN/[^:]*$")
+    fail("the installed trajplot's run path is ${CMAKE_MATCH_2}, expected only $ORIGIN/...")
+  endif()
+  check_cli(${prefix}/${BINDIR}/trajplot ${WORK_DIR}/x.json)
+endif()
+
+# --- the installed tree, moved ---------------------------------------------
+set(moved ${WORK_DIR}/moved)
+file(RENAME ${prefix} ${moved})
+if(WITH_CLI)
+  check_cli(${moved}/${BINDIR}/trajplot ${WORK_DIR}/y.json)
+endif()
+
+set(ENV{PKG_CONFIG_PATH} ${moved}/${LIBDIR}/pkgconfig)
+run(COMMAND ${PKG_CONFIG} --variable=libdir trajplot)
+string(STRIP "${run_output}" moved_libdir)
+get_filename_component(moved_libdir ${moved_libdir} REALPATH)
+get_filename_component(expected_libdir ${moved}/${LIBDIR} REALPATH)
+if(NOT moved_libdir STREQUAL expected_libdir)
+  fail("pkg-config's libdir of the moved tree is ${moved_libdir}, expected ${expected_libdir}")
+endif()
+
+# From the moved tree, and without xtensor: the C API alone.
+set(consumer_c_api ${WORK_DIR}/consumer-c-api)
+configure_consumer(${consumer_c_api} -DCMAKE_PREFIX_PATH=${moved} -DCMAKE_DISABLE_FIND_PACKAGE_xtensor=ON)
+check_capi_consumer(${consumer_c_api})
+find_consumer_program(figure_cpp ${consumer_c_api} figure_cpp)
+if(figure_cpp)
+  fail("trajplot::core was defined although xtensor was not found")
+endif()
+
+if(NOT KEEP_WORK_DIR)
+  file(REMOVE_RECURSE "${WORK_DIR}")
+endif()
