@@ -8,10 +8,12 @@ set -euo pipefail
 
 packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(googletest libgtest-dev binutils python3 python3-plotly chromium fonts-dejavu-core)
+  packages+=(googletest libgtest-dev binutils python3 python3-plotly python3-numpy chromium fonts-dejavu-core)
   # Node.js may come from elsewhere than Debian; only a missing one is installed.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
+  # Rust binding tests: rustup's cargo if present, else Debian's (rustc 1.63).
+  command -v cargo >/dev/null || [[ -x "$HOME/.cargo/bin/cargo" ]] || packages+=(cargo)
 fi
 
 missing=()

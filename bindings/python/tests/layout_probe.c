@@ -1,0 +1,41 @@
+/* Prints the size and field offsets of the option structs of trajplot.h as
+ * the C compiler lays them out, for the Python tests to compare with the
+ * ctypes declarations: a mismatch there would corrupt memory silently. */
+#include <stddef.h>
+#include <stdio.h>
+#include <trajplot.h>
+
+#define FIELD(type, field) printf(", \"%s\": %zu", #field, offsetof(type, field))
+
+int main(void) {
+    printf("{\"trajplot_statistic_options\": {\"sizeof\": %zu", sizeof(trajplot_statistic_options));
+    FIELD(trajplot_statistic_options, version);
+    FIELD(trajplot_statistic_options, units);
+    FIELD(trajplot_statistic_options, sequence_labels);
+    FIELD(trajplot_statistic_options, sequence_label_lengths);
+    FIELD(trajplot_statistic_options, trajectory_labels);
+    FIELD(trajplot_statistic_options, layer_labels);
+    FIELD(trajplot_statistic_options, layer_label_lengths);
+    FIELD(trajplot_statistic_options, min);
+    FIELD(trajplot_statistic_options, max);
+    FIELD(trajplot_statistic_options, has_min);
+    FIELD(trajplot_statistic_options, has_max);
+    FIELD(trajplot_statistic_options, includes_output);
+    printf("},\n \"trajplot_figure_options\": {\"sizeof\": %zu", sizeof(trajplot_figure_options));
+    FIELD(trajplot_figure_options, version);
+    FIELD(trajplot_figure_options, title);
+    FIELD(trajplot_figure_options, colorscale);
+    FIELD(trajplot_figure_options, extra_json);
+    FIELD(trajplot_figure_options, token_width);
+    FIELD(trajplot_figure_options, height);
+    FIELD(trajplot_figure_options, log_scale);
+    printf("},\n \"trajplot_html_options\": {\"sizeof\": %zu", sizeof(trajplot_html_options));
+    FIELD(trajplot_html_options, version);
+    FIELD(trajplot_html_options, plotlyjs);
+    FIELD(trajplot_html_options, plotlyjs_location);
+    FIELD(trajplot_html_options, div_id);
+    FIELD(trajplot_html_options, full_html);
+    FIELD(trajplot_html_options, responsive);
+    printf("}}\n");
+    return 0;
+}

@@ -1,0 +1,73 @@
+"""Runs the Python binding's tests, optionally as on a machine without
+some optional packages.
+
+    run_tests.py --require numpy,plotly   fail unless both are importable
+    run_tests.py --hide numpy,plotly      make both unimportable first
+    run_tests.py --strict                 fail when a test is skipped for any
+                                          reason but a hidden package (CTest
+                                          passes every file the tests need)
+
+Hiding works by placing None in sys.modules before trajplot is imported,
+which makes ``import numpy`` raise ImportError as if it were not installed.
+The package under test is the one beside this directory.
+"""
+import argparse
+import importlib
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def names(text):
+    return [name for name in text.split(",") if name]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--require", type=names, default=[], help="packages that must import")
+    parser.add_argument("--hide", type=names, default=[], help="packages to make unimportable")
+    parser.add_argument("--strict", action="store_true", help="only skips for hidden packages")
+    parser.add_argument("tests", nargs="*", help="test names (default: every test_*.py)")
+    options = parser.parse_args()
+
+    for name in options.require:
+        try:
+            importlib.import_module(name)
+        except ImportError as error:
+            print("%s is required for this run: %s" % (name, error), file=sys.stderr)
+            return 1
+    for name in options.hide:
+        sys.modules[name] = None
+
+    sys.path.insert(0, os.path.dirname(HERE))  # the package
+    sys.path.insert(0, HERE)  # the test helpers
+    import trajplot._compat
+
+    for name in options.hide:
+        hidden = {"numpy": trajplot._compat.numpy, "plotly": trajplot._compat.plotly_graph_objects()}
+        if hidden.get(name) is not None:
+            print("%s is still visible to trajplot" % name, file=sys.stderr)
+            return 1
+    print("trajplot %s from %s, library %s; numpy %s, plotly %s" % (
+        trajplot.__version__, os.path.dirname(trajplot.__file__), trajplot.library_path(),
+        "hidden" if "numpy" in options.hide else "used",
+        "hidden" if "plotly" in options.hide else "used"))
+
+    loader = unittest.TestLoader()
+    if options.tests:
+        suite = loader.loadTestsFromNames(options.tests)
+    else:
+        suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    unexpected = [(test, reason) for test, reason in result.skipped if "in this run" not in reason]
+    if options.strict and unexpected:
+        for test, reason in unexpected:
+            print("skipped, but this run must not skip it: %s (%s)" % (test.id(), reason), file=sys.stderr)
+        return 1
+    return 0 if result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

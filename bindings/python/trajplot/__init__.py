@@ -1,0 +1,64 @@
+"""trajplot: prediction-trajectory heatmaps of language models.
+
+Python binding of the native trajplot library (libtrajplot), with the API
+of tuned-lens's ``tuned_lens.plotting.trajectory_plotting``::
+
+    from trajplot import TrajectoryLabels, TrajectoryStatistic
+
+    labels = TrajectoryLabels([["the", "a"], ["cat", "sat"]])
+    entropy = TrajectoryStatistic("Entropy", [[3.1, 2.9], [0.4, 1.2]],
+                                  sequence_labels=["The", "cat"],
+                                  trajectory_labels=labels, units="nats")
+    entropy.stride(2).clip(0, 3).write_html("entropy.html")
+
+The library is looked up through TRAJPLOT_LIB_PATH (the library file or
+its directory), beside this package, then by the system's loader. Only the
+standard library is needed; numpy arrays are taken without copying and
+given back when numpy is importable, plotly.py objects when plotly.py is.
+"""
+import ctypes as _ctypes
+
+from . import _lib
+from ._labels import TrajectoryLabels
+from ._statistic import TrajectoryStatistic, trunc_string_left
+from .errors import (
+    AbiVersionError,
+    FileWriteError,
+    InvalidArgumentError,
+    LibraryNotFoundError,
+    OutOfMemoryError,
+    SizeOverflowError,
+    TrajplotError,
+)
+
+__all__ = [
+    "TrajectoryLabels",
+    "TrajectoryStatistic",
+    "trunc_string_left",
+    "library_version",
+    "library_path",
+    "TrajplotError",
+    "InvalidArgumentError",
+    "OutOfMemoryError",
+    "SizeOverflowError",
+    "FileWriteError",
+    "LibraryNotFoundError",
+    "AbiVersionError",
+]
+
+ABI_VERSION = _lib.ABI_VERSION
+
+
+def library_version():
+    """(major, minor, patch) release version of the loaded library."""
+    parts = [_ctypes.c_int() for _ in range(3)]
+    _lib.C.trajplot_version(*(_ctypes.byref(part) for part in parts))
+    return tuple(part.value for part in parts)
+
+
+def library_path():
+    """The file the library was loaded from (as given to the loader)."""
+    return _lib.C._name
+
+
+__version__ = "%d.%d.%d" % library_version()

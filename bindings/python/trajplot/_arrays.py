@@ -1,0 +1,184 @@
+"""Conversions between Python values and the arrays of the C API.
+
+Numbers go to the library as one float32 buffer: a C-contiguous float32
+numpy array is passed by pointer as it is, any other numpy array (or
+array-like) is converted once by numpy, and nested lists are packed by the
+standard library's array module. Strings go as UTF-8 with explicit byte
+lengths, so NUL characters inside them survive.
+"""
+import array
+import ctypes
+import math
+import numbers
+import operator
+import os
+
+from . import _lib
+from ._compat import numpy
+from .errors import InvalidArgumentError, SizeOverflowError
+
+SIZE_MAX = ctypes.c_size_t(-1).value
+
+
+def shape_text(shape):
+    return " x ".join(str(extent) for extent in shape)
+
+
+def _is_nested(node):
+    if isinstance(node, (str, bytes)):
+        return False
+    if isinstance(node, (list, tuple)):
+        return True
+    return numpy is not None and isinstance(node, numpy.ndarray) and node.ndim > 0
+
+
+def flatten(value, ndim, name, leaf):
+    """(shape, flat items) of a rectangular nested sequence of ndim levels;
+    ``leaf(item, where)`` converts each item."""
+    shape = [None] * ndim
+    flat = []
+
+    def walk(node, depth, where):
+        if depth == ndim:
+            flat.append(leaf(node, where))
+            return
+        if not _is_nested(node):
+            raise InvalidArgumentError(
+                "%s must be %d-dimensional, but %s is %s"
+                % (name, ndim, where, type(node).__name__)
+            )
+        length = len(node)
+        if shape[depth] is None:
+            shape[depth] = length
+        elif shape[depth] != length:
+            raise InvalidArgumentError(
+                "%s is ragged: %s has %d items where the first has %d"
+                % (name, where, length, shape[depth])
+            )
+        for index, item in enumerate(node):
+            walk(item, depth + 1, "%s[%d]" % (where, index))
+
+    walk(value, 0, name)
+    return tuple(0 if extent is None else extent for extent in shape), flat
+
+
+def _number(item, where):
+    if item is None:
+        return math.nan
+    if isinstance(item, numbers.Real):
+        return float(item)
+    raise TypeError("%s is %s, expected a number" % (where, type(item).__name__))
+
+
+def float_matrix(value, name="stats"):
+    """(n_layers, seq_len, pointer, owner): the values as row-major float32;
+    ``owner`` keeps the buffer alive while the pointer is in use."""
+    if numpy is not None and not isinstance(value, (list, tuple)):
+        matrix = numpy.asarray(value)
+        if matrix.ndim != 2:
+            raise InvalidArgumentError(
+                "%s must be 2-dimensional (n_layers x seq_len), got shape %s"
+                % (name, shape_text(matrix.shape) or "()")
+            )
+        if matrix.dtype.kind not in "biuf":
+            raise TypeError("%s has dtype %s, expected numbers" % (name, matrix.dtype))
+        # No copy at all for an aligned C-contiguous float32 array; anything
+        # else is converted once, by numpy, not element by element here.
+        matrix = numpy.require(matrix, numpy.float32, ["C_CONTIGUOUS", "ALIGNED"])
+        return matrix.shape[0], matrix.shape[1], matrix.ctypes.data_as(_lib.c_float_p), matrix
+    shape, flat = flatten(value, 2, name, _number)
+    packed = array.array("f", flat)
+    buffer = (ctypes.c_float * len(packed)).from_buffer(packed)
+    return shape[0], shape[1], buffer, (packed, buffer)
+
+
+def encode_text(item, where):
+    if isinstance(item, str):
+        # Lone surrogates cannot be UTF-8; passed through, the library
+        # replaces them with U+FFFD like any other invalid sequence.
+        return item.encode("utf-8", "surrogatepass")
+    if isinstance(item, bytes):
+        return bytes(item)
+    raise TypeError("%s is %s, expected str" % (where, type(item).__name__))
+
+
+class StringArray:
+    """Strings as the C API takes them: pointers plus byte lengths."""
+
+    def __init__(self, encoded):
+        self.encoded = encoded
+        self.pointers = (ctypes.c_char_p * len(encoded))(*encoded)
+        self.lengths = (ctypes.c_size_t * len(encoded))(*(len(item) for item in encoded))
+
+
+def string_array(value, ndim, name):
+    """(shape, StringArray) of a nested sequence or numpy array of str."""
+    if numpy is not None and isinstance(value, numpy.ndarray):
+        if value.ndim != ndim:
+            raise InvalidArgumentError(
+                "%s must be %d-dimensional, got shape %s"
+                % (name, ndim, shape_text(value.shape) or "()")
+            )
+        if value.dtype.kind not in "USO":
+            raise TypeError("%s has dtype %s, expected str" % (name, value.dtype))
+        items = value.ravel().tolist()
+        encoded = [encode_text(item, "%s element %d" % (name, index))
+                   for index, item in enumerate(items)]
+        return value.shape, StringArray(encoded)
+    shape, encoded = flatten(value, ndim, name, encode_text)
+    return shape, StringArray(encoded)
+
+
+def c_string(value, name):
+    """A str the C API takes NUL-terminated (names, units, titles)."""
+    if not isinstance(value, str):
+        raise TypeError("%s must be str, not %s" % (name, type(value).__name__))
+    encoded = value.encode("utf-8", "surrogatepass")
+    if b"\0" in encoded:
+        raise InvalidArgumentError(
+            "%s contains a NUL character, which the C API cannot take here "
+            "(labels, tokens and hover entries may hold NULs; names, units, "
+            "titles and options may not)" % name
+        )
+    return encoded
+
+
+def c_path(value, name="path"):
+    encoded = os.fsencode(value)
+    if b"\0" in encoded:
+        raise InvalidArgumentError("%s contains a NUL character" % name)
+    return encoded
+
+
+def size_value(value, name):
+    """A non-negative integer that fits a size_t."""
+    if isinstance(value, bool):
+        raise TypeError("%s must be an integer, not bool" % name)
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise TypeError("%s must be an integer, not %s" % (name, type(value).__name__)) from None
+    if value < 0:
+        raise InvalidArgumentError("%s must not be negative, got %d" % (name, value))
+    if value > SIZE_MAX:
+        raise SizeOverflowError("%s is %d, larger than the largest size, %d" % (name, value, SIZE_MAX))
+    return value
+
+
+def nest(flat, shape):
+    """Nested lists of the given shape from row-major items."""
+    if len(shape) <= 1:
+        return list(flat)
+    step = 1
+    for extent in shape[1:]:
+        step *= extent
+    return [nest(flat[row * step:(row + 1) * step], shape[1:]) for row in range(shape[0])]
+
+
+def text_array(flat, shape):
+    """Strings as the reference holds them: a numpy str array when numpy is
+    importable (its str_ dtype drops trailing NUL characters), else nested
+    lists."""
+    if numpy is not None:
+        return numpy.array(flat, dtype=str).reshape(shape)
+    return nest(flat, shape)

@@ -1,0 +1,398 @@
+"""Finds libtrajplot and declares the C API (capi/trajplot.h) for ctypes.
+
+Each C function is declared once, below its prototype as the header states
+it; functions returning a trajplot_status raise the matching TrajplotError
+(with the library's message) through ctypes' errcheck hook.
+"""
+import ctypes
+import ctypes.util
+import os
+import sys
+
+from .errors import AbiVersionError, LibraryNotFoundError, error_for_status
+
+# The ABI this module is written for (TRAJPLOT_ABI_VERSION in trajplot.h).
+ABI_VERSION = 1
+
+LIB_PATH_VARIABLE = "TRAJPLOT_LIB_PATH"
+
+if sys.platform == "win32":
+    _FILE_NAMES = ("trajplot.dll", "libtrajplot.dll")
+elif sys.platform == "darwin":
+    _FILE_NAMES = ("libtrajplot.%d.dylib" % ABI_VERSION, "libtrajplot.dylib")
+else:
+    _FILE_NAMES = ("libtrajplot.so.%d" % ABI_VERSION, "libtrajplot.so")
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _candidates(environ):
+    """(where, how to load) pairs in search order. A set TRAJPLOT_LIB_PATH
+    is the only place searched: an explicit choice must not be silently
+    replaced by some other copy of the library."""
+    override = environ.get(LIB_PATH_VARIABLE)
+    if override:
+        if os.path.isdir(override):
+            return [os.path.join(override, name) for name in _FILE_NAMES]
+        return [os.path.abspath(override)]
+    found = [os.path.join(_PACKAGE_DIR, name) for name in _FILE_NAMES]
+    system = ctypes.util.find_library("trajplot")
+    if system:
+        found.append(system)
+    # A bare SONAME goes through the dynamic loader's own search
+    # (LD_LIBRARY_PATH, the ld.so cache, the default directories).
+    found.append(_FILE_NAMES[0])
+    return found
+
+
+def load_library(environ=None):
+    """Loads libtrajplot and checks its ABI version.
+
+    Looks at TRAJPLOT_LIB_PATH (a library file, or a directory holding
+    one) when it is set, else beside this package, then wherever the system
+    loader finds ``libtrajplot``. Raises LibraryNotFoundError listing every
+    place tried and why it failed, or AbiVersionError.
+    """
+    environ = os.environ if environ is None else environ
+    tried = []
+    for candidate in _candidates(environ):
+        is_path = os.sep in candidate or (os.altsep is not None and os.altsep in candidate)
+        if is_path and not os.path.exists(candidate):
+            tried.append("%s (no such file)" % candidate)
+            continue
+        try:
+            library = ctypes.CDLL(candidate)
+        except OSError as error:
+            tried.append("%s (%s)" % (candidate, error))
+            continue
+        _check_abi(library, candidate)
+        return library
+    hint = (
+        "set %s to the library file or its directory (a build tree has it at "
+        "build/%s)" % (LIB_PATH_VARIABLE, _FILE_NAMES[0])
+    )
+    if environ.get(LIB_PATH_VARIABLE):
+        hint = "%s=%s names no loadable library" % (LIB_PATH_VARIABLE, environ[LIB_PATH_VARIABLE])
+    raise LibraryNotFoundError(
+        "cannot load the trajplot library; tried:\n  " + "\n  ".join(tried) + "\n" + hint
+    )
+
+
+def _check_abi(library, where):
+    try:
+        abi_version = library.trajplot_abi_version
+    except AttributeError:
+        raise AbiVersionError(
+            "%s does not export trajplot_abi_version: not a trajplot library" % where
+        ) from None
+    abi_version.argtypes = []
+    abi_version.restype = ctypes.c_int
+    found = abi_version()
+    if found != ABI_VERSION:
+        raise AbiVersionError(
+            "%s implements trajplot ABI %d, but this Python package needs ABI %d"
+            % (where, found, ABI_VERSION)
+        )
+
+
+# ---------------------------------------------------------------------------
+# Types
+# ---------------------------------------------------------------------------
+
+class trajplot_labels(ctypes.Structure):
+    """Opaque: only pointers to it are handled."""
+
+
+class trajplot_statistic(ctypes.Structure):
+    """Opaque: only pointers to it are handled."""
+
+
+labels_p = ctypes.POINTER(trajplot_labels)
+statistic_p = ctypes.POINTER(trajplot_statistic)
+char_p = ctypes.POINTER(ctypes.c_char)  # not c_char_p: keeps the pointer, and bytes with NULs
+c_size_p = ctypes.POINTER(ctypes.c_size_t)
+c_float_p = ctypes.POINTER(ctypes.c_float)
+c_bool_p = ctypes.POINTER(ctypes.c_bool)
+c_int_p = ctypes.POINTER(ctypes.c_int)
+string_array = ctypes.POINTER(ctypes.c_char_p)  # const char *const *
+
+STATISTIC_OPTIONS_VERSION = 1
+FIGURE_OPTIONS_VERSION = 1
+HTML_OPTIONS_VERSION = 1
+
+PLOTLYJS_CDN = 0
+PLOTLYJS_SRC = 1
+PLOTLYJS_INLINE = 2
+PLOTLYJS_NONE = 3
+
+
+class trajplot_statistic_options(ctypes.Structure):
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("units", ctypes.c_char_p),
+        ("sequence_labels", string_array),
+        ("sequence_label_lengths", c_size_p),
+        ("trajectory_labels", labels_p),
+        ("layer_labels", string_array),
+        ("layer_label_lengths", c_size_p),
+        ("min", ctypes.c_float),
+        ("max", ctypes.c_float),
+        ("has_min", ctypes.c_bool),
+        ("has_max", ctypes.c_bool),
+        ("includes_output", ctypes.c_bool),
+    ]
+
+
+class trajplot_figure_options(ctypes.Structure):
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("title", ctypes.c_char_p),
+        ("colorscale", ctypes.c_char_p),
+        ("extra_json", ctypes.c_char_p),
+        ("token_width", ctypes.c_size_t),
+        ("height", ctypes.c_size_t),
+        ("log_scale", ctypes.c_bool),
+    ]
+
+
+class trajplot_html_options(ctypes.Structure):
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("plotlyjs", ctypes.c_int),
+        ("plotlyjs_location", ctypes.c_char_p),
+        ("div_id", ctypes.c_char_p),
+        ("full_html", ctypes.c_bool),
+        ("responsive", ctypes.c_bool),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Prototypes
+# ---------------------------------------------------------------------------
+
+_PROTOTYPES = []
+STATUS = object()  # restype marker: a trajplot_status, checked by errcheck
+
+
+def _declare(name, argtypes, restype):
+    _PROTOTYPES.append((name, argtypes, restype))
+
+
+# int trajplot_abi_version(void);
+_declare("trajplot_abi_version", [], ctypes.c_int)
+
+# void trajplot_version(int *major, int *minor, int *patch);
+_declare("trajplot_version", [c_int_p, c_int_p, c_int_p], None)
+
+# const char *trajplot_error_last(void);
+_declare("trajplot_error_last", [], ctypes.c_char_p)
+
+# trajplot_status trajplot_error_last_status(void);
+_declare("trajplot_error_last_status", [], ctypes.c_int)
+
+# void trajplot_error_clear(void);
+_declare("trajplot_error_clear", [], None)
+
+# void trajplot_string_free(char *string);
+_declare("trajplot_string_free", [char_p], None)
+
+# trajplot_status trajplot_trunc_string_left(char **out, size_t *out_len,
+#                                            const char *string, size_t new_len);
+_declare("trajplot_trunc_string_left",
+         [ctypes.POINTER(char_p), c_size_p, ctypes.c_char_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_labels_create(
+#     trajplot_labels **out, size_t n_layers, size_t seq_len,
+#     const char *const *label_strings, const size_t *label_lengths,
+#     const char *const *hover_entries, const size_t *hover_lengths,
+#     size_t hover_rows, size_t hover_cols);
+_declare("trajplot_labels_create",
+         [ctypes.POINTER(labels_p), ctypes.c_size_t, ctypes.c_size_t,
+          string_array, c_size_p, string_array, c_size_p,
+          ctypes.c_size_t, ctypes.c_size_t], STATUS)
+
+# void trajplot_labels_free(trajplot_labels *labels);
+_declare("trajplot_labels_free", [labels_p], None)
+
+# trajplot_status trajplot_labels_shape(
+#     size_t *n_layers, size_t *seq_len, size_t *hover_rows, size_t *hover_cols,
+#     const trajplot_labels *labels);
+_declare("trajplot_labels_shape", [c_size_p, c_size_p, c_size_p, c_size_p, labels_p], STATUS)
+
+# trajplot_status trajplot_labels_label(
+#     const char **out, size_t *len, const trajplot_labels *labels,
+#     size_t layer, size_t position);
+_declare("trajplot_labels_label",
+         [ctypes.POINTER(char_p), c_size_p, labels_p, ctypes.c_size_t, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_labels_hover_entry(
+#     const char **out, size_t *len, const trajplot_labels *labels,
+#     size_t layer, size_t position, size_t row, size_t col);
+_declare("trajplot_labels_hover_entry",
+         [ctypes.POINTER(char_p), c_size_p, labels_p, ctypes.c_size_t, ctypes.c_size_t,
+          ctypes.c_size_t, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_labels_stride(
+#     trajplot_labels **out, const trajplot_labels *labels, size_t stride);
+_declare("trajplot_labels_stride", [ctypes.POINTER(labels_p), labels_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_labels_template_and_customdata(
+#     char **template_out, size_t *template_len,
+#     char **customdata_json, size_t *customdata_len,
+#     const trajplot_labels *labels, size_t col_width_limit);
+_declare("trajplot_labels_template_and_customdata",
+         [ctypes.POINTER(char_p), c_size_p, ctypes.POINTER(char_p), c_size_p,
+          labels_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_statistic_options_init(
+#     trajplot_statistic_options *options, unsigned int version);
+_declare("trajplot_statistic_options_init",
+         [ctypes.POINTER(trajplot_statistic_options), ctypes.c_uint], STATUS)
+
+# trajplot_status trajplot_statistic_create(
+#     trajplot_statistic **out, const char *name, const float *stats,
+#     size_t n_layers, size_t seq_len, const trajplot_statistic_options *options);
+_declare("trajplot_statistic_create",
+         [ctypes.POINTER(statistic_p), ctypes.c_char_p, c_float_p, ctypes.c_size_t,
+          ctypes.c_size_t, ctypes.POINTER(trajplot_statistic_options)], STATUS)
+
+# void trajplot_statistic_free(trajplot_statistic *statistic);
+_declare("trajplot_statistic_free", [statistic_p], None)
+
+# trajplot_status trajplot_statistic_shape(
+#     size_t *n_layers, size_t *seq_len, const trajplot_statistic *statistic);
+_declare("trajplot_statistic_shape", [c_size_p, c_size_p, statistic_p], STATUS)
+
+# trajplot_status trajplot_statistic_stats(
+#     float *buffer, size_t buffer_len, const trajplot_statistic *statistic);
+_declare("trajplot_statistic_stats", [c_float_p, ctypes.c_size_t, statistic_p], STATUS)
+
+# trajplot_status trajplot_statistic_name(
+#     const char **out, const trajplot_statistic *statistic);
+_declare("trajplot_statistic_name", [ctypes.POINTER(char_p), statistic_p], STATUS)
+
+# trajplot_status trajplot_statistic_units(
+#     const char **out, const trajplot_statistic *statistic);
+_declare("trajplot_statistic_units", [ctypes.POINTER(char_p), statistic_p], STATUS)
+
+# trajplot_status trajplot_statistic_range(
+#     bool *has_min, float *min, bool *has_max, float *max,
+#     const trajplot_statistic *statistic);
+_declare("trajplot_statistic_range", [c_bool_p, c_float_p, c_bool_p, c_float_p, statistic_p],
+         STATUS)
+
+# trajplot_status trajplot_statistic_includes_output(
+#     bool *out, const trajplot_statistic *statistic);
+_declare("trajplot_statistic_includes_output", [c_bool_p, statistic_p], STATUS)
+
+# trajplot_status trajplot_statistic_layer_label(
+#     const char **out, size_t *len, const trajplot_statistic *statistic, size_t layer);
+_declare("trajplot_statistic_layer_label",
+         [ctypes.POINTER(char_p), c_size_p, statistic_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_statistic_sequence_label(
+#     const char **out, size_t *len, const trajplot_statistic *statistic, size_t position);
+_declare("trajplot_statistic_sequence_label",
+         [ctypes.POINTER(char_p), c_size_p, statistic_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_statistic_trajectory_labels(
+#     trajplot_labels **out, const trajplot_statistic *statistic);
+_declare("trajplot_statistic_trajectory_labels", [ctypes.POINTER(labels_p), statistic_p], STATUS)
+
+# trajplot_status trajplot_statistic_stride(
+#     trajplot_statistic **out, const trajplot_statistic *statistic, size_t stride);
+_declare("trajplot_statistic_stride",
+         [ctypes.POINTER(statistic_p), statistic_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_statistic_clip(
+#     trajplot_statistic **out, const trajplot_statistic *statistic, float min, float max);
+_declare("trajplot_statistic_clip",
+         [ctypes.POINTER(statistic_p), statistic_p, ctypes.c_float, ctypes.c_float], STATUS)
+
+# trajplot_status trajplot_figure_options_init(
+#     trajplot_figure_options *options, unsigned int version);
+_declare("trajplot_figure_options_init",
+         [ctypes.POINTER(trajplot_figure_options), ctypes.c_uint], STATUS)
+
+# trajplot_status trajplot_statistic_heatmap_json(
+#     char **out, size_t *out_len, const trajplot_statistic *statistic,
+#     const trajplot_figure_options *options);
+_declare("trajplot_statistic_heatmap_json",
+         [ctypes.POINTER(char_p), c_size_p, statistic_p,
+          ctypes.POINTER(trajplot_figure_options)], STATUS)
+
+# trajplot_status trajplot_statistic_figure_json(
+#     char **out, size_t *out_len, const trajplot_statistic *statistic,
+#     const trajplot_figure_options *options);
+_declare("trajplot_statistic_figure_json",
+         [ctypes.POINTER(char_p), c_size_p, statistic_p,
+          ctypes.POINTER(trajplot_figure_options)], STATUS)
+
+# trajplot_status trajplot_statistic_write_heatmap_json(
+#     const trajplot_statistic *statistic, const trajplot_figure_options *options,
+#     const char *path);
+_declare("trajplot_statistic_write_heatmap_json",
+         [statistic_p, ctypes.POINTER(trajplot_figure_options), ctypes.c_char_p], STATUS)
+
+# trajplot_status trajplot_statistic_write_figure_json(
+#     const trajplot_statistic *statistic, const trajplot_figure_options *options,
+#     const char *path);
+_declare("trajplot_statistic_write_figure_json",
+         [statistic_p, ctypes.POINTER(trajplot_figure_options), ctypes.c_char_p], STATUS)
+
+# trajplot_status trajplot_html_options_init(
+#     trajplot_html_options *options, unsigned int version);
+_declare("trajplot_html_options_init",
+         [ctypes.POINTER(trajplot_html_options), ctypes.c_uint], STATUS)
+
+# trajplot_status trajplot_statistic_figure_html(
+#     char **out, size_t *out_len, const trajplot_statistic *statistic,
+#     const trajplot_figure_options *figure, const trajplot_html_options *html);
+_declare("trajplot_statistic_figure_html",
+         [ctypes.POINTER(char_p), c_size_p, statistic_p,
+          ctypes.POINTER(trajplot_figure_options), ctypes.POINTER(trajplot_html_options)],
+         STATUS)
+
+# trajplot_status trajplot_statistic_write_figure_html(
+#     const trajplot_statistic *statistic, const trajplot_figure_options *figure,
+#     const trajplot_html_options *html, const char *path);
+_declare("trajplot_statistic_write_figure_html",
+         [statistic_p, ctypes.POINTER(trajplot_figure_options),
+          ctypes.POINTER(trajplot_html_options), ctypes.c_char_p], STATUS)
+
+
+def _bind(library):
+    def check_status(status, function, _arguments):
+        if status != 0:
+            # Read on the calling thread right after the call: the message
+            # is thread-local and the next trajplot call may replace it.
+            message = library.trajplot_error_last().decode("utf-8", "replace")
+            library.trajplot_error_clear()
+            raise error_for_status(status, message or "%s failed" % function.__name__)
+        return status
+
+    for name, argtypes, restype in _PROTOTYPES:
+        function = getattr(library, name)
+        function.argtypes = argtypes
+        if restype is STATUS:
+            function.restype = ctypes.c_int
+            function.errcheck = check_status
+        else:
+            function.restype = restype
+    return library
+
+
+C = _bind(load_library())
+
+
+def take_string(pointer, length):
+    """The bytes of a string the library returned, which is then freed."""
+    try:
+        return ctypes.string_at(pointer, length.value)
+    finally:
+        C.trajplot_string_free(pointer)
+
+
+def borrowed_string(pointer, length):
+    """Text of a borrowed string; the library stores valid UTF-8 only."""
+    return ctypes.string_at(pointer, length.value).decode("utf-8")

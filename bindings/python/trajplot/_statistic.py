@@ -1,0 +1,437 @@
+"""TrajectoryStatistic: a statistic at every layer and position, and its
+Plotly figures."""
+import array
+import ctypes
+import json
+
+from . import _arrays, _lib, _plotly
+from ._compat import numpy, plotly_graph_objects
+from ._handle import Handle
+from ._labels import TrajectoryLabels
+from ._lib import C
+from .errors import InvalidArgumentError
+
+_DEFAULT_COLORSCALE = "rdbu_r"
+
+_PLOTLYJS_FORMS = (
+    "include_plotlyjs takes 'cdn' (the default), False (the page already "
+    "loads plotly.js), 'inline:FILE' (the contents of a local plotly.min.js, "
+    "for a page that works offline), or 'src:URL' or any URL or path ending "
+    "in '.js' (a <script src>)"
+)
+
+
+def _figure_options(title="", colorscale=_DEFAULT_COLORSCALE, token_width=80,
+                    height=None, log_scale=False, patch=None):
+    options = _lib.trajplot_figure_options()
+    C.trajplot_figure_options_init(ctypes.byref(options), _lib.FIGURE_OPTIONS_VERSION)
+    options.title = _arrays.c_string(title, "title")
+    options.colorscale = _arrays.c_string(colorscale, "colorscale")
+    options.token_width = _arrays.size_value(token_width, "token_width")
+    options.height = 0 if height is None else _arrays.size_value(height, "height")
+    options.log_scale = bool(log_scale)
+    extra = _plotly.patch_json(patch)
+    options.extra_json = extra.encode("utf-8") if extra is not None else None
+    return options
+
+
+def _html_options(include_plotlyjs="cdn", full_html=True, div_id=None, responsive=False):
+    options = _lib.trajplot_html_options()
+    C.trajplot_html_options_init(ctypes.byref(options), _lib.HTML_OPTIONS_VERSION)
+    if include_plotlyjs is False or include_plotlyjs is None:
+        options.plotlyjs = _lib.PLOTLYJS_NONE
+    elif include_plotlyjs is True:
+        raise InvalidArgumentError(
+            "include_plotlyjs=True would inline plotly.js, which trajplot does not "
+            "ship: pass include_plotlyjs='inline:/path/to/plotly.min.js'. " + _PLOTLYJS_FORMS)
+    elif not isinstance(include_plotlyjs, str):
+        raise TypeError(_PLOTLYJS_FORMS + ", not %s" % type(include_plotlyjs).__name__)
+    elif include_plotlyjs == "cdn":
+        options.plotlyjs = _lib.PLOTLYJS_CDN
+    elif include_plotlyjs.startswith("inline:"):
+        options.plotlyjs = _lib.PLOTLYJS_INLINE
+        options.plotlyjs_location = _arrays.c_path(include_plotlyjs[len("inline:"):], "include_plotlyjs")
+    elif include_plotlyjs.startswith("src:"):
+        options.plotlyjs = _lib.PLOTLYJS_SRC
+        options.plotlyjs_location = _arrays.c_string(include_plotlyjs[len("src:"):], "include_plotlyjs")
+    elif include_plotlyjs.endswith(".js"):
+        options.plotlyjs = _lib.PLOTLYJS_SRC
+        options.plotlyjs_location = _arrays.c_string(include_plotlyjs, "include_plotlyjs")
+    else:
+        raise InvalidArgumentError(_PLOTLYJS_FORMS + ", not %r" % include_plotlyjs)
+    if div_id is not None:
+        options.div_id = _arrays.c_string(div_id, "div_id")
+    options.full_html = bool(full_html)
+    options.responsive = bool(responsive)
+    return options
+
+
+def _bound(value, name):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not (
+            numpy is not None and isinstance(value, numpy.number)):
+        raise TypeError("%s must be a number or None, not %s" % (name, type(value).__name__))
+    return float(value)
+
+
+class TrajectoryStatistic(Handle):
+    """A statistic (entropy, KL, rank, ...) of a lens's predictions at
+    every layer and position, with what is needed to draw it.
+
+    ``stats`` is n_layers x seq_len numbers: a numpy array (a C-contiguous
+    float32 one is passed to the library without any copy in Python) or
+    nested lists (None is a gap, NaN). ``sequence_labels`` are seq_len input
+    tokens, ``trajectory_labels`` a TrajectoryLabels of the same shape,
+    ``min``/``max`` the colour range. Layer labels are "0", "1", ..., and
+    "output" for the last layer when ``includes_output``; pass n_layers
+    strings as ``layer_labels`` (or, as the reference spells it,
+    ``_layer_labels``) to choose them. The statistic is immutable: stride()
+    and clip() return new statistics.
+    """
+
+    _free = staticmethod(C.trajplot_statistic_free)
+
+    def __init__(self, name, stats, sequence_labels=None, trajectory_labels=None, units=None,
+                 max=None, min=None, includes_output=True, _layer_labels=None, *,
+                 layer_labels=None):
+        if _layer_labels is not None and layer_labels is not None:
+            raise TypeError("pass layer_labels or _layer_labels, not both")
+        if layer_labels is None:
+            layer_labels = _layer_labels
+        options = _lib.trajplot_statistic_options()
+        C.trajplot_statistic_options_init(ctypes.byref(options), _lib.STATISTIC_OPTIONS_VERSION)
+        encoded_name = _arrays.c_string(name, "name")
+        # values_owner keeps the buffer that values points into alive until
+        # the library has copied it.
+        n_layers, seq_len, values, values_owner = _arrays.float_matrix(stats)
+        if units is not None:
+            options.units = _arrays.c_string(units, "units")
+        if sequence_labels is not None:
+            (count,), tokens = _arrays.string_array(sequence_labels, 1, "sequence_labels")
+            # The C API reads seq_len of them: a shorter array must not reach it.
+            if count != seq_len:
+                raise InvalidArgumentError(
+                    "sequence_labels has %d entries but stats has %d positions (shape %d x %d)"
+                    % (count, seq_len, n_layers, seq_len))
+            options.sequence_labels = tokens.pointers
+            options.sequence_label_lengths = tokens.lengths
+        if trajectory_labels is not None:
+            if not isinstance(trajectory_labels, TrajectoryLabels):
+                raise TypeError("trajectory_labels must be a TrajectoryLabels, not %s"
+                                % type(trajectory_labels).__name__)
+            options.trajectory_labels = trajectory_labels._live()
+        if layer_labels is not None:
+            (count,), layers = _arrays.string_array(layer_labels, 1, "layer_labels")
+            if count != n_layers:
+                raise InvalidArgumentError(
+                    "layer_labels has %d entries but stats has %d layers (shape %d x %d)"
+                    % (count, n_layers, n_layers, seq_len))
+            options.layer_labels = layers.pointers
+            options.layer_label_lengths = layers.lengths
+        low, high = _bound(min, "min"), _bound(max, "max")
+        if low is not None:
+            options.min, options.has_min = low, True
+        if high is not None:
+            options.max, options.has_max = high, True
+        options.includes_output = bool(includes_output)
+        handle = _lib.statistic_p()
+        C.trajplot_statistic_create(ctypes.byref(handle), encoded_name, values, n_layers, seq_len,
+                                    ctypes.byref(options))
+        super().__init__(handle)
+
+    @classmethod
+    def _adopt(cls, handle):
+        statistic = cls.__new__(cls)
+        Handle.__init__(statistic, handle)
+        return statistic
+
+    # -- attributes, read back from the library ----------------------------
+
+    @property
+    def shape(self):
+        """(n_layers, seq_len)."""
+        if "_cached_shape" not in self.__dict__:
+            n_layers, seq_len = ctypes.c_size_t(), ctypes.c_size_t()
+            C.trajplot_statistic_shape(ctypes.byref(n_layers), ctypes.byref(seq_len), self._live())
+            self._cached_shape = (n_layers.value, seq_len.value)
+        return self._cached_shape
+
+    @property
+    def stats(self):
+        """The values, n_layers x seq_len float32: a new numpy array on each
+        access (nested lists of float without numpy)."""
+        n_layers, seq_len = self.shape
+        count = n_layers * seq_len
+        if numpy is not None:
+            values = numpy.empty((n_layers, seq_len), dtype=numpy.float32)
+            C.trajplot_statistic_stats(values.ctypes.data_as(_lib.c_float_p), count, self._live())
+            return values
+        packed = array.array("f", bytes(4 * count))
+        C.trajplot_statistic_stats((ctypes.c_float * count).from_buffer(packed), count, self._live())
+        return _arrays.nest(packed.tolist(), (n_layers, seq_len))
+
+    @property
+    def name(self):
+        text = _lib.char_p()
+        C.trajplot_statistic_name(ctypes.byref(text), self._live())
+        return ctypes.string_at(text).decode("utf-8")
+
+    @property
+    def units(self):
+        """The units, or None."""
+        text = _lib.char_p()
+        C.trajplot_statistic_units(ctypes.byref(text), self._live())
+        return ctypes.string_at(text).decode("utf-8") if text else None
+
+    def _range(self):
+        has_min, low = ctypes.c_bool(), ctypes.c_float()
+        has_max, high = ctypes.c_bool(), ctypes.c_float()
+        C.trajplot_statistic_range(ctypes.byref(has_min), ctypes.byref(low),
+                                   ctypes.byref(has_max), ctypes.byref(high), self._live())
+        return (low.value if has_min.value else None, high.value if has_max.value else None)
+
+    @property
+    def min(self):
+        """The lower end of the colour range, or None."""
+        return self._range()[0]
+
+    @property
+    def max(self):
+        """The upper end of the colour range, or None."""
+        return self._range()[1]
+
+    @property
+    def includes_output(self):
+        flag = ctypes.c_bool()
+        C.trajplot_statistic_includes_output(ctypes.byref(flag), self._live())
+        return flag.value
+
+    def _layer_texts(self):
+        if "_cached_layers" not in self.__dict__:
+            handle = self._live()
+            text, length = _lib.char_p(), ctypes.c_size_t()
+            texts = []
+            for layer in range(self.shape[0]):
+                C.trajplot_statistic_layer_label(ctypes.byref(text), ctypes.byref(length), handle, layer)
+                texts.append(_lib.borrowed_string(text, length))
+            self._cached_layers = tuple(texts)
+        return self._cached_layers
+
+    def _sequence_texts(self):
+        if "_cached_tokens" not in self.__dict__:
+            handle = self._live()
+            text, length = _lib.char_p(), ctypes.c_size_t()
+            texts = []
+            for position in range(self.shape[1]):
+                C.trajplot_statistic_sequence_label(ctypes.byref(text), ctypes.byref(length),
+                                                    handle, position)
+                if not text:
+                    texts = None
+                    break
+                texts.append(_lib.borrowed_string(text, length))
+            self._cached_tokens = None if texts is None else tuple(texts)
+        return self._cached_tokens
+
+    @property
+    def layer_labels(self):
+        """The n_layers y-axis labels (given, or derived from
+        includes_output)."""
+        texts = self._layer_texts()
+        return _arrays.text_array(texts, (len(texts),))
+
+    @property
+    def sequence_labels(self):
+        """The seq_len input tokens, or None."""
+        texts = self._sequence_texts()
+        return None if texts is None else _arrays.text_array(texts, (len(texts),))
+
+    @property
+    def trajectory_labels(self):
+        """The TrajectoryLabels, or None."""
+        labels = self.__dict__.get("_cached_trajectory_labels", False)
+        # A caller may close the labels it was given; the next access
+        # fetches a new handle.
+        if labels is False or labels is not None and labels.closed:
+            handle = _lib.labels_p()
+            C.trajplot_statistic_trajectory_labels(ctypes.byref(handle), self._live())
+            labels = TrajectoryLabels._adopt(handle) if handle else None
+            self._cached_trajectory_labels = labels
+        return labels
+
+    # -- new statistics ----------------------------------------------------
+
+    def stride(self, stride):
+        """A new statistic keeping layers 0, stride, 2 * stride, ... of all
+        but the last layer, then the last layer (values, trajectory labels
+        and layer labels alike)."""
+        stride = _arrays.size_value(stride, "stride")
+        handle = _lib.statistic_p()
+        C.trajplot_statistic_stride(ctypes.byref(handle), self._live(), stride)
+        return TrajectoryStatistic._adopt(handle)
+
+    def clip(self, min, max):
+        """A new statistic with values clamped into [min, max] (NaN stays
+        NaN) and [min, max] as its colour range; needs min < max."""
+        low, high = _bound(min, "min"), _bound(max, "max")
+        if low is None or high is None:
+            raise TypeError("clip needs both min and max")
+        handle = _lib.statistic_p()
+        C.trajplot_statistic_clip(ctypes.byref(handle), self._live(), low, high)
+        return TrajectoryStatistic._adopt(handle)
+
+    # -- Plotly objects ----------------------------------------------------
+
+    def _json(self, function, options):
+        text, length = _lib.char_p(), ctypes.c_size_t()
+        function(ctypes.byref(text), ctypes.byref(length), self._live(), ctypes.byref(options))
+        return _lib.take_string(text, length).decode("utf-8")
+
+    def heatmap_dict(self, colorscale=_DEFAULT_COLORSCALE, log_scale=False, **kwargs):
+        """The heatmap trace as a plain dict (what heatmap() returns without
+        plotly.py)."""
+        options = _figure_options(colorscale=colorscale, log_scale=log_scale,
+                                  patch=_plotly.trace_patch(kwargs))
+        return json.loads(self._json(C.trajplot_statistic_heatmap_json, options))
+
+    def heatmap(self, colorscale=_DEFAULT_COLORSCALE, log_scale=False, **kwargs):
+        """The Plotly heatmap trace: x is the sequence, y the layers, the
+        colour of each cell the statistic.
+
+        ``kwargs`` are merged into the trace in plotly.py's style
+        (``colorbar_y=0.89``, ``textfont={"size": 10}``). Returns a
+        ``plotly.graph_objects.Heatmap`` when plotly.py is importable, else
+        a dict. Attributes the installed plotly.py does not know (heatmap
+        ``texttemplate`` before plotly.py 5.5) are kept: the trace is then
+        built with plotly.py's validation off, and such a plotly.py only
+        accepts it into a figure built the same way
+        (``go.Figure(data=[trace], _validate=False)``).
+        """
+        patch = _plotly.trace_patch(kwargs)
+        options = _figure_options(colorscale=colorscale, log_scale=log_scale, patch=patch)
+        trace = json.loads(self._json(C.trajplot_statistic_heatmap_json, options))
+        graph_objects = plotly_graph_objects()
+        if graph_objects is None:
+            return trace
+        return _plotly.heatmap_object(graph_objects, trace, patch)
+
+    def figure_dict(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
+                    log_scale=False, height=None, **kwargs):
+        """The figure as a plain dict {"data": [trace], "layout": {...}}."""
+        options = _figure_options(title, colorscale, token_width, height, log_scale,
+                                  _plotly.trace_patch(kwargs))
+        return json.loads(self._json(C.trajplot_statistic_figure_json, options))
+
+    def figure(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
+               log_scale=False, height=None, **kwargs):
+        """The heatmap figure: a ``plotly.graph_objects.Figure`` when
+        plotly.py is importable, else a dict.
+
+        The figure is 200 + token_width * seq_len pixels wide; ``height``
+        (pixels) defaults to Plotly's; ``log_scale`` and ``kwargs`` are
+        those of heatmap(). With a plotly.py older than the figure's
+        attributes (5.4 and cell labels) the figure keeps them all and is
+        built with validation off: see heatmap().
+        """
+        patch = _plotly.trace_patch(kwargs)
+        options = _figure_options(title, colorscale, token_width, height, log_scale, patch)
+        figure = json.loads(self._json(C.trajplot_statistic_figure_json, options))
+        graph_objects = plotly_graph_objects()
+        if graph_objects is None:
+            return figure
+        return _plotly.figure_object(graph_objects, figure, patch)
+
+    # -- JSON and HTML -----------------------------------------------------
+
+    def to_json(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
+                trace_only=False, log_scale=False, height=None, **kwargs):
+        """The figure (or with ``trace_only`` the heatmap trace) as JSON
+        text, exactly as the library writes it."""
+        options = _figure_options(title, colorscale, token_width, height, log_scale,
+                                  _plotly.trace_patch(kwargs))
+        function = (C.trajplot_statistic_heatmap_json if trace_only
+                    else C.trajplot_statistic_figure_json)
+        return self._json(function, options)
+
+    def write_json(self, file, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
+                   trace_only=False, log_scale=False, height=None, **kwargs):
+        """Writes to_json() to ``file``: a path (replaced atomically: a
+        failure leaves no partial file) or a writable text file object."""
+        options = _figure_options(title, colorscale, token_width, height, log_scale,
+                                  _plotly.trace_patch(kwargs))
+        if hasattr(file, "write"):
+            function = (C.trajplot_statistic_heatmap_json if trace_only
+                        else C.trajplot_statistic_figure_json)
+            file.write(self._json(function, options))
+            return
+        function = (C.trajplot_statistic_write_heatmap_json if trace_only
+                    else C.trajplot_statistic_write_figure_json)
+        function(self._live(), ctypes.byref(options), _arrays.c_path(file))
+
+    def to_html(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
+                include_plotlyjs="cdn", full_html=True, div_id=None, responsive=False,
+                log_scale=False, height=None, **kwargs):
+        """The figure as an HTML page (or with ``full_html=False`` a
+        ``<div>`` to embed) that draws it with plotly.js.
+
+        ``include_plotlyjs`` says where the page gets plotly.js, as in
+        plotly.py: "cdn" (the default: the official CDN, at the plotly.js
+        version trajplot is tested with), False (nothing: the embedding
+        page loads plotly.js), "inline:FILE" (the contents of a local
+        plotly.min.js: the page works offline), or "src:URL" or any string
+        ending in ".js" (a ``<script src>`` of your own). ``div_id`` names
+        the figure's element (default "trajplot-figure"); ``responsive``
+        makes it follow the page's width.
+        """
+        figure = _figure_options(title, colorscale, token_width, height, log_scale,
+                                 _plotly.trace_patch(kwargs))
+        html = _html_options(include_plotlyjs, full_html, div_id, responsive)
+        text, length = _lib.char_p(), ctypes.c_size_t()
+        C.trajplot_statistic_figure_html(ctypes.byref(text), ctypes.byref(length), self._live(),
+                                         ctypes.byref(figure), ctypes.byref(html))
+        return _lib.take_string(text, length).decode("utf-8")
+
+    def write_html(self, file, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
+                   include_plotlyjs="cdn", full_html=True, div_id=None, responsive=False,
+                   log_scale=False, height=None, **kwargs):
+        """Writes to_html() to ``file``: a path (replaced atomically) or a
+        writable text file object. Options as to_html()."""
+        if hasattr(file, "write"):
+            file.write(self.to_html(
+                title, colorscale, token_width, include_plotlyjs=include_plotlyjs,
+                full_html=full_html, div_id=div_id, responsive=responsive,
+                log_scale=log_scale, height=height, **kwargs))
+            return
+        figure = _figure_options(title, colorscale, token_width, height, log_scale,
+                                 _plotly.trace_patch(kwargs))
+        html = _html_options(include_plotlyjs, full_html, div_id, responsive)
+        C.trajplot_statistic_write_figure_html(self._live(), ctypes.byref(figure),
+                                               ctypes.byref(html), _arrays.c_path(file))
+
+    # -- Python protocols --------------------------------------------------
+
+    def __reduce__(self):
+        labels = self.trajectory_labels
+        tokens = self._sequence_texts()
+        low, high = self._range()
+        return (TrajectoryStatistic, (
+            self.name, self.stats, None if tokens is None else list(tokens), labels, self.units,
+            high, low, self.includes_output, list(self._layer_texts())))
+
+    def __repr__(self):
+        if self.closed:
+            return "<closed TrajectoryStatistic>"
+        units = self.units
+        return "<TrajectoryStatistic %r%s, %s>" % (
+            self.name, " (%s)" % units if units else "", _arrays.shape_text(self.shape))
+
+
+def trunc_string_left(string, new_len):
+    """``string`` cut to its last ``new_len`` characters, or padded on the
+    left with spaces to ``new_len`` when shorter."""
+    encoded = _arrays.c_string(string, "string")
+    new_len = _arrays.size_value(new_len, "new_len")
+    text, length = _lib.char_p(), ctypes.c_size_t()
+    C.trajplot_trunc_string_left(ctypes.byref(text), ctypes.byref(length), encoded, new_len)
+    return _lib.take_string(text, length).decode("utf-8")
+
