@@ -1,0 +1,95 @@
+# Runs cargo for a CTest test of the Rust binding, with what the binding
+# needs at build and run time:
+#   cmake -DCARGO=<cargo> -DLIB_DIR=<dir of libtrajplot.so> -DTARGET_DIR=<dir>
+#         -DMANIFEST=<workspace Cargo.toml> -DINCLUDE_DIR=<dir of trajplot.h>
+#         -DCC=<C compiler> -DMODE=test|quickstart|figure [-DOUT=<page>]
+#         -P run_cargo.cmake
+# MODE=test runs `cargo test`; MODE=quickstart runs the README's quickstart
+# (examples/rust/src/bin/quickstart.rs) and checks it prints a figure;
+# MODE=figure runs examples/rust/src/bin/figure.rs, which writes the figure
+# of examples/README.md to OUT, and checks the page.
+# --locked: the committed Cargo.lock is used as it is, never rewritten.
+# LD_LIBRARY_PATH gets LIB_DIR in front instead of being replaced, so that
+# whatever else it held stays visible to the test programs.
+foreach(variable CARGO LIB_DIR TARGET_DIR MANIFEST INCLUDE_DIR CC MODE)
+  if(NOT DEFINED ${variable})
+    message(FATAL_ERROR "run_cargo.cmake needs -D${variable}=...")
+  endif()
+endforeach()
+if(MODE STREQUAL "test")
+  set(cargo_arguments test --offline --locked)
+elseif(MODE STREQUAL "quickstart")
+  set(cargo_arguments run --offline --locked --quiet -p trajplot-example --bin quickstart)
+elseif(MODE STREQUAL "figure" AND DEFINED OUT)
+  set(cargo_arguments run --offline --locked --quiet -p trajplot-example --bin figure)
+else()
+  message(FATAL_ERROR "run_cargo.cmake: MODE must be test, quickstart, or figure with OUT")
+endif()
+
+set(ENV{TRAJPLOT_LIB_DIR} "${LIB_DIR}")
+set(ENV{TRAJPLOT_INCLUDE_DIR} "${INCLUDE_DIR}")
+set(ENV{CARGO_TARGET_DIR} "${TARGET_DIR}")
+set(ENV{CC} "${CC}")
+set(ENV{CARGO_TERM_COLOR} "never")
+if("$ENV{LD_LIBRARY_PATH}" STREQUAL "")
+  set(ENV{LD_LIBRARY_PATH} "${LIB_DIR}")
+else()
+  set(ENV{LD_LIBRARY_PATH} "${LIB_DIR}:$ENV{LD_LIBRARY_PATH}")
+endif()
+
+if(MODE STREQUAL "test")
+  execute_process(COMMAND "${CARGO}" ${cargo_arguments} --manifest-path "${MANIFEST}"
+                  RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "cargo ${cargo_arguments} failed: ${result}")
+  endif()
+  return()
+endif()
+
+if(MODE STREQUAL "quickstart")
+  execute_process(COMMAND "${CARGO}" ${cargo_arguments} --manifest-path "${MANIFEST}"
+                  RESULT_VARIABLE result OUTPUT_VARIABLE output)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "cargo ${cargo_arguments} failed: ${result}")
+  endif()
+  string(FIND "${output}" "{\"data\":[{\"type\":\"heatmap\"" position)
+  if(position EQUAL -1)
+    message("${output}")
+    message(FATAL_ERROR "the quickstart did not print a heatmap figure")
+  endif()
+  message(STATUS "the quickstart printed a heatmap figure")
+  return()
+endif()
+
+# A page left by an earlier run must not pass for this one's.
+file(REMOVE "${OUT}")
+execute_process(COMMAND "${CARGO}" ${cargo_arguments} --manifest-path "${MANIFEST}" -- "${OUT}"
+                RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "cargo ${cargo_arguments} failed: ${result}")
+endif()
+if(NOT EXISTS "${OUT}")
+  message(FATAL_ERROR "the example did not write ${OUT}")
+endif()
+file(READ "${OUT}" page)
+# The data of examples/README.md as the page must carry it: the values,
+# the axes, the colour bar, a cell label and a formatted hover entry.
+foreach(expected
+    "<!DOCTYPE html>"
+    "<title>Entropy by layer</title>"
+    "<script src=\"https://cdn.plot.ly/plotly-"
+    "\"x\":[\"The\",\"Eiffel\",\"Tower\",\"is\"]"
+    "\"y\":[\"0\",\"1\",\"output\"]"
+    "\"z\":[[5.12,3.05,3.48,3.91],[4.27,1.21,2.36,2.88],[3.94,0.19,1.45,2.05]]"
+    "\"colorbar\":{\"title\":{\"text\":\"Entropy (nats)\""
+    "\"text\":[[\"the\",\"Tower\",\"of\",\"a\"],[\"first\",\"Tower\",\"is\",\"located\"],[\"first\",\"Tower\",\"is\",\"located\"]]"
+    "[\"      is\",\" 41.20%\",\"     was\",\" 17.50%\",\"      in\",\" 12.30%\"]"
+    "%{customdata[4]}%{customdata[5]}")
+  string(FIND "${page}" "${expected}" position)
+  if(position EQUAL -1)
+    # A plain message keeps the text as it is (errors are re-wrapped).
+    message("${OUT} lacks:\n${expected}")
+    message(FATAL_ERROR "the example's page is not the figure of examples/README.md")
+  endif()
+endforeach()
+message(STATUS "${OUT} holds the example's figure")

@@ -1,0 +1,82 @@
+//! Tells rustc where libtrajplot.so is, in this order:
+//! 1. the directory in the environment variable TRAJPLOT_LIB_DIR (a build
+//!    tree such as `build/`, or an install prefix's `lib/`);
+//! 2. the `-L` directories `pkg-config --libs trajplot` prints, when the
+//!    pkg-config program and a trajplot.pc are installed;
+//! 3. otherwise the linker's default search path (e.g. /usr/local/lib).
+//!
+//! pkg-config is run as a program rather than through a crate so that the
+//! build needs nothing from crates.io.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const LIB_DIR_VARIABLE: &str = "TRAJPLOT_LIB_DIR";
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed={}", LIB_DIR_VARIABLE);
+    println!("cargo:rerun-if-env-changed=PKG_CONFIG");
+    println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
+
+    let search_dirs = match env::var_os(LIB_DIR_VARIABLE).filter(|dir| !dir.is_empty()) {
+        Some(dir) => vec![checked_lib_dir(PathBuf::from(dir))],
+        None => pkg_config_lib_dirs().unwrap_or_default(),
+    };
+    for dir in &search_dirs {
+        println!("cargo:rustc-link-search=native={}", dir.display());
+    }
+    // Crates that depend on this one read it as DEP_TRAJPLOT_LIB_DIR, e.g. to
+    // set an rpath for their own programs.
+    if let Some(first) = search_dirs.first() {
+        println!("cargo:lib_dir={}", first.display());
+    }
+    println!("cargo:rustc-link-lib=dylib=trajplot");
+}
+
+fn checked_lib_dir(dir: PathBuf) -> PathBuf {
+    let library = dir.join(if cfg!(target_os = "macos") {
+        "libtrajplot.dylib"
+    } else {
+        "libtrajplot.so"
+    });
+    if !library.exists() {
+        panic!(
+            "{}={} does not hold {}; point it at the directory of trajplot's shared \
+             library (the CMake build tree, or the lib/ of an install prefix)",
+            LIB_DIR_VARIABLE,
+            dir.display(),
+            file_name(&library)
+        );
+    }
+    dir
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The `-L` directories of `pkg-config --libs-only-L trajplot`, or None when
+/// pkg-config is missing or does not know trajplot.
+fn pkg_config_lib_dirs() -> Option<Vec<PathBuf>> {
+    let program = env::var_os("PKG_CONFIG").unwrap_or_else(|| "pkg-config".into());
+    let output = Command::new(program)
+        .args(["--libs-only-L", "trajplot"])
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let flags = String::from_utf8(output.stdout).ok()?;
+    Some(
+        flags
+            .split_whitespace()
+            .filter_map(|flag| flag.strip_prefix("-L"))
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+            .collect(),
+    )
+}

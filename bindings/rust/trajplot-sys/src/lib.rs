@@ -1,0 +1,353 @@
+//! Raw declarations of trajplot's C API, `capi/trajplot.h`, one for one.
+//!
+//! Everything here is `unsafe` to call and follows the header's contract:
+//! outputs first, a `trajplot_status` return (0 on success), the thread's
+//! last message in [`trajplot_error_last`], strings returned by the library
+//! released with [`trajplot_string_free`]. The `trajplot` crate wraps it in a
+//! safe API; use this crate directly only to reach something it lacks.
+//!
+//! The option structs mirror the C structs field for field; the tests of
+//! this crate compare their size, alignment and every field offset with
+//! what a C compiler reports for the header.
+
+#![allow(non_camel_case_types)]
+
+use std::marker::{PhantomData, PhantomPinned};
+use std::os::raw::{c_char, c_float, c_int, c_uint};
+use std::ptr;
+
+// ---------------------------------------------------------------------------
+// Versions
+
+pub const TRAJPLOT_VERSION_MAJOR: c_int = 0;
+pub const TRAJPLOT_VERSION_MINOR: c_int = 1;
+pub const TRAJPLOT_VERSION_PATCH: c_int = 0;
+
+/// The ABI version these declarations describe; compare it with
+/// [`trajplot_abi_version`] of the library actually loaded.
+pub const TRAJPLOT_ABI_VERSION: c_int = 1;
+
+// ---------------------------------------------------------------------------
+// Errors
+
+/// `enum trajplot_status`: a C enum, passed as an `int`. Kept as an integer
+/// type (not a Rust enum) so that an unexpected value cannot be undefined
+/// behaviour.
+pub type trajplot_status = c_int;
+
+pub const TRAJPLOT_OK: trajplot_status = 0;
+pub const TRAJPLOT_ERROR: trajplot_status = -1;
+pub const TRAJPLOT_EINVAL: trajplot_status = -2;
+pub const TRAJPLOT_ENOMEM: trajplot_status = -3;
+pub const TRAJPLOT_ERANGE: trajplot_status = -4;
+pub const TRAJPLOT_EIO: trajplot_status = -5;
+
+// ---------------------------------------------------------------------------
+// Handles
+
+/// `trajplot_labels`: opaque, only ever behind a pointer.
+#[repr(C)]
+pub struct trajplot_labels {
+    _private: [u8; 0],
+    // Neither Send, Sync nor Unpin on its own: the safe wrapper decides.
+    _marker: PhantomData<(*mut u8, PhantomPinned)>,
+}
+
+/// `trajplot_statistic`: opaque, only ever behind a pointer.
+#[repr(C)]
+pub struct trajplot_statistic {
+    _private: [u8; 0],
+    _marker: PhantomData<(*mut u8, PhantomPinned)>,
+}
+
+// ---------------------------------------------------------------------------
+// Option structs
+
+pub const TRAJPLOT_STATISTIC_OPTIONS_VERSION: c_uint = 1;
+
+/// `trajplot_statistic_options`. Start from
+/// [`TRAJPLOT_STATISTIC_OPTIONS_INIT`] or [`trajplot_statistic_options_init`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct trajplot_statistic_options {
+    pub version: c_uint,
+    pub units: *const c_char,
+    pub sequence_labels: *const *const c_char,
+    pub sequence_label_lengths: *const usize,
+    pub trajectory_labels: *const trajplot_labels,
+    pub layer_labels: *const *const c_char,
+    pub layer_label_lengths: *const usize,
+    pub min: c_float,
+    pub max: c_float,
+    pub has_min: bool,
+    pub has_max: bool,
+    pub includes_output: bool,
+}
+
+/// `TRAJPLOT_STATISTIC_OPTIONS_INIT`.
+pub const TRAJPLOT_STATISTIC_OPTIONS_INIT: trajplot_statistic_options =
+    trajplot_statistic_options {
+        version: TRAJPLOT_STATISTIC_OPTIONS_VERSION,
+        units: ptr::null(),
+        sequence_labels: ptr::null(),
+        sequence_label_lengths: ptr::null(),
+        trajectory_labels: ptr::null(),
+        layer_labels: ptr::null(),
+        layer_label_lengths: ptr::null(),
+        min: 0.0,
+        max: 0.0,
+        has_min: false,
+        has_max: false,
+        includes_output: true,
+    };
+
+pub const TRAJPLOT_FIGURE_OPTIONS_VERSION: c_uint = 1;
+
+/// `trajplot_figure_options`. Start from [`TRAJPLOT_FIGURE_OPTIONS_INIT`] or
+/// [`trajplot_figure_options_init`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct trajplot_figure_options {
+    pub version: c_uint,
+    pub title: *const c_char,
+    pub colorscale: *const c_char,
+    pub extra_json: *const c_char,
+    pub token_width: usize,
+    pub height: usize,
+    pub log_scale: bool,
+}
+
+/// `TRAJPLOT_FIGURE_OPTIONS_INIT`.
+pub const TRAJPLOT_FIGURE_OPTIONS_INIT: trajplot_figure_options = trajplot_figure_options {
+    version: TRAJPLOT_FIGURE_OPTIONS_VERSION,
+    title: ptr::null(),
+    colorscale: ptr::null(),
+    extra_json: ptr::null(),
+    token_width: 80,
+    height: 0,
+    log_scale: false,
+};
+
+/// `enum trajplot_plotlyjs`, the values of `trajplot_html_options::plotlyjs`.
+pub type trajplot_plotlyjs = c_int;
+
+pub const TRAJPLOT_PLOTLYJS_CDN: trajplot_plotlyjs = 0;
+pub const TRAJPLOT_PLOTLYJS_SRC: trajplot_plotlyjs = 1;
+pub const TRAJPLOT_PLOTLYJS_INLINE: trajplot_plotlyjs = 2;
+pub const TRAJPLOT_PLOTLYJS_NONE: trajplot_plotlyjs = 3;
+
+pub const TRAJPLOT_HTML_OPTIONS_VERSION: c_uint = 1;
+
+/// `trajplot_html_options`. Start from [`TRAJPLOT_HTML_OPTIONS_INIT`] or
+/// [`trajplot_html_options_init`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct trajplot_html_options {
+    pub version: c_uint,
+    pub plotlyjs: c_int,
+    pub plotlyjs_location: *const c_char,
+    pub div_id: *const c_char,
+    pub full_html: bool,
+    pub responsive: bool,
+}
+
+/// `TRAJPLOT_HTML_OPTIONS_INIT`.
+pub const TRAJPLOT_HTML_OPTIONS_INIT: trajplot_html_options = trajplot_html_options {
+    version: TRAJPLOT_HTML_OPTIONS_VERSION,
+    plotlyjs: TRAJPLOT_PLOTLYJS_CDN,
+    plotlyjs_location: ptr::null(),
+    div_id: ptr::null(),
+    full_html: true,
+    responsive: false,
+};
+
+// ---------------------------------------------------------------------------
+// Functions, in the order of the header
+
+extern "C" {
+    // Versions
+    pub fn trajplot_abi_version() -> c_int;
+    pub fn trajplot_version(major: *mut c_int, minor: *mut c_int, patch: *mut c_int);
+
+    // Errors
+    pub fn trajplot_error_last() -> *const c_char;
+    pub fn trajplot_error_last_status() -> trajplot_status;
+    pub fn trajplot_error_clear();
+    pub fn trajplot_string_free(string: *mut c_char);
+
+    // Text
+    pub fn trajplot_trunc_string_left(
+        out: *mut *mut c_char,
+        out_len: *mut usize,
+        string: *const c_char,
+        new_len: usize,
+    ) -> trajplot_status;
+
+    // Trajectory labels
+    pub fn trajplot_labels_create(
+        out: *mut *mut trajplot_labels,
+        n_layers: usize,
+        seq_len: usize,
+        label_strings: *const *const c_char,
+        label_lengths: *const usize,
+        hover_entries: *const *const c_char,
+        hover_lengths: *const usize,
+        hover_rows: usize,
+        hover_cols: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_labels_free(labels: *mut trajplot_labels);
+    pub fn trajplot_labels_shape(
+        n_layers: *mut usize,
+        seq_len: *mut usize,
+        hover_rows: *mut usize,
+        hover_cols: *mut usize,
+        labels: *const trajplot_labels,
+    ) -> trajplot_status;
+    pub fn trajplot_labels_label(
+        out: *mut *const c_char,
+        len: *mut usize,
+        labels: *const trajplot_labels,
+        layer: usize,
+        position: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_labels_hover_entry(
+        out: *mut *const c_char,
+        len: *mut usize,
+        labels: *const trajplot_labels,
+        layer: usize,
+        position: usize,
+        row: usize,
+        col: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_labels_stride(
+        out: *mut *mut trajplot_labels,
+        labels: *const trajplot_labels,
+        stride: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_labels_template_and_customdata(
+        template_out: *mut *mut c_char,
+        template_len: *mut usize,
+        customdata_json: *mut *mut c_char,
+        customdata_len: *mut usize,
+        labels: *const trajplot_labels,
+        col_width_limit: usize,
+    ) -> trajplot_status;
+
+    // Trajectory statistic
+    pub fn trajplot_statistic_options_init(
+        options: *mut trajplot_statistic_options,
+        version: c_uint,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_create(
+        out: *mut *mut trajplot_statistic,
+        name: *const c_char,
+        stats: *const c_float,
+        n_layers: usize,
+        seq_len: usize,
+        options: *const trajplot_statistic_options,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_free(statistic: *mut trajplot_statistic);
+    pub fn trajplot_statistic_shape(
+        n_layers: *mut usize,
+        seq_len: *mut usize,
+        statistic: *const trajplot_statistic,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_stats(
+        buffer: *mut c_float,
+        buffer_len: usize,
+        statistic: *const trajplot_statistic,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_name(
+        out: *mut *const c_char,
+        statistic: *const trajplot_statistic,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_units(
+        out: *mut *const c_char,
+        statistic: *const trajplot_statistic,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_range(
+        has_min: *mut bool,
+        min: *mut c_float,
+        has_max: *mut bool,
+        max: *mut c_float,
+        statistic: *const trajplot_statistic,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_includes_output(
+        out: *mut bool,
+        statistic: *const trajplot_statistic,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_layer_label(
+        out: *mut *const c_char,
+        len: *mut usize,
+        statistic: *const trajplot_statistic,
+        layer: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_sequence_label(
+        out: *mut *const c_char,
+        len: *mut usize,
+        statistic: *const trajplot_statistic,
+        position: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_trajectory_labels(
+        out: *mut *mut trajplot_labels,
+        statistic: *const trajplot_statistic,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_stride(
+        out: *mut *mut trajplot_statistic,
+        statistic: *const trajplot_statistic,
+        stride: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_clip(
+        out: *mut *mut trajplot_statistic,
+        statistic: *const trajplot_statistic,
+        min: c_float,
+        max: c_float,
+    ) -> trajplot_status;
+
+    // Figures
+    pub fn trajplot_figure_options_init(
+        options: *mut trajplot_figure_options,
+        version: c_uint,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_heatmap_json(
+        out: *mut *mut c_char,
+        out_len: *mut usize,
+        statistic: *const trajplot_statistic,
+        options: *const trajplot_figure_options,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_figure_json(
+        out: *mut *mut c_char,
+        out_len: *mut usize,
+        statistic: *const trajplot_statistic,
+        options: *const trajplot_figure_options,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_write_heatmap_json(
+        statistic: *const trajplot_statistic,
+        options: *const trajplot_figure_options,
+        path: *const c_char,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_write_figure_json(
+        statistic: *const trajplot_statistic,
+        options: *const trajplot_figure_options,
+        path: *const c_char,
+    ) -> trajplot_status;
+
+    // HTML pages
+    pub fn trajplot_html_options_init(
+        options: *mut trajplot_html_options,
+        version: c_uint,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_figure_html(
+        out: *mut *mut c_char,
+        out_len: *mut usize,
+        statistic: *const trajplot_statistic,
+        figure: *const trajplot_figure_options,
+        html: *const trajplot_html_options,
+    ) -> trajplot_status;
+    pub fn trajplot_statistic_write_figure_html(
+        statistic: *const trajplot_statistic,
+        figure: *const trajplot_figure_options,
+        html: *const trajplot_html_options,
+        path: *const c_char,
+    ) -> trajplot_status;
+}

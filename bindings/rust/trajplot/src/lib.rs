@@ -1,0 +1,103 @@
+//! Prediction-trajectory heatmaps of language models (tuned lens, logit
+//! lens) as Plotly figures: the safe Rust API of libtrajplot.
+//!
+//! A [`Statistic`] holds one value per layer and input position, with
+//! optional [`Labels`] for the cells; it exports a Plotly heatmap trace, a
+//! whole figure (JSON) or an HTML page.
+//!
+//! ```
+//! use trajplot::{FigureOptions, Labels, Statistic};
+//!
+//! # fn main() -> Result<(), trajplot::Error> {
+//! let top1 = Labels::new(&["the", "a", "dog", "cat", "sat", "on"], 2, 3)?;
+//! let entropy = Statistic::builder("Entropy", &[3.1, 2.9, 3.3, 0.4, 1.2, 0.8], 2, 3)
+//!     .units("nats")
+//!     .sequence_labels(&["The", "<s>", "cat"])
+//!     .trajectory_labels(&top1)
+//!     .build()?;
+//! let options = FigureOptions { title: "Entropy by layer".into(), ..Default::default() };
+//! let json = entropy.stride(1)?.clip(0.0, 3.0)?.figure_json(&options)?;
+//! assert!(json.contains("\"type\":\"heatmap\""));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every fallible call returns [`Result`]: an [`Error`] carries an
+//! [`ErrorKind`] and the library's message ("trajplot_statistic_clip: ...").
+//! Values are immutable and `Send + Sync`. Strings come in as `&str` (label
+//! text is passed with its byte length, so it may hold any character) and go
+//! out as `String`.
+//!
+//! The binding links libtrajplot.so; set `TRAJPLOT_LIB_DIR` to its
+//! directory when building if it is not on the linker's path (see the
+//! README), and make it findable at run time (e.g. `LD_LIBRARY_PATH`).
+
+mod error;
+mod ffi;
+mod labels;
+mod options;
+mod statistic;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use error::{Error, ErrorKind, Result};
+pub use labels::{HoverTemplate, Labels};
+pub use options::{FigureOptions, HtmlOptions, PlotlyJs};
+pub use statistic::{Statistic, StatisticBuilder};
+/// The raw C declarations, for what the safe API does not cover.
+pub use trajplot_sys as sys;
+
+// The README's Rust examples are compiled as documentation tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
+
+/// The release version of the library actually loaded: (major, minor, patch).
+pub fn version() -> (i32, i32, i32) {
+    let (mut major, mut minor, mut patch) = (0, 0, 0);
+    // SAFETY: valid output pointers.
+    unsafe { sys::trajplot_version(&mut major, &mut minor, &mut patch) };
+    (major, minor, patch)
+}
+
+/// The ABI version of the library actually loaded.
+pub fn abi_version() -> i32 {
+    // SAFETY: no arguments, no preconditions.
+    unsafe { sys::trajplot_abi_version() }
+}
+
+static ABI_CHECKED: AtomicBool = AtomicBool::new(false);
+
+/// Ok when the loaded library has the ABI version this binding was written
+/// for. Creating labels or a statistic checks it first, so a mismatch is an
+/// [`ErrorKind::AbiMismatch`] error rather than undefined behaviour.
+pub fn check_abi() -> Result<()> {
+    if ABI_CHECKED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let loaded = abi_version();
+    if loaded != sys::TRAJPLOT_ABI_VERSION {
+        return Err(Error::abi_mismatch(format!(
+            "the loaded libtrajplot has ABI version {} but this binding needs version {}",
+            loaded,
+            sys::TRAJPLOT_ABI_VERSION
+        )));
+    }
+    ABI_CHECKED.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Truncates `string` to its last `new_len` characters (code points), or
+/// pads it on the left with spaces to `new_len` when it is shorter (the
+/// reference's `trunc_string_left`).
+pub fn trunc_string_left(string: &str, new_len: usize) -> Result<String> {
+    check_abi()?;
+    let string = ffi::c_string(string, "trunc_string_left's string")?;
+    let (mut out, mut len) = (std::ptr::null_mut(), 0);
+    // SAFETY: a NUL-terminated input and valid outputs; on success the
+    // string is ours to free.
+    ffi::check(unsafe {
+        sys::trajplot_trunc_string_left(&mut out, &mut len, string.as_ptr(), new_len)
+    })?;
+    Ok(unsafe { ffi::LibraryString::new(out, len) }.text())
+}

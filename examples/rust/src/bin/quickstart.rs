@@ -1,0 +1,12 @@
+use trajplot::{FigureOptions, Labels, Statistic};
+
+fn main() -> Result<(), trajplot::Error> {
+    let top1 = Labels::new(&["the", "a", "dog", "cat", "sat", "on"], 2, 3)?;
+    let entropy = Statistic::builder("Entropy", &[3.1, 2.9, 3.3, 0.4, 1.2, 0.8], 2, 3)
+        .units("nats")
+        .sequence_labels(&["The", "<s>", "cat"])
+        .trajectory_labels(&top1)
+        .build()?;
+    println!("{}", entropy.figure_json(&FigureOptions::default())?);
+    Ok(())
+}
