@@ -1,0 +1,318 @@
+"""Tests of check_ccalls.py: it must pass a wrapper that matches its
+header and name every way a wrapper can drift from it.
+
+Run from this folder: /usr/bin/python3 -m unittest -v test_check_ccalls
+"""
+
+import contextlib
+import io
+import pathlib
+import tempfile
+import textwrap
+import unittest
+
+import check_ccalls
+
+HEADER = textwrap.dedent("""\
+    #define TRAJPLOT_API __attribute__((visibility("default")))
+    #define TRAJPLOT_THING_VERSION 2
+
+    typedef enum trajplot_status {
+        TRAJPLOT_OK = 0,
+        TRAJPLOT_EINVAL = -2   /* bad argument */
+    } trajplot_status;
+
+    typedef struct trajplot_thing trajplot_thing;
+
+    typedef struct trajplot_thing_options {
+        unsigned int version;
+        const char *label;      /* NULL: none */
+        const char *const *names;
+        float scale;
+        bool enabled;
+    } trajplot_thing_options;
+
+    /* Counts things. */
+    TRAJPLOT_API int trajplot_count(void);
+
+    TRAJPLOT_API trajplot_status trajplot_thing_create(
+        trajplot_thing **out,
+        const char *name, size_t n,
+        const trajplot_thing_options *options);
+
+    TRAJPLOT_API void trajplot_thing_free(trajplot_thing *thing);
+    """)
+
+MODULE = textwrap.dedent('''\
+    module Things
+
+    const TRAJPLOT_THING_VERSION = Cuint(2)
+    const TRAJPLOT_EINVAL = -2
+
+    struct trajplot_thing_options
+        version::Cuint
+        label::Ptr{UInt8}
+        names::Ptr{Ptr{UInt8}}
+        scale::Float32
+        enabled::Bool
+    end
+
+    mutable struct Thing
+        ptr::Ptr{Cvoid}
+        Thing(ptr::Ptr{Cvoid}) = finalizer(close, new(ptr))
+    end
+
+    """
+    A docstring that mentions ccall((:trajplot_gone, libtrajplot), Cint, ()) and "quotes".
+    """
+    count() = ccall((:trajplot_count, libtrajplot), Cint, ())
+
+    # ccall((:trajplot_commented_out, libtrajplot), Cint, (Cint,), 1)
+    #= a block comment #= nested =# ccall((:trajplot_in_block, libtrajplot), Cint, ()) =#
+
+    function create(name, n)
+        out = Ref{Ptr{Cvoid}}(C_NULL)
+        options = Ref{trajplot_thing_options}()
+        separator = ','
+        transposed = [1 2]'
+        status = ccall((:trajplot_thing_create, libtrajplot), Cint,
+                       (Ptr{Ptr{Cvoid}},
+                        Cstring, Csize_t,
+                        Ref{trajplot_thing_options},),
+                       out,
+                       string("a,(b", "$(join(["x", "y"], ", "))"),
+                       max(length(name), n),
+                       options)
+        return Thing(out[])
+    end
+
+    free(thing) = ccall((:trajplot_thing_free, libtrajplot), Cvoid, (Ptr{Cvoid},), thing.ptr)
+
+    end
+    ''')
+
+
+def problems_for(header=HEADER, module=MODULE):
+    return check_ccalls.compare(check_ccalls.parse_header(header), check_ccalls.parse_module(module))
+
+
+def replace_once(text, old, new):
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
+class MatchingWrapper(unittest.TestCase):
+    def test_matching_snippets_have_no_problems(self):
+        self.assertEqual(problems_for(), [])
+
+    def test_reads_each_ccall_once_with_its_counts(self):
+        module = check_ccalls.parse_module(MODULE)
+        calls = {call.name: (len(call.arg_types), call.n_args) for call in module.ccalls}
+        # Only the three real calls: none from the docstring or the comments.
+        self.assertEqual(calls, {"trajplot_count": (0, 0),
+                                 "trajplot_thing_create": (4, 4),
+                                 "trajplot_thing_free": (1, 1)})
+
+    def test_reads_multi_line_prototypes(self):
+        header = check_ccalls.parse_header(HEADER)
+        self.assertEqual(header.functions["trajplot_count"].params, [])
+        self.assertEqual(header.functions["trajplot_thing_create"].params,
+                         [("trajplot_thing **", "out"), ("char *", "name"), ("size_t", "n"),
+                          ("trajplot_thing_options *", "options")])
+        self.assertEqual(header.functions["trajplot_thing_create"].return_type, "trajplot_status")
+        self.assertEqual(header.constants, {"TRAJPLOT_THING_VERSION": 2, "TRAJPLOT_OK": 0,
+                                            "TRAJPLOT_EINVAL": -2})
+        self.assertEqual(header.opaque, {"trajplot_thing"})
+        self.assertEqual([name for _, name in header.structs["trajplot_thing_options"]],
+                         ["version", "label", "names", "scale", "enabled"])
+
+
+class DriftIsReported(unittest.TestCase):
+    def assert_one_problem(self, problems, *fragments):
+        self.assertEqual(len(problems), 1, problems)
+        for fragment in fragments:
+            self.assertIn(fragment, problems[0])
+
+    def test_function_not_in_header(self):
+        module = replace_once(MODULE, "(:trajplot_count, libtrajplot)", "(:trajplot_cuont, libtrajplot)")
+        problems = problems_for(module=module)
+        self.assertTrue(any("trajplot_cuont" in p and "does not declare" in p for p in problems), problems)
+        # trajplot_count is now called nowhere, which is its own problem.
+        self.assertTrue(any("trajplot_count is declared but" in p for p in problems), problems)
+
+    def test_fewer_argument_types_than_header_parameters(self):
+        module = replace_once(MODULE, "Cstring, Csize_t,\n", "Cstring,\n")
+        module = replace_once(module, "max(length(name), n),\n", "")
+        problems = problems_for(module=module)
+        self.assertIn("trajplot_thing_create takes 4 parameters in trajplot.h (line 22), "
+                      "but the ccall lists 3 argument types", problems[0])
+
+    def test_more_argument_types_than_header_parameters(self):
+        module = replace_once(MODULE, "(Ptr{Cvoid},), thing.ptr)", "(Ptr{Cvoid}, Cint), thing.ptr, 0)")
+        self.assert_one_problem(problems_for(module=module), "trajplot_thing_free takes 1 parameters",
+                                "lists 2 argument types")
+
+    def test_header_gains_a_parameter(self):
+        header = replace_once(HEADER, "trajplot_thing_free(trajplot_thing *thing)",
+                              "trajplot_thing_free(trajplot_thing *thing, int flags)")
+        self.assert_one_problem(problems_for(header=header), "trajplot_thing_free takes 2 parameters")
+
+    def test_passed_arguments_differ_from_argument_types(self):
+        module = replace_once(MODULE, "max(length(name), n),\n", "max(length(name), n))\n")
+        module = replace_once(module, "options)\n    return Thing", "\n    return Thing")
+        self.assert_one_problem(problems_for(module=module), "lists 4 argument types but passes 3 arguments")
+
+    def test_empty_tuple_with_an_argument(self):
+        module = replace_once(MODULE, "Cint, ())\n", "Cint, (), 1)\n")
+        self.assert_one_problem(problems_for(module=module), "lists 0 argument types but passes 1 arguments")
+
+    def test_single_type_without_trailing_comma_is_not_a_tuple(self):
+        module = replace_once(MODULE, "(Ptr{Cvoid},), thing.ptr)", "(Ptr{Cvoid}), thing.ptr)")
+        problems = problems_for(module=module)
+        self.assertTrue(any("(Ptr{Cvoid}) is not a tuple; write (Ptr{Cvoid},)" in p for p in problems), problems)
+
+    def test_argument_type_differs_from_header(self):
+        module = replace_once(MODULE, "Cstring, Csize_t,", "Cstring, Cint,")
+        self.assert_one_problem(problems_for(module=module), "parameter 3 (`size_t n`)", "Csize_t",
+                                "the ccall says Cint")
+
+    def test_return_type_differs_from_header(self):
+        module = replace_once(MODULE, "count() = ccall((:trajplot_count, libtrajplot), Cint, ())",
+                              "count() = ccall((:trajplot_count, libtrajplot), Csize_t, ())")
+        self.assert_one_problem(problems_for(module=module), "trajplot_count returns `int`", "says Csize_t")
+
+    def test_handle_passed_by_value_is_reported(self):
+        module = replace_once(MODULE, "(Ptr{Ptr{Cvoid}},\n", "(Ptr{Cvoid},\n")
+        self.assert_one_problem(problems_for(module=module), "parameter 1 (`trajplot_thing ** out`)",
+                                "Ptr{Ptr{Cvoid}}")
+
+    def test_struct_missing_a_field(self):
+        module = replace_once(MODULE, "    scale::Float32\n", "")
+        problems = problems_for(module=module)
+        self.assertIn("struct trajplot_thing_options has 4 fields, but the C struct has 5", problems[0])
+
+    def test_struct_with_an_extra_field(self):
+        module = replace_once(MODULE, "    enabled::Bool\n", "    enabled::Bool\n    spare::Cint\n")
+        self.assert_one_problem(problems_for(module=module), "has 6 fields, but the C struct has 5")
+
+    def test_header_struct_gains_a_field(self):
+        header = replace_once(HEADER, "    bool enabled;\n", "    bool enabled;\n    size_t limit;\n")
+        self.assert_one_problem(problems_for(header=header), "has 5 fields, but the C struct has 6")
+
+    def test_struct_field_of_the_wrong_type(self):
+        module = replace_once(MODULE, "scale::Float32", "scale::Float64")
+        self.assert_one_problem(problems_for(module=module), "field `scale` is C `float`", "declared Float64")
+
+    def test_struct_fields_out_of_order(self):
+        module = replace_once(MODULE, "    scale::Float32\n    enabled::Bool\n",
+                              "    enabled::Bool\n    scale::Float32\n")
+        problems = problems_for(module=module)
+        self.assertTrue(any("field 4 is `enabled`, but the C struct's is `scale`" in p for p in problems), problems)
+
+    def test_julia_struct_mirroring_nothing(self):
+        module = replace_once(MODULE, "mutable struct Thing\n", "struct trajplot_gadget end\n\nmutable struct Thing\n")
+        self.assert_one_problem(problems_for(module=module), "struct trajplot_gadget mirrors no struct")
+
+    def test_header_function_never_called(self):
+        header = HEADER + "TRAJPLOT_API void trajplot_thing_reset(trajplot_thing *thing);\n"
+        self.assert_one_problem(problems_for(header=header), "trajplot_thing_reset is declared but")
+
+    def test_constant_with_another_value(self):
+        module = replace_once(MODULE, "Cuint(2)", "Cuint(3)")
+        self.assert_one_problem(problems_for(module=module), "TRAJPLOT_THING_VERSION is 3, but 2")
+
+    def test_constant_unknown_to_header(self):
+        module = replace_once(MODULE, "const TRAJPLOT_EINVAL = -2\n", "const TRAJPLOT_EINVAL = -2\nconst TRAJPLOT_EBUSY = -9\n")
+        self.assert_one_problem(problems_for(module=module), "TRAJPLOT_EBUSY is not a constant")
+
+    def test_splatted_arguments(self):
+        module = replace_once(MODULE, "(Ptr{Cvoid},), thing.ptr)", "(Ptr{Cvoid},), args...)")
+        self.assert_one_problem(problems_for(module=module), "splats its arguments")
+
+    def test_at_ccall_is_not_trusted(self):
+        module = replace_once(MODULE, "count() = ccall((:trajplot_count, libtrajplot), Cint, ())",
+                              "count() = @ccall libtrajplot.trajplot_count()::Cint")
+        problems = problems_for(module=module)
+        self.assertTrue(any("@ccall is not checked" in p for p in problems), problems)
+
+    def test_unreadable_function_spec(self):
+        module = replace_once(MODULE, "(:trajplot_count, libtrajplot)", "function_spec")
+        problems = problems_for(module=module)
+        self.assertTrue(any("cannot read the C function" in p for p in problems), problems)
+
+
+class Masking(unittest.TestCase):
+    def mask(self, source):
+        masked = check_ccalls.JuliaMasker(source).run()
+        self.assertEqual(len(masked), len(source))
+        self.assertEqual(masked.count("\n"), source.count("\n"))
+        return masked
+
+    def test_strings_and_comments_are_blanked(self):
+        masked = self.mask('x = "a(b" # c)\ny = """q " ) """ #= ( =# z')
+        self.assertEqual(masked.count("("), 0)
+        self.assertEqual(masked.count(")"), 0)
+        self.assertIn("z", masked)
+
+    def test_escaped_quote_does_not_end_a_string(self):
+        masked = self.mask('s = "a\\"(" ; t = (1)')
+        self.assertEqual(masked.count("("), 1)
+
+    def test_interpolation_with_nested_strings(self):
+        masked = self.mask('s = "$(f("(", x))" ; t = (1)')
+        self.assertEqual(masked.count("("), 1)
+        self.assertEqual(masked.count(")"), 1)
+
+    def test_char_literal_and_adjoint(self):
+        masked = self.mask("c = '(' ; d = x' * y' ; e = (1)")
+        self.assertEqual(masked.count("("), 1)
+        self.assertIn("x'", masked)
+
+
+class CommandLine(unittest.TestCase):
+    def run_main(self, header, module):
+        with tempfile.TemporaryDirectory() as folder:
+            header_path = pathlib.Path(folder, "trajplot.h")
+            module_path = pathlib.Path(folder, "Things.jl")
+            header_path.write_text(header, encoding="utf-8")
+            module_path.write_text(module, encoding="utf-8")
+            output = io.StringIO()
+            with contextlib.redirect_stdout(output):
+                status = check_ccalls.main(["--header", str(header_path), "--module", str(module_path)])
+        return status, output.getvalue()
+
+    def test_exit_status_zero_when_matching(self):
+        status, output = self.run_main(HEADER, MODULE)
+        self.assertEqual(status, 0, output)
+        self.assertIn("OK: 3 ccalls cover the 3 functions", output)
+
+    def test_exit_status_one_listing_each_problem_with_its_line(self):
+        module = replace_once(MODULE, "Cstring, Csize_t,", "Cstring, Cint,")
+        module = replace_once(module, "    scale::Float32\n", "")
+        status, output = self.run_main(HEADER, module)
+        self.assertEqual(status, 1)
+        lines = output.splitlines()
+        create_line = module.splitlines().index(
+            "    status = ccall((:trajplot_thing_create, libtrajplot), Cint,") + 1
+        self.assertTrue(any(line.startswith(f"Things.jl:{create_line}: ") and "the ccall says Cint" in line
+                            for line in lines), output)
+        self.assertTrue(any(line.startswith("Things.jl:6: ") and "has 4 fields" in line for line in lines), output)
+        self.assertIn("problem(s)", lines[-1])
+
+
+class RealFiles(unittest.TestCase):
+    """The checker must actually see the real header and module: a parser
+    that silently found nothing would let any drift through."""
+
+    def test_real_header_and_module_are_read(self):
+        header, module, _ = check_ccalls.check_files(check_ccalls.DEFAULT_HEADER, check_ccalls.DEFAULT_MODULE)
+        self.assertGreaterEqual(len(header.functions), 30)
+        self.assertEqual(set(header.structs), {"trajplot_statistic_options", "trajplot_figure_options",
+                                               "trajplot_html_options"})
+        self.assertGreaterEqual(len(module.ccalls), len(header.functions))
+        for name in header.structs:
+            self.assertEqual(len(module.structs[name].fields), len(header.structs[name]), name)
+
+
+if __name__ == "__main__":
+    unittest.main()
