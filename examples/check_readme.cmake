@@ -1,7 +1,11 @@
-# Fails unless the README's ```c and ```cpp quickstart blocks are exactly
-# examples/quickstart.c and examples/quickstart.cpp.
+# Fails unless the README's first ```c, ```cpp, ```python and ```rust blocks are
+# exactly the quickstart programs the tests build and run.
 file(READ "${README}" readme)
-foreach(language c cpp)
+set(quickstart_c quickstart.c)
+set(quickstart_cpp quickstart.cpp)
+set(quickstart_python python/quickstart.py)
+set(quickstart_rust rust/src/bin/quickstart.rs)
+foreach(language c cpp python rust)
   string(FIND "${readme}" "```${language}\n" start)
   if(start EQUAL -1)
     message(FATAL_ERROR "README.md has no ```${language} block")
@@ -11,8 +15,8 @@ foreach(language c cpp)
   string(SUBSTRING "${readme}" ${start} -1 rest)
   string(FIND "${rest}" "```" end)
   string(SUBSTRING "${rest}" 0 ${end} block)
-  file(READ "${EXAMPLES}/quickstart.${language}" example)
+  file(READ "${EXAMPLES}/${quickstart_${language}}" example)
   if(NOT block STREQUAL example)
-    message(FATAL_ERROR "README.md's ```${language} block differs from examples/quickstart.${language}")
+    message(FATAL_ERROR "README.md's ```${language} block differs from examples/${quickstart_${language}}")
   endif()
 endforeach()
