@@ -16,8 +16,10 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <ostream>
 #include <sstream>
 #include <stdexcept>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -258,6 +260,63 @@ void give_string(char** out, std::size_t* out_len, std::string_view text) {
     MallocString copy = malloc_copy(text);
     *out = copy.release();
     if (out_len != nullptr) *out_len = text.size();
+}
+
+// A stream into a malloc'd buffer grown with realloc, handed to the caller
+// as is: large outputs are neither copied at the end nor held twice.
+class MallocStreambuf : public std::streambuf {
+public:
+    MallocString release(std::size_t* size) {
+        ensure(1);
+        buffer_.get()[size_] = '\0';
+        *size = size_;
+        return std::move(buffer_);
+    }
+
+protected:
+    std::streamsize xsputn(const char* data, std::streamsize count) override {
+        const auto bytes = static_cast<std::size_t>(count);
+        ensure(bytes + 1);
+        std::memcpy(buffer_.get() + size_, data, bytes);
+        size_ += bytes;
+        return count;
+    }
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        const char byte = traits_type::to_char_type(c);
+        xsputn(&byte, 1);
+        return c;
+    }
+
+private:
+    void ensure(std::size_t extra) {
+        if (capacity_ - size_ >= extra) return;
+        std::size_t capacity = std::max<std::size_t>(capacity_ + capacity_ / 2, 1 << 16);
+        if (capacity - size_ < extra) capacity = size_ + extra;
+        auto* grown = static_cast<char*>(std::realloc(buffer_.get(), capacity));
+        if (grown == nullptr) throw std::bad_alloc();
+        static_cast<void>(buffer_.release());
+        buffer_.reset(grown);
+        capacity_ = capacity;
+    }
+
+    MallocString buffer_;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+};
+
+// Runs `write` on a stream whose bytes become the caller's string.
+template <class Write>
+void give_streamed(char** out, std::size_t* out_len, Write&& write) {
+    MallocStreambuf buffer;
+    std::ostream stream(&buffer);
+    // The stream reports a failed allocation in xsputn as badbit unless told
+    // to let it through.
+    stream.exceptions(std::ios::badbit);
+    write(stream);
+    std::size_t size = 0;
+    *out = buffer.release(&size).release();
+    if (out_len != nullptr) *out_len = size;
 }
 
 void lend_string(const char** out, std::size_t* len, std::string_view text) {
@@ -591,7 +650,7 @@ trajplot_status trajplot_statistic_heatmap_json(char** out, size_t* out_len, con
         require(out, "out");
         const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
         const trajplot::FigureOptions converted = figure_options_of(options);
-        give_string(out, out_len, trajplot::heatmap_json(value, converted.heatmap));
+        give_streamed(out, out_len, [&](std::ostream& stream) { trajplot::write_heatmap_json(stream, value, converted.heatmap); });
     });
 }
 
@@ -601,7 +660,7 @@ trajplot_status trajplot_statistic_figure_json(char** out, size_t* out_len, cons
         require(out, "out");
         const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
         const trajplot::FigureOptions converted = figure_options_of(options);
-        give_string(out, out_len, trajplot::figure_json(value, converted));
+        give_streamed(out, out_len, [&](std::ostream& stream) { trajplot::write_figure_json(stream, value, converted); });
     });
 }
 
@@ -670,7 +729,9 @@ trajplot_status trajplot_statistic_figure_html(char** out, size_t* out_len, cons
         const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
         const trajplot::FigureOptions figure_options = figure_options_of(figure, "figure");
         const trajplot::HtmlOptions html_options = html_options_of(html);
-        give_string(out, out_len, trajplot::figure_html(value, figure_options, html_options));
+        give_streamed(out, out_len, [&](std::ostream& stream) {
+            trajplot::write_figure_html(stream, value, figure_options, html_options);
+        });
     });
 }
 

@@ -166,6 +166,9 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOpti
 
 namespace {
 
+static_assert(JsonWriter::read_slack <= TextArray<1>::read_slack,
+              "plain strings are copied in words that may run past their end into the pool's slack");
+
 void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_scale) {
     const auto& stats = statistic.stats();
     writer.array(statistic.n_layers(), [&](std::size_t layer) {
@@ -178,7 +181,14 @@ void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_
 
 void write_cell_text(JsonWriter& writer, const TextArray<2>& labels) {
     writer.array(labels.shape()[0], [&](std::size_t layer) {
-        writer.array(labels.shape()[1], [&](std::size_t position) { writer.plotly_string(labels(layer, position)); });
+        writer.array(labels.shape()[1], [&](std::size_t position) {
+            const std::size_t flat = layer * labels.shape()[1] + position;
+            if (labels.flat_is_plain(flat)) {
+                writer.plain_plotly_string(labels.flat(flat), 0);
+            } else {
+                writer.plotly_string(labels.flat(flat));
+            }
+        });
     });
 }
 
@@ -191,8 +201,16 @@ void write_customdata(JsonWriter& writer, const TextArray<4>& entries, const std
     writer.array(shape[0], [&](std::size_t) {
         writer.array(shape[1], [&](std::size_t) {
             writer.array(cells_per_table, [&](std::size_t k) {
-                const FittedText fitted = fit_to_width(entries.flat(flat++), widths[k % shape[3]]);
-                writer.plotly_string(fitted.text, fitted.pad);
+                const FittedText fitted =
+                    fit_to_width(entries.flat(flat), entries.flat_code_points(flat), widths[k % shape[3]]);
+                // A fitted text is a suffix of the stored one: plain, and
+                // followed by the pool's slack, when that is.
+                if (entries.flat_is_plain(flat)) {
+                    writer.plain_plotly_string(fitted.text, fitted.pad);
+                } else {
+                    writer.plotly_string(fitted.text, fitted.pad);
+                }
+                ++flat;
             });
         });
     });

@@ -1,10 +1,14 @@
 // A streaming JSON writer. Figures hold millions of cells; building them as
 // a JSON DOM would cost a node per cell, so the large arrays are written
-// straight to the output and only the small parts go through nlohmann_json.
+// straight to the output. Everything goes through one fixed chunk with a
+// cursor, handed to the target when full: the per-string cost is a few
+// instructions, and a stream never holds more than a chunk.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -13,10 +17,10 @@ namespace trajplot {
 
 class JsonWriter {
 public:
-    // Appends everything to `target`.
-    explicit JsonWriter(std::string& target) : buffer_(target) {}
-    // Buffers and writes to `out` in large chunks; call finish() at the end.
-    explicit JsonWriter(std::ostream& out) : buffer_(own_buffer_), out_(&out) {}
+    // Appends everything to `target`; call finish() at the end.
+    explicit JsonWriter(std::string& target);
+    // Writes to `out` chunk by chunk; call finish() at the end.
+    explicit JsonWriter(std::ostream& out);
 
     JsonWriter(const JsonWriter&) = delete;
     JsonWriter& operator=(const JsonWriter&) = delete;
@@ -25,11 +29,11 @@ public:
     // can sit inside an HTML <script> element.
     void set_html_safe(bool html_safe) { html_safe_ = html_safe; }
 
-    void raw(std::string_view text) {
-        buffer_.append(text);
-        maybe_flush();
+    void raw(char c) {
+        reserve(1);
+        *cursor_++ = c;
     }
-    void raw(char c) { buffer_.push_back(c); }
+    void raw(std::string_view text);
     void raw(const char* text) { raw(std::string_view(text)); }
     // A JSON string; invalid UTF-8 is replaced by U+FFFD.
     void string(std::string_view text);
@@ -39,6 +43,10 @@ public:
     // markup characters written as entities (&lt; &gt; &amp;), so that
     // Plotly displays it exactly as given.
     void plotly_string(std::string_view valid_utf8, std::size_t pad = 0);
+    // plotly_string of text that needs no escaping at all and may be read up
+    // to `read_slack` bytes past its end (TextArray::flat_is_plain).
+    void plain_plotly_string(std::string_view plain_utf8, std::size_t pad);
+    static constexpr std::size_t read_slack = 16;
     // A JSON number in shortest round-trip form; non-finite values are null.
     void number(float value);
     void number(double value);
@@ -56,21 +64,27 @@ public:
         raw(']');
     }
 
-    // Writes what is buffered to the stream and throws Error(Errc::io) if the
+    // Hands what is buffered to the target; throws Error(Errc::io) if a
     // stream failed.
     void finish();
 
 private:
-    void maybe_flush() {
-        if (out_ && buffer_.size() >= flush_threshold) flush();
+    static constexpr std::size_t chunk_size = std::size_t{1} << 16;
+
+    // Room for `bytes` (at most chunk_size) at the cursor.
+    void reserve(std::size_t bytes) {
+        if (static_cast<std::size_t>(end_ - cursor_) < bytes) flush();
     }
     void flush();
-    void escaped(std::string_view valid_utf8, bool plotly_markup);
+    void emit(const char* data, std::size_t size);
+    void spaces(std::size_t count);
+    void quoted(std::string_view valid_utf8, std::size_t pad, bool plotly_markup);
 
-    static constexpr std::size_t flush_threshold = std::size_t{1} << 16;
-    std::string own_buffer_;
-    std::string& buffer_;
-    std::ostream* out_ = nullptr;
+    std::string* string_target_ = nullptr;
+    std::ostream* stream_target_ = nullptr;
+    std::unique_ptr<char[]> chunk_;
+    char* cursor_ = nullptr;
+    char* end_ = nullptr;
     bool html_safe_ = false;
 };
 

@@ -71,6 +71,13 @@ TrajectoryLabels::TrajectoryLabels(TextArray<2> label_strings, std::optional<Tex
             fail(Errc::invalid_argument, "hover_over_entries must have at least one row and one column, got shape " +
                                              shape_string(hover));
         }
+        // Every export pads by these; measure them once.
+        const std::size_t cols = hover[3];
+        longest_hover_entries_.assign(cols, 0);
+        for (std::size_t i = 0; i < hover_over_entries_->size(); ++i) {
+            std::size_t& longest = longest_hover_entries_[i % cols];
+            longest = std::max(longest, hover_over_entries_->flat_code_points(i));
+        }
     }
 }
 
@@ -84,15 +91,9 @@ TrajectoryLabels TrajectoryLabels::stride(std::size_t stride) const {
 std::vector<std::size_t> TrajectoryLabels::hover_column_widths(std::size_t col_width_limit) const {
     if (!hover_over_entries_) fail(Errc::invalid_argument, "the labels have no hover_over_entries");
     if (col_width_limit < 1) fail(Errc::invalid_argument, "col_width_limit must be at least 1, got 0");
-    const auto& entries = *hover_over_entries_;
-    const std::size_t cols = entries.shape()[3];
-    std::vector<std::size_t> longest(cols, 0);
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        std::size_t& column_longest = longest[i % cols];
-        column_longest = std::max(column_longest, code_point_count(entries.flat(i)));
-    }
-    for (std::size_t& width : longest) width = std::min(width + 1, col_width_limit);
-    return longest;
+    std::vector<std::size_t> widths = longest_hover_entries_;
+    for (std::size_t& width : widths) width = std::min(width + 1, col_width_limit);
+    return widths;
 }
 
 std::string TrajectoryLabels::hovertemplate(std::size_t rows, std::size_t cols) {

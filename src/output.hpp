@@ -16,6 +16,7 @@ std::string write_to_string(Write&& write) {
     std::string result;
     JsonWriter writer(result);
     write(writer);
+    writer.finish();
     return result;
 }
 

@@ -85,7 +85,10 @@ std::size_t code_point_count(std::string_view utf8) noexcept {
 }
 
 FittedText fit_to_width(std::string_view utf8, std::size_t width) noexcept {
-    const std::size_t length = code_point_count(utf8);
+    return fit_to_width(utf8, code_point_count(utf8), width);
+}
+
+FittedText fit_to_width(std::string_view utf8, std::size_t length, std::size_t width) noexcept {
     if (length < width) return {width - length, utf8};
     // Keep the last `width` code points: step over the first ones.
     std::size_t start = 0;
@@ -125,6 +128,17 @@ std::string plotly_escaped(std::string_view text) {
     out.reserve(text.size());
     append_plotly_escaped(out, text);
     return out;
+}
+
+bool needs_json_escaping(std::string_view text) noexcept {
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        // 0xE2 leads U+2028 and U+2029, which HTML-safe JSON escapes.
+        if (byte < 0x20 || byte == '"' || byte == '\\' || byte == '<' || byte == '>' || byte == '&' || byte == 0xE2) {
+            return true;
+        }
+    }
+    return false;
 }
 
 std::string shortest_string(float value) {

@@ -55,6 +55,7 @@ public:
 private:
     TextArray<2> label_strings_;
     std::optional<TextArray<4>> hover_over_entries_;
+    std::vector<std::size_t> longest_hover_entries_;  // per column, in code points
 };
 
 // A statistic (entropy, KL, rank, ...) at every layer and position of the

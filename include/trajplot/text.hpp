@@ -30,11 +30,17 @@ struct FittedText {
     std::string_view text;
 };
 FittedText fit_to_width(std::string_view utf8, std::size_t width) noexcept;
+// The same for text whose length in code points is known.
+FittedText fit_to_width(std::string_view utf8, std::size_t code_points, std::size_t width) noexcept;
 
 // Appends `text` with Plotly's markup characters escaped (& < > as &amp;
 // &lt; &gt;), so that it displays exactly as given.
 void append_plotly_escaped(std::string& out, std::string_view text);
 std::string plotly_escaped(std::string_view text);
+
+// Whether valid UTF-8 `text` holds a byte that a JSON string, a JSON
+// string inside HTML, or Plotly's markup would have to escape.
+bool needs_json_escaping(std::string_view text) noexcept;
 
 // The shortest decimal text that reads back as `value` (for messages).
 std::string shortest_string(float value);

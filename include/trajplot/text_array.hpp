@@ -1,6 +1,8 @@
 // An immutable N-dimensional array of UTF-8 strings. The bytes live once in a
 // shared pool; the array holds xtensor index arrays into it, so taking rows
-// (stride) copies indices, never text.
+// (stride) copies indices, never text. Each string's length in code points
+// is kept too: hover tables are padded by it, for every cell of every
+// export.
 #pragma once
 
 #include <array>
@@ -14,6 +16,7 @@
 #include <xtensor/xtensor.hpp>
 #include <xtensor/xview.hpp>
 
+#include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
 
 namespace trajplot {
@@ -32,7 +35,8 @@ public:
     static TextArray build(const shape_type& shape, TextOf&& text_of) {
         TextArray array;
         array.offsets_ = xt::xtensor<std::uint64_t, N>::from_shape(shape);
-        array.sizes_ = xt::xtensor<std::uint64_t, N>::from_shape(shape);
+        array.sizes_ = xt::xtensor<std::uint32_t, N>::from_shape(shape);
+        array.code_points_ = xt::xtensor<std::uint32_t, N>::from_shape(shape);
         auto pool = std::make_shared<std::string>();
         const std::size_t count = array.offsets_.size();
         for (std::size_t i = 0; i < count; ++i) {
@@ -43,9 +47,17 @@ public:
             } else {
                 pool->append(sanitize_utf8(raw));
             }
-            array.sizes_.data()[i] = pool->size() - array.offsets_.data()[i];
+            const std::uint64_t size = pool->size() - array.offsets_.data()[i];
+            if (size > max_string_bytes) {
+                fail(Errc::range, "string " + std::to_string(i) + " has " + std::to_string(size) +
+                                      " bytes; at most " + std::to_string(max_string_bytes) + " are supported");
+            }
+            const std::string_view stored(pool->data() + array.offsets_.data()[i], size);
+            array.sizes_.data()[i] = static_cast<std::uint32_t>(size) | (needs_json_escaping(stored) ? 0 : plain_bit);
+            array.code_points_.data()[i] = static_cast<std::uint32_t>(code_point_count(stored));
             pool->push_back('\0');  // lets the C API lend NUL-terminated strings
         }
+        pool->append(read_slack, '\0');
         array.pool_ = std::move(pool);
         return array;
     }
@@ -64,6 +76,14 @@ public:
 
     // The i-th string in row-major order.
     std::string_view flat(std::size_t i) const { return view_at(offsets_.data()[i], sizes_.data()[i]); }
+    // Its length in code points.
+    std::size_t flat_code_points(std::size_t i) const { return code_points_.data()[i]; }
+    // Whether it has nothing JSON, HTML or Plotly would escape; such a
+    // string may be copied in whole words, reading up to read_slack bytes
+    // past its end.
+    bool flat_is_plain(std::size_t i) const { return (sizes_.data()[i] & plain_bit) != 0; }
+
+    static constexpr std::size_t read_slack = 16;
 
     // The array with only the given indices along axis 0, in that order.
     TextArray keep_rows(const std::vector<std::size_t>& rows) const {
@@ -71,17 +91,23 @@ public:
         result.pool_ = pool_;
         result.offsets_ = xt::view(offsets_, xt::keep(rows));
         result.sizes_ = xt::view(sizes_, xt::keep(rows));
+        result.code_points_ = xt::view(code_points_, xt::keep(rows));
         return result;
     }
 
 private:
-    std::string_view view_at(std::uint64_t offset, std::uint64_t size) const {
-        return std::string_view(pool_->data() + offset, size);
+    // The top bit of a size says the string is plain.
+    static constexpr std::uint32_t plain_bit = 0x80000000u;
+    static constexpr std::uint64_t max_string_bytes = plain_bit - 1;
+
+    std::string_view view_at(std::uint64_t offset, std::uint32_t size) const {
+        return std::string_view(pool_->data() + offset, size & ~plain_bit);
     }
 
     std::shared_ptr<const std::string> pool_ = std::make_shared<const std::string>();
     xt::xtensor<std::uint64_t, N> offsets_;
-    xt::xtensor<std::uint64_t, N> sizes_;
+    xt::xtensor<std::uint32_t, N> sizes_;
+    xt::xtensor<std::uint32_t, N> code_points_;
 };
 
 }  // namespace trajplot
