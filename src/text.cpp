@@ -88,8 +88,7 @@ FittedText fit_to_width(std::string_view utf8, std::size_t width) noexcept {
     return fit_to_width(utf8, code_point_count(utf8), width);
 }
 
-FittedText fit_to_width(std::string_view utf8, std::size_t length, std::size_t width) noexcept {
-    if (length < width) return {width - length, utf8};
+FittedText keep_last_code_points(std::string_view utf8, std::size_t length, std::size_t width) noexcept {
     // Keep the last `width` code points: step over the first ones.
     std::size_t start = 0;
     for (std::size_t skipped = 0; skipped < length - width; ++skipped) {

@@ -30,8 +30,13 @@ struct FittedText {
     std::string_view text;
 };
 FittedText fit_to_width(std::string_view utf8, std::size_t width) noexcept;
-// The same for text whose length in code points is known.
-FittedText fit_to_width(std::string_view utf8, std::size_t code_points, std::size_t width) noexcept;
+// The same for text whose length in code points is known; inline, since
+// every hover entry of every export goes through it.
+FittedText keep_last_code_points(std::string_view utf8, std::size_t code_points, std::size_t width) noexcept;
+inline FittedText fit_to_width(std::string_view utf8, std::size_t code_points, std::size_t width) noexcept {
+    if (code_points < width) return {width - code_points, utf8};
+    return keep_last_code_points(utf8, code_points, width);
+}
 
 // Appends `text` with Plotly's markup characters escaped (& < > as &amp;
 // &lt; &gt;), so that it displays exactly as given.
