@@ -1,6 +1,8 @@
 #include "trajplot/figure.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <future>
 #include <cstdint>
 #include <limits>
 #include <sstream>
@@ -169,14 +171,52 @@ namespace {
 static_assert(JsonWriter::read_slack <= TextArray<1>::read_slack,
               "plain strings are copied in words that may run past their end into the pool's slack");
 
-void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_scale) {
+void write_z_rows(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_scale, std::size_t first,
+                  std::size_t last) {
     const auto& stats = statistic.stats();
-    writer.array(statistic.n_layers(), [&](std::size_t layer) {
+    for (std::size_t layer = first; layer < last; ++layer) {
+        if (layer) writer.raw(',');
         writer.array(statistic.seq_len(), [&](std::size_t position) {
             const float value = stats(layer, position);
             writer.number(log_scale ? log10_value(value) : value);
         });
-    });
+    }
+}
+
+// Shortest float formatting dominates large z arrays (most of the time of
+// an 81 x 4096 export), so above this many values a second thread formats
+// every other block of rows while this one writes the others; output
+// stays streamed, with one block held at a time.
+constexpr std::size_t parallel_z_values = std::size_t{1} << 16;
+constexpr std::size_t z_block_values = std::size_t{1} << 16;
+
+void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_scale) {
+    const std::size_t n_layers = statistic.n_layers();
+    const std::size_t seq_len = statistic.seq_len();
+    writer.raw('[');
+    if (n_layers * seq_len < parallel_z_values) {
+        write_z_rows(writer, statistic, log_scale, 0, n_layers);
+        writer.raw(']');
+        return;
+    }
+    const std::size_t block_rows = std::max<std::size_t>(1, z_block_values / seq_len);
+    for (std::size_t first = 0; first < n_layers; first += 2 * block_rows) {
+        const std::size_t middle = std::min(n_layers, first + block_rows);
+        const std::size_t last = std::min(n_layers, middle + block_rows);
+        std::future<std::string> second_half;
+        if (middle < last) {
+            second_half = std::async(std::launch::async, [&statistic, log_scale, middle, last] {
+                std::string text;
+                JsonWriter block(text);
+                write_z_rows(block, statistic, log_scale, middle, last);
+                block.finish();
+                return text;
+            });
+        }
+        write_z_rows(writer, statistic, log_scale, first, middle);
+        if (second_half.valid()) writer.raw(second_half.get());
+    }
+    writer.raw(']');
 }
 
 void write_cell_text(JsonWriter& writer, const TextArray<2>& labels) {

@@ -686,3 +686,37 @@ TEST(TextReachingThePage, RepeatedEscapedTokensStayDistinct) {
 }
 
 }  // namespace
+
+namespace {
+
+// Large z arrays are formatted by two threads in blocks of rows; rows must
+// still come out complete and in order, in plain and log scale alike.
+TEST(HeatmapLargeZ, RowsFormattedInParallelKeepTheirValuesAndOrder) {
+    const std::size_t n_layers = 37;  // blocks of rows do not divide it evenly
+    const std::size_t seq_len = 5003;
+    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({n_layers, seq_len});
+    for (std::size_t layer = 0; layer < n_layers; ++layer) {
+        for (std::size_t position = 0; position < seq_len; ++position) {
+            stats(layer, position) = static_cast<float>(layer) + static_cast<float>(position) / 8192.0f + 0.001f;
+        }
+    }
+    stats(20, 7) = std::numeric_limits<float>::quiet_NaN();
+    const trajplot::TrajectoryStatistic statistic({.name = "Big", .stats = stats});
+    for (const bool log_scale : {false, true}) {
+        const ordered_json trace = ordered_json::parse(trajplot::heatmap_json(statistic, {.log_scale = log_scale}));
+        const ordered_json& z = trace.at("z");
+        ASSERT_EQ(z.size(), n_layers);
+        for (std::size_t layer = 0; layer < n_layers; ++layer) {
+            ASSERT_EQ(z[layer].size(), seq_len) << "layer " << layer;
+            for (std::size_t position = 0; position < seq_len; position += 997) {
+                const float value = stats(layer, position);
+                if (std::isnan(value) || (log_scale && value <= 0)) continue;
+                const float expected = log_scale ? static_cast<float>(std::log10(static_cast<double>(value))) : value;
+                ASSERT_EQ(z[layer][position].get<float>(), expected) << "layer " << layer << " position " << position;
+            }
+        }
+        EXPECT_TRUE(z[20][7].is_null());
+    }
+}
+
+}  // namespace
