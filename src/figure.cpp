@@ -188,7 +188,7 @@ void write_z_rows(JsonWriter& writer, const TrajectoryStatistic& statistic, bool
 // every other block of rows while this one writes the others; output
 // stays streamed, with one block held at a time.
 constexpr std::size_t parallel_z_values = std::size_t{1} << 16;
-constexpr std::size_t z_block_values = std::size_t{1} << 16;
+constexpr std::size_t z_block_values = std::size_t{1} << 14;
 
 void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_scale) {
     const std::size_t n_layers = statistic.n_layers();
