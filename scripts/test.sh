@@ -13,6 +13,6 @@ if [[ ! -f tests/browser/node_modules/.package-lock.json ||
       tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]]; then
   (cd tests/browser && npm ci --no-audit --no-fund)
 fi
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DTRAJPLOT_TESTS=ON -DTRAJPLOT_REQUIRE_ALL_TESTS=ON >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DTRAJPLOT_TESTS=ON -DTRAJPLOT_REQUIRE_ALL_TESTS=ON -DTRAJPLOT_BENCH=ON >/dev/null
 cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
