@@ -8,6 +8,7 @@ lengths, so NUL characters inside them survive.
 """
 import array
 import ctypes
+import itertools
 import math
 import numbers
 import operator
@@ -103,12 +104,52 @@ def encode_text(item, where):
 
 
 class StringArray:
-    """Strings as the C API takes them: pointers plus byte lengths."""
+    """Strings as the C API takes them: pointers plus byte lengths.
+
+    With numpy the strings are joined into one buffer and the pointer and
+    length arrays computed in bulk: building a million ctypes pointers one
+    by one costs more than the library's whole export.
+    """
 
     def __init__(self, encoded):
         self.encoded = encoded
-        self.pointers = (ctypes.c_char_p * len(encoded))(*encoded)
-        self.lengths = (ctypes.c_size_t * len(encoded))(*(len(item) for item in encoded))
+        if numpy is None or not encoded:
+            self.pointers = (ctypes.c_char_p * len(encoded))(*encoded)
+            self.lengths = (ctypes.c_size_t * len(encoded))(*(len(item) for item in encoded))
+            return
+        self._buffer = ctypes.c_char_p(b"".join(encoded))  # keeps the joined bytes alive
+        base = ctypes.cast(self._buffer, ctypes.c_void_p).value or 0
+        self._lengths = numpy.fromiter(map(len, encoded), dtype=numpy.uintp, count=len(encoded))
+        self._pointers = numpy.empty(len(encoded), dtype=numpy.uintp)
+        self._pointers[0] = base
+        numpy.cumsum(self._lengths[:-1], out=self._pointers[1:])
+        self._pointers[1:] += base
+        self.pointers = ctypes.cast(self._pointers.ctypes.data, ctypes.POINTER(ctypes.c_char_p))
+        self.lengths = ctypes.cast(self._lengths.ctypes.data, ctypes.POINTER(ctypes.c_size_t))
+
+
+def _plain_strings(value, ndim):
+    """(shape, items) of a rectangular nested list or tuple of str, found in
+    bulk; None for anything else, which flatten() then examines item by item
+    (and explains, when it is wrong)."""
+    level = [value]
+    shape = []
+    for _ in range(ndim):
+        if not all(type(node) in (list, tuple) for node in level):
+            return None
+        lengths = set(map(len, level))
+        if len(lengths) != 1:
+            return None
+        shape.append(lengths.pop())
+        level = list(itertools.chain.from_iterable(level))
+    if not all(type(item) is str for item in level):
+        return None
+    return tuple(shape), level
+
+
+def _encode_all(items):
+    # Lone surrogates pass through, as in encode_text.
+    return [item.encode("utf-8", "surrogatepass") for item in items]
 
 
 def string_array(value, ndim, name):
@@ -122,9 +163,15 @@ def string_array(value, ndim, name):
         if value.dtype.kind not in "USO":
             raise TypeError("%s has dtype %s, expected str" % (name, value.dtype))
         items = value.ravel().tolist()
+        if all(type(item) is str for item in items):
+            return value.shape, StringArray(_encode_all(items))
         encoded = [encode_text(item, "%s element %d" % (name, index))
                    for index, item in enumerate(items)]
         return value.shape, StringArray(encoded)
+    plain = _plain_strings(value, ndim)
+    if plain is not None:
+        shape, items = plain
+        return shape, StringArray(_encode_all(items))
     shape, encoded = flatten(value, ndim, name, encode_text)
     return shape, StringArray(encoded)
 
