@@ -21,6 +21,8 @@
 #include "trajplot/model.hpp"
 #include "trajplot/text_array.hpp"
 
+#include "core_test_support.hpp"
+
 namespace {
 
 using nlohmann::ordered_json;
@@ -31,10 +33,14 @@ using trajplot::HeatmapOptions;
 using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
-using Strings = std::vector<std::string>;
-
-constexpr float nan_value = std::numeric_limits<float>::quiet_NaN();
-constexpr float inf_value = std::numeric_limits<float>::infinity();
+using trajplot_test::Strings;
+using trajplot_test::error_of;
+using trajplot_test::fields_with;
+using trajplot_test::inf_value;
+using trajplot_test::labelled_statistic;
+using trajplot_test::nan_value;
+using trajplot_test::statistic_of;
+using trajplot_test::text1;
 
 ordered_json parse(const std::string& text) { return ordered_json::parse(text); }
 
@@ -74,42 +80,6 @@ Strings visible_texts(const ordered_json& array) {
 void expect_all_distinct(const ordered_json& array) {
     const Strings items = strings_of(array);
     EXPECT_EQ(std::set<std::string>(items.begin(), items.end()).size(), items.size()) << array.dump();
-}
-
-Error error_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error;
-    } catch (const std::exception& other) {
-        ADD_FAILURE() << "threw a non-trajplot exception: " << other.what();
-        return Error(Errc::io, "unexpected exception");
-    }
-    ADD_FAILURE() << "did not throw";
-    return Error(Errc::io, "no exception");
-}
-
-TrajectoryStatistic::Fields fields_with(xt::xtensor<float, 2> stats, std::string name = "Entropy") {
-    TrajectoryStatistic::Fields fields;
-    fields.name = std::move(name);
-    fields.stats = std::move(stats);
-    return fields;
-}
-
-TrajectoryStatistic statistic_of(xt::xtensor<float, 2> stats) { return TrajectoryStatistic(fields_with(std::move(stats))); }
-
-TextArray<1> text1(const Strings& strings) { return TextArray<1>::from_strings({strings.size()}, strings); }
-
-// 2 layers x 3 positions with labels and a 1 x 2 hover table per cell.
-TrajectoryStatistic labelled_statistic() {
-    TrajectoryStatistic::Fields fields = fields_with({{1.0f, 2.0f, 3.0f}, {4.0f, 5.0f, 6.0f}});
-    fields.sequence_labels = text1({"The", "cat", "sat"});
-    fields.units = "nats";
-    fields.trajectory_labels = std::make_shared<const TrajectoryLabels>(
-        TextArray<2>::from_strings({2, 3}, {"a", "bb", "c", "d", "e", "f"}),
-        TextArray<4>::from_strings({2, 3, 1, 2}, {"x", "0.5", "yy", "0.25", "z", "1", "p", "0.125", "qqqq", "1",
-                                                  "r", "0.75"}));
-    return TrajectoryStatistic(std::move(fields));
 }
 
 const std::vector<std::pair<double, std::string>> rdbu_r_stops = {

@@ -28,6 +28,8 @@
 #include "trajplot/model.hpp"
 #include "trajplot/text_array.hpp"
 
+#include "core_test_support.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -41,62 +43,23 @@ using trajplot::PlotlyJs;
 using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
-using Strings = std::vector<std::string>;
+using trajplot_test::Strings;
+using trajplot_test::directory_entries;
+using trajplot_test::error_of;
+using trajplot_test::fields_with;
+using trajplot_test::labelled_statistic;
+using trajplot_test::read_file;
+using trajplot_test::text1;
 
 // A stand-in for plotly.min.js: pages that inline it are only read, never
 // run. It holds '<' and '&' to show that inlined code is not escaped.
 constexpr std::string_view fake_plotly_js =
     "window.Plotly = {newPlot: function () { return 1 < 2 && 3 > 2; }};\n// fake plotly.js\n";
 
-TrajectoryStatistic::Fields fields_with(xt::xtensor<float, 2> stats, std::string name = "Entropy") {
-    TrajectoryStatistic::Fields fields;
-    fields.name = std::move(name);
-    fields.stats = std::move(stats);
-    return fields;
-}
-
-TextArray<1> text1(const Strings& strings) { return TextArray<1>::from_strings({strings.size()}, strings); }
-
-// 2 layers x 3 positions with labels and a 1 x 2 hover table per cell.
-TrajectoryStatistic labelled_statistic() {
-    TrajectoryStatistic::Fields fields = fields_with({{1.0f, 2.0f, 3.0f}, {4.0f, 5.0f, 6.0f}});
-    fields.sequence_labels = text1({"The", "cat", "sat"});
-    fields.units = "nats";
-    fields.trajectory_labels = std::make_shared<const TrajectoryLabels>(
-        TextArray<2>::from_strings({2, 3}, {"a", "bb", "c", "d", "e", "f"}),
-        TextArray<4>::from_strings({2, 3, 1, 2}, {"x", "0.5", "yy", "0.25", "z", "1", "p", "0.125", "qqqq", "1",
-                                                  "r", "0.75"}));
-    return TrajectoryStatistic(std::move(fields));
-}
-
-Error error_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error;
-    } catch (const std::exception& other) {
-        ADD_FAILURE() << "threw a non-trajplot exception: " << other.what();
-        return Error(Errc::range, "unexpected exception");
-    }
-    ADD_FAILURE() << "did not throw";
-    return Error(Errc::range, "no exception");
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 void write_file(const fs::path& path, std::string_view content) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     ASSERT_TRUE(out.good()) << "cannot write " << path;
-}
-
-Strings directory_entries(const fs::path& directory) {
-    Strings entries;
-    for (const auto& entry : fs::directory_iterator(directory)) entries.push_back(entry.path().filename().string());
-    return entries;
 }
 
 std::string lowercase(std::string_view text) {

@@ -34,6 +34,8 @@
 #include "trajplot/text.hpp"
 #include "trajplot/text_array.hpp"
 
+#include "core_test_support.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -45,22 +47,17 @@ using trajplot::HeatmapOptions;
 using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
-using Strings = std::vector<std::string>;
+using trajplot_test::Strings;
+using trajplot_test::directory_entries;
+using trajplot_test::error_of;
+using trajplot_test::fields_with;
+using trajplot_test::inf_value;
+using trajplot_test::nan_value;
+using trajplot_test::read_file;
+using trajplot_test::statistic_of;
+using trajplot_test::text1;
 
-constexpr float nan_value = std::numeric_limits<float>::quiet_NaN();
-constexpr float inf_value = std::numeric_limits<float>::infinity();
 constexpr std::string_view replacement = "\xEF\xBF\xBD";
-
-TrajectoryStatistic::Fields fields_with(xt::xtensor<float, 2> stats, std::string name = "Entropy") {
-    TrajectoryStatistic::Fields fields;
-    fields.name = std::move(name);
-    fields.stats = std::move(stats);
-    return fields;
-}
-
-TrajectoryStatistic statistic_of(xt::xtensor<float, 2> stats) { return TrajectoryStatistic(fields_with(std::move(stats))); }
-
-TextArray<1> text1(const Strings& strings) { return TextArray<1>::from_strings({strings.size()}, strings); }
 
 TrajectoryStatistic full_statistic() {
     TrajectoryStatistic::Fields fields = fields_with({{0.1f, 1.0f / 3.0f, nan_value}, {inf_value, -2.5f, 7.0f}});
@@ -149,30 +146,6 @@ void with_file_size_limit(rlim_t max_bytes, const std::function<void()>& action)
     limited.rlim_cur = max_bytes;
     ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
     action();
-}
-
-Error error_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error;
-    } catch (const std::exception& other) {
-        ADD_FAILURE() << "threw a non-trajplot exception: " << other.what();
-        return Error(Errc::invalid_argument, "unexpected exception");
-    }
-    ADD_FAILURE() << "did not throw";
-    return Error(Errc::invalid_argument, "no exception");
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-Strings directory_entries(const fs::path& directory) {
-    Strings entries;
-    for (const auto& entry : fs::directory_iterator(directory)) entries.push_back(entry.path().filename().string());
-    return entries;
 }
 
 // ---------------------------------------------------------------------------

@@ -17,6 +17,8 @@
 #include "trajplot/error.hpp"
 #include "trajplot/text_array.hpp"
 
+#include "core_test_support.hpp"
+
 namespace {
 
 using trajplot::Errc;
@@ -26,10 +28,9 @@ using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
 using Rows = std::vector<std::size_t>;
-using Strings = std::vector<std::string>;
-
-constexpr float nan_value = std::numeric_limits<float>::quiet_NaN();
-constexpr float inf_value = std::numeric_limits<float>::infinity();
+using trajplot_test::Strings;
+using trajplot_test::inf_value;
+using trajplot_test::nan_value;
 
 template <std::size_t N>
 Strings strings_of(const TextArray<N>& array) {
