@@ -80,14 +80,21 @@ std::optional<ColourRange> colour_range(const TrajectoryStatistic& statistic, bo
         }
     }
     if (!min || !max) {
-        std::optional<float> data_min, data_max;
+        // Plain floats rather than optionals: this scans every value on
+        // every export. Infinities start the scan, so no finite value is
+        // missed and "none found" stays visible.
+        const float lowest_allowed = log_scale ? 0.0f : -std::numeric_limits<float>::infinity();
+        float data_min = std::numeric_limits<float>::infinity();
+        float data_max = -std::numeric_limits<float>::infinity();
         for (const float value : statistic.stats()) {
-            if (!std::isfinite(value) || (log_scale && value <= 0)) continue;
-            if (!data_min || value < *data_min) data_min = value;
-            if (!data_max || value > *data_max) data_max = value;
+            // NaN fails both comparisons; log scale skips values <= 0.
+            if (!(value > lowest_allowed) || !(value < std::numeric_limits<float>::infinity())) continue;
+            data_min = std::min(data_min, value);
+            data_max = std::max(data_max, value);
         }
-        if (!min) min = data_min;
-        if (!max) max = data_max;
+        const bool found = data_min <= data_max;
+        if (!min && found) min = data_min;
+        if (!max && found) max = data_max;
     }
     if (!min || !max) return std::nullopt;
     if (log_scale) return ColourRange{log10_value(*min), log10_value(*max)};
