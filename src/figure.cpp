@@ -52,7 +52,7 @@ void write_categories(JsonWriter& writer, const TextArray<1>& labels) {
         category.clear();
         append_plotly_escaped(category, label);
         append_repeat_marker(category, seen[label]++);
-        writer.string(category);
+        writer.valid_string(category);
     });
 }
 
@@ -137,7 +137,8 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOpti
     if (statistic.sequence_labels()) trace["x"] = placeholder(x_labels);
     trace["y"] = placeholder(y_labels);
     trace["z"] = placeholder(z_values);
-    if (const auto range = colour_range(statistic, options.log_scale)) {
+    const std::optional<ColourRange> range = colour_range(statistic, options.log_scale);
+    if (range) {
         trace["zmin"] = float_as_json_double(range->min);
         trace["zmax"] = float_as_json_double(range->max);
     }
@@ -147,7 +148,7 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOpti
     if (options.log_scale) {
         JsonValue tickvals = JsonValue::array();
         JsonValue ticktext = JsonValue::array();
-        if (const auto range = colour_range(statistic, true)) {
+        if (range) {
             for (double power = std::ceil(range->min); power <= std::floor(range->max); ++power) {
                 tickvals.push_back(static_cast<std::int64_t>(power));
                 ticktext.push_back("10^" + std::to_string(static_cast<std::int64_t>(power)));
