@@ -68,6 +68,16 @@ constexpr std::array<ByteKind, 256> byte_kinds = [] {
     return kinds;
 }();
 
+// Stored text flagged plain (needs_json_escaping false) skips this table,
+// so the two must agree on which bytes are special.
+constexpr bool table_matches_plain_flag() {
+    for (int byte = 0; byte < 256; ++byte) {
+        if ((byte_kinds[byte] != plain) != may_need_escaping(static_cast<unsigned char>(byte))) return false;
+    }
+    return true;
+}
+static_assert(table_matches_plain_flag());
+
 // For JSON outside HTML and not meant for Plotly's markup parser.
 constexpr std::array<ByteKind, 256> markup_as_plain_kinds = [] {
     std::array<ByteKind, 256> kinds = byte_kinds;

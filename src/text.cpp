@@ -131,11 +131,7 @@ std::string plotly_escaped(std::string_view text) {
 
 bool needs_json_escaping(std::string_view text) noexcept {
     for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        // 0xE2 leads U+2028 and U+2029, which HTML-safe JSON escapes.
-        if (byte < 0x20 || byte == '"' || byte == '\\' || byte == '<' || byte == '>' || byte == '&' || byte == 0xE2) {
-            return true;
-        }
+        if (may_need_escaping(static_cast<unsigned char>(c))) return true;
     }
     return false;
 }

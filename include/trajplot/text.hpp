@@ -43,8 +43,15 @@ inline FittedText fit_to_width(std::string_view utf8, std::size_t code_points, s
 void append_plotly_escaped(std::string& out, std::string_view text);
 std::string plotly_escaped(std::string_view text);
 
-// Whether valid UTF-8 `text` holds a byte that a JSON string, a JSON
-// string inside HTML, or Plotly's markup would have to escape.
+// Whether a byte is one that a JSON string, a JSON string inside HTML, or
+// Plotly's markup may have to escape: controls, " and \, < > &, and 0xE2,
+// the lead byte of U+2028 and U+2029. The writer's escaping table is
+// checked against it at compile time.
+constexpr bool may_need_escaping(unsigned char byte) noexcept {
+    return byte < 0x20 || byte == '"' || byte == '\\' || byte == '<' || byte == '>' || byte == '&' || byte == 0xE2;
+}
+
+// Whether valid UTF-8 `text` holds such a byte.
 bool needs_json_escaping(std::string_view text) noexcept;
 
 // The shortest decimal text that reads back as `value` (for messages).
