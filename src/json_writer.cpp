@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cmath>
 
+#include "float_format.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
 
@@ -14,20 +15,14 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
-template <class Number>
-std::string_view shortest(char (&buffer)[32], Number value) {
-    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-    return std::string_view(buffer, static_cast<std::size_t>(end - buffer));
-}
-
 }  // namespace
 
 double float_as_json_double(float value) {
     if (!std::isfinite(value)) return static_cast<double>(value);
-    char buffer[32];
-    const std::string_view text = shortest(buffer, value);
+    char buffer[shortest_float_buffer_size];
+    const char* end = write_shortest(buffer, value);
     double result = 0;
-    std::from_chars(text.data(), text.data() + text.size(), result);
+    std::from_chars(buffer, end, result);
     return result;
 }
 
@@ -220,8 +215,8 @@ void JsonWriter::quoted(std::string_view text, std::size_t pad, bool plotly_mark
 
 void JsonWriter::number(float value) {
     if (!std::isfinite(value)) return null();
-    reserve(32);
-    cursor_ = std::to_chars(cursor_, end_, value).ptr;
+    reserve(shortest_float_buffer_size);
+    cursor_ = write_shortest(cursor_, value);
 }
 
 void JsonWriter::number(double value) {

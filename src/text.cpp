@@ -1,6 +1,9 @@
 #include "trajplot/text.hpp"
 
+#include "float_format.hpp"
+
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 
 namespace trajplot {
@@ -137,9 +140,9 @@ bool needs_json_escaping(std::string_view text) noexcept {
 }
 
 std::string shortest_string(float value) {
-    char buffer[32];
-    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-    return std::string(buffer, end);
+    char buffer[shortest_float_buffer_size];
+    if (!std::isfinite(value)) return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+    return std::string(buffer, write_shortest(buffer, value));
 }
 
 }  // namespace trajplot
