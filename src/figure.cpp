@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <future>
+#include <array>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
 #include <cstdint>
 #include <limits>
 #include <sstream>
@@ -191,53 +196,127 @@ void write_z_rows(JsonWriter& writer, const TrajectoryStatistic& statistic, bool
     }
 }
 
-// Shortest float formatting dominates large z arrays (most of the time of
-// an 81 x 4096 export), so above this many values a second thread formats
-// every other block of rows while this one writes the others; output
-// stays streamed, with one block held at a time.
-constexpr std::size_t parallel_z_values = std::size_t{1} << 16;
-constexpr std::size_t z_block_values = std::size_t{1} << 14;
+// Formatting the large arrays (z, cell text, hover tables) is most of an
+// export, so above this many elements a second thread formats every other
+// block of rows, up to one block ahead, while this one writes the others.
+// Output stays streamed, with at most two blocks held.
+constexpr std::size_t parallel_elements = std::size_t{1} << 16;
+constexpr std::size_t block_elements = std::size_t{1} << 14;
 
-void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_scale) {
-    const std::size_t n_layers = statistic.n_layers();
-    const std::size_t seq_len = statistic.seq_len();
+// Writes rows [0, n_rows) of an array, each row elements_per_row elements,
+// between the array's brackets. write_rows(writer, first, last) writes
+// rows [first, last), each but row 0 preceded by a comma.
+template <class WriteRows>
+void write_rows_on_two_threads(JsonWriter& writer, std::size_t n_rows, std::size_t elements_per_row,
+                               const WriteRows& write_rows) {
     writer.raw('[');
-    if (n_layers * seq_len < parallel_z_values) {
-        write_z_rows(writer, statistic, log_scale, 0, n_layers);
+    const std::size_t block_rows = elements_per_row ? std::max<std::size_t>(1, block_elements / elements_per_row) : 1;
+    const std::size_t n_blocks = (n_rows + block_rows - 1) / block_rows;
+    if (n_rows * elements_per_row < parallel_elements || n_blocks < 2) {
+        write_rows(writer, 0, n_rows);
         writer.raw(']');
         return;
     }
-    const std::size_t block_rows = std::max<std::size_t>(1, z_block_values / seq_len);
-    for (std::size_t first = 0; first < n_layers; first += 2 * block_rows) {
-        const std::size_t middle = std::min(n_layers, first + block_rows);
-        const std::size_t last = std::min(n_layers, middle + block_rows);
-        std::future<std::string> second_half;
-        if (middle < last) {
-            second_half = std::async(std::launch::async, [&statistic, log_scale, middle, last] {
-                std::string text;
-                JsonWriter block(text);
-                write_z_rows(block, statistic, log_scale, middle, last);
-                block.finish();
-                return text;
-            });
+    const auto rows_of = [&](std::size_t block) {
+        return std::pair{block * block_rows, std::min(n_rows, (block + 1) * block_rows)};
+    };
+    // The worker owns a slot's text while it is not ready, the writer while
+    // it is; the flag changes hands under the mutex.
+    struct Slot {
+        std::string text;
+        std::exception_ptr error;
+        bool ready = false;
+    };
+    std::array<Slot, 2> slots;
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool stopping = false;
+    const bool html_safe = writer.html_safe();
+
+    std::jthread worker([&] {
+        for (std::size_t block = 1; block < n_blocks; block += 2) {
+            Slot& slot = slots[(block / 2) % 2];
+            {
+                std::unique_lock lock(mutex);
+                changed.wait(lock, [&] { return stopping || !slot.ready; });
+                if (stopping) return;
+            }
+            try {
+                slot.text.clear();
+                JsonWriter out(slot.text);
+                out.set_html_safe(html_safe);
+                const auto [first, last] = rows_of(block);
+                write_rows(out, first, last);
+                out.finish();
+            } catch (...) {
+                slot.error = std::current_exception();
+            }
+            {
+                std::lock_guard lock(mutex);
+                slot.ready = true;
+            }
+            changed.notify_all();
+            if (slot.error) return;
         }
-        write_z_rows(writer, statistic, log_scale, first, middle);
-        if (second_half.valid()) writer.raw(second_half.get());
+    });
+    // Runs before the worker is joined, also when this thread throws.
+    const auto stop_worker = [&] {
+        {
+            std::lock_guard lock(mutex);
+            stopping = true;
+        }
+        changed.notify_all();
+    };
+    struct StopOnExit {
+        const decltype(stop_worker)& stop;
+        ~StopOnExit() { stop(); }
+    } stop_on_exit{stop_worker};
+
+    for (std::size_t block = 0; block < n_blocks; ++block) {
+        if (block % 2 == 0) {
+            const auto [first, last] = rows_of(block);
+            write_rows(writer, first, last);
+            continue;
+        }
+        Slot& slot = slots[(block / 2) % 2];
+        {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return slot.ready; });
+        }
+        if (slot.error) std::rethrow_exception(slot.error);
+        writer.raw(slot.text);
+        {
+            std::lock_guard lock(mutex);
+            slot.ready = false;
+        }
+        changed.notify_all();
     }
     writer.raw(']');
 }
 
+void write_z(JsonWriter& writer, const TrajectoryStatistic& statistic, bool log_scale) {
+    write_rows_on_two_threads(writer, statistic.n_layers(), statistic.seq_len(),
+                              [&statistic, log_scale](JsonWriter& out, std::size_t first, std::size_t last) {
+                                  write_z_rows(out, statistic, log_scale, first, last);
+                              });
+}
+
 void write_cell_text(JsonWriter& writer, const TextArray<2>& labels) {
-    writer.array(labels.shape()[0], [&](std::size_t layer) {
-        writer.array(labels.shape()[1], [&](std::size_t position) {
-            const std::size_t flat = layer * labels.shape()[1] + position;
-            if (labels.flat_is_plain(flat)) {
-                writer.plain_plotly_string(labels.flat(flat), 0);
-            } else {
-                writer.plotly_string(labels.flat(flat));
-            }
-        });
-    });
+    const std::size_t seq_len = labels.shape()[1];
+    write_rows_on_two_threads(writer, labels.shape()[0], seq_len,
+                              [&labels, seq_len](JsonWriter& out, std::size_t first, std::size_t last) {
+                                  for (std::size_t layer = first; layer < last; ++layer) {
+                                      if (layer) out.raw(',');
+                                      out.array(seq_len, [&](std::size_t position) {
+                                          const std::size_t flat = layer * seq_len + position;
+                                          if (labels.flat_is_plain(flat)) {
+                                              out.plain_plotly_string(labels.flat(flat), 0);
+                                          } else {
+                                              out.plotly_string(labels.flat(flat));
+                                          }
+                                      });
+                                  }
+                              });
 }
 
 // The padded entries of template_and_customdata, escaped for Plotly after
@@ -245,23 +324,28 @@ void write_cell_text(JsonWriter& writer, const TextArray<2>& labels) {
 void write_customdata(JsonWriter& writer, const TextArray<4>& entries, const std::vector<std::size_t>& widths) {
     const auto& shape = entries.shape();
     const std::size_t cells_per_table = shape[2] * shape[3];
-    std::size_t flat = 0;
-    writer.array(shape[0], [&](std::size_t) {
-        writer.array(shape[1], [&](std::size_t) {
-            writer.array(cells_per_table, [&](std::size_t k) {
-                const FittedText fitted =
-                    fit_to_width(entries.flat(flat), entries.flat_code_points(flat), widths[k % shape[3]]);
-                // A fitted text is a suffix of the stored one: plain, and
-                // followed by the pool's slack, when that is.
-                if (entries.flat_is_plain(flat)) {
-                    writer.plain_plotly_string(fitted.text, fitted.pad);
-                } else {
-                    writer.plotly_string(fitted.text, fitted.pad);
-                }
-                ++flat;
+    const std::size_t entries_per_layer = shape[1] * cells_per_table;
+    const auto write_layers = [&](JsonWriter& out, std::size_t first, std::size_t last) {
+        std::size_t flat = first * entries_per_layer;
+        for (std::size_t layer = first; layer < last; ++layer) {
+            if (layer) out.raw(',');
+            out.array(shape[1], [&](std::size_t) {
+                out.array(cells_per_table, [&](std::size_t k) {
+                    const FittedText fitted =
+                        fit_to_width(entries.flat(flat), entries.flat_code_points(flat), widths[k % shape[3]]);
+                    // A fitted text is a suffix of the stored one: plain, and
+                    // followed by the pool's slack, when that is.
+                    if (entries.flat_is_plain(flat)) {
+                        out.plain_plotly_string(fitted.text, fitted.pad);
+                    } else {
+                        out.plotly_string(fitted.text, fitted.pad);
+                    }
+                    ++flat;
+                });
             });
-        });
-    });
+        }
+    };
+    write_rows_on_two_threads(writer, shape[0], entries_per_layer, write_layers);
 }
 
 struct TraceSource {

@@ -28,6 +28,7 @@ public:
     // Escape <, >, & and U+2028/U+2029 inside strings too, so that the JSON
     // can sit inside an HTML <script> element.
     void set_html_safe(bool html_safe) { html_safe_ = html_safe; }
+    bool html_safe() const { return html_safe_; }
 
     void raw(char c) {
         reserve(1);

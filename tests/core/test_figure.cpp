@@ -18,6 +18,7 @@
 
 #include "trajplot/colorscales.hpp"
 #include "trajplot/error.hpp"
+#include "trajplot/html.hpp"
 #include "trajplot/model.hpp"
 #include "trajplot/text_array.hpp"
 
@@ -687,6 +688,72 @@ TEST(HeatmapLargeZ, RowsFormattedInParallelKeepTheirValuesAndOrder) {
         }
         EXPECT_TRUE(z[20][7].is_null());
     }
+}
+
+}  // namespace
+
+namespace {
+
+// Cell text and hover tables are formatted on two threads in blocks of rows
+// as well; in JSON and in an HTML page (whose strings are also escaped for
+// the page) every string must come out whole, escaped, and in order.
+TEST(HeatmapLargeLabels, RowsFormattedInParallelKeepTheirTextAndOrder) {
+    const std::size_t n_layers = 23;  // blocks of rows do not divide it evenly
+    const std::size_t seq_len = 3001;
+    std::vector<std::string> cells;
+    std::vector<std::string> entries;
+    for (std::size_t layer = 0; layer < n_layers; ++layer) {
+        for (std::size_t position = 0; position < seq_len; ++position) {
+            std::string cell = "t" + std::to_string(layer * seq_len + position);
+            if (position % 7 == 0) cell += "<&>";
+            if (position % 5 == 0) cell += "\xCE\x94";
+            if (position % 11 == 0) cell += "\xE2\x80\xA8";  // U+2028, a line break to older JavaScript
+            cells.push_back(cell);
+            for (const std::string& entry : {cell, std::string("12.5%"), std::to_string(position % 97), std::string("</script>")}) {
+                entries.push_back(entry);
+            }
+        }
+    }
+    const auto labels = std::make_shared<const TrajectoryLabels>(
+        TextArray<2>::from_strings({n_layers, seq_len}, cells),
+        TextArray<4>::from_strings({n_layers, seq_len, 2, 2}, entries));
+    const TrajectoryStatistic statistic({.name = "Big",
+                                         .stats = xt::zeros<float>({n_layers, seq_len}),
+                                         .trajectory_labels = labels});
+    const TextArray<3> padded = labels->template_and_customdata().customdata;
+
+    const auto check = [&](const ordered_json& trace, const std::string& where) {
+        const ordered_json& text = trace.at("text");
+        const ordered_json& customdata = trace.at("customdata");
+        ASSERT_EQ(text.size(), n_layers) << where;
+        ASSERT_EQ(customdata.size(), n_layers) << where;
+        for (std::size_t layer = 0; layer < n_layers; ++layer) {
+            ASSERT_EQ(text[layer].size(), seq_len) << where << " layer " << layer;
+            ASSERT_EQ(customdata[layer].size(), seq_len) << where << " layer " << layer;
+            for (std::size_t position = 0; position < seq_len; ++position) {
+                const std::size_t flat = layer * seq_len + position;
+                ASSERT_EQ(text[layer][position].get<std::string>(), trajplot::plotly_escaped(cells[flat]))
+                    << where << " layer " << layer << " position " << position;
+                for (std::size_t k = 0; k < 4; ++k) {
+                    ASSERT_EQ(customdata[layer][position][k].get<std::string>(),
+                              trajplot::plotly_escaped(padded.flat(flat * 4 + k)))
+                        << where << " layer " << layer << " position " << position << " entry " << k;
+                }
+            }
+        }
+    };
+    check(ordered_json::parse(trajplot::heatmap_json(statistic)), "JSON");
+
+    const std::string page = trajplot::figure_html(statistic);
+    const std::size_t start = page.find("var figure = ");
+    const std::size_t end = page.find(";\n  Plotly.newPlot", start);
+    ASSERT_NE(start, std::string::npos);
+    ASSERT_NE(end, std::string::npos);
+    const std::string embedded = page.substr(start + 13, end - start - 13);
+    EXPECT_EQ(embedded.find('<'), std::string::npos) << "the page's figure holds a raw '<'";
+    EXPECT_EQ(embedded.find("\xE2\x80\xA8"), std::string::npos) << "the page's figure holds a raw U+2028";
+    check(ordered_json::parse(embedded).at("data")[0], "HTML");
+    check(ordered_json::parse(trajplot::figure_json(statistic)).at("data")[0], "figure JSON");
 }
 
 }  // namespace
