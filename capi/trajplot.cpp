@@ -31,6 +31,7 @@
 #include "trajplot/error.hpp"
 #include "trajplot/figure.hpp"
 #include "trajplot/html.hpp"
+#include "trajplot/memory.hpp"
 #include "trajplot/model.hpp"
 #include "trajplot/text.hpp"
 #include "trajplot/text_array.hpp"
@@ -169,19 +170,8 @@ struct Dimension {
 // Objects larger than this cannot exist (pointer differences must fit).
 constexpr std::size_t max_object_bytes = static_cast<std::size_t>(PTRDIFF_MAX);
 
-// The element count of an array with the given dimensions, checked so that
-// the count, and the bytes of `element_bytes` per element, fit in memory;
-// checked before anything is read or allocated.
-std::size_t checked_count(std::initializer_list<Dimension> dimensions, std::size_t element_bytes) {
-    std::size_t count = 1;
-    bool overflow = false;
-    for (const Dimension& dimension : dimensions) {
-        if (dimension.size != 0 && count > SIZE_MAX / dimension.size) overflow = true;
-        count *= dimension.size;  // wraps on overflow, but is then not used
-    }
-    if (!overflow && count != 0 && count > max_object_bytes / element_bytes) overflow = true;
-    if (!overflow) return count;
-
+// "n_layers x seq_len (3 x 4)".
+std::string dimensions_text(std::initializer_list<Dimension> dimensions) {
     std::ostringstream names, sizes;
     sizes.imbue(std::locale::classic());
     bool first = true;
@@ -190,7 +180,27 @@ std::size_t checked_count(std::initializer_list<Dimension> dimensions, std::size
         sizes << (first ? "" : " x ") << dimension.size;
         first = false;
     }
-    fail(Errc::range, message(names.str(), " (", sizes.str(), ") is too large: ", element_bytes,
+    return names.str() + " (" + sizes.str() + ")";
+}
+
+// The element count of an array with the given dimensions, checked so that
+// the count, and the bytes of `element_bytes` per element, fit in the
+// address space and the memory limit; checked before anything is read or
+// allocated.
+std::size_t checked_count(std::initializer_list<Dimension> dimensions, std::size_t element_bytes) {
+    std::size_t count = 1;
+    bool overflow = false;
+    for (const Dimension& dimension : dimensions) {
+        if (dimension.size != 0 && count > SIZE_MAX / dimension.size) overflow = true;
+        count *= dimension.size;  // wraps on overflow, but is then not used
+    }
+    if (!overflow && count != 0 && count > max_object_bytes / element_bytes) overflow = true;
+    if (!overflow) {
+        trajplot::check_memory(count * element_bytes, dimensions_text(dimensions));
+        return count;
+    }
+
+    fail(Errc::range, message(dimensions_text(dimensions), " is too large: ", element_bytes,
                               "-byte elements would overflow the address space"));
 }
 
@@ -291,8 +301,10 @@ protected:
 private:
     void ensure(std::size_t extra) {
         if (capacity_ - size_ >= extra) return;
+        const std::size_t needed = size_ + extra;
+        trajplot::check_memory(needed, "the output");
         std::size_t capacity = std::max<std::size_t>(capacity_ + capacity_ / 2, 1 << 16);
-        if (capacity - size_ < extra) capacity = size_ + extra;
+        capacity = std::max(needed, std::min(capacity, trajplot::memory_limit()));
         auto* grown = static_cast<char*>(std::realloc(buffer_.get(), capacity));
         if (grown == nullptr) throw std::bad_alloc();
         static_cast<void>(buffer_.release());
@@ -358,6 +370,10 @@ void trajplot_error_clear(void) {
 }
 
 void trajplot_string_free(char* string) { std::free(string); }
+
+size_t trajplot_memory_limit(void) { return trajplot::memory_limit(); }
+
+void trajplot_set_memory_limit(size_t bytes) { trajplot::set_memory_limit(bytes); }
 
 // ---------------------------------------------------------------------------
 // Text

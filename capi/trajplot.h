@@ -95,6 +95,19 @@ TRAJPLOT_API void trajplot_error_clear(void);
 /* Releases a string returned by the library. NULL is ignored. */
 TRAJPLOT_API void trajplot_string_free(char *string);
 
+/* The memory limit: the most bytes one object (labels, a statistic's copy
+ * of its stats, a hover table) or one returned string (a figure's JSON or
+ * HTML) may need. A call that would need more fails with TRAJPLOT_ERANGE
+ * before allocating it, and its message names the size and the limit, so a
+ * wrong shape from a caller is refused instead of exhausting the machine.
+ * Process-wide; by default the machine's physical memory. Files are written
+ * as they are produced and are not limited. */
+TRAJPLOT_API size_t trajplot_memory_limit(void);
+
+/* Sets the memory limit for the whole process; 0 restores the default.
+ * Safe from any thread; calls already running may see either value. */
+TRAJPLOT_API void trajplot_set_memory_limit(size_t bytes);
+
 /* ------------------------------------------------------------------ */
 /* Text                                                                */
 /* ------------------------------------------------------------------ */

@@ -8,6 +8,7 @@
 
 #include "float_format.hpp"
 #include "trajplot/error.hpp"
+#include "trajplot/memory.hpp"
 #include "trajplot/text.hpp"
 
 namespace trajplot {
@@ -238,6 +239,7 @@ void JsonWriter::flush() {
 
 void JsonWriter::emit(const char* data, std::size_t size) {
     if (string_target_) {
+        check_memory(string_target_->size() + size, "the output");
         string_target_->append(data, size);
         return;
     }

@@ -17,6 +17,7 @@
 #include <xtensor/xview.hpp>
 
 #include "trajplot/error.hpp"
+#include "trajplot/memory.hpp"
 #include "trajplot/text.hpp"
 
 namespace trajplot {
@@ -31,14 +32,28 @@ public:
     // Builds an array of `shape` from strings in row-major order; each is
     // stored with invalid UTF-8 replaced by U+FFFD. `text_of(i)` returns the
     // i-th string as a std::string_view.
+    // Throws Error(Errc::range) before allocating when the shape's count
+    // overflows or the strings would need more than memory_limit().
     template <class TextOf>
     static TextArray build(const shape_type& shape, TextOf&& text_of) {
+        std::size_t count = 1;
+        for (const std::size_t extent : shape) {
+            if (extent != 0 && count > SIZE_MAX / extent) fail(Errc::range, "a string array's shape overflows size_t");
+            count *= extent;
+        }
+        // The pool holds every string, a NUL after each and the slack.
+        std::size_t pool_bytes = read_slack;
+        for (std::size_t i = 0; i < count; ++i) pool_bytes = saturating_add(pool_bytes, text_of(i).size() + 1);
+        const std::size_t index_bytes = count > SIZE_MAX / bytes_per_index ? SIZE_MAX : count * bytes_per_index;
+        check_memory(saturating_add(pool_bytes, index_bytes),
+                     "an array of " + std::to_string(count) + " strings");
+
         TextArray array;
         array.offsets_ = xt::xtensor<std::uint64_t, N>::from_shape(shape);
         array.sizes_ = xt::xtensor<std::uint32_t, N>::from_shape(shape);
         array.code_points_ = xt::xtensor<std::uint32_t, N>::from_shape(shape);
         auto pool = std::make_shared<std::string>();
-        const std::size_t count = array.offsets_.size();
+        pool->reserve(pool_bytes);
         for (std::size_t i = 0; i < count; ++i) {
             const std::string_view raw = text_of(i);
             array.offsets_.data()[i] = pool->size();
@@ -96,6 +111,9 @@ public:
     }
 
 private:
+    static constexpr std::size_t bytes_per_index = sizeof(std::uint64_t) + 2 * sizeof(std::uint32_t);
+    static std::size_t saturating_add(std::size_t a, std::size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
+
     // The top bit of a size says the string is plain.
     static constexpr std::uint32_t plain_bit = 0x80000000u;
     static constexpr std::uint64_t max_string_bytes = plain_bit - 1;

@@ -135,6 +135,27 @@ The ABI version of the loaded library (the number in `libtrajplot.so.N`).
 abi_version() = Int(ccall((:trajplot_abi_version, libtrajplot), Cint, ()))
 
 """
+    Trajplot.memory_limit() -> Int
+
+The most bytes one object (labels, a statistic, a hover table) or one
+returned string may need, process-wide; by default the machine's physical
+memory. A call needing more throws a `TrajplotError` with status
+`TRAJPLOT_ERANGE` before allocating.
+"""
+memory_limit() = Int(ccall((:trajplot_memory_limit, libtrajplot), Csize_t, ()))
+
+"""
+    Trajplot.set_memory_limit(bytes::Integer)
+
+Sets [`memory_limit`](@ref) for the whole process; 0 restores the default.
+"""
+function set_memory_limit(bytes::Integer)
+    bytes >= 0 || throw(ArgumentError("bytes must be non-negative, got $bytes"))
+    ccall((:trajplot_set_memory_limit, libtrajplot), Cvoid, (Csize_t,), Csize_t(bytes))
+    return nothing
+end
+
+"""
     Trajplot.version() -> VersionNumber
 
 The release version of the loaded library.

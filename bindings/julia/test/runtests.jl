@@ -26,6 +26,19 @@ end
     @test Trajplot.version() isa VersionNumber
 end
 
+@testset "the memory limit refuses a size beyond it, and 0 restores the default" begin
+    Trajplot.set_memory_limit(0)
+    default = Trajplot.memory_limit()
+    @test default > 1 << 20
+    Trajplot.set_memory_limit(1 << 20)
+    big = "x"^600_000
+    err = failure(() -> TrajectoryLabels(fill(big, 2, 1)))
+    @test err !== nothing && err.status == Trajplot.TRAJPLOT_ERANGE
+    @test occursin("memory limit of 1048576 bytes", err.message)
+    Trajplot.set_memory_limit(0)
+    @test Trajplot.memory_limit() == default
+end
+
 @testset "option structs have the C layout" begin
     # sizeof and offsetof as gcc computes them for capi/trajplot.h on
     # 64-bit targets.

@@ -196,3 +196,28 @@ class Declarations(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MemoryLimit(unittest.TestCase):
+    def tearDown(self):
+        trajplot.set_memory_limit(0)
+
+    def test_default_is_a_positive_machine_size(self):
+        trajplot.set_memory_limit(0)
+        self.assertGreater(trajplot.memory_limit(), 1 << 20)
+
+    def test_a_shape_beyond_the_limit_is_refused_before_anything_is_read(self):
+        trajplot.set_memory_limit(1 << 20)
+        self.assertEqual(trajplot.memory_limit(), 1 << 20)
+        with self.assertRaises(trajplot.SizeOverflowError) as caught:
+            trajplot.TrajectoryLabels([["x" * 600000], ["y" * 600000]])
+        self.assertIn("more than the memory limit of 1048576 bytes", str(caught.exception))
+        labels = trajplot.TrajectoryLabels([["x" * 1000], ["y" * 1000]])
+        self.assertEqual(labels.label_strings[1][0], "y" * 1000)
+
+    def test_bad_values_are_refused(self):
+        for value in (-1, 1.5, "10", True):
+            with self.assertRaises(trajplot.InvalidArgumentError):
+                trajplot.set_memory_limit(value)
+        with self.assertRaises(trajplot.SizeOverflowError):
+            trajplot.set_memory_limit(1 << 80)

@@ -37,6 +37,8 @@ __all__ = [
     "trunc_string_left",
     "library_version",
     "library_path",
+    "memory_limit",
+    "set_memory_limit",
     "TrajplotError",
     "InvalidArgumentError",
     "OutOfMemoryError",
@@ -59,6 +61,22 @@ def library_version():
 def library_path():
     """The file the library was loaded from (as given to the loader)."""
     return _lib.C._name
+
+
+def memory_limit():
+    """The most bytes one object or returned string may need, process-wide
+    (by default the machine's physical memory); a call needing more raises
+    SizeOverflowError before allocating."""
+    return _lib.C.trajplot_memory_limit()
+
+
+def set_memory_limit(limit_bytes):
+    """Sets memory_limit() for the whole process; 0 restores the default."""
+    if isinstance(limit_bytes, bool) or not isinstance(limit_bytes, int) or limit_bytes < 0:
+        raise InvalidArgumentError("limit_bytes must be a non-negative int, got %r" % (limit_bytes,))
+    if limit_bytes > _ctypes.c_size_t(-1).value:
+        raise SizeOverflowError("limit_bytes %d does not fit in size_t" % limit_bytes)
+    _lib.C.trajplot_set_memory_limit(limit_bytes)
 
 
 __version__ = "%d.%d.%d" % library_version()

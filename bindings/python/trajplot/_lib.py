@@ -196,6 +196,12 @@ _declare("trajplot_error_clear", [], None)
 # void trajplot_string_free(char *string);
 _declare("trajplot_string_free", [char_p], None)
 
+# size_t trajplot_memory_limit(void);
+_declare("trajplot_memory_limit", [], ctypes.c_size_t)
+
+# void trajplot_set_memory_limit(size_t bytes);
+_declare("trajplot_set_memory_limit", [ctypes.c_size_t], None)
+
 # trajplot_status trajplot_trunc_string_left(char **out, size_t *out_len,
 #                                            const char *string, size_t new_len);
 _declare("trajplot_trunc_string_left",

@@ -174,6 +174,8 @@ extern "C" {
     pub fn trajplot_error_last_status() -> trajplot_status;
     pub fn trajplot_error_clear();
     pub fn trajplot_string_free(string: *mut c_char);
+    pub fn trajplot_memory_limit() -> usize;
+    pub fn trajplot_set_memory_limit(bytes: usize);
 
     // Text
     pub fn trajplot_trunc_string_left(

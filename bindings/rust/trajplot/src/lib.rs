@@ -66,6 +66,21 @@ pub fn abi_version() -> i32 {
     unsafe { sys::trajplot_abi_version() }
 }
 
+/// The most bytes one object (labels, a statistic, a hover table) or one
+/// returned string may need, process-wide; by default the machine's
+/// physical memory. A call needing more fails with
+/// [`ErrorKind::OutOfRange`] before allocating.
+pub fn memory_limit() -> usize {
+    // SAFETY: no arguments, no preconditions.
+    unsafe { sys::trajplot_memory_limit() }
+}
+
+/// Sets [`memory_limit`] for the whole process; 0 restores the default.
+pub fn set_memory_limit(bytes: usize) {
+    // SAFETY: any value is valid.
+    unsafe { sys::trajplot_set_memory_limit(bytes) }
+}
+
 static ABI_CHECKED: AtomicBool = AtomicBool::new(false);
 
 /// Ok when the loaded library has the ABI version this binding was written
