@@ -28,6 +28,19 @@ std::filesystem::path temporary_sibling(const std::filesystem::path& target) {
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
     if (target_.empty()) fail(Errc::io, "cannot write to an empty path");
+    std::error_code error;
+    const std::filesystem::file_status status = std::filesystem::status(target_, error);
+    if (!error && std::filesystem::is_directory(status)) fail_io("cannot write", target_, EISDIR);
+    if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+        direct_ = true;
+        stream_.open(target_, std::ios::binary | std::ios::out);
+        if (!stream_) fail_io("cannot open", target_, errno);
+        return;
+    }
+    if (std::filesystem::is_symlink(std::filesystem::symlink_status(target_, error)) && !error) {
+        std::filesystem::path resolved = std::filesystem::canonical(target_, error);
+        if (!error) target_ = std::move(resolved);
+    }
     // O_EXCL: never write into a file someone else created under our name.
     // Mode 0666 leaves the permissions to the umask, as any new file.
     int fd = -1;
@@ -51,11 +64,13 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
 }
 
 AtomicFile::~AtomicFile() {
-    if (committed_) return;
+    if (committed_ || direct_) return;
     stream_.close();
     std::error_code ignored;
     std::filesystem::remove(temporary_, ignored);
 }
+
+void AtomicFile::fail_write() const { fail_io("cannot write", target_, errno != 0 ? errno : EIO); }
 
 void AtomicFile::commit() {
     stream_.flush();
@@ -63,6 +78,10 @@ void AtomicFile::commit() {
     const int write_error = errno;
     stream_.close();
     if (!written || stream_.fail()) fail_io("cannot write", target_, write_error ? write_error : EIO);
+    if (direct_) {
+        committed_ = true;
+        return;
+    }
     // Sync before the rename so that a crash cannot leave an empty file
     // under the target's name.
     const int fd = ::open(temporary_.c_str(), O_RDONLY | O_CLOEXEC);

@@ -1,6 +1,10 @@
 // Replaces a file atomically: the content goes to a temporary file in the
 // same directory, renamed over the target only once completely written.
 // Until then the target is untouched; on failure the temporary is removed.
+// A symbolic link is followed: the file it names is replaced, the link kept.
+// A target that is not a regular file or a directory (a device such as
+// /dev/stdout or /dev/full, a FIFO) cannot be replaced and is written
+// directly.
 #pragma once
 
 #include <filesystem>
@@ -23,10 +27,15 @@ public:
     // Error(Errc::io) (and removes the temporary) on any failure.
     void commit();
 
+    // Throws Error(Errc::io) naming the target and the system's reason for
+    // the stream's failed write (errno as the write left it).
+    [[noreturn]] void fail_write() const;
+
 private:
     std::filesystem::path target_;
     std::filesystem::path temporary_;
     std::ofstream stream_;
+    bool direct_ = false;  // writing into the target itself
     bool committed_ = false;
 };
 

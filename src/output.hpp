@@ -8,6 +8,7 @@
 
 #include "atomic_file.hpp"
 #include "json_writer.hpp"
+#include "trajplot/error.hpp"
 
 namespace trajplot {
 
@@ -30,7 +31,13 @@ void write_to_stream(std::ostream& out, Write&& write) {
 template <class Write>
 void write_to_file(const std::filesystem::path& path, Write&& write) {
     AtomicFile file(path);
-    write_to_stream(file.stream(), write);
+    try {
+        write_to_stream(file.stream(), write);
+    } catch (const Error& error) {
+        // The writer only knows that the stream failed: name the file and why.
+        if (error.code() == Errc::io) file.fail_write();
+        throw;
+    }
     file.commit();
 }
 
