@@ -10,8 +10,12 @@
  * - Outputs come first, then the handle, then the inputs
  *   (trajplot_statistic_stride(&strided, statistic, 2)).
  * - Handles are opaque and immutable: stride and clip return new handles.
- *   A handle may be read from any number of threads at once; freeing it
- *   while another thread uses it is the caller's bug.
+ * - Threads: every function may be called from any thread. A handle may be
+ *   used by any number of threads at once (read, strided, clipped,
+ *   exported: each gets what a single thread would); only freeing it while
+ *   another thread uses it is the caller's bug. Error messages are kept per
+ *   thread. Large exports format on one extra thread of their own, joined
+ *   before the call returns.
  * - Input arrays are copied: the caller may free them once a call returns.
  * - String inputs are UTF-8. Arrays of strings come as `const char *const *`
  *   plus an optional `const size_t *` of byte lengths: NULL lengths means

@@ -139,3 +139,81 @@ TEST(CapiThreads, ConcurrentFailuresKeepTheirOwnMessages) {
     for (std::thread& thread : threads) thread.join();
     EXPECT_EQ(wrong.load(), 0);
 }
+
+// Above 65 536 cells an export formats on a second thread of its own: eight
+// threads sharing one statistic and one labels handle then run sixteen
+// exports at once. Every output must still be the single-threaded one.
+TEST(CapiThreads, LargeSharedHandlesExportLikeOneThread) {
+    constexpr std::size_t n_layers = 40, seq_len = 2000;
+    std::vector<std::string> cells, hover;
+    for (std::size_t i = 0; i < n_layers * seq_len; ++i) {
+        cells.push_back(i % 5 ? "t" + std::to_string(i % 313) : "<&\xCE\x94>");
+        hover.push_back("tok" + std::to_string(i % 211));
+        hover.push_back(std::to_string(i % 97) + ".5%");
+    }
+    const LabelsPtr labels = make_labels(n_layers, seq_len, cells, hover, 1, 2);
+    ASSERT_TRUE(labels);
+    trajplot_statistic_options statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+    statistic_options.trajectory_labels = labels.get();
+    std::vector<float> stats(n_layers * seq_len);
+    for (std::size_t i = 0; i < stats.size(); ++i) stats[i] = static_cast<float>(i % 1009) / 7.0f;
+    const StatisticPtr statistic = make_statistic("Entropy", stats, n_layers, seq_len, &statistic_options);
+    ASSERT_TRUE(statistic);
+
+    struct Outputs {
+        std::string figure, html, strided_figure, clipped_figure, strided_label;
+        bool ok = false;
+    };
+    const auto produce = [&]() {
+        Outputs out;
+        trajplot_labels* strided_labels = nullptr;
+        trajplot_statistic* strided = nullptr;
+        trajplot_statistic* clipped = nullptr;
+        if (trajplot_labels_stride(&strided_labels, labels.get(), 3) != TRAJPLOT_OK) return out;
+        const LabelsPtr strided_labels_owner(strided_labels);
+        if (trajplot_statistic_stride(&strided, statistic.get(), 3) != TRAJPLOT_OK) return out;
+        const StatisticPtr strided_owner(strided);
+        if (trajplot_statistic_clip(&clipped, statistic.get(), 10.0f, 100.0f) != TRAJPLOT_OK) return out;
+        const StatisticPtr clipped_owner(clipped);
+        const char* label = nullptr;
+        std::size_t label_len = 0;
+        if (trajplot_labels_label(&label, &label_len, strided_labels, 13, 1999) != TRAJPLOT_OK) return out;
+        out.strided_label.assign(label, label_len);
+        char* html = nullptr;
+        std::size_t html_len = 0;
+        if (trajplot_statistic_figure_html(&html, &html_len, statistic.get(), nullptr, nullptr) != TRAJPLOT_OK) {
+            return out;
+        }
+        const StringPtr html_owner(html);
+        out.html.assign(html, html_len);
+        out.figure = figure_json(statistic.get(), nullptr);
+        out.strided_figure = figure_json(strided, nullptr);
+        out.clipped_figure = figure_json(clipped, nullptr);
+        out.ok = !out.figure.empty() && !out.strided_figure.empty() && !out.clipped_figure.empty();
+        return out;
+    };
+    const Outputs expected = produce();
+    ASSERT_TRUE(expected.ok) << trajplot_error_last();
+    // Stride 3 of 40 layers keeps 0, 3, ..., 39: the last one stays.
+    EXPECT_EQ(expected.strided_label, cells[39 * seq_len + 1999]);
+
+    std::atomic<int> mismatches{0};
+    std::atomic<bool> start{false};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < thread_count; ++t) {
+        threads.emplace_back([&] {
+            while (!start.load()) std::this_thread::yield();
+            for (int round = 0; round < 2; ++round) {
+                const Outputs got = produce();
+                if (!got.ok || got.figure != expected.figure || got.html != expected.html ||
+                    got.strided_figure != expected.strided_figure || got.clipped_figure != expected.clipped_figure ||
+                    got.strided_label != expected.strided_label) {
+                    ++mismatches;
+                }
+            }
+        });
+    }
+    start = true;
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(mismatches.load(), 0);
+}
