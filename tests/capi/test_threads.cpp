@@ -58,6 +58,22 @@ Derived derive(const trajplot_statistic* statistic, const trajplot_figure_option
     return result;
 }
 
+// Runs `round(thread_index)` `rounds_per_thread` times on each of
+// thread_count threads, all released at once so that their calls overlap.
+template <class Round>
+void run_together(int rounds_per_thread, const Round& round) {
+    std::atomic<bool> start{false};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < thread_count; ++t) {
+        threads.emplace_back([&, t] {
+            while (!start.load()) std::this_thread::yield();
+            for (int r = 0; r < rounds_per_thread; ++r) round(t);
+        });
+    }
+    start = true;
+    for (std::thread& thread : threads) thread.join();
+}
+
 bool same(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
@@ -91,25 +107,15 @@ TEST(CapiThreads, ConcurrentReadersSeeTheSingleThreadedResult) {
     ASSERT_TRUE(expected.ok) << trajplot_error_last();
 
     std::atomic<int> mismatches{0};
-    std::atomic<bool> start{false};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < thread_count; ++t) {
-        threads.emplace_back([&] {
-            while (!start.load()) std::this_thread::yield();
-            for (int round = 0; round < rounds; ++round) {
-                const Derived got = derive(statistic.get(), &options);
-                const bool equal = got.ok && same(got.strided_stats, expected.strided_stats) &&
-                                   got.strided_layers == expected.strided_layers &&
-                                   same(got.clipped_stats, expected.clipped_stats) && got.figure == expected.figure &&
-                                   got.heatmap == expected.heatmap && got.clipped_figure == expected.clipped_figure &&
-                                   got.hover_template == expected.hover_template &&
-                                   got.customdata == expected.customdata;
-                if (!equal) ++mismatches;
-            }
-        });
-    }
-    start = true;
-    for (std::thread& thread : threads) thread.join();
+    run_together(rounds, [&](int) {
+        const Derived got = derive(statistic.get(), &options);
+        const bool equal = got.ok && same(got.strided_stats, expected.strided_stats) &&
+                           got.strided_layers == expected.strided_layers &&
+                           same(got.clipped_stats, expected.clipped_stats) && got.figure == expected.figure &&
+                           got.heatmap == expected.heatmap && got.clipped_figure == expected.clipped_figure &&
+                           got.hover_template == expected.hover_template && got.customdata == expected.customdata;
+        if (!equal) ++mismatches;
+    });
     EXPECT_EQ(mismatches.load(), 0);
 }
 
@@ -117,26 +123,20 @@ TEST(CapiThreads, ConcurrentFailuresKeepTheirOwnMessages) {
     const StatisticPtr statistic = make_statistic("x", {1, 2}, 1, 2);
     ASSERT_TRUE(statistic);
     std::atomic<int> wrong{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < thread_count; ++t) {
-        threads.emplace_back([&, t] {
-            // Each thread fails with a colourscale name of its own and must
-            // read back its own message, also after other threads failed.
-            const std::string scale = "unknown-scale-" + std::to_string(t);
-            trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-            options.colorscale = scale.c_str();
-            for (int round = 0; round < rounds; ++round) {
-                char* out = nullptr;
-                if (trajplot_statistic_heatmap_json(&out, nullptr, statistic.get(), &options) != TRAJPLOT_EINVAL ||
-                    std::string(trajplot_error_last()).find(scale) == std::string::npos) {
-                    ++wrong;
-                }
-                std::this_thread::yield();
-                if (std::string(trajplot_error_last()).find(scale) == std::string::npos) ++wrong;
-            }
-        });
-    }
-    for (std::thread& thread : threads) thread.join();
+    run_together(rounds, [&](int t) {
+        // Each thread fails with a colourscale name of its own and must read
+        // back its own message, also after other threads failed.
+        const std::string scale = "unknown-scale-" + std::to_string(t);
+        trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+        options.colorscale = scale.c_str();
+        char* out = nullptr;
+        if (trajplot_statistic_heatmap_json(&out, nullptr, statistic.get(), &options) != TRAJPLOT_EINVAL ||
+            std::string(trajplot_error_last()).find(scale) == std::string::npos) {
+            ++wrong;
+        }
+        std::this_thread::yield();
+        if (std::string(trajplot_error_last()).find(scale) == std::string::npos) ++wrong;
+    });
     EXPECT_EQ(wrong.load(), 0);
 }
 
@@ -198,22 +198,13 @@ TEST(CapiThreads, LargeSharedHandlesExportLikeOneThread) {
     EXPECT_EQ(expected.strided_label, cells[39 * seq_len + 1999]);
 
     std::atomic<int> mismatches{0};
-    std::atomic<bool> start{false};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < thread_count; ++t) {
-        threads.emplace_back([&] {
-            while (!start.load()) std::this_thread::yield();
-            for (int round = 0; round < 2; ++round) {
-                const Outputs got = produce();
-                if (!got.ok || got.figure != expected.figure || got.html != expected.html ||
-                    got.strided_figure != expected.strided_figure || got.clipped_figure != expected.clipped_figure ||
-                    got.strided_label != expected.strided_label) {
-                    ++mismatches;
-                }
-            }
-        });
-    }
-    start = true;
-    for (std::thread& thread : threads) thread.join();
+    run_together(2, [&](int) {
+        const Outputs got = produce();
+        if (!got.ok || got.figure != expected.figure || got.html != expected.html ||
+            got.strided_figure != expected.strided_figure || got.clipped_figure != expected.clipped_figure ||
+            got.strided_label != expected.strided_label) {
+            ++mismatches;
+        }
+    });
     EXPECT_EQ(mismatches.load(), 0);
 }
