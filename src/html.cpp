@@ -1,7 +1,6 @@
 #include "trajplot/html.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <ios>
 #include <iterator>
@@ -14,10 +13,17 @@
 namespace trajplot {
 namespace {
 
+// ASCII only, not <cctype>: that follows the caller's locale, in which
+// bytes above 0x7F may be letters (Latin-1) and tolower('I') may not be 'i'
+// (Turkish).
+bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+char ascii_lowercase(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool is_valid_div_id(std::string_view id) {
-    if (id.empty() || !std::isalpha(static_cast<unsigned char>(id.front()))) return false;
+    if (id.empty() || !is_ascii_letter(id.front())) return false;
     return std::all_of(id.begin(), id.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+        return is_ascii_letter(c) || is_ascii_digit(c) || c == '-' || c == '_';
     });
 }
 
@@ -39,9 +45,8 @@ std::string html_escaped(std::string_view text) {
 
 // Whether `code` holds `tag` in any letter case.
 bool contains_tag(std::string_view code, std::string_view tag) {
-    const auto found = std::search(code.begin(), code.end(), tag.begin(), tag.end(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == b;
-    });
+    const auto found = std::search(code.begin(), code.end(), tag.begin(), tag.end(),
+                                   [](char a, char b) { return ascii_lowercase(a) == b; });
     return found != code.end();
 }
 
@@ -61,22 +66,24 @@ std::string plotlyjs_tag(const HtmlOptions& html) {
             return "<script src=\"" + html_escaped(html.location) + "\" charset=\"utf-8\"></script>\n";
         case PlotlyJs::inline_file: {
             if (html.location.empty()) fail(Errc::invalid_argument, "plotlyjs inline needs a file, got none");
+            // A path is any bytes; a message is UTF-8.
+            const std::string shown = sanitize_utf8(html.location);
             std::ifstream file(html.location, std::ios::binary);
-            if (!file) fail(Errc::io, "cannot read plotly.js from " + html.location);
+            if (!file) fail(Errc::io, "cannot read plotly.js from " + shown);
             std::string code;
             try {
                 code.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
             } catch (const std::ios_base::failure&) {
                 // libstdc++ throws from underflow() when a read fails, for
                 // example on a directory, whatever the stream's exceptions().
-                fail(Errc::io, "cannot read plotly.js from " + html.location);
+                fail(Errc::io, "cannot read plotly.js from " + shown);
             }
-            if (file.bad()) fail(Errc::io, "cannot read plotly.js from " + html.location);
-            if (code.empty()) fail(Errc::invalid_argument, "plotly.js file " + html.location + " is empty");
+            if (file.bad()) fail(Errc::io, "cannot read plotly.js from " + shown);
+            if (code.empty()) fail(Errc::invalid_argument, "plotly.js file " + shown + " is empty");
             // "</script" would end the element early; "<script" after a
             // "<!--" would keep the page's own "</script>" from ending it.
             if (contains_tag(code, "</script") || contains_tag(code, "<script")) {
-                fail(Errc::invalid_argument, "plotly.js file " + html.location +
+                fail(Errc::invalid_argument, "plotly.js file " + shown +
                                                  " contains \"<script\" or \"</script\" and cannot be inlined");
             }
             return "<script type=\"text/javascript\">" + code + "</script>\n";

@@ -7,6 +7,7 @@
 
 #include "json_writer.hpp"
 #include "trajplot/error.hpp"
+#include "trajplot/text.hpp"
 
 namespace trajplot {
 namespace {
@@ -36,7 +37,9 @@ public:
         std::string message = error.what();
         // nlohmann prefixes "[json.exception.parse_error.N] "; the rest says where and why.
         if (const auto bracket = message.find("] "); bracket != std::string::npos) message.erase(0, bracket + 2);
-        error_ = "not valid JSON (byte " + std::to_string(byte) + "): " + message;
+        // The message quotes the bytes last read, which may be invalid
+        // UTF-8; every message the library gives is valid UTF-8.
+        error_ = "not valid JSON (byte " + std::to_string(byte) + "): " + sanitize_utf8(message);
         return false;
     }
 
@@ -46,7 +49,7 @@ public:
 private:
     bool open(JsonValue container) {
         if (stack_.size() >= max_depth_) {
-            error_ = "nests deeper than " + std::to_string(max_depth_) + " levels";
+            error_ = "nested deeper than " + std::to_string(max_depth_) + " levels";
             return false;
         }
         stack_.push_back(&place(std::move(container)));
@@ -133,12 +136,15 @@ void JsonValue::merge_patch(const JsonValue& patch) {
         return;
     }
     if (!is_object()) value_ = Object();
-    for (const auto& [key, value] : std::get<Object>(patch.value_)) {
+    // Not a structured binding: clang before 16 cannot capture one in the
+    // lambda below.
+    for (const Member& member : std::get<Object>(patch.value_)) {
+        const std::string& key = member.first;
         Object& members = std::get<Object>(value_);
-        if (value.is_null()) {
+        if (member.second.is_null()) {
             std::erase_if(members, [&](const Member& m) { return m.first == key; });
         } else {
-            (*this)[key].merge_patch(value);
+            (*this)[key].merge_patch(member.second);
         }
     }
 }

@@ -29,6 +29,22 @@ int open_or_throw(const fs::path& path, int flags) {
     return fd;
 }
 
+// The command that runs the tool: its path, after the words of
+// TRAJPLOT_CLI_WRAPPER when that is set (split at whitespace, no quoting;
+// the first word a path, as execv wants). The valgrind tests set it to
+// valgrind and its options, so that every run of the tool is checked.
+std::vector<std::string> cli_command() {
+    std::vector<std::string> words;
+    if (const char* wrapper = std::getenv("TRAJPLOT_CLI_WRAPPER")) {
+        std::istringstream stream(wrapper);
+        for (std::string word; stream >> word;) {
+            words.push_back(word);
+        }
+    }
+    words.emplace_back(TRAJPLOT_CLI_PATH);
+    return words;
+}
+
 }  // namespace
 
 void CliTest::SetUp() {
@@ -55,9 +71,9 @@ CliResult CliTest::run(const std::vector<std::string>& arguments,
 
     // Everything the child needs is prepared before fork(): after it, only
     // async-signal-safe calls are allowed.
-    const std::string program = TRAJPLOT_CLI_PATH;
-    std::vector<std::string> argument_storage{program};
+    std::vector<std::string> argument_storage = cli_command();
     argument_storage.insert(argument_storage.end(), arguments.begin(), arguments.end());
+    const std::string program = argument_storage.front();
     std::vector<char*> argv;
     for (std::string& argument : argument_storage) {
         argv.push_back(argument.data());

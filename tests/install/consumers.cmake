@@ -8,7 +8,9 @@
 # cmake -DBUILD_DIR= -DCONFIG= -DWORK_DIR= -DSOURCE_DIR= -DVERSION=
 #       -DBINDIR= -DLIBDIR= -DINCLUDEDIR= -DC_COMPILER= -DCXX_COMPILER=
 #       -DGENERATOR= -DMAKE_PROGRAM= -DPKG_CONFIG= -DNM= -DREADELF= -DWITH_CLI=
-#       -P consumers.cmake
+#       [-DSANITIZER_FLAGS="<compile and link flags>"] -P consumers.cmake
+# SANITIZER_FLAGS: the flags of a build with TRAJPLOT_SANITIZE, which the
+# consumers need to run its library.
 cmake_minimum_required(VERSION 3.20)
 
 foreach(variable BUILD_DIR WORK_DIR SOURCE_DIR VERSION BINDIR LIBDIR INCLUDEDIR
@@ -134,7 +136,8 @@ run(COMMAND ${PKG_CONFIG} --variable=libdir trajplot)
 string(STRIP "${run_output}" pc_libdir)
 run(COMMAND ${PKG_CONFIG} --cflags --libs trajplot)
 separate_arguments(pc_flags UNIX_COMMAND "${run_output}")
-run(COMMAND ${C_COMPILER} -std=c99 -Wall -Wextra -pedantic -Werror
+separate_arguments(sanitizer_flags UNIX_COMMAND "${SANITIZER_FLAGS}")
+run(COMMAND ${C_COMPILER} -std=c99 -Wall -Wextra -pedantic -Werror ${sanitizer_flags}
   ${SOURCE_DIR}/examples/c/figure.c ${pc_flags} -Wl,-rpath,${pc_libdir}
   -o ${WORK_DIR}/figure_c)
 run(COMMAND ${WORK_DIR}/figure_c ${WORK_DIR}/figure_c.html)
@@ -145,12 +148,16 @@ function(configure_consumer binary_dir)
   if(MAKE_PROGRAM)
     set(make_program -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
   endif()
+  if(SANITIZER_FLAGS)
+    set(sanitizer_option "-DCMAKE_CXX_FLAGS=${SANITIZER_FLAGS}")
+  endif()
   run(COMMAND ${CMAKE_COMMAND}
     -S ${SOURCE_DIR}/tests/install/consumer_cpp -B ${binary_dir}
     -G ${GENERATOR} ${make_program}
     -DCMAKE_BUILD_TYPE=${CONFIG}
     -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
     -DTRAJPLOT_EXAMPLES_DIR=${SOURCE_DIR}/examples
+    ${sanitizer_option}
     ${ARGN})
   run(COMMAND ${CMAKE_COMMAND} --build ${binary_dir} ${config_option})
 endfunction()

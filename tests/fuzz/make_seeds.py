@@ -1,0 +1,490 @@
+#!/usr/bin/env python3
+"""Writes the inputs of the fuzz harnesses' corpora into tests/fuzz/corpus/.
+
+The seeds of fuzz_cli_spec are SPEC files, some followed by command-line
+arguments (a NUL byte, then the arguments separated by NUL bytes). The
+seeds of fuzz_capi and fuzz_html are in the byte format their FuzzInput
+reads (tests/fuzz/fuzz_support.hpp): this script spells each one out field
+by field, in the order the harness reads them. Seeds are named seed-*,
+reproducers of past findings finding-*.
+
+Run it again after changing what a harness reads:
+    python3 tests/fuzz/make_seeds.py
+"""
+import json
+import math
+import pathlib
+import struct
+
+CORPUS = pathlib.Path(__file__).resolve().parent / "corpus"
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+def write(harness, name, data):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path = CORPUS / harness / ("seed-" + name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+# ---------------------------------------------------------------------------
+# fuzz_cli_spec: SPEC text, then optionally "\0" and NUL-separated arguments.
+
+
+def spec_with_arguments(spec, *arguments):
+    text = spec if isinstance(spec, str) else json.dumps(spec, ensure_ascii=False)
+    data = text.encode("utf-8")
+    if arguments:
+        data += b"\0" + b"\0".join(a.encode("utf-8") if isinstance(a, str) else a for a in arguments)
+    return data
+
+
+def demo_spec_reduced():
+    """data/demo/entropy.json cut to its first 3 layers, the last one, and 4 positions."""
+    demo = json.loads((REPO / "data/demo/entropy.json").read_text(encoding="utf-8"))
+    layers = [0, 1, 2, len(demo["stats"]) - 1]
+    positions = slice(0, 4)
+    labels = demo["trajectory_labels"]
+    return {
+        "name": demo["name"],
+        "units": demo["units"],
+        "includes_output": demo["includes_output"],
+        "sequence_labels": demo["sequence_labels"][positions],
+        "stats": [demo["stats"][layer][positions] for layer in layers],
+        "trajectory_labels": {
+            "label_strings": [labels["label_strings"][layer][positions] for layer in layers],
+            "hover_over_entries": [labels["hover_over_entries"][layer][positions] for layer in layers],
+        },
+    }
+
+
+HOSTILE = [
+    "</script><script>alert(1)</script>",
+    "<!--<script>",
+    "</SCRIPT >",
+    "\u2028\u2029",
+    "&amp;<b>bold</b>",
+    "\u0000nul",
+    "\"quoted\" 'single' `tick` \\",
+    "<img src=x onerror=alert(1)>",
+    "\ufeff\u202e\U0001F600",
+]
+
+
+def cli_seeds():
+    full = json.loads((REPO / "tests/data/cli/full.json").read_text(encoding="utf-8"))
+    write("fuzz_cli_spec", "minimal.json", '{"name": "x", "stats": [[1]]}')
+    write("fuzz_cli_spec", "full.json", json.dumps(full))
+    write("fuzz_cli_spec", "entropy-reduced.json", json.dumps(demo_spec_reduced(), ensure_ascii=False))
+    write("fuzz_cli_spec", "nul-strings.json", (REPO / "tests/data/cli/nul_strings.json").read_bytes())
+    write("fuzz_cli_spec", "nulls-as-absent.json", (REPO / "tests/data/cli/nulls_as_absent.json").read_bytes())
+    write("fuzz_cli_spec", "float32-limits.json",
+          '{"name": "x", "stats": [[3.4028235e38, -3.4028235e38, 1e-46, -0.0, 5e-324, null]]}')
+    write("fuzz_cli_spec", "float32-overflow.json", '{"name": "x", "stats": [[3.4028236e38]]}')
+    write("fuzz_cli_spec", "unknown-key.json", '{"name": "x", "stats": [[1]], "nmae\\n\\u2028": 1}')
+    write("fuzz_cli_spec", "not-json.json", b'{"name": "x", "stats": [[1]\xff')
+    write("fuzz_cli_spec", "ragged.json", '{"name": "x", "stats": [[1, 2], [3]]}')
+    write("fuzz_cli_spec", "hover-ragged.json", json.dumps({
+        "name": "x", "stats": [[1, 2]],
+        "trajectory_labels": {"label_strings": [["a", "b"]],
+                              "hover_over_entries": [[[["a", "b"]], [["c"]]]]}}))
+    # Deep nesting where a number, a string or a label is expected.
+    depth = 2000
+    write("fuzz_cli_spec", "deep-stats.json",
+          '{"name": "x", "stats": [' + "[" * depth + "]" * depth + "]}")
+    write("fuzz_cli_spec", "deep-units.json",
+          '{"name": "x", "stats": [[1]], "units": ' + "{\"a\":" * depth + "1" + "}" * depth + "}")
+    write("fuzz_cli_spec", "deep-labels.json",
+          '{"name": "x", "stats": [[1]], "trajectory_labels": {"label_strings": [[' + "[" * depth +
+          "]" * depth + "]]}}")
+    # Hostile text in every string, drawn as an HTML page and as JSON.
+    layers, positions = 3, 3
+    hostile = {
+        "name": HOSTILE[0], "units": HOSTILE[1],
+        "stats": [[float(layer * positions + position) for position in range(positions)] for layer in range(layers)],
+        "sequence_labels": HOSTILE[2:5],
+        "layer_labels": HOSTILE[5:8],
+        "trajectory_labels": {
+            "label_strings": [[HOSTILE[(layer + position) % len(HOSTILE)] for position in range(positions)]
+                              for layer in range(layers)],
+            "hover_over_entries": [[[[HOSTILE[(layer + position + col) % len(HOSTILE)] for col in range(2)]]
+                                    for position in range(positions)] for layer in range(layers)],
+        },
+    }
+    write("fuzz_cli_spec", "hostile-page", spec_with_arguments(
+        hostile, "--format", "html", "--title", "</script><!--", "--div-id", "fig", "--responsive"))
+    write("fuzz_cli_spec", "hostile-fragment-page", spec_with_arguments(
+        hostile, "--format", "html", "--html-fragment", "--plotlyjs", "src:\"><script>alert(1)</script>",
+        "--extra", json.dumps({"hovertemplate": "</script>\u2028", "meta": ["<!--"]}, ensure_ascii=False)))
+    write("fuzz_cli_spec", "hostile-inline-page", spec_with_arguments(
+        hostile, "--format", "html", "--plotlyjs", "inline:plotly.min", "--stride", "2"))
+    # The harness inlines a script that closes its element for a FILE of odd length.
+    write("fuzz_cli_spec", "inline-refused", spec_with_arguments(
+        full, "--format", "html", "--plotlyjs", "inline:plotly.js"))
+    write("fuzz_cli_spec", "hostile.json", spec_with_arguments(hostile, "--title", "\u2028</script>"))
+    # Options: each transform and export.
+    write("fuzz_cli_spec", "trace-log-extra", spec_with_arguments(
+        full, "--trace-only", "--log-scale", "--extra", '{"zmin": null, "colorbar": {"title": null}}'))
+    write("fuzz_cli_spec", "log-scale", spec_with_arguments(full, "--clip", "0.1", "5", "--log-scale"))
+    write("fuzz_cli_spec", "stride-clip", spec_with_arguments(full, "--stride", "2", "--clip", "0.5", "3"))
+    write("fuzz_cli_spec", "sizes", spec_with_arguments(
+        full, "--colorscale", "Viridis_r", "--token-width", "3", "--height", "200", "--title", "t"))
+    write("fuzz_cli_spec", "width-overflow", spec_with_arguments(full, "--token-width", "18446744073709551615"))
+    write("fuzz_cli_spec", "bad-colorscale", spec_with_arguments(full, "--colorscale", b"nope\xff"))
+    write("fuzz_cli_spec", "bad-div-id-page", spec_with_arguments(full, "--format", "html", "--div-id", "1a<"))
+    write("fuzz_cli_spec", "usage-error", spec_with_arguments(full, "--trace-only", "--title", "x"))
+    write("fuzz_cli_spec", "help", spec_with_arguments(full, "--help"))
+
+
+# ---------------------------------------------------------------------------
+# fuzz_capi and fuzz_html: FuzzInput's format.
+
+TELLING = [0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 10.0, 1e-3, 0.1, 100.0, -3.5, 16777216.0,
+           "min", "-min", "denorm", "-denorm", "max", "-max", math.inf, -math.inf, math.nan,
+           1e10, -1e10, 3.0e38]
+
+
+def byte(value):
+    return bytes([value])
+
+
+def text(value):
+    """A length byte, then the bytes."""
+    data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
+    assert len(data) < 256
+    return byte(len(data)) + data
+
+
+def u16(value):
+    return struct.pack(">H", value)
+
+
+def number(value):
+    """One of FuzzInput's telling values by its index, else four raw bytes."""
+    for index, telling in enumerate(TELLING):
+        if isinstance(value, str) or isinstance(telling, str):
+            if value == telling:
+                return byte(index)
+        elif (math.isnan(value) and math.isnan(telling)) or (
+                value == telling and math.copysign(1, value) == math.copysign(1, telling)):
+            return byte(index)
+    bits = struct.unpack(">I", struct.pack(">f", value))[0]
+    return byte(0xC0) + struct.pack(">HH", bits >> 16, bits & 0xFFFF)
+
+
+def shape(n_layers, seq_len):
+    return byte(n_layers % 7 + 7 * (seq_len % 7))
+
+
+# Figure requests (fuzz_capi's read_figure_request).
+LOCALES = {"C": 0, "tr_TR.UTF-8": 1, "tr_TR.ISO-8859-9": 2}
+
+
+def figure_request(title=None, colorscale=None, extra=None, log_scale=False, token_width=None, height=None,
+                   locale="C"):
+    mode = (1 if title is not None else 0) | (2 if colorscale is not None else 0) | \
+           (4 if extra is not None else 0) | (8 if log_scale else 0)
+    data = byte(mode)
+    if title is not None:
+        data += text(title)
+    if colorscale is not None:
+        data += colorscale  # already encoded: an index byte, or 0xE0 and text
+    if extra is not None:
+        data += extra  # already encoded: an index byte, 0x80 and text, or 0xF0 and a depth byte
+    data += {None: byte(7), 1: byte(0), 0: byte(1), "huge": byte(3), "max": byte(4)}[token_width]
+    data += {None: byte(7), 450: byte(0), "limit": byte(1), "over": byte(2)}[height]
+    data += byte(LOCALES[locale])
+    return data
+
+
+def colorscale_listed(index):
+    return byte(index)
+
+
+def raw_text_choice(value):
+    return byte(0xE0) + text(value)
+
+
+def extra_listed(index):
+    return byte(index)
+
+
+def extra_text(value):
+    return byte(0x80) + text(value)
+
+
+def extra_deep(depth):
+    return byte(0xF0) + byte(depth - 505)
+
+
+def html_request(source="cdn", location=None, inline_choice=0, div_id=None, fragment=False, responsive=False,
+                 missing_name=b""):
+    """inline_choice: 0-2 a usable file, 3 one closing its script, 4 one opening a script, 5 an empty one,
+    6 a missing one, 7 a directory, 8 none, 9 a missing one named missing-<missing_name>."""
+    sources = {"cdn": 0, "src": 1, "inline": 2, "none": 3, "negative": 4, "unknown": 5}
+    data = byte((0x01 if fragment else 0) | (0x02 if responsive else 0)) + byte(sources[source])
+    if source == "src":
+        data += byte(1) + text(location) if location is not None else byte(0)
+    elif source == "inline":
+        data += byte(inline_choice)
+        if inline_choice == 9:
+            data += text(missing_name)
+    if div_id is None:
+        data += byte(0)
+    elif div_id == "fixed":
+        data += byte(1)
+    else:
+        data += byte(2) + text(div_id)
+    return data
+
+
+def capi_statistic(n_layers, seq_len, values, name="Entropy", labels=None, units=None, sequence_labels=None,
+                   layer_labels=None, lengths=True, includes_output=True, min_value=None, max_value=None,
+                   keep_labels=True, labels_extras=None):
+    """A scenario's start: the shape, labels (cells, hover tables), the statistic."""
+    data = shape(n_layers, seq_len)
+    if labels is None:
+        data += byte(0)
+    else:
+        cells, hover, rows, cols = labels
+        mode = 0x01 | (0x02 if lengths else 0) | (0x04 if hover is not None else 0) | (0x08 if lengths else 0)
+        data += byte(mode)
+        data += b"".join(text(cell) for cell in cells)
+        if hover is not None:
+            data += byte(rows) + byte(cols) + b"".join(text(entry) for entry in hover)
+        # Read only when the labels were created: the customdata limit, the
+        # lengths flag and the labels' stride.
+        data += byte(10) + byte(1) + byte(2) if labels_extras is None else labels_extras
+    data += text(name)
+    mode = (0x01 if units is not None else 0) | (0x02 if sequence_labels is not None else 0) | \
+           (0x04 if lengths else 0) | (0x08 if layer_labels is not None else 0) | (0x10 if lengths else 0) | \
+           (0 if includes_output else 0x20)
+    data += byte(mode)
+    if units is not None:
+        data += text(units)
+    if sequence_labels is not None:
+        data += b"".join(text(label) for label in sequence_labels)
+    if layer_labels is not None:
+        data += b"".join(text(label) for label in layer_labels)
+    bounds = (1 if min_value is not None else 0) | (2 if max_value is not None else 0) | (0 if keep_labels else 4)
+    data += byte(bounds)
+    if min_value is not None:
+        data += number(min_value)
+    if max_value is not None:
+        data += number(max_value)
+    data += b"".join(number(value) for value in values)
+    data += byte(0)  # keep the labels handle
+    return data
+
+
+def op_stride(choice):
+    return byte(0) + choice
+
+
+def op_clip(low, high):
+    return byte(1) + number(low) + number(high)
+
+
+def op_heatmap(request):
+    return byte(2) + request
+
+
+def op_figure(request):
+    return byte(3) + request
+
+
+def op_html(figure, html):
+    return byte(4) + figure + html
+
+
+def op_file(which, target, figure, html=b"", missing_name="dir"):
+    """which: 0 heatmap JSON, 1 figure JSON, 2 HTML; target: "new", "missing" (under a directory
+    named missing-<missing_name>) or "directory"."""
+    data = byte(5) + byte(which) + byte({"new": 0, "missing": 6, "directory": 7}[target])
+    if target == "missing":
+        data += text(missing_name)
+    return data + figure + html
+
+
+def op_trunc(value, new_len):
+    """new_len: 0 to 29, "max" (SIZE_MAX) or "ptrdiff" (PTRDIFF_MAX)."""
+    return byte(6) + text(value) + byte({"max": 30, "ptrdiff": 31}.get(new_len, new_len))
+
+
+def op_null_arguments():
+    return byte(7)
+
+
+def capi_seeds():
+    default = figure_request()
+    write("fuzz_capi", "minimal", capi_statistic(2, 3, [1, 2, 3, 4, 5, 6]) + op_figure(default))
+    cells = ["the", "<b>", "a\0b", b"\xff\xfe", "\u2028", "&amp;"]
+    hover = [c for cell in cells for c in (cell, "50.00%", b"\xe2\x80", "x" * 12)]
+    write("fuzz_capi", "labels-hover", capi_statistic(
+        3, 2, [0.5, "min", math.nan, math.inf, -0.0, 7.25], labels=(cells, hover, 2, 2), units="nats",
+        sequence_labels=["<s>", "<s>"], layer_labels=["in", b"\xc0\xbc", "out"], min_value=-1.0, max_value=10.0)
+        + op_stride(byte(2)) + op_clip(0.0, 5.0)
+        + op_heatmap(figure_request(extra=extra_listed(1)))
+        + op_figure(figure_request(title="t</script>", colorscale=colorscale_listed(0), height=450))
+        + op_html(default, html_request(div_id="fixed")))
+    write("fuzz_capi", "no-lengths", capi_statistic(
+        2, 2, [1, 2, 3, 4], labels=(["a\0hidden", "b", "c", "d"], None, 0, 0), lengths=False,
+        sequence_labels=["x\0y", "z"], layer_labels=["p", "q\0r"]) + op_figure(default))
+    write("fuzz_capi", "log-scale", capi_statistic(
+        2, 3, [0.001, 0.1, 10, 1000, 0, -5], min_value=None, max_value=None)
+        + op_heatmap(figure_request(log_scale=True))
+        + op_figure(figure_request(log_scale=True, colorscale=raw_text_choice("Viridis_R")))
+        + op_clip(-1.0, 100.0) + op_heatmap(figure_request(log_scale=True)))
+    write("fuzz_capi", "no-layers", capi_statistic(0, 3, [], labels=([], None, 0, 0), labels_extras=b""))
+    write("fuzz_capi", "no-positions", capi_statistic(6, 0, []))
+    # A shape whose count overflows: labels and statistic refused with ERANGE.
+    write("fuzz_capi", "overflow", byte(0xF8) + byte(1) + text("x") + text("name") + byte(0) + byte(0) + number(1.0))
+    write("fuzz_capi", "bad-options", capi_statistic(1, 2, [1, 2], min_value=2.0, max_value=1.0))
+    write("fuzz_capi", "options", capi_statistic(2, 2, [1, 2, 3, 4])
+          + op_figure(figure_request(token_width=0)) + op_figure(figure_request(token_width="max"))
+          + op_figure(figure_request(height="over")) + op_figure(figure_request(height="limit"))
+          + op_heatmap(figure_request(colorscale=raw_text_choice(b"rdbu\xff")))
+          + op_heatmap(figure_request(extra=extra_text("{\"a\": [1, {\"b\": null}], \"z\": null}")))
+          + op_heatmap(figure_request(extra=extra_text(b"{\"a\": \"\xff\"}"))))
+    write("fuzz_capi", "extra-depth", capi_statistic(1, 1, [1])
+          + op_heatmap(figure_request(extra=extra_deep(512)))
+          + op_heatmap(figure_request(extra=extra_deep(513))))
+    write("fuzz_capi", "html-sources", capi_statistic(2, 2, [1, 2, 3, 4], labels=(["a", "b", "c", "d"], None, 0, 0))
+          + op_html(default, html_request("src", location="\"><script>"))
+          + op_html(default, html_request("inline", inline_choice=0, responsive=True))
+          + op_html(default, html_request("inline", inline_choice=3))
+          + op_html(default, html_request("inline", inline_choice=6))
+          + op_html(default, html_request("inline", inline_choice=9, missing_name=b"\xff.js"))
+          + op_html(default, html_request("none", fragment=True, div_id="a b"))
+          + op_html(default, html_request("unknown")))
+    write("fuzz_capi", "files", capi_statistic(2, 2, [1, 2, 3, 4])
+          + op_file(0, "new", default) + op_file(1, "missing", default)
+          + op_file(2, "directory", default, html_request()) + op_file(2, "new", default, html_request("none")))
+    write("fuzz_capi", "text", capi_statistic(1, 1, [1])
+          + op_trunc("abc\u00e9\U0001F600", 3) + op_trunc(b"\xff\xfe", 5) + op_trunc("x", "max")
+          + op_trunc("", "ptrdiff") + op_null_arguments())
+    # Exports under the Turkish locales: decimal commas, tolower('I') not 'i'.
+    turkish = figure_request(locale="tr_TR.ISO-8859-9")
+    write("fuzz_capi", "locales", capi_statistic(2, 2, [1.5, 0.1, -2.25, 1e10], sequence_labels=["I", "i"])
+          + op_figure(turkish) + op_heatmap(figure_request(log_scale=True, locale="tr_TR.UTF-8"))
+          + op_html(turkish, html_request("inline", inline_choice=0, div_id="fixed"))
+          + op_file(1, "new", turkish))
+    # Strides up to the largest: a wrapping loop would read past the stats.
+    write("fuzz_capi", "strides", capi_statistic(4, 1, [1, 2, 3, 4], labels=(["a", "b", "c", "d"], None, 0, 0))
+          + op_stride(byte(6)) + op_stride(byte(5)) + op_stride(byte(0)) + op_stride(byte(8)))
+
+
+# fuzz_html: each string a count of pieces, each a piece index or raw bytes.
+PIECES = [
+    "</script>", "</SCRIPT >", "</ScRiPt\t", "</script/", "<script>alert(1)</script>", "<script", "<!--",
+    "-->", "<!-- <script>", "<![CDATA[", "]]>", "</title>", "</div>", "<div id=\"x\">",
+    "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<style>", "</style>", "<b>", "<br>", "<", ">",
+    "&", "&amp;", "&lt;", "&#60;", "\"", "'", "`", "\\", "\\u003c/script>", "\\\"", "${alert(1)}",
+    "\" onmouseover=\"alert(1)", "' onmouseover='alert(1)", "javascript:alert(1)", "%{text}",
+    "%{customdata[0]}", "<extra></extra>", b"\xe2\x80\xa8", b"\xe2\x80\xa9", b"\xe2\x80", b"\xe2", b"\0", "\n",
+    "\r\n", "\t", "\x1b[31m", "\x7f", b"\xc2\x85", b"\xc0\xbc", b"\xe0\x80\xbc", b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80", b"\xff\xfe", b"\xef\xbf\xbd", b"\xef\xbb\xbf", b"\xe2\x80\xae", b"\xf0\x9f\x98\x80",
+    b"\xef\xbc\x9c", "a", " ",
+]
+
+
+def hostile(*parts):
+    """Up to four pieces: listed ones by value, anything else as raw bytes."""
+    assert len(parts) <= 4
+    data = byte(len(parts))
+    for part in parts:
+        if part in PIECES:
+            data += byte(PIECES.index(part))
+        else:
+            data += byte(0xE0) + text(part)
+    return data
+
+
+def html_seeds():
+    s = "</script>"
+    # 2 layers x 2 positions, labels with 1 x 2 hover tables, units,
+    # sequence and layer labels; the page with a title and extra_json.
+    everything = (byte(1 + 3 * 1) + byte(0x1F)
+                  + b"".join(hostile(s, piece) for piece in ["<!--", b"\xe2\x80\xa8", "&", "<b>"])
+                  + byte(0) + byte(1)
+                  + b"".join(hostile(piece, b"\0") for piece in ["<", ">", "&lt;", "'", "\"", "%{text}", "\\", "`"])
+                  + hostile("<script", "alert") + hostile("</title>") + hostile(b"\xe2\x80\xa9") + hostile("<!--")
+                  + hostile("</ScRiPt\t") + hostile(b"\xff\xfe", "</div>")
+                  + number(1.0) + number(2.0) + number(math.nan) + number(4.0))
+    # One extra_json member: "name", an object holding hostile text.
+    write("fuzz_html", "everything", everything + byte(0x03) + hostile("</script>", "<!--")
+          + byte(0x40) + byte(0) + byte(0) + hostile("</script>", b"\xe2\x80\xa8") + byte(2))
+    write("fuzz_html", "src-fragment", byte(0) + byte(0) + hostile("name") + number(1.0)
+          + byte(0x1C) + hostile("\" onmouseover=\"alert(1)", "</script>"))
+    write("fuzz_html", "inline-responsive", byte(1) + byte(0x08) + hostile("x") + hostile("1", "2")
+          + number(1.0) + number(2.0) + byte(0x29) + hostile("</SCRIPT >"))
+    write("fuzz_html", "div-ids", byte(0) + byte(0) + hostile("n") + number(1.0) + byte(0x30 | 0x40 | 0x80)
+          + hostile("\" onload=\"x"))
+    # Under the Turkish locales (fuzz_support.hpp, CallerLocale): the last byte.
+    write("fuzz_html", "turkish-utf8", everything + byte(0x03) + hostile("</SCRIPT >", "<!--")
+          + byte(0x10) + hostile("I") + byte(1))
+    write("fuzz_html", "turkish-latin5", byte(0) + byte(0) + hostile("n") + number(1.5) + byte(0x40 | 0x80)
+          + hostile("a", "-", "_") + byte(2))
+    write("fuzz_html", "extra-raw", byte(0) + byte(0) + hostile("n") + number(1.0) + byte(0x02) + byte(0x10)
+          + hostile("{\"a\": \"</script>\"}"))
+
+
+# ---------------------------------------------------------------------------
+# Reproducers of past findings, spelled out so that they follow changes of
+# the input formats. Each fails its harness until the bug it shows is fixed.
+
+
+def finding(harness, name, data):
+    path = CORPUS / harness / ("finding-" + name)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def findings():
+    # A stride of SIZE_MAX wraps the loop of stride_keep_last (src/model.cpp):
+    # it keeps a row past the last, read past the values and labels.
+    finding("fuzz_cli_spec", "stride-max-reads-past-stats",
+            spec_with_arguments('{"name": "x", "stats": [[1, 2], [3, 4], [5, 6]]}', "--stride",
+                                "18446744073709551615"))
+    finding("fuzz_capi", "stride-max-reads-past-stats",
+            capi_statistic(3, 2, [1, 2, 3, 4, 5, 6]) + op_stride(byte(7)))
+    # extra_json that is not JSON: the message quoted its bytes as read,
+    # invalid UTF-8 (fixed in src/json_value.cpp).
+    finding("fuzz_capi", "extra-json-message-invalid-utf8",
+            capi_statistic(1, 1, [1]) + op_heatmap(figure_request(extra=extra_text(b"\xb4"))))
+    # An inline plotly.js file that cannot be read: the message quoted its
+    # path's bytes, invalid UTF-8 (fixed in src/html.cpp).
+    finding("fuzz_capi", "inline-path-message-invalid-utf8",
+            capi_statistic(1, 1, [1]) + op_html(figure_request(),
+                                                html_request("inline", inline_choice=9, missing_name=b"\xff.js")))
+    # A file export under a missing directory: the message quotes the path's
+    # bytes, invalid UTF-8 (src/atomic_file.cpp).
+    finding("fuzz_capi", "write-path-message-invalid-utf8",
+            capi_statistic(1, 1, [1]) + op_file(1, "missing", figure_request(), missing_name=b"\xff"))
+    # The same under tr_TR.ISO-8859-9: strerror() answers in the locale's
+    # language and charset (src/atomic_file.cpp; needs Debian's libc-l10n).
+    finding("fuzz_capi", "strerror-message-latin5-locale",
+            capi_statistic(1, 1, [1]) + op_file(1, "missing", figure_request(locale="tr_TR.ISO-8859-9")))
+    # Under tr_TR.UTF-8 tolower('I') is 'I': an inline file holding
+    # "</SCRIPT >" was inlined and ended the page's script early (fixed in
+    # src/html.cpp).
+    finding("fuzz_capi", "inline-script-end-turkish-locale",
+            capi_statistic(1, 1, [1]) + op_html(figure_request(locale="tr_TR.UTF-8"),
+                                                html_request("inline", inline_choice=3)))
+    # Under tr_TR.ISO-8859-9 byte 0xE4 is a letter: a div id holding it was
+    # accepted and written raw, invalid UTF-8 (fixed in src/html.cpp).
+    finding("fuzz_capi", "div-id-latin-letter",
+            capi_statistic(1, 1, [1]) + op_html(figure_request(locale="tr_TR.ISO-8859-9"),
+                                                html_request(div_id=b"fig\xe4")))
+    finding("fuzz_html", "div-id-latin-letter",
+            byte(0) + byte(0) + hostile("n") + number(1.0) + byte(0x40 | 0x80) + hostile(b"\xe4") + byte(2))
+
+
+if __name__ == "__main__":
+    # Seeds are all written here: drop those of earlier runs.
+    for old_seed in CORPUS.glob("*/seed-*"):
+        old_seed.unlink()
+    cli_seeds()
+    capi_seeds()
+    html_seeds()
+    findings()

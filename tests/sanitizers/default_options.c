@@ -1,0 +1,33 @@
+/* The sanitizer runtimes' options for every program built with
+ * TRAJPLOT_SANITIZE: the top-level CMakeLists.txt links this file into each
+ * executable. ASAN_OPTIONS, UBSAN_OPTIONS and TSAN_OPTIONS in the
+ * environment still override any of them.
+ *
+ * exitcode=99 everywhere: a report ends the program with a status that no
+ * trajplot program uses (the CLI's errors exit with 1 and 2), so that a
+ * report on a path expected to fail cannot pass for that failure. UBSan
+ * keeps a copy of the flag of its own, hence its separate string. */
+
+#define TRAJPLOT_RUNTIME_OPTIONS __attribute__((visibility("default"), used))
+
+TRAJPLOT_RUNTIME_OPTIONS const char *__asan_default_options(void);
+TRAJPLOT_RUNTIME_OPTIONS const char *__ubsan_default_options(void);
+TRAJPLOT_RUNTIME_OPTIONS const char *__tsan_default_options(void);
+
+const char *__asan_default_options(void) {
+    return "exitcode=99"
+           /* A local used after its function returned, too. */
+           ":detect_stack_use_after_return=1"
+           /* A static initialiser reading a global of another file that is
+              not initialised yet. */
+           ":check_initialization_order=1:strict_init_order=1";
+}
+
+const char *__ubsan_default_options(void) {
+    return "exitcode=99:print_stacktrace=1";
+}
+
+const char *__tsan_default_options(void) {
+    /* Stop at the first race, as the other sanitizers do. */
+    return "exitcode=99:halt_on_error=1:second_deadlock_stack=1";
+}
