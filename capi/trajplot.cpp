@@ -75,7 +75,9 @@ trajplot_status record_error(const char* function, trajplot_status status, const
     try {
         std::string message;
         message.reserve(std::strlen(function) + 2 + std::strlen(detail));
-        message.append(function).append(": ").append(detail);
+        // Details may quote caller bytes (a path) or the system's words in
+        // the caller's locale: every message handed out is valid UTF-8.
+        message.append(function).append(": ").append(trajplot::sanitize_utf8(detail));
         error.message.swap(message);
         error.text = error.message.c_str();
     } catch (...) {

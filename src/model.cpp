@@ -45,7 +45,12 @@ std::vector<std::size_t> stride_keep_last(std::size_t n_rows, std::size_t stride
     if (stride < 1) fail(Errc::invalid_argument, "stride must be at least 1, got 0");
     std::vector<std::size_t> rows;
     if (n_rows == 0) return rows;
-    for (std::size_t row = 0; row + 1 < n_rows; row += stride) rows.push_back(row);
+    // Stepping by comparison rather than by `row += stride`, which wraps
+    // for a stride near SIZE_MAX and would keep a row past the last.
+    for (std::size_t row = 0; row + 1 < n_rows; row += stride) {
+        rows.push_back(row);
+        if (stride >= n_rows - 1 - row) break;
+    }
     rows.push_back(n_rows - 1);
     return rows;
 }

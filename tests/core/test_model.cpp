@@ -154,6 +154,13 @@ TEST(StrideKeepLast, OneRowIsKept) {
     EXPECT_EQ(stride_keep_last(2, 5), (Rows{0, 1}));
 }
 
+TEST(StrideKeepLast, StridesNearSizeMaxDoNotWrapAround) {
+    const std::size_t huge = std::numeric_limits<std::size_t>::max();
+    EXPECT_EQ(stride_keep_last(3, huge), (Rows{0, 2}));
+    EXPECT_EQ(stride_keep_last(3, huge - 1), (Rows{0, 2}));
+    EXPECT_EQ(stride_keep_last(5, huge / 2 + 1), (Rows{0, 4}));
+}
+
 TEST(StrideKeepLast, ZeroStrideIsAnError) {
     error_message_of([] { stride_keep_last(5, 0); }, Errc::invalid_argument);
 }
