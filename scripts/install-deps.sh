@@ -3,12 +3,14 @@
 #   scripts/install-deps.sh          build dependencies
 #   scripts/install-deps.sh --tests  build and test dependencies (GoogleTest,
 #                                    plotly.py, Chromium and Node.js for the
-#                                    browser tests)
+#                                    browser tests, clang and its sanitizer
+#                                    and libFuzzer runtimes, valgrind)
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(googletest libgtest-dev binutils python3 python3-plotly python3-numpy chromium fonts-dejavu-core)
+  packages+=(googletest libgtest-dev binutils python3 python3-plotly python3-numpy chromium fonts-dejavu-core
+             clang-14 libclang-rt-14-dev valgrind locales)
   # Node.js may come from elsewhere than Debian; only a missing one is installed.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds trajplot with its tests and runs every one of them.
+# Builds trajplot with its tests and runs every one of them, then again under
+# the sanitizers and valgrind, then the fuzzers (about 30 minutes on 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --tests
@@ -16,3 +17,9 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DTRAJPLOT_TESTS=ON -DTRAJPLOT_REQUIRE_ALL_TESTS=ON -DTRAJPLOT_BENCH=ON >/dev/null
 cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
+# The same tests under AddressSanitizer + UBSan, the threaded ones under
+# ThreadSanitizer, the C programs, C API and CLI under valgrind
+# (build-asan, build-tsan, build-valgrind), then each libFuzzer harness on
+# its corpus and for TRAJPLOT_FUZZ_SECONDS (default 60) seconds (build-fuzz).
+scripts/test-sanitizers.sh
+scripts/test-fuzz.sh
