@@ -116,10 +116,12 @@ public:
     }
     bool complete() const noexcept { return total_ == added_.size(); }
 
-    void check_complete() const {
+    // Throws, naming `statistic` and the first missing slab, unless every
+    // slab is in.
+    void check_complete(const char* statistic) const {
         if (complete()) return;
         const std::size_t first = static_cast<std::size_t>(std::find(added_.begin(), added_.end(), 0) - added_.begin());
-        fail(Errc::invalid_argument, "the statistics need every slab: " + std::to_string(added_.size() - total_) +
+        fail(Errc::invalid_argument, std::string(statistic) + ": the statistics need every slab: " + std::to_string(added_.size() - total_) +
                                          " of " + std::to_string(added_.size()) +
                                          " are missing, the first is batch item " +
                                          std::to_string(first / shape_.layers) + ", layer " +
@@ -486,14 +488,6 @@ struct PredictionTrajectory::State {
         }
     }
 
-    void check_ready(const char* statistic) const {
-        try {
-            registry.check_complete();
-        } catch (const Error& error) {
-            fail(error.code(), std::string(statistic) + ": " + error.what());
-        }
-    }
-
     const std::shared_ptr<const TrajectoryLabels>& largest_prob_labels() const {
         return labels.get([&]() -> std::shared_ptr<const TrajectoryLabels> {
             if (!k) return nullptr;
@@ -582,13 +576,13 @@ bool PredictionTrajectory::complete() const noexcept { return state_->registry.c
 const TrajectoryShape& PredictionTrajectory::shape() const noexcept { return state_->inputs.shape; }
 
 TrajectoryStatistic PredictionTrajectory::entropy() const {
-    state_->check_ready("entropy");
+    state_->registry.check_complete("entropy");
     return state_->make("Entropy", state_->mean(&RowResult::entropy), "nats", std::nullopt, std::nullopt);
 }
 
 TrajectoryStatistic PredictionTrajectory::cross_entropy() const {
     if (!state_->targets.targets) fail(Errc::invalid_argument, "cross_entropy needs targets; none were given");
-    state_->check_ready("cross_entropy");
+    state_->registry.check_complete("cross_entropy");
     xt::xtensor<float, 2> stats = -state_->mean(&RowResult::target_log_prob);
     return state_->make("Cross Entropy", std::move(stats), "nats", std::nullopt, std::nullopt);
 }
@@ -597,19 +591,19 @@ TrajectoryStatistic PredictionTrajectory::forward_kl() const {
     if (!state_->forward_kl_wanted) {
         fail(Errc::invalid_argument, "forward_kl: the trajectory was built without forward KL");
     }
-    state_->check_ready("forward_kl");
+    state_->registry.check_complete("forward_kl");
     return state_->make("Forward KL", state_->mean(&RowResult::forward_kl), "nats", std::nullopt, std::nullopt);
 }
 
 TrajectoryStatistic PredictionTrajectory::max_probability() const {
-    state_->check_ready("max_probability");
+    state_->registry.check_complete("max_probability");
     return state_->make("Max Probability", state_->mean(&RowResult::max_probability), "probs", std::nullopt,
                         std::nullopt);
 }
 
 TrajectoryStatistic PredictionTrajectory::rank(bool show_ranks) const {
     if (!state_->targets.targets) fail(Errc::invalid_argument, "rank needs targets; none were given");
-    state_->check_ready("rank");
+    state_->registry.check_complete("rank");
     const auto& vocabulary = state_->inputs.vocabulary;
     // As tuned-lens: the colour scale ends at the tokenizer's vocabulary size.
     std::optional<float> max;
@@ -645,7 +639,7 @@ TrajectoryStatistic PredictionTrajectory::log_prob_diff(bool delta) const {
     if (delta && shape.layers < 2) {
         fail(Errc::invalid_argument, "log_prob_diff(delta) needs at least 2 layers, the trajectory has 1");
     }
-    state_->check_ready("log_prob_diff");
+    state_->registry.check_complete("log_prob_diff");
     const auto difference = [&](std::size_t item, std::size_t layer, std::size_t position) {
         const RowResult& row = state_->rows[state_->row_index(item, layer, position)];
         return row.target_log_prob - row.anti_target_log_prob;
@@ -663,7 +657,7 @@ TrajectoryStatistic PredictionTrajectory::log_prob_diff(bool delta) const {
 }
 
 std::shared_ptr<const TrajectoryLabels> PredictionTrajectory::labels() const {
-    state_->check_ready("labels");
+    state_->registry.check_complete("labels");
     return state_->largest_prob_labels();
 }
 
@@ -752,14 +746,6 @@ struct TrajectoryComparison::State {
         row.max_abs_difference = mix.max_abs_diff;
     }
 
-    void check_ready(const char* statistic) const {
-        try {
-            registry.check_complete();
-        } catch (const Error& error) {
-            fail(error.code(), std::string(statistic) + ": " + error.what());
-        }
-    }
-
     const std::shared_ptr<const TrajectoryLabels>& delta_labels() const {
         return labels.get([&]() -> std::shared_ptr<const TrajectoryLabels> {
             if (!k) return nullptr;
@@ -840,33 +826,33 @@ bool TrajectoryComparison::complete() const noexcept { return state_->registry.c
 const TrajectoryShape& TrajectoryComparison::shape() const noexcept { return state_->inputs.shape; }
 
 TrajectoryStatistic TrajectoryComparison::kl_divergence() const {
-    state_->check_ready("kl_divergence");
+    state_->registry.check_complete("kl_divergence");
     return state_->make("KL(Self | Other)", &PairResult::kl_self_other, "nats", 0.0f, std::nullopt);
 }
 
 TrajectoryStatistic TrajectoryComparison::js_divergence() const {
-    state_->check_ready("js_divergence");
+    state_->registry.check_complete("js_divergence");
     return state_->make("JS(Self | Other)", &PairResult::js, "nats", 0.0f, std::nullopt);
 }
 
 TrajectoryStatistic TrajectoryComparison::half_symmetric_kl() const {
-    state_->check_ready("half_symmetric_kl");
+    state_->registry.check_complete("half_symmetric_kl");
     return state_->make("(KL(Self | Other) + KL(Other | Self)) / 2", &PairResult::half_symmetric_kl, "nats", 0.0f,
                         std::nullopt);
 }
 
 TrajectoryStatistic TrajectoryComparison::total_variation() const {
-    state_->check_ready("total_variation");
+    state_->registry.check_complete("total_variation");
     return state_->make("TV(Self | Other)", &PairResult::total_variation, "probs", 0.0f, 1.0f);
 }
 
 TrajectoryStatistic TrajectoryComparison::max_abs_prob_difference() const {
-    state_->check_ready("max_abs_prob_difference");
+    state_->registry.check_complete("max_abs_prob_difference");
     return state_->make("Max |\u0394p|(Self | Other)", &PairResult::max_abs_difference, "probs", 0.0f, 1.0f);
 }
 
 std::shared_ptr<const TrajectoryLabels> TrajectoryComparison::labels() const {
-    state_->check_ready("labels");
+    state_->registry.check_complete("labels");
     return state_->delta_labels();
 }
 
