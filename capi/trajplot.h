@@ -33,6 +33,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #if defined(_WIN32) && defined(TRAJPLOT_SHARED)
 #  if defined(TRAJPLOT_BUILD)
@@ -294,6 +295,241 @@ TRAJPLOT_API trajplot_status trajplot_statistic_stride(
  * included). */
 TRAJPLOT_API trajplot_status trajplot_statistic_clip(
     trajplot_statistic **out, const trajplot_statistic *statistic, float min, float max);
+
+/* ------------------------------------------------------------------ */
+/* Statistics from lens outputs                                        */
+/* ------------------------------------------------------------------ */
+
+/* trajplot computes the statistics tuned-lens's PredictionTrajectory
+ * computes, natively, from the float32 outputs of a lens at every layer:
+ * logits or log-probabilities over the vocabulary, row-major
+ * (batch, layer, position, vocab), the model's output being the last layer.
+ * The data is streamed one (batch item, layer) slab of seq_len * vocab
+ * floats at a time and read in place, so a caller never needs the whole
+ * tensor in memory, and a resident tensor is never copied. */
+
+/* Token strings by id, for labels. Immutable; safe to share between
+ * trajectories and threads. */
+typedef struct trajplot_vocabulary trajplot_vocabulary;
+
+/* Creates a vocabulary of `size` tokens, token i having id i. Lengths as in
+ * trajplot_labels_create. It may be shorter than the lens's vocabulary (a
+ * padded embedding matrix): ids past its end are shown as "<unk>".
+ * Errors: EINVAL for NULL out or tokens (with size > 0), ERANGE on overflow
+ * or over the memory limit. */
+TRAJPLOT_API trajplot_status trajplot_vocabulary_create(
+    trajplot_vocabulary **out, const char *const *tokens, const size_t *lengths, size_t size);
+
+/* Releases a vocabulary; trajectories keep their own reference. */
+TRAJPLOT_API void trajplot_vocabulary_free(trajplot_vocabulary *vocabulary);
+
+TRAJPLOT_API trajplot_status trajplot_vocabulary_size(
+    size_t *out, const trajplot_vocabulary *vocabulary);
+
+/* Token `id` as stored (borrowed, NUL-terminated; `len` may be NULL). */
+TRAJPLOT_API trajplot_status trajplot_vocabulary_token(
+    const char **out, size_t *len, const trajplot_vocabulary *vocabulary, size_t id);
+
+/* What the floats are. */
+typedef enum trajplot_values {
+    TRAJPLOT_VALUES_LOGITS = 0,    /* a numerically stable log-softmax is applied */
+    TRAJPLOT_VALUES_LOG_PROBS = 1  /* used as given, not renormalised */
+} trajplot_values;
+
+#define TRAJPLOT_TRAJECTORY_OPTIONS_VERSION 1
+
+/* Optional parts of a trajectory or comparison. Initialise with
+ * TRAJPLOT_TRAJECTORY_OPTIONS_INIT or trajplot_trajectory_options_init().
+ * The token-format strings are UTF-8; NULL means the default shown. */
+typedef struct trajplot_trajectory_options {
+    unsigned int version;             /* TRAJPLOT_TRAJECTORY_OPTIONS_VERSION */
+    int values;                       /* a trajplot_values */
+    /* Token strings for labels and sequence labels; NULL: statistics have
+     * neither (as tuned-lens without a tokenizer). Not copied: the
+     * trajectory keeps a reference. */
+    const trajplot_vocabulary *vocabulary;
+    size_t top_k;                     /* hover rows per cell (10); >= 1 */
+    /* A cell whose top-1 probability is below min_prob in any batch item
+     * has an empty label (0). */
+    float min_prob;
+    /* Comparisons: a cell whose largest |change in probability| is at most
+     * min_prob_delta in any batch item has an empty label (0). */
+    float min_prob_delta;
+    size_t max_batch_items_shown;     /* batch items side by side in hover tables (3); >= 1 */
+    /* Tokens longer than max_string_len code points keep their first
+     * max_string_len - len(ellipsis) and get the ellipsis; 0: never
+     * shortened. (7, "\u2026") */
+    size_t max_string_len;
+    const char *ellipsis;
+    const char *newline_token;          /* shown as newline_replacement ("\u010A", "\\n") */
+    const char *newline_replacement;
+    const char *whitespace_token;       /* shown as whitespace_replacement ("\u0120", "_") */
+    const char *whitespace_replacement;
+    /* Threads reducing the positions of each slab; 0: one per core. */
+    size_t threads;
+    /* Trajectories: compute forward KL to the model's output (true). It
+     * needs the output layer of each batch item added before its other
+     * layers, and keeps that layer's probabilities (seq_len * vocab floats)
+     * until the batch item is complete. Comparisons ignore it. */
+    bool forward_kl;
+} trajplot_trajectory_options;
+
+#define TRAJPLOT_TRAJECTORY_OPTIONS_INIT \
+    { TRAJPLOT_TRAJECTORY_OPTIONS_VERSION, TRAJPLOT_VALUES_LOGITS, NULL, 10, 0.0f, 0.0f, 3, 7, \
+      NULL, NULL, NULL, NULL, NULL, 0, true }
+
+TRAJPLOT_API trajplot_status trajplot_trajectory_options_init(
+    trajplot_trajectory_options *options, unsigned int version);
+
+/* The statistics trajplot computes. Names (trajplot_measure_name) are the
+ * CLI's and the bindings'. */
+typedef enum trajplot_measure {
+    /* One trajectory */
+    TRAJPLOT_MEASURE_ENTROPY = 0,           /* "entropy", nats */
+    TRAJPLOT_MEASURE_CROSS_ENTROPY = 1,     /* "cross_entropy", nats; needs targets */
+    TRAJPLOT_MEASURE_FORWARD_KL = 2,        /* "forward_kl": KL(output || layer), nats */
+    TRAJPLOT_MEASURE_MAX_PROBABILITY = 3,   /* "max_probability" */
+    /* "rank" of the target, 1 for the most likely token; ties share the
+     * best rank (1 + the number of tokens with a strictly greater value).
+     * Needs targets. */
+    TRAJPLOT_MEASURE_RANK = 4,
+    /* "log_prob_diff": log p(target) - log p(anti-target); needs both */
+    TRAJPLOT_MEASURE_LOG_PROB_DIFF = 5,
+    /* "log_prob_diff_delta": its change from layer k to k + 1, in row k (no
+     * output row) */
+    TRAJPLOT_MEASURE_LOG_PROB_DIFF_DELTA = 6,
+    /* Two trajectories (self, other) */
+    TRAJPLOT_MEASURE_KL_DIVERGENCE = 16,    /* "kl_divergence": KL(self || other) */
+    /* "js_divergence": textbook Jensen-Shannon, 0.5 KL(p||m) + 0.5 KL(q||m),
+     * m = (p + q) / 2, in [0, ln 2] */
+    TRAJPLOT_MEASURE_JS_DIVERGENCE = 17,
+    /* "half_symmetric_kl": 0.5 KL(p||q) + 0.5 KL(q||p), what tuned-lens
+     * calls js_divergence */
+    TRAJPLOT_MEASURE_HALF_SYMMETRIC_KL = 18,
+    /* "total_variation": textbook, 0.5 sum |p - q|, in [0, 1] */
+    TRAJPLOT_MEASURE_TOTAL_VARIATION = 19,
+    /* "max_abs_prob_difference": max |p - q|, what tuned-lens calls
+     * total_variation */
+    TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE = 20
+} trajplot_measure;
+
+/* The measure's name (static, NUL-terminated), or NULL for a value that is
+ * not a trajplot_measure. */
+TRAJPLOT_API const char *trajplot_measure_name(int measure);
+
+/* The measure named `name` (exactly, as trajplot_measure_name gives it).
+ * EINVAL for an unknown name; the message lists the valid ones. */
+TRAJPLOT_API trajplot_status trajplot_measure_from_name(int *out, const char *name);
+
+/* Whether `measure` is one of two trajectories (a comparison's). */
+TRAJPLOT_API bool trajplot_measure_is_comparison(int measure);
+
+/* Flags of trajplot_trajectory_statistic. */
+#define TRAJPLOT_SHOW_RANKS 1u  /* rank: cell labels are the ranks, not tokens */
+
+/* The statistics of one trajectory, filled slab by slab.
+ * Threads: filling (trajplot_trajectory_add*) must not overlap any other
+ * call on the same trajectory; once complete, any number of threads may
+ * take statistics and labels from it at once. */
+typedef struct trajplot_trajectory trajplot_trajectory;
+
+/* Creates a trajectory of batch x n_layers x seq_len x vocab values
+ * (n_layers counts the model's output, the last layer).
+ * - input_ids: batch * seq_len ids in [0, vocab), row-major; copied.
+ * - targets, anti_targets: NULL or batch * seq_len ids in [0, vocab):
+ *   the token wanted at each position (no shifting is done). cross_entropy
+ *   and rank need targets; log_prob_diff needs both.
+ * - options: NULL for the defaults.
+ * Errors: EINVAL naming the field and value for a zero dimension, an id out
+ * of range, a bad option; ERANGE when the shape overflows. */
+TRAJPLOT_API trajplot_status trajplot_trajectory_create(
+    trajplot_trajectory **out, size_t batch, size_t n_layers, size_t seq_len, size_t vocab,
+    const int64_t *input_ids, const int64_t *targets, const int64_t *anti_targets,
+    const trajplot_trajectory_options *options);
+
+TRAJPLOT_API void trajplot_trajectory_free(trajplot_trajectory *trajectory);
+
+/* Any output pointer may be NULL. */
+TRAJPLOT_API trajplot_status trajplot_trajectory_shape(
+    size_t *batch, size_t *n_layers, size_t *seq_len, size_t *vocab,
+    const trajplot_trajectory *trajectory);
+
+/* Adds the slab of (batch_index, layer): seq_len * vocab floats, row-major
+ * (position, vocab); slab_len must be that count. Each slab exactly once,
+ * in any order, except that with forward_kl a batch item's output layer
+ * comes before its other layers. The slab is read during the call only.
+ * Errors (EINVAL, the trajectory unchanged): an index out of range, a slab
+ * already added, a layer before its output layer with forward_kl, a wrong
+ * slab_len. */
+TRAJPLOT_API trajplot_status trajplot_trajectory_add(
+    trajplot_trajectory *trajectory, size_t batch_index, size_t layer,
+    const float *slab, size_t slab_len);
+
+/* Adds every slab of a resident batch x n_layers x seq_len x vocab tensor,
+ * read in place; tensor_len must be that count. The trajectory must be
+ * empty. */
+TRAJPLOT_API trajplot_status trajplot_trajectory_add_all(
+    trajplot_trajectory *trajectory, const float *tensor, size_t tensor_len);
+
+/* Whether every slab has been added. */
+TRAJPLOT_API trajplot_status trajplot_trajectory_complete(
+    bool *out, const trajplot_trajectory *trajectory);
+
+/* A new statistic (free with trajplot_statistic_free): `measure` is one of
+ * the one-trajectory measures; flags 0 or TRAJPLOT_SHOW_RANKS (rank only).
+ * n_layers x seq_len (log_prob_diff_delta: n_layers - 1 rows), averaged
+ * over the batch, with tuned-lens's name, units and colour range, the
+ * shared labels and the sequence labels.
+ * Errors: EINVAL while slabs are missing (the message names the first),
+ * for a comparison measure, for a measure whose targets were not given or
+ * forward KL when it was turned off, for unknown flags. */
+TRAJPLOT_API trajplot_status trajplot_trajectory_statistic(
+    trajplot_statistic **out, const trajplot_trajectory *trajectory, int measure, unsigned int flags);
+
+/* A new handle to the labels every statistic but log_prob_diff shares (the
+ * top-k tokens of each cell), or *out = NULL without a vocabulary. EINVAL
+ * while slabs are missing. */
+TRAJPLOT_API trajplot_status trajplot_trajectory_labels(
+    trajplot_labels **out, const trajplot_trajectory *trajectory);
+
+/* The statistics between two trajectories of the same shape, "self" and
+ * "other", filled with pairs of slabs. Threads as for trajectories. */
+typedef struct trajplot_comparison trajplot_comparison;
+
+/* As trajplot_trajectory_create without targets; input_ids and the
+ * vocabulary are self's, and both trajectories hold options->values. */
+TRAJPLOT_API trajplot_status trajplot_comparison_create(
+    trajplot_comparison **out, size_t batch, size_t n_layers, size_t seq_len, size_t vocab,
+    const int64_t *input_ids, const trajplot_trajectory_options *options);
+
+TRAJPLOT_API void trajplot_comparison_free(trajplot_comparison *comparison);
+
+TRAJPLOT_API trajplot_status trajplot_comparison_shape(
+    size_t *batch, size_t *n_layers, size_t *seq_len, size_t *vocab,
+    const trajplot_comparison *comparison);
+
+/* Adds the (batch_index, layer) slabs of both trajectories; each slab_len
+ * floats (seq_len * vocab). Any order; each pair exactly once. */
+TRAJPLOT_API trajplot_status trajplot_comparison_add(
+    trajplot_comparison *comparison, size_t batch_index, size_t layer,
+    const float *self_slab, const float *other_slab, size_t slab_len);
+
+/* Adds both whole resident tensors, read in place. */
+TRAJPLOT_API trajplot_status trajplot_comparison_add_all(
+    trajplot_comparison *comparison, const float *self_tensor, const float *other_tensor,
+    size_t tensor_len);
+
+TRAJPLOT_API trajplot_status trajplot_comparison_complete(
+    bool *out, const trajplot_comparison *comparison);
+
+/* A new statistic: `measure` one of the comparison measures; flags 0.
+ * Labels: per cell the tokens whose probability changed most, "Δxx.xx%"
+ * (other minus self). */
+TRAJPLOT_API trajplot_status trajplot_comparison_statistic(
+    trajplot_statistic **out, const trajplot_comparison *comparison, int measure, unsigned int flags);
+
+TRAJPLOT_API trajplot_status trajplot_comparison_labels(
+    trajplot_labels **out, const trajplot_comparison *comparison);
 
 /* ------------------------------------------------------------------ */
 /* Figures                                                             */

@@ -116,6 +116,14 @@ public:
     }
     bool complete() const noexcept { return total_ == added_.size(); }
 
+    // add_all reads a whole tensor: refused up front when some slab is
+    // already in, rather than failing half-way with part of it added.
+    void check_empty() const {
+        if (total_ == 0) return;
+        fail(Errc::invalid_argument, "add_all needs a trajectory without slabs, but " + std::to_string(total_) +
+                                         " of " + std::to_string(added_.size()) + " were already added");
+    }
+
     // Throws, naming `statistic` and the first missing slab, unless every
     // slab is in.
     void check_complete(const char* statistic) const {
@@ -563,6 +571,7 @@ void PredictionTrajectory::add_all(std::span<const float> tensor) {
                                          " floats; batch x layers x seq_len x vocab is " + shape_text(shape) +
                                          " = " + std::to_string(shape.batch * shape.layers * slab_size));
     }
+    state_->registry.check_empty();
     for (std::size_t item = 0; item < shape.batch; ++item) {
         // The output layer first: forward KL needs it before the others.
         for (std::size_t step = 0; step < shape.layers; ++step) {
@@ -816,6 +825,7 @@ void TrajectoryComparison::add_all(std::span<const float> self_tensor, std::span
                                              " = " + std::to_string(expected));
         }
     }
+    state_->registry.check_empty();
     for (std::size_t slab = 0; slab < shape.batch * shape.layers; ++slab) {
         state_->add(slab / shape.layers, slab % shape.layers, self_tensor.data() + slab * slab_size,
                     other_tensor.data() + slab * slab_size);

@@ -127,7 +127,7 @@ public:
     // The same, checking that the slab has seq_len x vocab floats.
     void add(std::size_t batch_index, std::size_t layer_index, std::span<const float> slab);
     // Adds every slab of a resident batch x layers x seq_len x vocab tensor,
-    // read in place.
+    // read in place. Only into a trajectory without slabs.
     void add_all(std::span<const float> tensor);
 
     // Whether every slab has been added; the statistics need that.
@@ -177,6 +177,7 @@ public:
     void add(std::size_t batch_index, std::size_t layer_index, const float* self_slab, const float* other_slab);
     void add(std::size_t batch_index, std::size_t layer_index, std::span<const float> self_slab,
              std::span<const float> other_slab);
+    // Only into a comparison without slabs.
     void add_all(std::span<const float> self_tensor, std::span<const float> other_tensor);
 
     bool complete() const noexcept;
