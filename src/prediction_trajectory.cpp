@@ -445,9 +445,11 @@ struct PredictionTrajectory::State {
                          "the output layer's probabilities");
             output_probabilities[item].resize(floats);
         }
+        float* output = needs_output ? output_probabilities[item].data() : nullptr;
         parallel_for(inputs.threads, shape.seq_len, shape.vocab, [&](std::size_t begin, std::size_t end) {
             for (std::size_t position = begin; position < end; ++position) {
-                reduce_row(item, layer, position, slab + position * shape.vocab);
+                reduce_row(item, layer, position, slab + position * shape.vocab,
+                           output ? output + position * shape.vocab : nullptr);
             }
         });
         if (registry.mark(item, layer) == shape.layers && needs_output) {
@@ -455,19 +457,45 @@ struct PredictionTrajectory::State {
         }
     }
 
-    void reduce_row(std::size_t item, std::size_t layer, std::size_t position, const float* x) {
+    // Every layer of a resident batch item (layers x seq_len x vocab floats),
+    // position by position: the output row's probabilities are needed only
+    // while that position's other rows are reduced, so each thread keeps one
+    // row of them instead of a whole layer, and reads it from its cache.
+    void add_resident_item(std::size_t item, const float* item_tensor) {
+        const TrajectoryShape& shape = inputs.shape;
+        for (std::size_t layer = 0; layer < shape.layers; ++layer) registry.check_new(item, layer);
+        const bool needs_output = forward_kl_wanted && shape.layers > 1;
+        const std::size_t slab_size = shape.seq_len * shape.vocab;
+        const std::size_t output_layer = shape.layers - 1;
+        parallel_for(inputs.threads, shape.seq_len, shape.layers * shape.vocab, [&](std::size_t begin, std::size_t end) {
+            std::vector<float> output_row(needs_output ? shape.vocab : 0);
+            float* output = needs_output ? output_row.data() : nullptr;
+            for (std::size_t position = begin; position < end; ++position) {
+                const float* row = item_tensor + position * shape.vocab;
+                reduce_row(item, output_layer, position, row + output_layer * slab_size, output);
+                for (std::size_t layer = 0; layer < output_layer; ++layer) {
+                    reduce_row(item, layer, position, row + layer * slab_size, output);
+                }
+            }
+        });
+        for (std::size_t layer = 0; layer < shape.layers; ++layer) registry.mark(item, layer);
+    }
+
+    // output_row: with forward KL, where the output layer's row writes its
+    // probabilities and the other layers' rows at this position read them;
+    // null otherwise.
+    void reduce_row(std::size_t item, std::size_t layer, std::size_t position, const float* x, float* output_row) {
         const TrajectoryShape& shape = inputs.shape;
         const std::size_t ids_index = item * shape.seq_len + position;
         const bool is_output = layer + 1 == shape.layers;
         const bool uses_output = forward_kl_wanted && shape.layers > 1;
         const float target_value =
             targets.targets ? x[static_cast<std::size_t>((*targets.targets)[ids_index])] : not_a_number;
-        const float* output_row =
-            uses_output && !is_output ? output_probabilities[item].data() + position * shape.vocab : nullptr;
         const std::size_t index = row_index(item, layer, position);
         lens::TopK top_k(top.data() + index * k, k);
         lens::RowSummary summary;
-        lens::summarize_row(x, shape.vocab, target_value, output_row, k ? &top_k : nullptr, summary);
+        lens::summarize_row(x, shape.vocab, target_value, uses_output && !is_output ? output_row : nullptr,
+                            k ? &top_k : nullptr, summary);
 
         RowResult& row = rows[index];
         const double max = summary.max;
@@ -484,8 +512,7 @@ struct PredictionTrajectory::State {
         row.rank = 1.0 + static_cast<double>(summary.count_greater);
         if (uses_output && is_output) {
             const lens::ProbabilitySums sums = lens::write_probabilities(
-                x, shape.vocab, summary.max, static_cast<float>(scale),
-                output_probabilities[item].data() + position * shape.vocab);
+                x, shape.vocab, summary.max, static_cast<float>(scale), output_row);
             output_sum_p[ids_index] = sums.sum_p;
             output_sum_p_log_p[ids_index] = sums.sum_p_x - c * sums.sum_p;
             row.forward_kl = 0.0;  // the output compared with itself
@@ -573,11 +600,7 @@ void PredictionTrajectory::add_all(std::span<const float> tensor) {
     }
     state_->registry.check_empty();
     for (std::size_t item = 0; item < shape.batch; ++item) {
-        // The output layer first: forward KL needs it before the others.
-        for (std::size_t step = 0; step < shape.layers; ++step) {
-            const std::size_t layer = (step + shape.layers - 1) % shape.layers;
-            state_->add(item, layer, tensor.data() + (item * shape.layers + layer) * slab_size);
-        }
+        state_->add_resident_item(item, tensor.data() + item * shape.layers * slab_size);
     }
 }
 

@@ -109,8 +109,9 @@ struct TrajectoryTargets {
 // output layer's probabilities when the other layers arrive: with
 // forward_kl on, add the output layer (the last) of a batch item before its
 // other layers. Its probabilities (seq_len x vocab floats) are kept until
-// every layer of that batch item has been added, then freed. Everything else
-// kept is independent of the vocabulary.
+// every layer of that batch item has been added, then freed. add_all, which
+// sees every layer at once, keeps one row of them per thread instead.
+// Everything else kept is independent of the vocabulary.
 class PredictionTrajectory {
 public:
     // Throws Error naming the field and value on any invalid input.

@@ -296,6 +296,29 @@ TEST_P(SingleTrajectory, ShuffledStreamingEqualsTheWholeTensor) {
     EXPECT_EQ(strings_of(*whole.labels()->hover_over_entries()), strings_of(*streamed.labels()->hover_over_entries()));
 }
 
+// Large enough rows that add_all splits positions between two threads, each
+// with its own output row: the same numbers as one thread streaming layers.
+TEST_P(SingleTrajectory, ResidentFillOnTwoThreadsEqualsStreamingOnOne) {
+    const TrajectoryShape shape{GetParam().batch, 3, 9, 6000};
+    const ValueKind kind = GetParam().kind;
+    const Tensor tensor = random_tensor(shape, 17, kind);
+    auto inputs = inputs_for(shape, kind);
+    inputs.vocabulary = numbered_vocabulary(shape.vocab);
+    inputs.threads = 2;
+    PredictionTrajectory whole(inputs, targets_for(shape));
+    whole.add_all(tensor.values);
+    inputs.threads = 1;
+    PredictionTrajectory streamed(inputs, targets_for(shape));
+    for (std::size_t b = 0; b < shape.batch; ++b) {
+        streamed.add(b, shape.layers - 1, tensor.slab_span(b, shape.layers - 1));
+        for (std::size_t l = 0; l + 1 < shape.layers; ++l) streamed.add(b, l, tensor.slab_span(b, l));
+    }
+    expect_same_stats(whole.forward_kl(), streamed.forward_kl());
+    expect_same_stats(whole.entropy(), streamed.entropy());
+    expect_same_stats(whole.rank(), streamed.rank());
+    EXPECT_EQ(strings_of(*whole.labels()->hover_over_entries()), strings_of(*streamed.labels()->hover_over_entries()));
+}
+
 TEST_P(SingleTrajectory, TwoTrajectoryStatisticsMatchTheReference) {
     const TrajectoryShape shape{GetParam().batch, 3, 4, 150};
     const ValueKind kind = GetParam().kind;
