@@ -10,6 +10,7 @@
 #include <utility>
 #include <cstdint>
 #include <limits>
+#include <locale>
 #include <sstream>
 #include <string_view>
 #include <unordered_map>
@@ -139,7 +140,10 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOpti
     plan.log_scale = options.log_scale;
     JsonValue& trace = plan.trace;
     trace["type"] = "heatmap";
-    if (statistic.sequence_labels()) trace["x"] = placeholder(x_labels);
+    if (statistic.sequence_labels()) {
+        trace["x"] = placeholder(x_labels);
+        plan.x_labels = &*statistic.sequence_labels();
+    }
     trace["y"] = placeholder(y_labels);
     trace["z"] = placeholder(z_values);
     const std::optional<ColourRange> range = colour_range(statistic, options.log_scale);
@@ -356,7 +360,7 @@ struct TraceSource {
 void write_placeholder(JsonWriter& out, std::uint8_t which, const void* context) {
     const auto& [statistic, plan] = *static_cast<const TraceSource*>(context);
         switch (static_cast<Placeholder>(which)) {
-            case x_labels: write_categories(out, *statistic.sequence_labels()); break;
+            case x_labels: write_categories(out, *plan.x_labels); break;
             case y_labels: write_categories(out, statistic.layer_labels()); break;
             case z_values: write_z(out, statistic, plan.log_scale); break;
             case cell_text: write_cell_text(out, statistic.trajectory_labels()->label_strings()); break;
@@ -401,13 +405,152 @@ JsonValue figure_layout(const TrajectoryStatistic& statistic, const FigureOption
 FigurePlan plan_figure(const TrajectoryStatistic& statistic, const FigureOptions& options) {
     FigurePlan plan;
     plan.layout = figure_layout(statistic, options);
-    plan.heatmap = plan_heatmap(statistic, options.heatmap);
+    plan.traces.push_back({&statistic, plan_heatmap(statistic, options.heatmap)});
+    plan.page_title = options.title.empty() ? statistic.name() : options.title;
     return plan;
 }
 
-void write_figure(JsonWriter& writer, const TrajectoryStatistic& statistic, const FigurePlan& plan) {
+namespace {
+
+// Plotly's axis names: "x", "x2", "x3", ... for axis 1, 2, 3, ...
+std::string axis_id(char letter, std::size_t number) {
+    return number == 1 ? std::string(1, letter) : letter + std::to_string(number);
+}
+
+std::string layout_axis_key(char letter, std::size_t number) {
+    return number == 1 ? std::string(1, letter) + "axis" : letter + std::string("axis") + std::to_string(number);
+}
+
+// The x categories every panel shares: those of the first panel that has
+// sequence labels, checked against every other panel that has some.
+const TextArray<1>* shared_x_labels(std::span<const Panel> panels) {
+    const TextArray<1>* shared = nullptr;
+    std::size_t shared_panel = 0;
+    for (std::size_t i = 0; i < panels.size(); ++i) {
+        const auto& labels = panels[i].statistic.sequence_labels();
+        if (!labels) continue;
+        if (shared == nullptr) {
+            shared = &*labels;
+            shared_panel = i;
+            continue;
+        }
+        for (std::size_t position = 0; position < labels->size(); ++position) {
+            if (labels->flat(position) != shared->flat(position)) {
+                fail(Errc::invalid_argument,
+                     "panel " + std::to_string(i) + "'s sequence label at position " + std::to_string(position) +
+                         " is \"" + std::string(labels->flat(position)) + "\" but panel " +
+                         std::to_string(shared_panel) + "'s is \"" + std::string(shared->flat(position)) +
+                         "\"; stacked panels share one x axis");
+            }
+        }
+    }
+    return shared;
+}
+
+}  // namespace
+
+FigurePlan plan_stacked_figure(std::span<const Panel> panels, const StackedFigureOptions& options) {
+    if (panels.empty()) fail(Errc::invalid_argument, "a stacked figure needs at least one panel, got none");
+    const std::size_t count = panels.size();
+    const std::size_t seq_len = panels[0].statistic.seq_len();
+    for (std::size_t i = 1; i < count; ++i) {
+        if (panels[i].statistic.seq_len() != seq_len) {
+            fail(Errc::invalid_argument, "panel " + std::to_string(i) + " (" + panels[i].statistic.name() + ") has seq_len " +
+                                             std::to_string(panels[i].statistic.seq_len()) + " but panel 0 (" +
+                                             panels[0].statistic.name() + ") has " + std::to_string(seq_len) +
+                                             "; stacked panels share one x axis");
+        }
+    }
+    const double spacing = options.vertical_spacing.value_or(0.3 / static_cast<double>(count));
+    const double max_spacing = count > 1 ? 1.0 / static_cast<double>(count - 1) : 1.0;
+    if (!(spacing >= 0.0 && spacing < max_spacing)) {
+        std::ostringstream text;
+        text.imbue(std::locale::classic());
+        text << "vertical_spacing must be in [0, " << max_spacing << ") for " << count << " panels, got " << spacing;
+        fail(Errc::invalid_argument, text.str());
+    }
+    const std::size_t default_height = 150 + 250 * count;
+    FigureOptions frame;
+    frame.title = options.title;
+    frame.token_width = options.token_width;
+    frame.height = options.height > 0 ? options.height : default_height;
+
+    FigurePlan plan;
+    plan.layout = figure_layout(panels[0].statistic, frame);
+    plan.layout.merge_patch(JsonValue::object({{"xaxis", nullptr}, {"yaxis", nullptr}}));
+    const TextArray<1>* x_labels = shared_x_labels(panels);
+    const double panel_height = (1.0 - spacing * static_cast<double>(count - 1)) / static_cast<double>(count);
+    JsonValue annotations = JsonValue::array();
+    std::string page_title;
+    for (std::size_t i = 0; i < count; ++i) try {
+        const Panel& panel = panels[i];
+        const std::size_t axis = i + 1;
+        // Panel 0 is at the top; paper coordinates grow upwards.
+        const double top = 1.0 - static_cast<double>(i) * (panel_height + spacing);
+        const double bottom = i + 1 == count ? 0.0 : top - panel_height;
+        const bool is_bottom = i + 1 == count;
+
+        // The panel's merge patch goes last, so that it can change what
+        // stacking sets too.
+        HeatmapOptions without_patch = panel.heatmap;
+        without_patch.extra_json.clear();
+        HeatmapPlan heatmap = plan_heatmap(panel.statistic, without_patch);
+        JsonValue& trace = heatmap.trace;
+        if (x_labels != nullptr) trace["x"] = placeholder(Placeholder::x_labels);
+        heatmap.x_labels = x_labels;
+        trace["xaxis"] = axis_id('x', axis);
+        trace["yaxis"] = axis_id('y', axis);
+        // Beside its panel and no taller: a colour bar's length is a
+        // fraction of the plotting area, centred on the panel.
+        JsonValue& colorbar = trace["colorbar"];
+        colorbar["len"] = top - bottom;
+        colorbar["lenmode"] = "fraction";
+        colorbar["y"] = (top + bottom) / 2.0;
+        colorbar["yanchor"] = "middle";
+        if (!panel.heatmap.extra_json.empty()) trace.merge_patch(parse_extra(panel.heatmap.extra_json));
+        plan.traces.push_back({&panel.statistic, std::move(heatmap)});
+
+        JsonValue x_axis = JsonValue::object({{"anchor", axis_id('y', axis)},
+                                              {"domain", JsonValue::array({0.0, 1.0})},
+                                              {"type", "category"}});
+        if (is_bottom) {
+            x_axis["title"] = JsonValue::object({{"text", "Input"}});
+        } else {
+            x_axis["matches"] = axis_id('x', count);
+            x_axis["showticklabels"] = false;
+        }
+        plan.layout[layout_axis_key('x', axis)] = std::move(x_axis);
+        plan.layout[layout_axis_key('y', axis)] =
+            JsonValue::object({{"anchor", axis_id('x', axis)},
+                               {"domain", JsonValue::array({bottom, top})},
+                               {"title", JsonValue::object({{"text", "Layer"}})},
+                               {"type", "category"}});
+
+        const std::string title = panel.title.value_or(panel.statistic.name());
+        page_title += (i ? ", " : "") + title;
+        annotations.push_back(JsonValue::object({{"text", plotly_escaped(title)},
+                                                 {"showarrow", false},
+                                                 {"x", 0.5},
+                                                 {"xanchor", "center"},
+                                                 {"xref", "paper"},
+                                                 {"y", top},
+                                                 {"yanchor", "bottom"},
+                                                 {"yref", "paper"},
+                                                 {"font", JsonValue::object({{"size", std::int64_t{16}}})}}));
+    } catch (const Error& error) {
+        fail(error.code(), "panel " + std::to_string(i) + " (" + panels[i].statistic.name() + "): " + error.what());
+    }
+    plan.layout["annotations"] = std::move(annotations);
+    plan.page_title = options.title.empty() ? page_title : options.title;
+    return plan;
+}
+
+void write_figure(JsonWriter& writer, const FigurePlan& plan) {
     writer.raw("{\"data\":[");
-    write_trace(writer, statistic, plan.heatmap);
+    for (std::size_t i = 0; i < plan.traces.size(); ++i) {
+        if (i) writer.raw(',');
+        write_trace(writer, *plan.traces[i].statistic, plan.traces[i].heatmap);
+    }
     writer.raw("],\"layout\":");
     plan.layout.write(writer);
     writer.raw('}');
@@ -425,12 +568,12 @@ std::string heatmap_json(const TrajectoryStatistic& statistic, const HeatmapOpti
 
 void write_figure_json(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& options) {
     const FigurePlan plan = plan_figure(statistic, options);
-    write_to_stream(out, [&](JsonWriter& writer) { write_figure(writer, statistic, plan); });
+    write_to_stream(out, [&](JsonWriter& writer) { write_figure(writer, plan); });
 }
 
 std::string figure_json(const TrajectoryStatistic& statistic, const FigureOptions& options) {
     const FigurePlan plan = plan_figure(statistic, options);
-    return write_to_string([&](JsonWriter& writer) { write_figure(writer, statistic, plan); });
+    return write_to_string([&](JsonWriter& writer) { write_figure(writer, plan); });
 }
 
 std::string customdata_json(const HoverTemplate& hover) {
@@ -454,7 +597,23 @@ void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatis
 void save_figure_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
                       const FigureOptions& options) {
     const FigurePlan plan = plan_figure(statistic, options);
-    write_to_file(path, [&](JsonWriter& writer) { write_figure(writer, statistic, plan); });
+    write_to_file(path, [&](JsonWriter& writer) { write_figure(writer, plan); });
+}
+
+void write_stacked_figure_json(std::ostream& out, std::span<const Panel> panels, const StackedFigureOptions& options) {
+    const FigurePlan plan = plan_stacked_figure(panels, options);
+    write_to_stream(out, [&](JsonWriter& writer) { write_figure(writer, plan); });
+}
+
+std::string stacked_figure_json(std::span<const Panel> panels, const StackedFigureOptions& options) {
+    const FigurePlan plan = plan_stacked_figure(panels, options);
+    return write_to_string([&](JsonWriter& writer) { write_figure(writer, plan); });
+}
+
+void save_stacked_figure_json(const std::filesystem::path& path, std::span<const Panel> panels,
+                              const StackedFigureOptions& options) {
+    const FigurePlan plan = plan_stacked_figure(panels, options);
+    write_to_file(path, [&](JsonWriter& writer) { write_figure(writer, plan); });
 }
 
 }  // namespace trajplot

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "json_value.hpp"
@@ -18,18 +20,30 @@ struct HeatmapPlan {
     JsonValue trace;
     bool log_scale = false;
     std::vector<std::size_t> hover_widths;
+    // The x categories; null: none (Plotly numbers the positions). A stacked
+    // figure gives every panel the same ones.
+    const TextArray<1>* x_labels = nullptr;
 };
 
-struct FigurePlan {
+struct PlannedTrace {
+    const TrajectoryStatistic* statistic;
     HeatmapPlan heatmap;
+};
+
+// Plans hold pointers to the statistics they were made from, which must
+// outlive them.
+struct FigurePlan {
+    std::vector<PlannedTrace> traces;
     JsonValue layout;
+    std::string page_title;  // for an HTML page's <title>, unescaped
 };
 
 HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOptions& options);
 FigurePlan plan_figure(const TrajectoryStatistic& statistic, const FigureOptions& options);
+FigurePlan plan_stacked_figure(std::span<const Panel> panels, const StackedFigureOptions& options);
 
 // `statistic` must be the one the plan was made for.
 void write_trace(JsonWriter& writer, const TrajectoryStatistic& statistic, const HeatmapPlan& plan);
-void write_figure(JsonWriter& writer, const TrajectoryStatistic& statistic, const FigurePlan& plan);
+void write_figure(JsonWriter& writer, const FigurePlan& plan);
 
 }  // namespace trajplot

@@ -93,24 +93,23 @@ std::string plotlyjs_tag(const HtmlOptions& html) {
     fail(Errc::invalid_argument, "unknown plotlyjs option");
 }
 
-PagePlan plan_page(const TrajectoryStatistic& statistic, const FigureOptions& figure, const HtmlOptions& html) {
+PagePlan plan_page(FigurePlan figure, const HtmlOptions& html) {
     if (!is_valid_div_id(html.div_id)) {
         fail(Errc::invalid_argument, "div_id \"" + html_escaped(html.div_id) +
                                          "\" must start with a letter and hold only letters, digits, '-' and '_'");
     }
     PagePlan plan;
-    plan.figure = plan_figure(statistic, figure);
+    plan.figure = std::move(figure);
     if (html.responsive) {
         // A fixed width would defeat Plotly's resizing.
         plan.figure.layout.merge_patch(JsonValue::object({{"width", nullptr}, {"autosize", true}}));
     }
     plan.plotlyjs_tag = plotlyjs_tag(html);
-    plan.title = html_escaped(figure.title.empty() ? statistic.name() : figure.title);
+    plan.title = html_escaped(plan.figure.page_title);
     return plan;
 }
 
-void write_page(JsonWriter& writer, const TrajectoryStatistic& statistic, const HtmlOptions& html,
-                const PagePlan& plan) {
+void write_page(JsonWriter& writer, const HtmlOptions& html, const PagePlan& plan) {
     if (html.full_html) {
         writer.raw("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>");
         writer.raw(plan.title);
@@ -125,7 +124,7 @@ void write_page(JsonWriter& writer, const TrajectoryStatistic& statistic, const 
     // Inside <script>, strings must not hold "</script>" or "<!--": the
     // writer escapes <, > and & in every string of the figure.
     writer.set_html_safe(true);
-    write_figure(writer, statistic, plan.figure);
+    write_figure(writer, plan.figure);
     writer.set_html_safe(false);
     writer.raw(";\n  Plotly.newPlot(document.getElementById(\"" + html.div_id +
                "\"), figure.data, figure.layout, {\"responsive\": " + (html.responsive ? "true" : "false") +
@@ -137,20 +136,38 @@ void write_page(JsonWriter& writer, const TrajectoryStatistic& statistic, const 
 
 void write_figure_html(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& figure,
                        const HtmlOptions& html) {
-    const PagePlan plan = plan_page(statistic, figure, html);
-    write_to_stream(out, [&](JsonWriter& writer) { write_page(writer, statistic, html, plan); });
+    const PagePlan plan = plan_page(plan_figure(statistic, figure), html);
+    write_to_stream(out, [&](JsonWriter& writer) { write_page(writer, html, plan); });
 }
 
 std::string figure_html(const TrajectoryStatistic& statistic, const FigureOptions& figure,
                         const HtmlOptions& html) {
-    const PagePlan plan = plan_page(statistic, figure, html);
-    return write_to_string([&](JsonWriter& writer) { write_page(writer, statistic, html, plan); });
+    const PagePlan plan = plan_page(plan_figure(statistic, figure), html);
+    return write_to_string([&](JsonWriter& writer) { write_page(writer, html, plan); });
 }
 
 void save_figure_html(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
                       const FigureOptions& figure, const HtmlOptions& html) {
-    const PagePlan plan = plan_page(statistic, figure, html);
-    write_to_file(path, [&](JsonWriter& writer) { write_page(writer, statistic, html, plan); });
+    const PagePlan plan = plan_page(plan_figure(statistic, figure), html);
+    write_to_file(path, [&](JsonWriter& writer) { write_page(writer, html, plan); });
+}
+
+void write_stacked_figure_html(std::ostream& out, std::span<const Panel> panels, const StackedFigureOptions& figure,
+                               const HtmlOptions& html) {
+    const PagePlan plan = plan_page(plan_stacked_figure(panels, figure), html);
+    write_to_stream(out, [&](JsonWriter& writer) { write_page(writer, html, plan); });
+}
+
+std::string stacked_figure_html(std::span<const Panel> panels, const StackedFigureOptions& figure,
+                                const HtmlOptions& html) {
+    const PagePlan plan = plan_page(plan_stacked_figure(panels, figure), html);
+    return write_to_string([&](JsonWriter& writer) { write_page(writer, html, plan); });
+}
+
+void save_stacked_figure_html(const std::filesystem::path& path, std::span<const Panel> panels,
+                              const StackedFigureOptions& figure, const HtmlOptions& html) {
+    const PagePlan plan = plan_page(plan_stacked_figure(panels, figure), html);
+    write_to_file(path, [&](JsonWriter& writer) { write_page(writer, html, plan); });
 }
 
 }  // namespace trajplot

@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 
 #include "trajplot/model.hpp"
@@ -36,6 +38,36 @@ std::string heatmap_json(const TrajectoryStatistic& statistic, const HeatmapOpti
 void write_figure_json(std::ostream& out, const TrajectoryStatistic& statistic,
                        const FigureOptions& options = {});
 std::string figure_json(const TrajectoryStatistic& statistic, const FigureOptions& options = {});
+
+// One panel of a stacked figure: a statistic with its own colour scale,
+// range and colour bar.
+struct Panel {
+    const TrajectoryStatistic& statistic;
+    std::optional<std::string> title{};  // over the panel; nullopt: the statistic's name
+    HeatmapOptions heatmap{};
+};
+
+// Several statistics of one sequence stacked top to bottom, as tuned-lens's
+// tutorial draws them with make_subplots: one x axis of input tokens, its
+// labels under the bottom panel only, zooming one panel zooms all.
+struct StackedFigureOptions {
+    std::string title{};
+    std::size_t token_width = 80;
+    // Total pixels; 0: 150 + 250 per panel.
+    std::size_t height = 0;
+    // Gap between panels as a fraction of the plotting area's height, in
+    // [0, 1 / (panels - 1)); nullopt: 0.3 / panels, as make_subplots.
+    std::optional<double> vertical_spacing{};
+};
+
+// Panels must have the same seq_len, and the same sequence labels where
+// they have any (layer counts may differ). Throws Error naming the panel
+// otherwise, before writing anything.
+void write_stacked_figure_json(std::ostream& out, std::span<const Panel> panels,
+                               const StackedFigureOptions& options = {});
+std::string stacked_figure_json(std::span<const Panel> panels, const StackedFigureOptions& options = {});
+void save_stacked_figure_json(const std::filesystem::path& path, std::span<const Panel> panels,
+                              const StackedFigureOptions& options = {});
 
 // The customdata of template_and_customdata as a JSON array
 // n_layers x seq_len x (rows * cols) of the padded entries, unescaped.

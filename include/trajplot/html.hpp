@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -44,5 +45,13 @@ std::string figure_html(const TrajectoryStatistic& statistic, const FigureOption
 // Replaces `path` atomically (see save_figure_json).
 void save_figure_html(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
                       const FigureOptions& figure = {}, const HtmlOptions& html = {});
+
+// The stacked figure (write_stacked_figure_json) as a page.
+void write_stacked_figure_html(std::ostream& out, std::span<const Panel> panels,
+                               const StackedFigureOptions& figure = {}, const HtmlOptions& html = {});
+std::string stacked_figure_html(std::span<const Panel> panels, const StackedFigureOptions& figure = {},
+                                const HtmlOptions& html = {});
+void save_stacked_figure_html(const std::filesystem::path& path, std::span<const Panel> panels,
+                              const StackedFigureOptions& figure = {}, const HtmlOptions& html = {});
 
 }  // namespace trajplot

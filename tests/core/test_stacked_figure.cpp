@@ -1,0 +1,285 @@
+// Stacked figures: several statistics of one sequence, one panel each.
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "trajplot/error.hpp"
+#include "trajplot/figure.hpp"
+#include "trajplot/html.hpp"
+#include "trajplot/model.hpp"
+
+#include "core_test_support.hpp"
+
+namespace {
+
+using nlohmann::json;
+using trajplot::Errc;
+using trajplot::Panel;
+using trajplot::StackedFigureOptions;
+using trajplot::TrajectoryStatistic;
+using trajplot_test::error_of;
+using trajplot_test::fields_with;
+using trajplot_test::text1;
+
+// n_layers x 3 values, distinct per statistic, with the given sequence
+// labels (none when empty).
+TrajectoryStatistic statistic(const std::string& name, std::size_t n_layers, float base,
+                              const trajplot_test::Strings& sequence = {"The", "cat", "sat"},
+                              bool includes_output = true) {
+    xt::xtensor<float, 2> stats = xt::zeros<float>({n_layers, std::size_t{3}});
+    for (std::size_t layer = 0; layer < n_layers; ++layer) {
+        for (std::size_t position = 0; position < 3; ++position) {
+            stats(layer, position) = base + static_cast<float>(layer * 3 + position);
+        }
+    }
+    TrajectoryStatistic::Fields fields = fields_with(std::move(stats), name);
+    if (!sequence.empty()) fields.sequence_labels = text1(sequence);
+    fields.units = "nats";
+    fields.includes_output = includes_output;
+    return TrajectoryStatistic(std::move(fields));
+}
+
+json stacked(const std::vector<Panel>& panels, const StackedFigureOptions& options = {}) {
+    return json::parse(trajplot::stacked_figure_json(panels, options));
+}
+
+std::string axis_key(char letter, std::size_t number) {
+    return std::string(1, letter) + "axis" + (number == 1 ? "" : std::to_string(number));
+}
+
+std::string axis_id(char letter, std::size_t number) {
+    return std::string(1, letter) + (number == 1 ? "" : std::to_string(number));
+}
+
+class FourPanels : public ::testing::Test {
+protected:
+    TrajectoryStatistic entropy = statistic("Entropy", 4, 1.0f);
+    TrajectoryStatistic forward_kl = statistic("Forward KL", 4, 10.0f);
+    TrajectoryStatistic cross_entropy = statistic("Cross Entropy", 4, 20.0f);
+    TrajectoryStatistic delta = statistic("Log Prob Difference", 3, 30.0f, {"The", "cat", "sat"}, false);
+    std::vector<Panel> panels{{entropy}, {forward_kl, "KL to the output"}, {cross_entropy}, {delta}};
+};
+
+TEST_F(FourPanels, EachPanelDrawsItsStatisticOnItsOwnAxes) {
+    const json figure = stacked(panels);
+    ASSERT_EQ(figure["data"].size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i) {
+        const json& trace = figure["data"][i];
+        const TrajectoryStatistic& statistic = panels[i].statistic;
+        EXPECT_EQ(trace["type"], "heatmap");
+        EXPECT_EQ(trace["xaxis"], axis_id('x', i + 1));
+        EXPECT_EQ(trace["yaxis"], axis_id('y', i + 1));
+        ASSERT_EQ(trace["z"].size(), statistic.n_layers()) << i;
+        EXPECT_EQ(trace["z"][0][1].get<float>(), statistic.stats()(0, 1)) << i;
+        EXPECT_EQ(trace["y"].size(), statistic.n_layers()) << i;
+        EXPECT_EQ(trace["x"], json({"The", "cat", "sat"})) << i;
+    }
+    // The layer labels are each panel's own: the delta panel has no output row.
+    EXPECT_EQ(figure["data"][0]["y"].back(), "output");
+    EXPECT_EQ(figure["data"][3]["y"], json({"0", "1", "2"}));
+}
+
+TEST_F(FourPanels, PanelsAreStackedTopToBottomWithoutOverlap) {
+    const json figure = stacked(panels);
+    const json& layout = figure["layout"];
+    double previous_bottom = 1.0 + 1e-12;
+    double first_height = 0.0;
+    for (std::size_t i = 1; i <= 4; ++i) {
+        const json& domain = layout[axis_key('y', i)]["domain"];
+        const double bottom = domain[0].get<double>();
+        const double top = domain[1].get<double>();
+        EXPECT_LT(bottom, top) << i;
+        EXPECT_LT(top, previous_bottom) << "panel " << i << " overlaps the one above";
+        if (i == 1) {
+            EXPECT_DOUBLE_EQ(top, 1.0);
+            first_height = top - bottom;
+        } else {
+            EXPECT_NEAR(top - bottom, first_height, 1e-9) << "panels have equal heights";
+        }
+        previous_bottom = bottom;
+        EXPECT_EQ(layout[axis_key('y', i)]["anchor"], axis_id('x', i));
+        EXPECT_EQ(layout[axis_key('y', i)]["type"], "category");
+        EXPECT_EQ(layout[axis_key('x', i)]["type"], "category");
+        EXPECT_EQ(layout[axis_key('x', i)]["anchor"], axis_id('y', i));
+    }
+    EXPECT_NEAR(previous_bottom, 0.0, 1e-12);
+    // make_subplots's default gap: 0.3 / rows.
+    const double gap = layout["yaxis"]["domain"][0].get<double>() - layout["yaxis2"]["domain"][1].get<double>();
+    EXPECT_NEAR(gap, 0.3 / 4, 1e-12);
+}
+
+TEST_F(FourPanels, XAxesAreMatchedWithTickLabelsOnlyUnderTheBottomPanel) {
+    const json layout = stacked(panels)["layout"];
+    for (std::size_t i = 1; i <= 3; ++i) {
+        EXPECT_EQ(layout[axis_key('x', i)]["matches"], "x4") << i;
+        EXPECT_EQ(layout[axis_key('x', i)]["showticklabels"], false) << i;
+        EXPECT_FALSE(layout[axis_key('x', i)].contains("title")) << i;
+    }
+    EXPECT_FALSE(layout["xaxis4"].contains("matches"));
+    EXPECT_FALSE(layout["xaxis4"].contains("showticklabels"));
+    EXPECT_EQ(layout["xaxis4"]["title"]["text"], "Input");
+}
+
+TEST_F(FourPanels, ColourBarsSitBesideTheirPanelsAndNoTaller) {
+    const json figure = stacked(panels);
+    for (std::size_t i = 0; i < 4; ++i) {
+        const json& colorbar = figure["data"][i]["colorbar"];
+        const json& domain = figure["layout"][axis_key('y', i + 1)]["domain"];
+        const double bottom = domain[0].get<double>();
+        const double top = domain[1].get<double>();
+        EXPECT_EQ(colorbar["lenmode"], "fraction");
+        EXPECT_NEAR(colorbar["len"].get<double>(), top - bottom, 1e-12) << i;
+        EXPECT_NEAR(colorbar["y"].get<double>(), (top + bottom) / 2, 1e-12) << i;
+        EXPECT_EQ(colorbar["yanchor"], "middle");
+        EXPECT_EQ(colorbar["title"]["text"], panels[i].statistic.name() + " (nats)");
+    }
+}
+
+TEST_F(FourPanels, TitlesOverEachPanelAndOverTheFigure) {
+    StackedFigureOptions options;
+    options.title = "Prediction trajectory <of> a sentence";
+    const json figure = stacked(panels, options);
+    EXPECT_EQ(figure["layout"]["title"]["text"], "Prediction trajectory &lt;of&gt; a sentence");
+    const json& annotations = figure["layout"]["annotations"];
+    ASSERT_EQ(annotations.size(), 4u);
+    const std::vector<std::string> titles{"Entropy", "KL to the output", "Cross Entropy", "Log Prob Difference"};
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(annotations[i]["text"], titles[i]);
+        EXPECT_EQ(annotations[i]["yref"], "paper");
+        EXPECT_EQ(annotations[i]["yanchor"], "bottom");
+        EXPECT_EQ(annotations[i]["showarrow"], false);
+        EXPECT_DOUBLE_EQ(annotations[i]["y"].get<double>(),
+                         figure["layout"][axis_key('y', i + 1)]["domain"][1].get<double>());
+    }
+}
+
+TEST_F(FourPanels, HeightAndSpacingAreConfigurable) {
+    EXPECT_EQ(stacked(panels)["layout"]["height"], 150 + 250 * 4);
+    StackedFigureOptions options;
+    options.height = 900;
+    options.vertical_spacing = 0.02;
+    options.token_width = 50;
+    const json layout = stacked(panels, options)["layout"];
+    EXPECT_EQ(layout["height"], 900);
+    EXPECT_EQ(layout["width"], 200 + 50 * 3);
+    EXPECT_NEAR(layout["yaxis"]["domain"][0].get<double>() - layout["yaxis2"]["domain"][1].get<double>(), 0.02,
+                1e-12);
+    options.vertical_spacing = 0.0;
+    EXPECT_NEAR(stacked(panels, options)["layout"]["yaxis2"]["domain"][1].get<double>(),
+                stacked(panels, options)["layout"]["yaxis"]["domain"][0].get<double>(), 1e-12);
+}
+
+TEST_F(FourPanels, EachPanelHasItsOwnColourScaleAndRange) {
+    panels[1].heatmap.log_scale = true;
+    panels[2].heatmap.colorscale = "viridis";
+    const json figure = stacked(panels);
+    // Forward KL values 10..21 on a log scale: z is log10 of each.
+    EXPECT_NEAR(figure["data"][1]["z"][0][0].get<double>(), 1.0, 1e-6);
+    EXPECT_EQ(figure["data"][1]["colorbar"]["tickmode"], "array");
+    EXPECT_FALSE(figure["data"][0]["colorbar"].contains("tickmode"));
+    EXPECT_NE(figure["data"][2]["colorscale"], figure["data"][0]["colorscale"]);
+    EXPECT_NEAR(figure["data"][0]["zmin"].get<double>(), 1.0, 1e-6);
+    EXPECT_NEAR(figure["data"][3]["zmin"].get<double>(), 30.0, 1e-6);
+}
+
+TEST_F(FourPanels, APanelsMergePatchComesLastAndStaysInItsPanel) {
+    panels[2].heatmap.extra_json = R"({"colorbar": {"len": 0.1}, "opacity": 0.5})";
+    const json figure = stacked(panels);
+    EXPECT_DOUBLE_EQ(figure["data"][2]["colorbar"]["len"].get<double>(), 0.1);
+    EXPECT_EQ(figure["data"][2]["opacity"], 0.5);
+    EXPECT_EQ(figure["data"][2]["colorbar"]["yanchor"], "middle");
+    EXPECT_FALSE(figure["data"][1].contains("opacity"));
+}
+
+TEST_F(FourPanels, TheHtmlPageDrawsEveryPanel) {
+    trajplot::HtmlOptions html;
+    html.plotlyjs = trajplot::PlotlyJs::none;
+    const std::string page = trajplot::stacked_figure_html(panels, {}, html);
+    EXPECT_NE(page.find("<title>Entropy, KL to the output, Cross Entropy, Log Prob Difference</title>"),
+              std::string::npos);
+    EXPECT_NE(page.find("\"yaxis4\""), std::string::npos);
+    EXPECT_NE(page.find("Plotly.newPlot"), std::string::npos);
+}
+
+TEST(StackedFigure, PanelsWithoutSequenceLabelsShareTheOthersAxis) {
+    const TrajectoryStatistic labelled = statistic("Entropy", 2, 0.0f);
+    const TrajectoryStatistic unlabelled = statistic("Rank", 2, 5.0f, {});
+    const json figure = stacked({{unlabelled}, {labelled}});
+    EXPECT_EQ(figure["data"][0]["x"], json({"The", "cat", "sat"}));
+    EXPECT_EQ(figure["data"][1]["x"], json({"The", "cat", "sat"}));
+
+    const json bare = stacked({{unlabelled}, {unlabelled}});
+    EXPECT_FALSE(bare["data"][0].contains("x"));
+}
+
+TEST(StackedFigure, OnePanelIsAFigureWithOneSubplot) {
+    const TrajectoryStatistic entropy = statistic("Entropy", 2, 0.0f);
+    const json figure = stacked({{entropy}});
+    ASSERT_EQ(figure["data"].size(), 1u);
+    EXPECT_EQ(figure["layout"]["xaxis"]["title"]["text"], "Input");
+    EXPECT_EQ(figure["layout"]["yaxis"]["domain"], json({0.0, 1.0}));
+}
+
+TEST(StackedFigure, RefusesPanelsThatCannotShareAnAxis) {
+    const TrajectoryStatistic entropy = statistic("Entropy", 2, 0.0f);
+    const TrajectoryStatistic other_words = statistic("Rank", 2, 0.0f, {"The", "dog", "sat"});
+    TrajectoryStatistic::Fields wider_fields = fields_with(xt::zeros<float>({std::size_t{2}, std::size_t{4}}), "Wide");
+    const TrajectoryStatistic wider(std::move(wider_fields));
+
+    const trajplot::Error empty = error_of([&] { trajplot::stacked_figure_json({}); });
+    EXPECT_EQ(empty.code(), Errc::invalid_argument);
+    EXPECT_STREQ(empty.what(), "a stacked figure needs at least one panel, got none");
+
+    const trajplot::Error length = error_of([&] { trajplot::stacked_figure_json(std::vector<Panel>{{entropy}, {wider}}); });
+    EXPECT_EQ(length.code(), Errc::invalid_argument);
+    EXPECT_STREQ(length.what(),
+                 "panel 1 (Wide) has seq_len 4 but panel 0 (Entropy) has 3; stacked panels share one x axis");
+
+    const trajplot::Error words =
+        error_of([&] { trajplot::stacked_figure_json(std::vector<Panel>{{entropy}, {other_words}}); });
+    EXPECT_STREQ(words.what(),
+                 "panel 1's sequence label at position 1 is \"dog\" but panel 0's is \"cat\"; stacked panels share "
+                 "one x axis");
+}
+
+TEST(StackedFigure, RefusesBadOptionsNamingThePanel) {
+    const TrajectoryStatistic entropy = statistic("Entropy", 2, 0.0f);
+    std::vector<Panel> panels{{entropy}, {entropy}, {entropy}};
+    StackedFigureOptions options;
+    options.vertical_spacing = 0.5;
+    const trajplot::Error spacing = error_of([&] { trajplot::stacked_figure_json(panels, options); });
+    EXPECT_EQ(spacing.code(), Errc::invalid_argument);
+    EXPECT_STREQ(spacing.what(), "vertical_spacing must be in [0, 0.5) for 3 panels, got 0.5");
+    options.vertical_spacing = -0.1;
+    EXPECT_EQ(error_of([&] { trajplot::stacked_figure_json(panels, options); }).code(), Errc::invalid_argument);
+
+    panels[1].heatmap.colorscale = "no-such-scale";
+    const std::string message = error_of([&] { trajplot::stacked_figure_json(panels); }).what();
+    EXPECT_EQ(message.rfind("panel 1 (Entropy): ", 0), 0u) << message;
+    EXPECT_NE(message.find("no-such-scale"), std::string::npos) << message;
+
+    panels[1].heatmap.colorscale = "viridis";
+    panels[2].heatmap.extra_json = "[1]";
+    EXPECT_EQ(std::string(error_of([&] { trajplot::stacked_figure_json(panels); }).what()).rfind("panel 2 (Entropy): extra_json", 0),
+              0u);
+}
+
+TEST(StackedFigure, FilesAreWrittenLikeSingleFigures) {
+    const TrajectoryStatistic entropy = statistic("Entropy", 2, 0.0f);
+    const TrajectoryStatistic rank = statistic("Rank", 2, 7.0f);
+    const std::vector<Panel> panels{{entropy}, {rank}};
+    const auto directory = std::filesystem::temp_directory_path() / ("trajplot-stacked-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(directory);
+    trajplot::save_stacked_figure_json(directory / "figure.json", panels);
+    EXPECT_EQ(trajplot_test::read_file(directory / "figure.json"), trajplot::stacked_figure_json(panels));
+    trajplot::save_stacked_figure_html(directory / "figure.html", panels);
+    EXPECT_EQ(trajplot_test::read_file(directory / "figure.html"), trajplot::stacked_figure_html(panels));
+    std::filesystem::remove_all(directory);
+}
+
+}  // namespace
