@@ -1166,3 +1166,113 @@ trajplot_status trajplot_comparison_labels(trajplot_labels** out, const trajplot
         give_labels(out, comparison_of(comparison).labels());
     });
 }
+
+// ---------------------------------------------------------------------------
+// Stacked figures
+
+namespace {
+
+const trajplot_panel_options default_panel_options = TRAJPLOT_PANEL_OPTIONS_INIT;
+const trajplot_stack_options default_stack_options = TRAJPLOT_STACK_OPTIONS_INIT;
+
+// The core's panels, pointing into the caller's statistics, which stay
+// alive for the call.
+struct StackedFigure {
+    std::vector<trajplot::Panel> panels;
+    trajplot::StackedFigureOptions options;
+};
+
+StackedFigure stacked_figure_of(const trajplot_statistic* const* statistics, std::size_t count,
+                                const trajplot_panel_options* panels, const trajplot_stack_options* options) {
+    require(statistics, "statistics");
+    if (count == 0) invalid("count is 0; a stacked figure needs at least one statistic");
+    checked_count({{"count", count}}, sizeof(trajplot::Panel));
+    StackedFigure figure;
+    figure.panels.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        if (statistics[i] == nullptr || statistics[i]->value == nullptr) invalid("statistics[", i, "] is NULL");
+        const trajplot_panel_options& given = panels != nullptr ? panels[i] : default_panel_options;
+        require_version(given.version, TRAJPLOT_PANEL_OPTIONS_VERSION, message("panels[", i, "].version").c_str(),
+                        "TRAJPLOT_PANEL_OPTIONS_VERSION");
+        trajplot::Panel panel{*statistics[i]->value};
+        if (given.title != nullptr) panel.title = utf8_string(given.title);
+        if (given.colorscale != nullptr) panel.heatmap.colorscale = given.colorscale;
+        if (given.extra_json != nullptr) panel.heatmap.extra_json = given.extra_json;
+        panel.heatmap.log_scale = given.log_scale;
+        figure.panels.push_back(std::move(panel));
+    }
+    const trajplot_stack_options& given = options != nullptr ? *options : default_stack_options;
+    require_version(given.version, TRAJPLOT_STACK_OPTIONS_VERSION, "options->version",
+                    "TRAJPLOT_STACK_OPTIONS_VERSION");
+    if (given.title != nullptr) figure.options.title = utf8_string(given.title);
+    figure.options.token_width = given.token_width;
+    figure.options.height = given.height;
+    if (given.has_vertical_spacing) figure.options.vertical_spacing = given.vertical_spacing;
+    return figure;
+}
+
+}  // namespace
+
+trajplot_status trajplot_panel_options_init(trajplot_panel_options* options, unsigned int version) {
+    return guarded(__func__, [&] {
+        require(options, "options");
+        require_version(version, TRAJPLOT_PANEL_OPTIONS_VERSION, "version", "TRAJPLOT_PANEL_OPTIONS_VERSION");
+        *options = default_panel_options;
+    });
+}
+
+trajplot_status trajplot_stack_options_init(trajplot_stack_options* options, unsigned int version) {
+    return guarded(__func__, [&] {
+        require(options, "options");
+        require_version(version, TRAJPLOT_STACK_OPTIONS_VERSION, "version", "TRAJPLOT_STACK_OPTIONS_VERSION");
+        *options = default_stack_options;
+    });
+}
+
+trajplot_status trajplot_stacked_figure_json(char** out, size_t* out_len, const trajplot_statistic* const* statistics,
+                                             size_t count, const trajplot_panel_options* panels,
+                                             const trajplot_stack_options* options) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const StackedFigure figure = stacked_figure_of(statistics, count, panels, options);
+        give_streamed(out, out_len, [&](std::ostream& stream) {
+            trajplot::write_stacked_figure_json(stream, figure.panels, figure.options);
+        });
+    });
+}
+
+trajplot_status trajplot_stacked_write_figure_json(const trajplot_statistic* const* statistics, size_t count,
+                                                   const trajplot_panel_options* panels,
+                                                   const trajplot_stack_options* options, const char* path) {
+    return guarded(__func__, [&] {
+        const StackedFigure figure = stacked_figure_of(statistics, count, panels, options);
+        require(path, "path");
+        trajplot::save_stacked_figure_json(std::filesystem::path(path), figure.panels, figure.options);
+    });
+}
+
+trajplot_status trajplot_stacked_figure_html(char** out, size_t* out_len, const trajplot_statistic* const* statistics,
+                                             size_t count, const trajplot_panel_options* panels,
+                                             const trajplot_stack_options* options,
+                                             const trajplot_html_options* html) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const StackedFigure figure = stacked_figure_of(statistics, count, panels, options);
+        const trajplot::HtmlOptions html_options = html_options_of(html);
+        give_streamed(out, out_len, [&](std::ostream& stream) {
+            trajplot::write_stacked_figure_html(stream, figure.panels, figure.options, html_options);
+        });
+    });
+}
+
+trajplot_status trajplot_stacked_write_figure_html(const trajplot_statistic* const* statistics, size_t count,
+                                                   const trajplot_panel_options* panels,
+                                                   const trajplot_stack_options* options,
+                                                   const trajplot_html_options* html, const char* path) {
+    return guarded(__func__, [&] {
+        const StackedFigure figure = stacked_figure_of(statistics, count, panels, options);
+        require(path, "path");
+        const trajplot::HtmlOptions html_options = html_options_of(html);
+        trajplot::save_stacked_figure_html(std::filesystem::path(path), figure.panels, figure.options, html_options);
+    });
+}

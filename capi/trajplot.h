@@ -642,6 +642,84 @@ TRAJPLOT_API trajplot_status trajplot_statistic_write_figure_html(
     const trajplot_statistic *statistic, const trajplot_figure_options *figure,
     const trajplot_html_options *html, const char *path);
 
+/* ------------------------------------------------------------------ */
+/* Stacked figures                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Several statistics of one sequence in one figure, one panel each, top to
+ * bottom (tuned-lens's tutorial figure): panels share one x axis of input
+ * tokens, labelled under the bottom panel only, and zooming one zooms all;
+ * each panel has its title, its own colour range and scale, its layer
+ * labels and a colour bar beside it no taller than it. Layer counts may
+ * differ (a delta statistic has no output row). */
+
+#define TRAJPLOT_PANEL_OPTIONS_VERSION 1
+
+/* How to draw one panel. Initialise with TRAJPLOT_PANEL_OPTIONS_INIT or
+ * trajplot_panel_options_init(). */
+typedef struct trajplot_panel_options {
+    unsigned int version;    /* TRAJPLOT_PANEL_OPTIONS_VERSION */
+    const char *title;       /* over the panel; NULL: the statistic's name */
+    const char *colorscale;  /* as in trajplot_figure_options; NULL: "rdbu_r" */
+    /* A JSON object merged into this panel's trace (after the stacking's
+     * own settings, so it may change them); NULL or "": none. */
+    const char *extra_json;
+    bool log_scale;          /* colour by log10 of the values */
+} trajplot_panel_options;
+
+#define TRAJPLOT_PANEL_OPTIONS_INIT { TRAJPLOT_PANEL_OPTIONS_VERSION, NULL, NULL, NULL, false }
+
+TRAJPLOT_API trajplot_status trajplot_panel_options_init(
+    trajplot_panel_options *options, unsigned int version);
+
+#define TRAJPLOT_STACK_OPTIONS_VERSION 1
+
+/* The figure around the panels. Initialise with TRAJPLOT_STACK_OPTIONS_INIT
+ * or trajplot_stack_options_init(). */
+typedef struct trajplot_stack_options {
+    unsigned int version;     /* TRAJPLOT_STACK_OPTIONS_VERSION */
+    const char *title;        /* over the figure; NULL: "" */
+    size_t token_width;       /* figure width per position, pixels; >= 1 */
+    size_t height;            /* total pixels; 0: 150 + 250 per panel */
+    /* The gap between panels as a fraction of the plotting area's height,
+     * used when has_vertical_spacing, in [0, 1 / (panels - 1)); otherwise
+     * 0.3 / panels, as plotly.py's make_subplots. */
+    double vertical_spacing;
+    bool has_vertical_spacing;
+} trajplot_stack_options;
+
+#define TRAJPLOT_STACK_OPTIONS_INIT { TRAJPLOT_STACK_OPTIONS_VERSION, NULL, 80, 0, 0.0, false }
+
+TRAJPLOT_API trajplot_status trajplot_stack_options_init(
+    trajplot_stack_options *options, unsigned int version);
+
+/* The stacked figure of `count` statistics, statistics[0] on top, as JSON.
+ * `panels` is NULL for the defaults or `count` panel options; `options` may
+ * be NULL. `*out` is released with trajplot_string_free().
+ * Errors (EINVAL; messages name the panel): count 0 or a NULL statistic;
+ * statistics of different seq_len, or whose sequence labels differ; a
+ * vertical_spacing out of range; a panel option refused as
+ * trajplot_statistic_heatmap_json refuses it; token_width 0. */
+TRAJPLOT_API trajplot_status trajplot_stacked_figure_json(
+    char **out, size_t *out_len, const trajplot_statistic *const *statistics, size_t count,
+    const trajplot_panel_options *panels, const trajplot_stack_options *options);
+
+/* Writes it to `path`, replaced atomically as the other file writers do. */
+TRAJPLOT_API trajplot_status trajplot_stacked_write_figure_json(
+    const trajplot_statistic *const *statistics, size_t count,
+    const trajplot_panel_options *panels, const trajplot_stack_options *options, const char *path);
+
+/* The stacked figure as an HTML page, as trajplot_statistic_figure_html. */
+TRAJPLOT_API trajplot_status trajplot_stacked_figure_html(
+    char **out, size_t *out_len, const trajplot_statistic *const *statistics, size_t count,
+    const trajplot_panel_options *panels, const trajplot_stack_options *options,
+    const trajplot_html_options *html);
+
+TRAJPLOT_API trajplot_status trajplot_stacked_write_figure_html(
+    const trajplot_statistic *const *statistics, size_t count,
+    const trajplot_panel_options *panels, const trajplot_stack_options *options,
+    const trajplot_html_options *html, const char *path);
+
 #ifdef __cplusplus
 }
 #endif
