@@ -13,7 +13,7 @@
 #![allow(non_camel_case_types)]
 
 use std::marker::{PhantomData, PhantomPinned};
-use std::os::raw::{c_char, c_float, c_int, c_uint};
+use std::os::raw::{c_char, c_double, c_float, c_int, c_uint};
 use std::ptr;
 
 // ---------------------------------------------------------------------------
@@ -60,6 +60,27 @@ pub struct trajplot_statistic {
     _marker: PhantomData<(*mut u8, PhantomPinned)>,
 }
 
+/// `trajplot_vocabulary`: opaque, only ever behind a pointer.
+#[repr(C)]
+pub struct trajplot_vocabulary {
+    _private: [u8; 0],
+    _marker: PhantomData<(*mut u8, PhantomPinned)>,
+}
+
+/// `trajplot_trajectory`: opaque, only ever behind a pointer.
+#[repr(C)]
+pub struct trajplot_trajectory {
+    _private: [u8; 0],
+    _marker: PhantomData<(*mut u8, PhantomPinned)>,
+}
+
+/// `trajplot_comparison`: opaque, only ever behind a pointer.
+#[repr(C)]
+pub struct trajplot_comparison {
+    _private: [u8; 0],
+    _marker: PhantomData<(*mut u8, PhantomPinned)>,
+}
+
 // ---------------------------------------------------------------------------
 // Option structs
 
@@ -100,6 +121,78 @@ pub const TRAJPLOT_STATISTIC_OPTIONS_INIT: trajplot_statistic_options =
         has_max: false,
         includes_output: true,
     };
+
+/// `enum trajplot_values`, the values of `trajplot_trajectory_options::values`.
+pub type trajplot_values = c_int;
+
+pub const TRAJPLOT_VALUES_LOGITS: trajplot_values = 0;
+pub const TRAJPLOT_VALUES_LOG_PROBS: trajplot_values = 1;
+
+pub const TRAJPLOT_TRAJECTORY_OPTIONS_VERSION: c_uint = 1;
+
+/// `trajplot_trajectory_options`. Start from
+/// [`TRAJPLOT_TRAJECTORY_OPTIONS_INIT`] or
+/// [`trajplot_trajectory_options_init`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct trajplot_trajectory_options {
+    pub version: c_uint,
+    pub values: c_int,
+    pub vocabulary: *const trajplot_vocabulary,
+    pub top_k: usize,
+    pub min_prob: c_float,
+    pub min_prob_delta: c_float,
+    pub max_batch_items_shown: usize,
+    pub max_string_len: usize,
+    pub ellipsis: *const c_char,
+    pub newline_token: *const c_char,
+    pub newline_replacement: *const c_char,
+    pub whitespace_token: *const c_char,
+    pub whitespace_replacement: *const c_char,
+    pub threads: usize,
+    pub forward_kl: bool,
+}
+
+/// `TRAJPLOT_TRAJECTORY_OPTIONS_INIT`.
+pub const TRAJPLOT_TRAJECTORY_OPTIONS_INIT: trajplot_trajectory_options =
+    trajplot_trajectory_options {
+        version: TRAJPLOT_TRAJECTORY_OPTIONS_VERSION,
+        values: TRAJPLOT_VALUES_LOGITS,
+        vocabulary: ptr::null(),
+        top_k: 10,
+        min_prob: 0.0,
+        min_prob_delta: 0.0,
+        max_batch_items_shown: 3,
+        max_string_len: 7,
+        ellipsis: ptr::null(),
+        newline_token: ptr::null(),
+        newline_replacement: ptr::null(),
+        whitespace_token: ptr::null(),
+        whitespace_replacement: ptr::null(),
+        threads: 0,
+        forward_kl: true,
+    };
+
+/// `enum trajplot_measure`: the statistics computed from lens outputs.
+/// Kept as an integer type, like [`trajplot_status`].
+pub type trajplot_measure = c_int;
+
+pub const TRAJPLOT_MEASURE_ENTROPY: trajplot_measure = 0;
+pub const TRAJPLOT_MEASURE_CROSS_ENTROPY: trajplot_measure = 1;
+pub const TRAJPLOT_MEASURE_FORWARD_KL: trajplot_measure = 2;
+pub const TRAJPLOT_MEASURE_MAX_PROBABILITY: trajplot_measure = 3;
+pub const TRAJPLOT_MEASURE_RANK: trajplot_measure = 4;
+pub const TRAJPLOT_MEASURE_LOG_PROB_DIFF: trajplot_measure = 5;
+pub const TRAJPLOT_MEASURE_LOG_PROB_DIFF_DELTA: trajplot_measure = 6;
+pub const TRAJPLOT_MEASURE_KL_DIVERGENCE: trajplot_measure = 16;
+pub const TRAJPLOT_MEASURE_JS_DIVERGENCE: trajplot_measure = 17;
+pub const TRAJPLOT_MEASURE_HALF_SYMMETRIC_KL: trajplot_measure = 18;
+pub const TRAJPLOT_MEASURE_TOTAL_VARIATION: trajplot_measure = 19;
+pub const TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE: trajplot_measure = 20;
+
+/// A flag of [`trajplot_trajectory_statistic`]: the rank's cell labels are
+/// the ranks, not tokens.
+pub const TRAJPLOT_SHOW_RANKS: c_uint = 1;
 
 pub const TRAJPLOT_FIGURE_OPTIONS_VERSION: c_uint = 1;
 
@@ -159,6 +252,55 @@ pub const TRAJPLOT_HTML_OPTIONS_INIT: trajplot_html_options = trajplot_html_opti
     div_id: ptr::null(),
     full_html: true,
     responsive: false,
+};
+
+pub const TRAJPLOT_PANEL_OPTIONS_VERSION: c_uint = 1;
+
+/// `trajplot_panel_options`: how to draw one panel of a stacked figure.
+/// Start from [`TRAJPLOT_PANEL_OPTIONS_INIT`] or
+/// [`trajplot_panel_options_init`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct trajplot_panel_options {
+    pub version: c_uint,
+    pub title: *const c_char,
+    pub colorscale: *const c_char,
+    pub extra_json: *const c_char,
+    pub log_scale: bool,
+}
+
+/// `TRAJPLOT_PANEL_OPTIONS_INIT`.
+pub const TRAJPLOT_PANEL_OPTIONS_INIT: trajplot_panel_options = trajplot_panel_options {
+    version: TRAJPLOT_PANEL_OPTIONS_VERSION,
+    title: ptr::null(),
+    colorscale: ptr::null(),
+    extra_json: ptr::null(),
+    log_scale: false,
+};
+
+pub const TRAJPLOT_STACK_OPTIONS_VERSION: c_uint = 1;
+
+/// `trajplot_stack_options`: the figure around the panels. Start from
+/// [`TRAJPLOT_STACK_OPTIONS_INIT`] or [`trajplot_stack_options_init`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct trajplot_stack_options {
+    pub version: c_uint,
+    pub title: *const c_char,
+    pub token_width: usize,
+    pub height: usize,
+    pub vertical_spacing: c_double,
+    pub has_vertical_spacing: bool,
+}
+
+/// `TRAJPLOT_STACK_OPTIONS_INIT`.
+pub const TRAJPLOT_STACK_OPTIONS_INIT: trajplot_stack_options = trajplot_stack_options {
+    version: TRAJPLOT_STACK_OPTIONS_VERSION,
+    title: ptr::null(),
+    token_width: 80,
+    height: 0,
+    vertical_spacing: 0.0,
+    has_vertical_spacing: false,
 };
 
 // ---------------------------------------------------------------------------
@@ -306,6 +448,122 @@ extern "C" {
         max: c_float,
     ) -> trajplot_status;
 
+    // Statistics from lens outputs
+    pub fn trajplot_vocabulary_create(
+        out: *mut *mut trajplot_vocabulary,
+        tokens: *const *const c_char,
+        lengths: *const usize,
+        size: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_vocabulary_free(vocabulary: *mut trajplot_vocabulary);
+    pub fn trajplot_vocabulary_size(
+        out: *mut usize,
+        vocabulary: *const trajplot_vocabulary,
+    ) -> trajplot_status;
+    pub fn trajplot_vocabulary_token(
+        out: *mut *const c_char,
+        len: *mut usize,
+        vocabulary: *const trajplot_vocabulary,
+        id: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_trajectory_options_init(
+        options: *mut trajplot_trajectory_options,
+        version: c_uint,
+    ) -> trajplot_status;
+    pub fn trajplot_measure_name(measure: c_int) -> *const c_char;
+    pub fn trajplot_measure_from_name(out: *mut c_int, name: *const c_char) -> trajplot_status;
+    pub fn trajplot_measure_is_comparison(measure: c_int) -> bool;
+    pub fn trajplot_trajectory_create(
+        out: *mut *mut trajplot_trajectory,
+        batch: usize,
+        n_layers: usize,
+        seq_len: usize,
+        vocab: usize,
+        input_ids: *const i64,
+        targets: *const i64,
+        anti_targets: *const i64,
+        options: *const trajplot_trajectory_options,
+    ) -> trajplot_status;
+    pub fn trajplot_trajectory_free(trajectory: *mut trajplot_trajectory);
+    pub fn trajplot_trajectory_shape(
+        batch: *mut usize,
+        n_layers: *mut usize,
+        seq_len: *mut usize,
+        vocab: *mut usize,
+        trajectory: *const trajplot_trajectory,
+    ) -> trajplot_status;
+    pub fn trajplot_trajectory_add(
+        trajectory: *mut trajplot_trajectory,
+        batch_index: usize,
+        layer: usize,
+        slab: *const c_float,
+        slab_len: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_trajectory_add_all(
+        trajectory: *mut trajplot_trajectory,
+        tensor: *const c_float,
+        tensor_len: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_trajectory_complete(
+        out: *mut bool,
+        trajectory: *const trajplot_trajectory,
+    ) -> trajplot_status;
+    pub fn trajplot_trajectory_statistic(
+        out: *mut *mut trajplot_statistic,
+        trajectory: *const trajplot_trajectory,
+        measure: c_int,
+        flags: c_uint,
+    ) -> trajplot_status;
+    pub fn trajplot_trajectory_labels(
+        out: *mut *mut trajplot_labels,
+        trajectory: *const trajplot_trajectory,
+    ) -> trajplot_status;
+    pub fn trajplot_comparison_create(
+        out: *mut *mut trajplot_comparison,
+        batch: usize,
+        n_layers: usize,
+        seq_len: usize,
+        vocab: usize,
+        input_ids: *const i64,
+        options: *const trajplot_trajectory_options,
+    ) -> trajplot_status;
+    pub fn trajplot_comparison_free(comparison: *mut trajplot_comparison);
+    pub fn trajplot_comparison_shape(
+        batch: *mut usize,
+        n_layers: *mut usize,
+        seq_len: *mut usize,
+        vocab: *mut usize,
+        comparison: *const trajplot_comparison,
+    ) -> trajplot_status;
+    pub fn trajplot_comparison_add(
+        comparison: *mut trajplot_comparison,
+        batch_index: usize,
+        layer: usize,
+        self_slab: *const c_float,
+        other_slab: *const c_float,
+        slab_len: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_comparison_add_all(
+        comparison: *mut trajplot_comparison,
+        self_tensor: *const c_float,
+        other_tensor: *const c_float,
+        tensor_len: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_comparison_complete(
+        out: *mut bool,
+        comparison: *const trajplot_comparison,
+    ) -> trajplot_status;
+    pub fn trajplot_comparison_statistic(
+        out: *mut *mut trajplot_statistic,
+        comparison: *const trajplot_comparison,
+        measure: c_int,
+        flags: c_uint,
+    ) -> trajplot_status;
+    pub fn trajplot_comparison_labels(
+        out: *mut *mut trajplot_labels,
+        comparison: *const trajplot_comparison,
+    ) -> trajplot_status;
+
     // Figures
     pub fn trajplot_figure_options_init(
         options: *mut trajplot_figure_options,
@@ -349,6 +607,48 @@ extern "C" {
     pub fn trajplot_statistic_write_figure_html(
         statistic: *const trajplot_statistic,
         figure: *const trajplot_figure_options,
+        html: *const trajplot_html_options,
+        path: *const c_char,
+    ) -> trajplot_status;
+
+    // Stacked figures
+    pub fn trajplot_panel_options_init(
+        options: *mut trajplot_panel_options,
+        version: c_uint,
+    ) -> trajplot_status;
+    pub fn trajplot_stack_options_init(
+        options: *mut trajplot_stack_options,
+        version: c_uint,
+    ) -> trajplot_status;
+    pub fn trajplot_stacked_figure_json(
+        out: *mut *mut c_char,
+        out_len: *mut usize,
+        statistics: *const *const trajplot_statistic,
+        count: usize,
+        panels: *const trajplot_panel_options,
+        options: *const trajplot_stack_options,
+    ) -> trajplot_status;
+    pub fn trajplot_stacked_write_figure_json(
+        statistics: *const *const trajplot_statistic,
+        count: usize,
+        panels: *const trajplot_panel_options,
+        options: *const trajplot_stack_options,
+        path: *const c_char,
+    ) -> trajplot_status;
+    pub fn trajplot_stacked_figure_html(
+        out: *mut *mut c_char,
+        out_len: *mut usize,
+        statistics: *const *const trajplot_statistic,
+        count: usize,
+        panels: *const trajplot_panel_options,
+        options: *const trajplot_stack_options,
+        html: *const trajplot_html_options,
+    ) -> trajplot_status;
+    pub fn trajplot_stacked_write_figure_html(
+        statistics: *const *const trajplot_statistic,
+        count: usize,
+        panels: *const trajplot_panel_options,
+        options: *const trajplot_stack_options,
         html: *const trajplot_html_options,
         path: *const c_char,
     ) -> trajplot_status;

@@ -114,6 +114,23 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_statistic_options, has_max);
     field!(facts, trajplot_statistic_options, includes_output);
 
+    structure!(facts, trajplot_trajectory_options);
+    field!(facts, trajplot_trajectory_options, version);
+    field!(facts, trajplot_trajectory_options, values);
+    field!(facts, trajplot_trajectory_options, vocabulary);
+    field!(facts, trajplot_trajectory_options, top_k);
+    field!(facts, trajplot_trajectory_options, min_prob);
+    field!(facts, trajplot_trajectory_options, min_prob_delta);
+    field!(facts, trajplot_trajectory_options, max_batch_items_shown);
+    field!(facts, trajplot_trajectory_options, max_string_len);
+    field!(facts, trajplot_trajectory_options, ellipsis);
+    field!(facts, trajplot_trajectory_options, newline_token);
+    field!(facts, trajplot_trajectory_options, newline_replacement);
+    field!(facts, trajplot_trajectory_options, whitespace_token);
+    field!(facts, trajplot_trajectory_options, whitespace_replacement);
+    field!(facts, trajplot_trajectory_options, threads);
+    field!(facts, trajplot_trajectory_options, forward_kl);
+
     structure!(facts, trajplot_figure_options);
     field!(facts, trajplot_figure_options, version);
     field!(facts, trajplot_figure_options, title);
@@ -131,8 +148,25 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_html_options, full_html);
     field!(facts, trajplot_html_options, responsive);
 
+    structure!(facts, trajplot_panel_options);
+    field!(facts, trajplot_panel_options, version);
+    field!(facts, trajplot_panel_options, title);
+    field!(facts, trajplot_panel_options, colorscale);
+    field!(facts, trajplot_panel_options, extra_json);
+    field!(facts, trajplot_panel_options, log_scale);
+
+    structure!(facts, trajplot_stack_options);
+    field!(facts, trajplot_stack_options, version);
+    field!(facts, trajplot_stack_options, title);
+    field!(facts, trajplot_stack_options, token_width);
+    field!(facts, trajplot_stack_options, height);
+    field!(facts, trajplot_stack_options, vertical_spacing);
+    field!(facts, trajplot_stack_options, has_vertical_spacing);
+
     structure!(facts, trajplot_status);
     structure!(facts, trajplot_plotlyjs);
+    structure!(facts, trajplot_values);
+    structure!(facts, trajplot_measure);
 
     constant!(facts, TRAJPLOT_VERSION_MAJOR);
     constant!(facts, TRAJPLOT_VERSION_MINOR);
@@ -145,8 +179,26 @@ fn rust_facts() -> BTreeSet<String> {
     constant!(facts, TRAJPLOT_ERANGE);
     constant!(facts, TRAJPLOT_EIO);
     constant!(facts, TRAJPLOT_STATISTIC_OPTIONS_VERSION);
+    constant!(facts, TRAJPLOT_TRAJECTORY_OPTIONS_VERSION);
+    constant!(facts, TRAJPLOT_VALUES_LOGITS);
+    constant!(facts, TRAJPLOT_VALUES_LOG_PROBS);
+    constant!(facts, TRAJPLOT_MEASURE_ENTROPY);
+    constant!(facts, TRAJPLOT_MEASURE_CROSS_ENTROPY);
+    constant!(facts, TRAJPLOT_MEASURE_FORWARD_KL);
+    constant!(facts, TRAJPLOT_MEASURE_MAX_PROBABILITY);
+    constant!(facts, TRAJPLOT_MEASURE_RANK);
+    constant!(facts, TRAJPLOT_MEASURE_LOG_PROB_DIFF);
+    constant!(facts, TRAJPLOT_MEASURE_LOG_PROB_DIFF_DELTA);
+    constant!(facts, TRAJPLOT_MEASURE_KL_DIVERGENCE);
+    constant!(facts, TRAJPLOT_MEASURE_JS_DIVERGENCE);
+    constant!(facts, TRAJPLOT_MEASURE_HALF_SYMMETRIC_KL);
+    constant!(facts, TRAJPLOT_MEASURE_TOTAL_VARIATION);
+    constant!(facts, TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE);
+    constant!(facts, TRAJPLOT_SHOW_RANKS);
     constant!(facts, TRAJPLOT_FIGURE_OPTIONS_VERSION);
     constant!(facts, TRAJPLOT_HTML_OPTIONS_VERSION);
+    constant!(facts, TRAJPLOT_PANEL_OPTIONS_VERSION);
+    constant!(facts, TRAJPLOT_STACK_OPTIONS_VERSION);
     constant!(facts, TRAJPLOT_PLOTLYJS_CDN);
     constant!(facts, TRAJPLOT_PLOTLYJS_SRC);
     constant!(facts, TRAJPLOT_PLOTLYJS_INLINE);
@@ -167,7 +219,7 @@ fn structs_and_constants_match_the_c_compiler() {
         only_rust
     );
     // Guards against comparing two empty sets.
-    assert!(c.len() > 60, "layout.c printed only {} lines", c.len());
+    assert!(c.len() > 110, "layout.c printed only {} lines", c.len());
 }
 
 #[test]
@@ -186,6 +238,19 @@ fn init_constants_equal_the_library_defaults() {
         format!("{:?}", TRAJPLOT_STATISTIC_OPTIONS_INIT)
     );
 
+    let mut trajectory = TRAJPLOT_TRAJECTORY_OPTIONS_INIT;
+    trajectory.top_k = 1;
+    trajectory.min_prob = -0.5;
+    trajectory.forward_kl = !trajectory.forward_kl;
+    let status = unsafe {
+        trajplot_trajectory_options_init(&mut trajectory, TRAJPLOT_TRAJECTORY_OPTIONS_VERSION)
+    };
+    assert_eq!(status, TRAJPLOT_OK);
+    assert_eq!(
+        format!("{:?}", trajectory),
+        format!("{:?}", TRAJPLOT_TRAJECTORY_OPTIONS_INIT)
+    );
+
     let mut figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
     figure.token_width = 1;
     figure.log_scale = !figure.log_scale;
@@ -195,6 +260,26 @@ fn init_constants_equal_the_library_defaults() {
     assert_eq!(
         format!("{:?}", figure),
         format!("{:?}", TRAJPLOT_FIGURE_OPTIONS_INIT)
+    );
+
+    let mut panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.log_scale = !panel.log_scale;
+    let status = unsafe { trajplot_panel_options_init(&mut panel, TRAJPLOT_PANEL_OPTIONS_VERSION) };
+    assert_eq!(status, TRAJPLOT_OK);
+    assert_eq!(
+        format!("{:?}", panel),
+        format!("{:?}", TRAJPLOT_PANEL_OPTIONS_INIT)
+    );
+
+    let mut stack = TRAJPLOT_STACK_OPTIONS_INIT;
+    stack.token_width = 1;
+    stack.vertical_spacing = 0.5;
+    stack.has_vertical_spacing = !stack.has_vertical_spacing;
+    let status = unsafe { trajplot_stack_options_init(&mut stack, TRAJPLOT_STACK_OPTIONS_VERSION) };
+    assert_eq!(status, TRAJPLOT_OK);
+    assert_eq!(
+        format!("{:?}", stack),
+        format!("{:?}", TRAJPLOT_STACK_OPTIONS_INIT)
     );
 
     let mut html = TRAJPLOT_HTML_OPTIONS_INIT;

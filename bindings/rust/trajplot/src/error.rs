@@ -104,6 +104,14 @@ impl Error {
         }
     }
 
+    pub(crate) fn other(message: String) -> Error {
+        Error {
+            kind: ErrorKind::Other,
+            status: sys::TRAJPLOT_ERROR,
+            message,
+        }
+    }
+
     pub(crate) fn abi_mismatch(message: String) -> Error {
         Error {
             kind: ErrorKind::AbiMismatch,

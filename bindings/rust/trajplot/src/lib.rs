@@ -22,11 +22,20 @@
 //! # }
 //! ```
 //!
+//! The statistics themselves can be computed natively from a lens's
+//! outputs (per-layer logits or log-probabilities over the vocabulary): a
+//! [`PredictionTrajectory`] takes them slab by slab, or as a resident tensor
+//! read in place, and gives entropy, cross entropy, forward KL, the maximum
+//! probability, the target's rank and log-prob differences, with labels of
+//! the top tokens from a [`Vocabulary`]; a [`TrajectoryComparison`] gives
+//! the divergences between two lenses. See the README.
+//!
 //! Every fallible call returns [`Result`]: an [`Error`] carries an
 //! [`ErrorKind`] and the library's message ("trajplot_statistic_clip: ...").
-//! Values are immutable and `Send + Sync`. Strings come in as `&str` (label
-//! text is passed with its byte length, so it may hold any character) and go
-//! out as `String`.
+//! Values are immutable and `Send + Sync`; trajectories are filled through
+//! `&mut self` and then read through `&self`, from any number of threads.
+//! Strings come in as `&str` (label text is passed with its byte length, so
+//! it may hold any character) and go out as `String`.
 //!
 //! The binding links libtrajplot.so; set `TRAJPLOT_LIB_DIR` to its
 //! directory when building if it is not on the linker's path (see the
@@ -35,6 +44,7 @@
 mod error;
 mod ffi;
 mod labels;
+mod lens;
 mod options;
 mod statistic;
 
@@ -42,6 +52,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use error::{Error, ErrorKind, Result};
 pub use labels::{HoverTemplate, Labels};
+pub use lens::{
+    Measure, PredictionTrajectory, TokenFormat, TrajectoryComparison, TrajectoryOptions,
+    TrajectoryShape, Values, Vocabulary,
+};
 pub use options::{FigureOptions, HtmlOptions, PlotlyJs};
 pub use statistic::{Statistic, StatisticBuilder};
 /// The raw C declarations, for what the safe API does not cover.

@@ -205,7 +205,7 @@ impl Statistic {
         }
     }
 
-    fn from_new_handle(raw: *mut sys::trajplot_statistic) -> Result<Statistic> {
+    pub(crate) fn from_new_handle(raw: *mut sys::trajplot_statistic) -> Result<Statistic> {
         match NonNull::new(raw) {
             Some(raw) => Ok(Statistic { raw }),
             None => Err(Error::last(sys::TRAJPLOT_ERROR)),
