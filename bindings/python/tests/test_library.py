@@ -161,11 +161,23 @@ class Declarations(unittest.TestCase):
         for name, argtypes, _ in _lib._PROTOTYPES:
             self.assertEqual(len(argtypes), prototypes[name], name)
 
+    def test_constants_match_the_header(self):
+        if not os.path.exists(HEADER):
+            self.skipTest("the C header is not beside this package")
+        with open(HEADER, encoding="utf-8") as file:
+            text = file.read()
+        constants = re.findall(r"\bTRAJPLOT_((?:MEASURE|VALUES|PLOTLYJS)_[A-Z_]+) = (\d+)", text)
+        constants += re.findall(r"#define TRAJPLOT_(SHOW_RANKS|[A-Z]+_OPTIONS_VERSION) (\d+)", text)
+        self.assertGreater(len(constants), 20)
+        for name, value in constants:
+            self.assertEqual(getattr(_lib, name), int(value), name)
+
     def test_struct_layouts_match_the_c_compiler(self):
         probe = environment_file(self, "TRAJPLOT_LAYOUT_PROBE")
         layouts = json.loads(subprocess.run([probe], capture_output=True, check=True, text=True).stdout)
         for structure in (_lib.trajplot_statistic_options, _lib.trajplot_figure_options,
-                          _lib.trajplot_html_options):
+                          _lib.trajplot_html_options, _lib.trajplot_trajectory_options,
+                          _lib.trajplot_panel_options, _lib.trajplot_stack_options):
             with self.subTest(structure=structure.__name__):
                 expected = layouts[structure.__name__]
                 self.assertEqual(ctypes.sizeof(structure), expected["sizeof"])
@@ -185,6 +197,14 @@ class Declarations(unittest.TestCase):
         html = _lib.trajplot_html_options()
         _lib.C.trajplot_html_options_init(ctypes.byref(html), _lib.HTML_OPTIONS_VERSION)
         self.assertEqual((html.plotlyjs, html.full_html, html.responsive), (_lib.PLOTLYJS_CDN, True, False))
+        trajectory = _lib.trajplot_trajectory_options()
+        _lib.C.trajplot_trajectory_options_init(ctypes.byref(trajectory), _lib.TRAJECTORY_OPTIONS_VERSION)
+        self.assertEqual(
+            (trajectory.version, trajectory.values, bool(trajectory.vocabulary), trajectory.top_k,
+             trajectory.min_prob, trajectory.min_prob_delta, trajectory.max_batch_items_shown,
+             trajectory.max_string_len, trajectory.ellipsis, trajectory.newline_token,
+             trajectory.whitespace_token, trajectory.threads, trajectory.forward_kl),
+            (1, _lib.VALUES_LOGITS, False, 10, 0.0, 0.0, 3, 7, None, None, None, 0, True))
 
     def test_unknown_options_version_is_the_library_error(self):
         options = _lib.trajplot_figure_options()

@@ -11,6 +11,16 @@ of tuned-lens's ``tuned_lens.plotting.trajectory_plotting``::
                                   trajectory_labels=labels, units="nats")
     entropy.stride(2).clip(0, 3).write_html("entropy.html")
 
+The statistics themselves can be computed natively from a lens's outputs
+(float32 logits or log-probabilities of every layer, read in place)::
+
+    from trajplot import PredictionTrajectory, Vocabulary
+
+    vocabulary = Vocabulary.from_tokenizer(tokenizer)  # or the token strings
+    trajectory = PredictionTrajectory.from_tensor(
+        logits, input_ids, targets, vocabulary=vocabulary)  # (layers, seq, vocab) float32
+    trajectory.entropy().write_html("entropy.html")
+
 The library is looked up through TRAJPLOT_LIB_PATH (the library file or
 its directory), beside this package, then by the system's loader. Only the
 standard library is needed; numpy arrays are taken without copying and
@@ -20,6 +30,7 @@ import ctypes as _ctypes
 
 from . import _lib
 from ._labels import TrajectoryLabels
+from ._lens import PredictionTrajectory, TrajectoryComparison, Vocabulary
 from ._statistic import TrajectoryStatistic, trunc_string_left
 from .errors import (
     AbiVersionError,
@@ -35,6 +46,9 @@ __all__ = [
     "TrajectoryLabels",
     "TrajectoryStatistic",
     "trunc_string_left",
+    "Vocabulary",
+    "PredictionTrajectory",
+    "TrajectoryComparison",
     "library_version",
     "library_path",
     "memory_limit",

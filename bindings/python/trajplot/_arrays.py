@@ -103,22 +103,35 @@ def encode_text(item, where):
     raise TypeError("%s is %s, expected str" % (where, type(item).__name__))
 
 
+# The array typecode of a size_t (and of a pointer, which has its size on
+# every platform the library supports).
+_SIZE_TYPECODE = next(code for code in "LQ" if array.array(code).itemsize == ctypes.sizeof(ctypes.c_size_t))
+
+
 class StringArray:
     """Strings as the C API takes them: pointers plus byte lengths.
 
-    With numpy the strings are joined into one buffer and the pointer and
-    length arrays computed in bulk: building a million ctypes pointers one
-    by one costs more than the library's whole export.
+    The strings are joined into one buffer and the pointer and length
+    arrays computed in bulk, by numpy or by the array module: building a
+    million ctypes pointers one by one costs more than the library's whole
+    export.
     """
 
     def __init__(self, encoded):
         self.encoded = encoded
-        if numpy is None or not encoded:
-            self.pointers = (ctypes.c_char_p * len(encoded))(*encoded)
-            self.lengths = (ctypes.c_size_t * len(encoded))(*(len(item) for item in encoded))
+        if not encoded:
+            self.pointers = (ctypes.c_char_p * 0)()
+            self.lengths = (ctypes.c_size_t * 0)()
             return
         self._buffer = ctypes.c_char_p(b"".join(encoded))  # keeps the joined bytes alive
         base = ctypes.cast(self._buffer, ctypes.c_void_p).value or 0
+        if numpy is None:
+            self._lengths = array.array(_SIZE_TYPECODE, map(len, encoded))
+            self._pointers = array.array(_SIZE_TYPECODE, itertools.accumulate(self._lengths, initial=base))
+            self._pointers.pop()  # the end of the last string
+            self.pointers = ctypes.cast(self._pointers.buffer_info()[0], ctypes.POINTER(ctypes.c_char_p))
+            self.lengths = ctypes.cast(self._lengths.buffer_info()[0], ctypes.POINTER(ctypes.c_size_t))
+            return
         self._lengths = numpy.fromiter(map(len, encoded), dtype=numpy.uintp, count=len(encoded))
         self._pointers = numpy.empty(len(encoded), dtype=numpy.uintp)
         self._pointers[0] = base

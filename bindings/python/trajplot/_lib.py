@@ -107,8 +107,24 @@ class trajplot_statistic(ctypes.Structure):
     """Opaque: only pointers to it are handled."""
 
 
+class trajplot_vocabulary(ctypes.Structure):
+    """Opaque: only pointers to it are handled."""
+
+
+class trajplot_trajectory(ctypes.Structure):
+    """Opaque: only pointers to it are handled."""
+
+
+class trajplot_comparison(ctypes.Structure):
+    """Opaque: only pointers to it are handled."""
+
+
 labels_p = ctypes.POINTER(trajplot_labels)
 statistic_p = ctypes.POINTER(trajplot_statistic)
+vocabulary_p = ctypes.POINTER(trajplot_vocabulary)
+trajectory_p = ctypes.POINTER(trajplot_trajectory)
+comparison_p = ctypes.POINTER(trajplot_comparison)
+c_int64_p = ctypes.POINTER(ctypes.c_int64)
 char_p = ctypes.POINTER(ctypes.c_char)  # not c_char_p: keeps the pointer, and bytes with NULs
 c_size_p = ctypes.POINTER(ctypes.c_size_t)
 c_float_p = ctypes.POINTER(ctypes.c_float)
@@ -124,6 +140,29 @@ PLOTLYJS_CDN = 0
 PLOTLYJS_SRC = 1
 PLOTLYJS_INLINE = 2
 PLOTLYJS_NONE = 3
+
+TRAJECTORY_OPTIONS_VERSION = 1
+PANEL_OPTIONS_VERSION = 1
+STACK_OPTIONS_VERSION = 1
+
+VALUES_LOGITS = 0
+VALUES_LOG_PROBS = 1
+
+# enum trajplot_measure
+MEASURE_ENTROPY = 0
+MEASURE_CROSS_ENTROPY = 1
+MEASURE_FORWARD_KL = 2
+MEASURE_MAX_PROBABILITY = 3
+MEASURE_RANK = 4
+MEASURE_LOG_PROB_DIFF = 5
+MEASURE_LOG_PROB_DIFF_DELTA = 6
+MEASURE_KL_DIVERGENCE = 16
+MEASURE_JS_DIVERGENCE = 17
+MEASURE_HALF_SYMMETRIC_KL = 18
+MEASURE_TOTAL_VARIATION = 19
+MEASURE_MAX_ABS_PROB_DIFFERENCE = 20
+
+SHOW_RANKS = 1  # TRAJPLOT_SHOW_RANKS
 
 
 class trajplot_statistic_options(ctypes.Structure):
@@ -163,6 +202,47 @@ class trajplot_html_options(ctypes.Structure):
         ("div_id", ctypes.c_char_p),
         ("full_html", ctypes.c_bool),
         ("responsive", ctypes.c_bool),
+    ]
+
+
+class trajplot_trajectory_options(ctypes.Structure):
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("values", ctypes.c_int),
+        ("vocabulary", vocabulary_p),
+        ("top_k", ctypes.c_size_t),
+        ("min_prob", ctypes.c_float),
+        ("min_prob_delta", ctypes.c_float),
+        ("max_batch_items_shown", ctypes.c_size_t),
+        ("max_string_len", ctypes.c_size_t),
+        ("ellipsis", ctypes.c_char_p),
+        ("newline_token", ctypes.c_char_p),
+        ("newline_replacement", ctypes.c_char_p),
+        ("whitespace_token", ctypes.c_char_p),
+        ("whitespace_replacement", ctypes.c_char_p),
+        ("threads", ctypes.c_size_t),
+        ("forward_kl", ctypes.c_bool),
+    ]
+
+
+class trajplot_panel_options(ctypes.Structure):
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("title", ctypes.c_char_p),
+        ("colorscale", ctypes.c_char_p),
+        ("extra_json", ctypes.c_char_p),
+        ("log_scale", ctypes.c_bool),
+    ]
+
+
+class trajplot_stack_options(ctypes.Structure):
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("title", ctypes.c_char_p),
+        ("token_width", ctypes.c_size_t),
+        ("height", ctypes.c_size_t),
+        ("vertical_spacing", ctypes.c_double),
+        ("has_vertical_spacing", ctypes.c_bool),
     ]
 
 
@@ -315,6 +395,119 @@ _declare("trajplot_statistic_stride",
 _declare("trajplot_statistic_clip",
          [ctypes.POINTER(statistic_p), statistic_p, ctypes.c_float, ctypes.c_float], STATUS)
 
+# -- Statistics from lens outputs --------------------------------------------
+
+# trajplot_status trajplot_vocabulary_create(
+#     trajplot_vocabulary **out, const char *const *tokens, const size_t *lengths, size_t size);
+_declare("trajplot_vocabulary_create",
+         [ctypes.POINTER(vocabulary_p), string_array, c_size_p, ctypes.c_size_t], STATUS)
+
+# void trajplot_vocabulary_free(trajplot_vocabulary *vocabulary);
+_declare("trajplot_vocabulary_free", [vocabulary_p], None)
+
+# trajplot_status trajplot_vocabulary_size(size_t *out, const trajplot_vocabulary *vocabulary);
+_declare("trajplot_vocabulary_size", [c_size_p, vocabulary_p], STATUS)
+
+# trajplot_status trajplot_vocabulary_token(
+#     const char **out, size_t *len, const trajplot_vocabulary *vocabulary, size_t id);
+_declare("trajplot_vocabulary_token",
+         [ctypes.POINTER(char_p), c_size_p, vocabulary_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_trajectory_options_init(
+#     trajplot_trajectory_options *options, unsigned int version);
+_declare("trajplot_trajectory_options_init",
+         [ctypes.POINTER(trajplot_trajectory_options), ctypes.c_uint], STATUS)
+
+# const char *trajplot_measure_name(int measure);
+_declare("trajplot_measure_name", [ctypes.c_int], ctypes.c_char_p)
+
+# trajplot_status trajplot_measure_from_name(int *out, const char *name);
+_declare("trajplot_measure_from_name", [c_int_p, ctypes.c_char_p], STATUS)
+
+# bool trajplot_measure_is_comparison(int measure);
+_declare("trajplot_measure_is_comparison", [ctypes.c_int], ctypes.c_bool)
+
+# trajplot_status trajplot_trajectory_create(
+#     trajplot_trajectory **out, size_t batch, size_t n_layers, size_t seq_len, size_t vocab,
+#     const int64_t *input_ids, const int64_t *targets, const int64_t *anti_targets,
+#     const trajplot_trajectory_options *options);
+_declare("trajplot_trajectory_create",
+         [ctypes.POINTER(trajectory_p), ctypes.c_size_t, ctypes.c_size_t, ctypes.c_size_t,
+          ctypes.c_size_t, c_int64_p, c_int64_p, c_int64_p,
+          ctypes.POINTER(trajplot_trajectory_options)], STATUS)
+
+# void trajplot_trajectory_free(trajplot_trajectory *trajectory);
+_declare("trajplot_trajectory_free", [trajectory_p], None)
+
+# trajplot_status trajplot_trajectory_shape(
+#     size_t *batch, size_t *n_layers, size_t *seq_len, size_t *vocab,
+#     const trajplot_trajectory *trajectory);
+_declare("trajplot_trajectory_shape", [c_size_p, c_size_p, c_size_p, c_size_p, trajectory_p], STATUS)
+
+# trajplot_status trajplot_trajectory_add(
+#     trajplot_trajectory *trajectory, size_t batch_index, size_t layer,
+#     const float *slab, size_t slab_len);
+_declare("trajplot_trajectory_add",
+         [trajectory_p, ctypes.c_size_t, ctypes.c_size_t, c_float_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_trajectory_add_all(
+#     trajplot_trajectory *trajectory, const float *tensor, size_t tensor_len);
+_declare("trajplot_trajectory_add_all", [trajectory_p, c_float_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_trajectory_complete(bool *out, const trajplot_trajectory *trajectory);
+_declare("trajplot_trajectory_complete", [c_bool_p, trajectory_p], STATUS)
+
+# trajplot_status trajplot_trajectory_statistic(
+#     trajplot_statistic **out, const trajplot_trajectory *trajectory, int measure, unsigned int flags);
+_declare("trajplot_trajectory_statistic",
+         [ctypes.POINTER(statistic_p), trajectory_p, ctypes.c_int, ctypes.c_uint], STATUS)
+
+# trajplot_status trajplot_trajectory_labels(
+#     trajplot_labels **out, const trajplot_trajectory *trajectory);
+_declare("trajplot_trajectory_labels", [ctypes.POINTER(labels_p), trajectory_p], STATUS)
+
+# trajplot_status trajplot_comparison_create(
+#     trajplot_comparison **out, size_t batch, size_t n_layers, size_t seq_len, size_t vocab,
+#     const int64_t *input_ids, const trajplot_trajectory_options *options);
+_declare("trajplot_comparison_create",
+         [ctypes.POINTER(comparison_p), ctypes.c_size_t, ctypes.c_size_t, ctypes.c_size_t,
+          ctypes.c_size_t, c_int64_p, ctypes.POINTER(trajplot_trajectory_options)], STATUS)
+
+# void trajplot_comparison_free(trajplot_comparison *comparison);
+_declare("trajplot_comparison_free", [comparison_p], None)
+
+# trajplot_status trajplot_comparison_shape(
+#     size_t *batch, size_t *n_layers, size_t *seq_len, size_t *vocab,
+#     const trajplot_comparison *comparison);
+_declare("trajplot_comparison_shape", [c_size_p, c_size_p, c_size_p, c_size_p, comparison_p], STATUS)
+
+# trajplot_status trajplot_comparison_add(
+#     trajplot_comparison *comparison, size_t batch_index, size_t layer,
+#     const float *self_slab, const float *other_slab, size_t slab_len);
+_declare("trajplot_comparison_add",
+         [comparison_p, ctypes.c_size_t, ctypes.c_size_t, c_float_p, c_float_p, ctypes.c_size_t],
+         STATUS)
+
+# trajplot_status trajplot_comparison_add_all(
+#     trajplot_comparison *comparison, const float *self_tensor, const float *other_tensor,
+#     size_t tensor_len);
+_declare("trajplot_comparison_add_all",
+         [comparison_p, c_float_p, c_float_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_comparison_complete(bool *out, const trajplot_comparison *comparison);
+_declare("trajplot_comparison_complete", [c_bool_p, comparison_p], STATUS)
+
+# trajplot_status trajplot_comparison_statistic(
+#     trajplot_statistic **out, const trajplot_comparison *comparison, int measure, unsigned int flags);
+_declare("trajplot_comparison_statistic",
+         [ctypes.POINTER(statistic_p), comparison_p, ctypes.c_int, ctypes.c_uint], STATUS)
+
+# trajplot_status trajplot_comparison_labels(
+#     trajplot_labels **out, const trajplot_comparison *comparison);
+_declare("trajplot_comparison_labels", [ctypes.POINTER(labels_p), comparison_p], STATUS)
+
+# -- Figures ------------------------------------------------------------------
+
 # trajplot_status trajplot_figure_options_init(
 #     trajplot_figure_options *options, unsigned int version);
 _declare("trajplot_figure_options_init",
@@ -365,6 +558,52 @@ _declare("trajplot_statistic_figure_html",
 _declare("trajplot_statistic_write_figure_html",
          [statistic_p, ctypes.POINTER(trajplot_figure_options),
           ctypes.POINTER(trajplot_html_options), ctypes.c_char_p], STATUS)
+
+# -- Stacked figures -----------------------------------------------------------
+
+statistic_array = ctypes.POINTER(statistic_p)  # const trajplot_statistic *const *
+
+# trajplot_status trajplot_panel_options_init(
+#     trajplot_panel_options *options, unsigned int version);
+_declare("trajplot_panel_options_init",
+         [ctypes.POINTER(trajplot_panel_options), ctypes.c_uint], STATUS)
+
+# trajplot_status trajplot_stack_options_init(
+#     trajplot_stack_options *options, unsigned int version);
+_declare("trajplot_stack_options_init",
+         [ctypes.POINTER(trajplot_stack_options), ctypes.c_uint], STATUS)
+
+# trajplot_status trajplot_stacked_figure_json(
+#     char **out, size_t *out_len, const trajplot_statistic *const *statistics, size_t count,
+#     const trajplot_panel_options *panels, const trajplot_stack_options *options);
+_declare("trajplot_stacked_figure_json",
+         [ctypes.POINTER(char_p), c_size_p, statistic_array, ctypes.c_size_t,
+          ctypes.POINTER(trajplot_panel_options), ctypes.POINTER(trajplot_stack_options)], STATUS)
+
+# trajplot_status trajplot_stacked_write_figure_json(
+#     const trajplot_statistic *const *statistics, size_t count,
+#     const trajplot_panel_options *panels, const trajplot_stack_options *options, const char *path);
+_declare("trajplot_stacked_write_figure_json",
+         [statistic_array, ctypes.c_size_t, ctypes.POINTER(trajplot_panel_options),
+          ctypes.POINTER(trajplot_stack_options), ctypes.c_char_p], STATUS)
+
+# trajplot_status trajplot_stacked_figure_html(
+#     char **out, size_t *out_len, const trajplot_statistic *const *statistics, size_t count,
+#     const trajplot_panel_options *panels, const trajplot_stack_options *options,
+#     const trajplot_html_options *html);
+_declare("trajplot_stacked_figure_html",
+         [ctypes.POINTER(char_p), c_size_p, statistic_array, ctypes.c_size_t,
+          ctypes.POINTER(trajplot_panel_options), ctypes.POINTER(trajplot_stack_options),
+          ctypes.POINTER(trajplot_html_options)], STATUS)
+
+# trajplot_status trajplot_stacked_write_figure_html(
+#     const trajplot_statistic *const *statistics, size_t count,
+#     const trajplot_panel_options *panels, const trajplot_stack_options *options,
+#     const trajplot_html_options *html, const char *path);
+_declare("trajplot_stacked_write_figure_html",
+         [statistic_array, ctypes.c_size_t, ctypes.POINTER(trajplot_panel_options),
+          ctypes.POINTER(trajplot_stack_options), ctypes.POINTER(trajplot_html_options),
+          ctypes.c_char_p], STATUS)
 
 
 def _bind(library):
