@@ -598,7 +598,7 @@ impl PredictionTrajectory {
     ///   rank need targets; log_prob_diff needs both.
     ///
     /// Errors: ids of the wrong length or out of range, a zero dimension, a
-    /// bad option (naming the field and value); [`ErrorKind::OutOfRange`]
+    /// bad option (naming the field and value); [`crate::ErrorKind::OutOfRange`]
     /// when the shape overflows.
     pub fn new(
         shape: TrajectoryShape,

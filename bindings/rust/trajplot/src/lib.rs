@@ -3,7 +3,8 @@
 //!
 //! A [`Statistic`] holds one value per layer and input position, with
 //! optional [`Labels`] for the cells; it exports a Plotly heatmap trace, a
-//! whole figure (JSON) or an HTML page.
+//! whole figure (JSON) or an HTML page. A [`StackedFigure`] draws several
+//! statistics of one sequence in one figure, one panel each.
 //!
 //! ```
 //! use trajplot::{FigureOptions, Labels, Statistic};
@@ -46,6 +47,7 @@ mod ffi;
 mod labels;
 mod lens;
 mod options;
+mod stacked;
 mod statistic;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,6 +59,7 @@ pub use lens::{
     TrajectoryShape, Values, Vocabulary,
 };
 pub use options::{FigureOptions, HtmlOptions, PlotlyJs};
+pub use stacked::{PanelOptions, StackOptions, StackedFigure};
 pub use statistic::{Statistic, StatisticBuilder};
 /// The raw C declarations, for what the safe API does not cover.
 pub use trajplot_sys as sys;

@@ -212,7 +212,7 @@ impl Statistic {
         }
     }
 
-    fn as_ptr(&self) -> *const sys::trajplot_statistic {
+    pub(crate) fn as_ptr(&self) -> *const sys::trajplot_statistic {
         self.raw.as_ptr()
     }
 
