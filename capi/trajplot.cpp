@@ -857,7 +857,7 @@ trajplot::TrajectoryInputs trajectory_inputs(std::size_t batch, std::size_t n_la
     // addressable, even though only its slabs are ever read.
     checked_count({{"batch", batch}, {"n_layers", n_layers}, {"seq_len", seq_len}, {"vocab", vocab}}, 1);
     if (batch == 0 || n_layers == 0 || seq_len == 0 || vocab == 0) {
-        invalid("every dimension must be at least 1, got batch x n_layers x seq_len x vocab ",
+        invalid("every dimension must be at least 1, got ",
                 dimensions_text({{"batch", batch}, {"n_layers", n_layers}, {"seq_len", seq_len}, {"vocab", vocab}}));
     }
     const std::size_t id_count = checked_count({{"batch", batch}, {"seq_len", seq_len}}, sizeof(std::int64_t));

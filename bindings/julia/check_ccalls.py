@@ -13,7 +13,9 @@ text instead and compares it with capi/trajplot.h:
 - every function the header declares is called somewhere;
 - every Julia struct named like a C struct (trajplot_figure_options, ...)
   has the C struct's fields, in order, with matching types;
-- every `const TRAJPLOT_...` in Julia has the header's value.
+- every `const TRAJPLOT_...` in Julia has the header's value, and every
+  member of a header enum (status codes, measures, ...) has such a `const`
+  (a new enum value must be mirrored).
 
 Usage: check_ccalls.py [--header capi/trajplot.h] [--module src/Trajplot.jl]
 Exit status 0 when everything matches, 1 with one line per problem.
@@ -127,11 +129,13 @@ class CHeader:
     opaque: set = dataclasses.field(default_factory=set)     # handle types
     enums: set = dataclasses.field(default_factory=set)
     constants: dict = dataclasses.field(default_factory=dict)
+    enum_members: dict = dataclasses.field(default_factory=dict)  # name -> line
     problems: list = dataclasses.field(default_factory=list)
 
 
 C_TYPE_WORDS = {"void", "char", "short", "int", "long", "float", "double", "bool",
-                "signed", "unsigned", "size_t", "const", "struct"}
+                "signed", "unsigned", "size_t", "const", "struct",
+                "int8_t", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t"}
 
 
 def strip_c_comments(text):
@@ -185,7 +189,8 @@ def parse_header(text):
     header = CHeader()
     code = strip_c_comments(text)
 
-    for match in re.finditer(r"(?m)^[ \t]*#[ \t]*define[ \t]+(TRAJPLOT_\w+)[ \t]+\(?(-?\d+)\)?[ \t]*$", code):
+    # Integer suffixes (1u, 2UL) do not change the value a binding mirrors.
+    for match in re.finditer(r"(?m)^[ \t]*#[ \t]*define[ \t]+(TRAJPLOT_\w+)[ \t]+\(?(-?\d+)[uUlL]*\)?[ \t]*$", code):
         header.constants[match.group(1)] = int(match.group(2))
 
     code = strip_preprocessor(code)
@@ -202,12 +207,30 @@ def parse_header(text):
         if kind == "enum":
             header.enums.add(name)
             value = -1
+            item_start = match.end()
             for item in body.split(","):
-                member = re.match(r"\s*(" + IDENT + r")\s*(?:=\s*(-?\d+))?\s*$", item)
+                item_line = line_of(code, item_start + len(item) - len(item.lstrip()))
+                item_start += len(item) + 1
+                if not item.strip():
+                    continue  # the optional comma after the last member
+                member = re.match(r"\s*(" + IDENT + r")\s*(?:=\s*(-?\d+)[uUlL]*)?\s*$", item)
                 if not member:
+                    header.problems.append(f"line {item_line}: cannot read the enum member "
+                                           f"`{squeeze(item)}` of {name}: write NAME or NAME = integer")
+                    # Its value, and the implicit values after it, are unknown
+                    # (None): not compared, not guessed.
+                    value = None
+                    named = re.match(r"\s*(" + IDENT + r")", item)
+                    if named:
+                        header.constants[named.group(1)] = None
+                        header.enum_members[named.group(1)] = item_line
                     continue
-                value = int(member.group(2)) if member.group(2) is not None else value + 1
+                if member.group(2) is not None:
+                    value = int(member.group(2))
+                elif value is not None:
+                    value += 1
                 header.constants[member.group(1)] = value
+                header.enum_members[member.group(1)] = item_line
         else:
             fields = []
             for declaration in body.split(";"):
@@ -267,6 +290,14 @@ def parse_header(text):
 SCALAR_TYPES = {
     "void": {"Cvoid", "Nothing"},
     "char": {"UInt8", "Cchar", "Int8", "Cuchar"},
+    "int8_t": {"Int8"},
+    "uint8_t": {"UInt8"},
+    "int16_t": {"Int16"},
+    "uint16_t": {"UInt16"},
+    "int32_t": {"Int32"},
+    "uint32_t": {"UInt32"},
+    "int64_t": {"Int64"},
+    "uint64_t": {"UInt64"},
     "int": {"Cint", "Int32"},
     "unsigned int": {"Cuint", "UInt32"},
     "unsigned": {"Cuint", "UInt32"},
@@ -624,8 +655,13 @@ def compare(header, module, header_name="trajplot.h", module_name="Trajplot.jl")
             report(line, f"cannot read the value of {name}: write an integer literal")
         elif name not in header.constants:
             report(line, f"{name} is not a constant of {header_name}")
-        elif header.constants[name] != value:
+        elif header.constants[name] is not None and header.constants[name] != value:
             report(line, f"{name} is {value}, but {header.constants[name]} in {header_name}")
+    for name, line in sorted(header.enum_members.items(), key=lambda item: item[1]):
+        if name not in module.constants:
+            value = header.constants[name]
+            problems.append(f"{header_name}:{line}: enum member {name} has no `const {name}"
+                            f"{'' if value is None else f' = {value}'}` in {module_name}")
     return problems
 
 
