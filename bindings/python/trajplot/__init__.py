@@ -21,6 +21,13 @@ The statistics themselves can be computed natively from a lens's outputs
         logits, input_ids, targets, vocabulary=vocabulary)  # (layers, seq, vocab) float32
     trajectory.entropy().write_html("entropy.html")
 
+Several statistics of one sequence go into one figure, one panel each::
+
+    from trajplot import StackedFigure
+
+    StackedFigure([trajectory.entropy(), trajectory.forward_kl()],
+                  log_scales=[False, True]).write_html("trajectory.html")
+
 The library is looked up through TRAJPLOT_LIB_PATH (the library file or
 its directory), beside this package, then by the system's loader. Only the
 standard library is needed; numpy arrays are taken without copying and
@@ -31,6 +38,7 @@ import ctypes as _ctypes
 from . import _lib
 from ._labels import TrajectoryLabels
 from ._lens import PredictionTrajectory, TrajectoryComparison, Vocabulary
+from ._stacked import StackedFigure, stacked_figure
 from ._statistic import TrajectoryStatistic, trunc_string_left
 from .errors import (
     AbiVersionError,
@@ -49,6 +57,8 @@ __all__ = [
     "Vocabulary",
     "PredictionTrajectory",
     "TrajectoryComparison",
+    "StackedFigure",
+    "stacked_figure",
     "library_version",
     "library_path",
     "memory_limit",

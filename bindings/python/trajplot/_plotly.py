@@ -52,21 +52,23 @@ def trace_patch(kwargs):
     return patch
 
 
-def patch_json(patch):
-    """The merge patch as JSON, or None when there is nothing to merge."""
+def patch_json(patch, name="keyword arguments"):
+    """The merge patch as JSON, or None when there is nothing to merge;
+    ``name`` says where the patch came from in errors."""
     if not patch:
         return None
     try:
         return json.dumps(patch, default=_plain, allow_nan=False)
     except ValueError as error:
-        raise InvalidArgumentError("keyword arguments cannot be written as JSON: %s" % error) from None
+        raise InvalidArgumentError("%s cannot be written as JSON: %s" % (name, error)) from None
 
 
-def _unknown_attributes(graph_objects, trace, patch):
+def _unknown_attributes(graph_objects, trace, patch, where=""):
     """Top-level trace attributes this plotly.py does not know. One the
     caller passed is an error, as in plotly.py (a misspelling, or an
     attribute newer than this plotly.py); the ones the library wrote itself
-    are returned, to be kept."""
+    are returned, to be kept. ``where`` (e.g. "panel 2: ") starts the
+    message."""
     known = getattr(graph_objects.Heatmap, "_valid_props", None)
     if known is None:
         return set()
@@ -76,10 +78,10 @@ def _unknown_attributes(graph_objects, trace, patch):
         import plotly
 
         raise InvalidArgumentError(
-            "plotly.py %s has no heatmap attribute %s (misspelt, or newer than this "
+            "%splotly.py %s has no heatmap attribute %s (misspelt, or newer than this "
             "plotly.py); heatmap_dict(), figure_dict(), to_json() and write_html() "
             "write it without going through plotly.py"
-            % (plotly.__version__, ", ".join(repr(key) for key in passed)))
+            % (where, plotly.__version__, ", ".join(repr(key) for key in passed)))
     return unknown
 
 
@@ -103,11 +105,17 @@ def heatmap_object(graph_objects, trace, patch):
     return graph_objects.Heatmap(trace, _validate=False)
 
 
-def figure_object(graph_objects, figure, patch):
-    """A go.Figure holding every attribute of ``figure`` (see heatmap_object)."""
-    trace = figure["data"][0]
-    unknown = _unknown_attributes(graph_objects, trace, patch)
-    if not unknown:
+def figure_object(graph_objects, figure, patches, panel_names=None):
+    """A go.Figure holding every attribute of ``figure`` (see
+    heatmap_object). ``patches[i]`` is what the caller merged into trace i;
+    ``panel_names[i]``, when given, names that trace in errors."""
+    traces = figure["data"]
+    unknown = [
+        _unknown_attributes(graph_objects, trace, patch,
+                            "" if panel_names is None else "%s: " % panel_names[index])
+        for index, (trace, patch) in enumerate(zip(traces, patches))
+    ]
+    if not any(unknown):
         return graph_objects.Figure(figure)
-    graph_objects.Figure(dict(figure, data=[_without(trace, unknown)]))
+    graph_objects.Figure(dict(figure, data=[_without(trace, keys) for trace, keys in zip(traces, unknown)]))
     return graph_objects.Figure(figure, _validate=False)

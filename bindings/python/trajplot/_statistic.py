@@ -339,7 +339,7 @@ class TrajectoryStatistic(Handle):
         graph_objects = plotly_graph_objects()
         if graph_objects is None:
             return figure
-        return _plotly.figure_object(graph_objects, figure, patch)
+        return _plotly.figure_object(graph_objects, figure, [patch])
 
     # -- JSON and HTML -----------------------------------------------------
 
