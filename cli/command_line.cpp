@@ -1,5 +1,6 @@
 #include "command_line.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -44,6 +45,28 @@ float parse_finite_float(std::string_view what, std::string_view text) {
     }
     if (error != std::errc{} || stop != end || !std::isfinite(value)) {
         fail_input(std::string(what) + " must be a finite number, got " + quoted(text));
+    }
+    return value;
+}
+
+// A count that may be 0, for options where 0 has a meaning of its own.
+std::size_t parse_count(std::string_view option, std::string_view text) {
+    std::size_t value = 0;
+    const char* const end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (error == std::errc::result_out_of_range) {
+        fail_input(std::string(option) + " is too large, got " + quoted(text));
+    }
+    if (error != std::errc{} || stop != end) {
+        fail_input(std::string(option) + " must be a non-negative integer, got " + quoted(text));
+    }
+    return value;
+}
+
+float parse_probability(std::string_view option, std::string_view text) {
+    const float value = parse_finite_float(option, text);
+    if (value < 0.0f || value > 1.0f) {
+        fail_input(std::string(option) + " must be a probability in [0, 1], got " + quoted(text));
     }
     return value;
 }
@@ -102,8 +125,8 @@ PlotlyJsChoice parse_plotlyjs(std::string_view value) {
 // values. Returns false when `option` is not one of them.
 bool read_render_option(std::string_view option, ArgumentReader& reader, RenderOptions& options,
                         bool& format_given) {
-    if (option == "--out") {
-        set_once(options.out, option, std::string(reader.value_of(option, "PATH")));
+    if (option == "--out" || option == "-o") {
+        set_once(options.out, "--out", std::string(reader.value_of(option, "PATH")));
     } else if (option == "--format") {
         const std::string_view format = reader.value_of(option, "json|html");
         if (format_given) {
@@ -158,6 +181,196 @@ bool read_render_option(std::string_view option, ArgumentReader& reader, RenderO
     return true;
 }
 
+// The command line of `stats` as given, before it is checked as a whole.
+struct StatsArguments {
+    std::optional<std::string> logits;
+    std::optional<std::string> log_probs;
+    std::optional<std::string> input_ids;
+    std::vector<std::string_view> statistic_values;  // each --statistic's value
+};
+
+// Reads one option of `stats` that `render` does not have. Returns false
+// when `option` is not one of them.
+bool read_stats_option(std::string_view option, ArgumentReader& reader, StatsArguments& arguments,
+                       StatsOptions& stats) {
+    if (option == "--logits") {
+        set_once(arguments.logits, option, std::string(reader.value_of(option, "FILE.npy")));
+    } else if (option == "--log-probs") {
+        set_once(arguments.log_probs, option, std::string(reader.value_of(option, "FILE.npy")));
+    } else if (option == "--input-ids") {
+        set_once(arguments.input_ids, option, std::string(reader.value_of(option, "IDS.npy")));
+    } else if (option == "--targets") {
+        set_once(stats.targets_path, option, std::string(reader.value_of(option, "TARGETS.npy")));
+    } else if (option == "--anti-targets") {
+        set_once(stats.anti_targets_path, option, std::string(reader.value_of(option, "ANTI_TARGETS.npy")));
+    } else if (option == "--other") {
+        set_once(stats.other_path, option, std::string(reader.value_of(option, "FILE.npy")));
+    } else if (option == "--vocab") {
+        set_once(stats.vocab_path, option, std::string(reader.value_of(option, "VOCAB")));
+    } else if (option == "--statistic") {
+        arguments.statistic_values.push_back(reader.value_of(option, "NAME[,NAME...]"));
+    } else if (option == "--show-ranks") {
+        set_flag_once(stats.show_ranks, option);
+    } else if (option == "--top-k") {
+        set_once(stats.top_k, option, parse_positive_integer(option, reader.value_of(option, "K")));
+    } else if (option == "--min-prob") {
+        set_once(stats.min_prob, option, parse_probability(option, reader.value_of(option, "P")));
+    } else if (option == "--min-prob-delta") {
+        set_once(stats.min_prob_delta, option, parse_probability(option, reader.value_of(option, "P")));
+    } else if (option == "--max-batch-items-shown") {
+        set_once(stats.max_batch_items_shown, option,
+                 parse_positive_integer(option, reader.value_of(option, "N")));
+    } else if (option == "--max-string-len") {
+        set_once(stats.max_string_len, option, parse_count(option, reader.value_of(option, "N")));
+    } else if (option == "--threads") {
+        set_once(stats.threads, option, parse_positive_integer(option, reader.value_of(option, "N")));
+    } else if (option == "--output-dir") {
+        set_once(stats.output_dir, option, std::string(reader.value_of(option, "DIR")));
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// The names of the library's measures that satisfy `wanted`, in its order.
+template <typename Predicate>
+std::string measure_names(Predicate wanted) {
+    std::string names;
+    // The measures are small enum values; the library says which exist.
+    for (int measure = 0; measure < 64; ++measure) {
+        const char* name = trajplot_measure_name(measure);
+        if (name != nullptr && wanted(measure)) names.append(names.empty() ? "" : ", ").append(name);
+    }
+    return names;
+}
+
+std::string known_statistics() {
+    return measure_names([](int) { return true; });
+}
+
+std::vector<int> parse_statistics(const std::vector<std::string_view>& values) {
+    std::vector<int> measures;
+    for (const std::string_view value : values) {
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t comma = value.find(',', start);
+            const std::string name(value.substr(start, comma == std::string_view::npos ? comma : comma - start));
+            if (name.empty()) {
+                fail_usage("--statistic has an empty name in " + quoted(value));
+            }
+            int measure = 0;
+            if (trajplot_measure_from_name(&measure, name.c_str()) != TRAJPLOT_OK) {
+                fail_usage("unknown statistic " + quoted(name) + " for --statistic; known: " + known_statistics());
+            }
+            if (std::find(measures.begin(), measures.end(), measure) != measures.end()) {
+                fail_usage("--statistic " + quoted(name) + " is given more than once");
+            }
+            measures.push_back(measure);
+            if (comma == std::string_view::npos) break;
+            start = comma + 1;
+        }
+    }
+    if (measures.empty()) measures.push_back(TRAJPLOT_MEASURE_ENTROPY);
+    return measures;
+}
+
+// The names of `measures` that satisfy `wanted`, for messages.
+template <typename Predicate>
+std::string names_where(const std::vector<int>& measures, Predicate wanted) {
+    std::string names;
+    for (const int measure : measures) {
+        if (wanted(measure)) names.append(names.empty() ? "" : ", ").append(trajplot_measure_name(measure));
+    }
+    return names;
+}
+
+bool needs_targets(int measure) {
+    return measure == TRAJPLOT_MEASURE_CROSS_ENTROPY || measure == TRAJPLOT_MEASURE_RANK ||
+           measure == TRAJPLOT_MEASURE_LOG_PROB_DIFF || measure == TRAJPLOT_MEASURE_LOG_PROB_DIFF_DELTA;
+}
+
+bool needs_anti_targets(int measure) {
+    return measure == TRAJPLOT_MEASURE_LOG_PROB_DIFF || measure == TRAJPLOT_MEASURE_LOG_PROB_DIFF_DELTA;
+}
+
+// The command line of `stats` as a whole: what is missing, and what would
+// be silently ignored (which hides a mistake).
+void finish_stats(StatsArguments& arguments, Invocation& invocation) {
+    StatsOptions& stats = invocation.stats;
+    if (arguments.logits && arguments.log_probs) {
+        fail_usage("--logits and --log-probs exclude each other: the values are one or the other");
+    }
+    if (!arguments.logits && !arguments.log_probs) {
+        fail_usage("stats needs the lens outputs: --logits FILE.npy or --log-probs FILE.npy");
+    }
+    stats.values_kind = arguments.logits ? ValuesKind::logits : ValuesKind::log_probs;
+    stats.values_path = arguments.logits ? *arguments.logits : *arguments.log_probs;
+    if (!arguments.input_ids) {
+        fail_usage("stats needs --input-ids IDS.npy, the input tokens");
+    }
+    stats.input_ids_path = *arguments.input_ids;
+    stats.measures = parse_statistics(arguments.statistic_values);
+
+    const std::vector<int>& measures = stats.measures;
+    if (stats.output_dir && invocation.options.out) {
+        fail_usage("--out and --output-dir exclude each other");
+    }
+    if (measures.size() > 1 && invocation.options.out) {
+        fail_usage("--out writes one statistic, and " + std::to_string(measures.size()) +
+                   " are selected: use --output-dir DIR for one file each");
+    }
+    if (measures.size() > 1 && !stats.output_dir) {
+        fail_usage(std::to_string(measures.size()) +
+                   " statistics are selected: use --output-dir DIR to write one file each");
+    }
+    const auto any = [&](auto predicate) { return std::any_of(measures.begin(), measures.end(), predicate); };
+    const auto is_comparison = [](int measure) { return trajplot_measure_is_comparison(measure); };
+    const auto is_single = [](int measure) { return !trajplot_measure_is_comparison(measure); };
+
+    if (any(is_comparison) && !stats.other_path) {
+        fail_usage("--other FILE.npy, the second trajectory, is needed by " +
+                   names_where(measures, is_comparison));
+    }
+    if (stats.other_path && !any(is_comparison)) {
+        fail_usage("--other is only read by the statistics that compare two trajectories (" +
+                   measure_names(is_comparison) + "), and none is selected");
+    }
+    if (any(needs_targets) && !stats.targets_path) {
+        fail_usage("--targets TARGETS.npy is needed by " + names_where(measures, needs_targets));
+    }
+    if (any(needs_anti_targets) && !stats.anti_targets_path) {
+        fail_usage("--anti-targets ANTI_TARGETS.npy is needed by " + names_where(measures, needs_anti_targets));
+    }
+    if (stats.targets_path && !any(needs_targets)) {
+        fail_usage("--targets is only read by " + measure_names(needs_targets) + ", and none is selected");
+    }
+    if (stats.anti_targets_path && !any(needs_anti_targets)) {
+        fail_usage("--anti-targets is only read by " + measure_names(needs_anti_targets) + ", and none is selected");
+    }
+    if (stats.show_ranks && std::find(measures.begin(), measures.end(), TRAJPLOT_MEASURE_RANK) == measures.end()) {
+        fail_usage("--show-ranks applies to the rank statistic only");
+    }
+    if (!stats.vocab_path) {
+        // Without tokens there are no labels for these to shape.
+        const char* label_option = stats.show_ranks              ? "--show-ranks"
+                                   : stats.top_k                 ? "--top-k"
+                                   : stats.min_prob              ? "--min-prob"
+                                   : stats.min_prob_delta        ? "--min-prob-delta"
+                                   : stats.max_batch_items_shown ? "--max-batch-items-shown"
+                                   : stats.max_string_len        ? "--max-string-len"
+                                                                 : nullptr;
+        if (label_option) {
+            fail_usage(std::string(label_option) + " applies to the cell labels, which need --vocab VOCAB");
+        }
+    }
+    if (stats.min_prob && !any(is_single)) {
+        fail_usage("--min-prob applies to the labels of one trajectory's statistics; comparisons use --min-prob-delta");
+    }
+    if (stats.min_prob_delta && !any(is_comparison)) {
+        fail_usage("--min-prob-delta applies to the labels of the statistics that compare two trajectories");
+    }
+}
+
 bool is_help_option(std::string_view argument) { return argument == "--help" || argument == "-h"; }
 
 bool looks_like_option(std::string_view argument) {
@@ -181,6 +394,8 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
         invocation.command = Command::render;
     } else if (command == "demo") {
         invocation.command = Command::demo;
+    } else if (command == "stats") {
+        invocation.command = Command::stats;
     } else if (looks_like_option(command)) {
         fail_usage("unknown option " + quoted(command));
     } else {
@@ -195,6 +410,7 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
     }
 
     std::vector<std::string_view> positionals;
+    StatsArguments stats_arguments;
     bool format_given = false;
     bool options_ended = false;
     while (!reader.done()) {
@@ -206,6 +422,9 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
         } else if (is_help_option(argument)) {
             invocation.command = Command::help;
             return invocation;
+        } else if (invocation.command == Command::stats &&
+                   read_stats_option(argument, reader, stats_arguments, invocation.stats)) {
+            continue;
         } else if (!read_render_option(argument, reader, invocation.options, format_given)) {
             fail_usage("unknown option " + quoted(argument) + " for " + quoted(command));
         }
@@ -220,6 +439,11 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
                        quoted(positionals[0]));
         }
         invocation.spec_path = positionals[0];
+    } else if (invocation.command == Command::stats) {
+        if (!positionals.empty()) {
+            fail_usage("unexpected argument " + quoted(positionals[0]) + "; stats takes its files as options");
+        }
+        finish_stats(stats_arguments, invocation);
     } else if (!positionals.empty()) {
         fail_usage("unexpected argument " + quoted(positionals[0]) + "; demo takes no SPEC");
     }
@@ -254,6 +478,7 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
 
 std::string_view usage_line() {
     return "usage: trajplot render SPEC [options] | trajplot demo [options] | "
+           "trajplot stats (--logits|--log-probs) FILE.npy --input-ids IDS.npy [options] | "
            "trajplot --help | trajplot --version";
 }
 
@@ -263,6 +488,9 @@ std::string_view help_text() {
 Usage:
   trajplot render SPEC [options]   render the trajectory described by SPEC
   trajplot demo [options]          render the built-in demo trajectory
+  trajplot stats (--logits FILE.npy | --log-probs FILE.npy) --input-ids IDS.npy
+                 [options]         compute statistics from a lens's outputs
+                                   and render them
   trajplot --help                  show this help
   trajplot --version               show the library and ABI versions
 
@@ -276,8 +504,8 @@ SPEC is a JSON file, or - for standard input:
   are required. label_strings is n_layers x seq_len strings and
   hover_over_entries n_layers x seq_len x rows x cols strings.
 
-Options:
-  --out PATH          write to PATH (replaced atomically) instead of
+Options of render, demo and stats:
+  -o, --out PATH      write to PATH (replaced atomically) instead of
                       standard output; - is standard output
   --format json|html  output format (default json): the Plotly figure as
                       JSON, or an HTML page that draws it with plotly.js
@@ -303,8 +531,56 @@ HTML options (with --format html):
   --responsive        follow the page's width instead of a fixed width
   -h, --help          show this help
 
+stats reads NumPy .npy files (format 1.0, 2.0 or 3.0, C order), mapped
+into memory and streamed one (batch item, layer) slab at a time, so they
+may be larger than memory:
+  --logits FILE.npy   the lens's logits at every layer, the model's output
+                      last: shape (batch, layers, seq_len, vocab) or
+                      (layers, seq_len, vocab); dtype '<f4' (read in place),
+                      '<f2' or '<f8'
+  --log-probs FILE.npy
+                      the same holding log-probabilities, used as given
+  --input-ids IDS.npy the input tokens: (batch, seq_len), or (seq_len,) for
+                      one batch item; any little-endian integer dtype
+  --targets T.npy     the token wanted at each position, shaped as the
+                      input ids (no shift is applied): for cross_entropy,
+                      rank, log_prob_diff and log_prob_diff_delta
+  --anti-targets A.npy
+                      the token not wanted: for log_prob_diff(_delta)
+  --other FILE.npy    a second trajectory of the same shape and kind, for
+                      the statistics that compare two
+  --vocab VOCAB       token strings for the cell labels, hover tables and
+                      the x axis (without it there are none): a JSON array
+                      of tokens (id = index), an object token -> id
+                      (vocab.json) or a Hugging Face tokenizer.json, told
+                      apart by their content; ids without a token show
+                      as <unk>, ids past the values' vocabulary are left
+                      out
+  --statistic NAME[,NAME...]
+                      what to compute (default entropy), averaged over the
+                      batch; repeatable:
+                        entropy, cross_entropy, forward_kl (KL from the
+                        output to each layer), max_probability, rank,
+                        log_prob_diff, log_prob_diff_delta, and with
+                        --other: kl_divergence, js_divergence,
+                        half_symmetric_kl, total_variation,
+                        max_abs_prob_difference
+  --output-dir DIR    write DIR/NAME.json (or .html) for each statistic,
+                      creating DIR; needed for several statistics
+  --show-ranks        rank: label the cells with the rank, not the token
+  --top-k K           rows of each hover table (default 10)
+  --min-prob P        leave a cell unlabelled where the top token's
+                      probability is below P in any batch item (default 0)
+  --min-prob-delta P  comparisons: leave a cell unlabelled where no token's
+                      probability changes by more than P (default 0)
+  --max-batch-items-shown N
+                      batch items side by side in hover tables (default 3)
+  --max-string-len N  shorten longer tokens to N characters with an
+                      ellipsis (default 7; 0: never)
+  --threads N         threads reducing each slab (default: one per core)
+
 --stride is applied before --clip. Exit status: 0 on success, 1 for input
-that cannot be rendered, 2 for a wrong command line.
+that cannot be rendered (or read), 2 for a wrong command line.
 )";
 }
 

@@ -6,10 +6,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace trajplot_cli {
 
-enum class Command { render, demo, help, version };
+enum class Command { render, demo, stats, help, version };
 
 enum class OutputFormat { json, html };
 
@@ -24,7 +25,7 @@ struct PlotlyJsChoice {
     std::string location;  // FILE or URL
 };
 
-// Everything `render` and `demo` take besides the SPEC. An absent optional
+// Everything `render`, `demo` and `stats` take besides their inputs. An absent optional
 // leaves the library's default in place.
 struct RenderOptions {
     std::optional<std::string> out;  // absent or "-": standard output
@@ -47,10 +48,39 @@ struct RenderOptions {
     bool writes_to_stdout() const { return !out || *out == "-"; }
 };
 
+// What the .npy files of `stats` hold.
+enum class ValuesKind { logits, log_probs };
+
+// The inputs of `stats` and how its statistics are computed. An absent
+// optional leaves the library's default in place.
+struct StatsOptions {
+    std::string values_path;  // --logits or --log-probs
+    ValuesKind values_kind = ValuesKind::logits;
+    std::string input_ids_path;
+    std::optional<std::string> targets_path;
+    std::optional<std::string> anti_targets_path;
+    std::optional<std::string> other_path;
+    std::optional<std::string> vocab_path;
+    // trajplot_measure values, in the order given, each once.
+    std::vector<int> measures;
+    bool show_ranks = false;
+    std::optional<std::size_t> top_k;
+    std::optional<float> min_prob;
+    std::optional<float> min_prob_delta;
+    std::optional<std::size_t> max_batch_items_shown;
+    std::optional<std::size_t> max_string_len;  // 0: tokens are never shortened
+    std::optional<std::size_t> threads;
+    std::optional<std::string> output_dir;
+
+    // The option that named the values file, for messages.
+    const char* values_option() const { return values_kind == ValuesKind::logits ? "--logits" : "--log-probs"; }
+};
+
 struct Invocation {
     Command command = Command::help;
     std::string spec_path;  // render only; "-" is standard input
     RenderOptions options;
+    StatsOptions stats;  // stats only
 };
 
 // Parses the arguments after the program name. Throws CliError: a usage

@@ -1,6 +1,7 @@
 // trajplot: renders prediction trajectories as Plotly JSON from the command
-// line. Everything it does with trajectories goes through the public C API
-// of libtrajplot, which it thereby shows to be complete.
+// line, from a SPEC or computed from a lens's outputs. Everything it does
+// with trajectories goes through the public C API of libtrajplot, which it
+// thereby shows to be complete.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "demo_spec.hpp"
 #include "render.hpp"
 #include "spec.hpp"
+#include "stats.hpp"
 #include "trajplot.h"
 
 namespace trajplot_cli {
@@ -97,6 +99,7 @@ int run(std::span<const char* const> arguments) {
         return exit_success;
     case Command::render:
     case Command::demo:
+    case Command::stats:
         break;
     }
 
@@ -105,6 +108,11 @@ int run(std::span<const char* const> arguments) {
         check_extra_json(*options.extra_json);
     }
     check_library_abi();
+
+    if (invocation.command == Command::stats) {
+        run_stats(invocation.stats, options);
+        return exit_success;
+    }
 
     StatisticSpec spec;
     if (invocation.command == Command::demo) {

@@ -1,34 +1,15 @@
 #include "render.hpp"
 
 #include <cstdio>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli_error.hpp"
+#include "library.hpp"
 #include "trajplot.h"
 
 namespace trajplot_cli {
 namespace {
-
-struct LabelsDeleter {
-    void operator()(trajplot_labels* labels) const noexcept { trajplot_labels_free(labels); }
-};
-struct StatisticDeleter {
-    void operator()(trajplot_statistic* statistic) const noexcept { trajplot_statistic_free(statistic); }
-};
-struct LibraryStringDeleter {
-    void operator()(char* string) const noexcept { trajplot_string_free(string); }
-};
-using LabelsHandle = std::unique_ptr<trajplot_labels, LabelsDeleter>;
-using StatisticHandle = std::unique_ptr<trajplot_statistic, StatisticDeleter>;
-using LibraryString = std::unique_ptr<char, LibraryStringDeleter>;
-
-void check(trajplot_status status) {
-    if (status != TRAJPLOT_OK) {
-        fail_input(trajplot_error_last());
-    }
-}
 
 // The pointer and byte-length arrays the C API takes for a list of
 // strings; the lengths let strings carry NUL bytes (JSON's \u0000).
@@ -100,18 +81,22 @@ StatisticHandle create_statistic(const StatisticSpec& spec) {
     return StatisticHandle(created);
 }
 
-StatisticHandle transform(StatisticHandle statistic, const RenderOptions& options) {
+// --stride, then --clip; a new handle only when one of them is given.
+StatisticHandle transform(const trajplot_statistic* statistic, const RenderOptions& options) {
+    StatisticHandle transformed;
+    const trajplot_statistic* current = statistic;
     if (options.stride) {
         trajplot_statistic* strided = nullptr;
-        check(trajplot_statistic_stride(&strided, statistic.get(), *options.stride));
-        statistic.reset(strided);
+        check(trajplot_statistic_stride(&strided, current, *options.stride));
+        transformed.reset(strided);
+        current = strided;
     }
     if (options.clip) {
         trajplot_statistic* clipped = nullptr;
-        check(trajplot_statistic_clip(&clipped, statistic.get(), options.clip->min, options.clip->max));
-        statistic.reset(clipped);
+        check(trajplot_statistic_clip(&clipped, current, options.clip->min, options.clip->max));
+        transformed.reset(clipped);
     }
-    return statistic;
+    return transformed;
 }
 
 void write_to_stdout(const char* data, std::size_t size) {
@@ -120,7 +105,7 @@ void write_to_stdout(const char* data, std::size_t size) {
     }
 }
 
-void write_html(const StatisticHandle& statistic, const trajplot_figure_options& figure,
+void write_html(const trajplot_statistic* statistic, const trajplot_figure_options& figure,
                 const RenderOptions& options) {
     trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
     if (options.plotlyjs) {
@@ -131,12 +116,12 @@ void write_html(const StatisticHandle& statistic, const trajplot_figure_options&
     html.full_html = !options.html_fragment;
     html.responsive = options.responsive;
     if (!options.writes_to_stdout()) {
-        check(trajplot_statistic_write_figure_html(statistic.get(), &figure, &html, options.out->c_str()));
+        check(trajplot_statistic_write_figure_html(statistic, &figure, &html, options.out->c_str()));
         return;
     }
     char* page = nullptr;
     std::size_t page_size = 0;
-    check(trajplot_statistic_figure_html(&page, &page_size, statistic.get(), &figure, &html));
+    check(trajplot_statistic_figure_html(&page, &page_size, statistic, &figure, &html));
     const LibraryString owned_page(page);
     write_to_stdout(owned_page.get(), page_size);
 }
@@ -144,7 +129,13 @@ void write_html(const StatisticHandle& statistic, const trajplot_figure_options&
 }  // namespace
 
 void render(const StatisticSpec& spec, const RenderOptions& options) {
-    const StatisticHandle statistic = transform(create_statistic(spec), options);
+    const StatisticHandle statistic = create_statistic(spec);
+    write_statistic(statistic.get(), options);
+}
+
+void write_statistic(const trajplot_statistic* original, const RenderOptions& options) {
+    const StatisticHandle transformed = transform(original, options);
+    const trajplot_statistic* statistic = transformed ? transformed.get() : original;
 
     trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
     figure.title = options.title ? options.title->c_str() : nullptr;
@@ -167,14 +158,14 @@ void render(const StatisticSpec& spec, const RenderOptions& options) {
         // The library streams into a temporary file beside the target and
         // renames it into place, so a failure leaves no partial file.
         const char* path = options.out->c_str();
-        check(options.trace_only ? trajplot_statistic_write_heatmap_json(statistic.get(), &figure, path)
-                                 : trajplot_statistic_write_figure_json(statistic.get(), &figure, path));
+        check(options.trace_only ? trajplot_statistic_write_heatmap_json(statistic, &figure, path)
+                                 : trajplot_statistic_write_figure_json(statistic, &figure, path));
         return;
     }
     char* json = nullptr;
     std::size_t json_size = 0;
-    check(options.trace_only ? trajplot_statistic_heatmap_json(&json, &json_size, statistic.get(), &figure)
-                             : trajplot_statistic_figure_json(&json, &json_size, statistic.get(), &figure));
+    check(options.trace_only ? trajplot_statistic_heatmap_json(&json, &json_size, statistic, &figure)
+                             : trajplot_statistic_figure_json(&json, &json_size, statistic, &figure));
     const LibraryString owned_json(json);
     write_to_stdout(owned_json.get(), json_size);
 }

@@ -1,6 +1,7 @@
 #include "cli_test_support.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -103,12 +104,14 @@ CliResult CliTest::run(const std::vector<std::string>& arguments,
     }
 
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
+    struct rusage usage {};
+    while (::wait4(pid, &status, 0, &usage) < 0) {
         if (errno != EINTR) {
-            throw std::system_error(errno, std::generic_category(), "waitpid");
+            throw std::system_error(errno, std::generic_category(), "wait4");
         }
     }
     CliResult result;
+    result.peak_rss_kib = usage.ru_maxrss;
     // A crash must fail the test, never pass for an expected exit status.
     result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
     result.out = read_file(stdout_path);

@@ -19,6 +19,9 @@ struct CliResult {
     int exit_status = -1;
     std::string out;  // everything written to standard output
     std::string err;  // everything written to standard error
+    // The child's peak resident set in KiB (getrusage's ru_maxrss), which
+    // includes what it shared with this process between fork and exec.
+    long peak_rss_kib = 0;
 };
 
 class CliTest : public ::testing::Test {

@@ -1,0 +1,17 @@
+// `trajplot stats`: statistics of a lens's outputs, read from .npy files and
+// computed by libtrajplot, rendered as `render` renders a SPEC.
+#pragma once
+
+#include "command_line.hpp"
+
+namespace trajplot_cli {
+
+// Maps the .npy files of `stats`, checks their dtypes and shapes against
+// each other, streams the values into the library one (batch item, layer)
+// slab at a time, and writes each statistic selected: to --out or standard
+// output when there is one, else to --output-dir/<name>.json (or .html).
+// Throws CliError (bad input) naming the file, option or library call that
+// failed.
+void run_stats(const StatsOptions& stats, const RenderOptions& options);
+
+}  // namespace trajplot_cli
