@@ -966,6 +966,12 @@ trajplot_status trajplot_trajectory_options_init(trajplot_trajectory_options* op
     });
 }
 
+size_t trajplot_measures(int* out, size_t capacity) {
+    const std::size_t total = std::size(measures);
+    for (std::size_t i = 0; i < std::min(capacity, total); ++i) out[i] = measures[i].measure;
+    return total;
+}
+
 const char* trajplot_measure_name(int measure) {
     const MeasureInfo* info = find_measure(measure);
     return info != nullptr ? info->name : nullptr;

@@ -413,6 +413,10 @@ typedef enum trajplot_measure {
     TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE = 20
 } trajplot_measure;
 
+/* Every measure, in the order above: writes the first min(capacity, total)
+ * into `out` (which may be NULL when capacity is 0) and returns the total. */
+TRAJPLOT_API size_t trajplot_measures(int *out, size_t capacity);
+
 /* The measure's name (static, NUL-terminated), or NULL for a value that is
  * not a trajplot_measure. */
 TRAJPLOT_API const char *trajplot_measure_name(int measure);

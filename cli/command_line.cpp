@@ -235,11 +235,11 @@ bool read_stats_option(std::string_view option, ArgumentReader& reader, StatsArg
 // The names of the library's measures that satisfy `wanted`, in its order.
 template <typename Predicate>
 std::string measure_names(Predicate wanted) {
+    std::vector<int> measures(trajplot_measures(nullptr, 0));
+    trajplot_measures(measures.data(), measures.size());
     std::string names;
-    // The measures are small enum values; the library says which exist.
-    for (int measure = 0; measure < 64; ++measure) {
-        const char* name = trajplot_measure_name(measure);
-        if (name != nullptr && wanted(measure)) names.append(names.empty() ? "" : ", ").append(name);
+    for (const int measure : measures) {
+        if (wanted(measure)) names.append(names.empty() ? "" : ", ").append(trajplot_measure_name(measure));
     }
     return names;
 }

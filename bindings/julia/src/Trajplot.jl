@@ -1867,11 +1867,15 @@ end
 """
     Trajplot.measures() -> Vector{Int}
 
-Every measure (the `Trajplot.TRAJPLOT_MEASURE_*` constants), in increasing
-order; `Trajplot.measure_name.(Trajplot.measures())` are their names.
+Every measure (the `Trajplot.TRAJPLOT_MEASURE_*` constants), in the
+library's order; `Trajplot.measure_name.(Trajplot.measures())` are their names.
 """
-measures() = sort!(Int[getfield(@__MODULE__, name) for name in names(@__MODULE__; all = true)
-                       if startswith(String(name), "TRAJPLOT_MEASURE_")])
+function measures()
+    total = ccall((:trajplot_measures, libtrajplot), Csize_t, (Ptr{Cint}, Csize_t), C_NULL, 0)
+    out = Vector{Cint}(undef, total)
+    ccall((:trajplot_measures, libtrajplot), Csize_t, (Ptr{Cint}, Csize_t), out, total)
+    return Int.(out)
+end
 
 function measure_code(measure::Integer)
     if !(typemin(Cint) <= measure <= typemax(Cint))

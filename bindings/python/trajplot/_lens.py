@@ -305,12 +305,11 @@ class _Engine(Handle):
 
 
 def _measure_names(comparison):
-    names = []
-    for measure in range(64):
-        name = C.trajplot_measure_name(measure)
-        if name is not None and bool(C.trajplot_measure_is_comparison(measure)) == comparison:
-            names.append(name.decode("utf-8"))
-    return tuple(names)
+    total = C.trajplot_measures(None, 0)
+    measures = (ctypes.c_int * total)()
+    C.trajplot_measures(measures, total)
+    return tuple(C.trajplot_measure_name(measure).decode("utf-8") for measure in measures
+                 if bool(C.trajplot_measure_is_comparison(measure)) == comparison)
 
 
 def _measure(name):

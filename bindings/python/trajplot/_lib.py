@@ -418,6 +418,8 @@ _declare("trajplot_vocabulary_token",
 _declare("trajplot_trajectory_options_init",
          [ctypes.POINTER(trajplot_trajectory_options), ctypes.c_uint], STATUS)
 
+# size_t trajplot_measures(int *out, size_t capacity);
+_declare("trajplot_measures", [ctypes.POINTER(ctypes.c_int), ctypes.c_size_t], ctypes.c_size_t)
 # const char *trajplot_measure_name(int measure);
 _declare("trajplot_measure_name", [ctypes.c_int], ctypes.c_char_p)
 

@@ -470,6 +470,7 @@ extern "C" {
         options: *mut trajplot_trajectory_options,
         version: c_uint,
     ) -> trajplot_status;
+    pub fn trajplot_measures(out: *mut c_int, capacity: usize) -> usize;
     pub fn trajplot_measure_name(measure: c_int) -> *const c_char;
     pub fn trajplot_measure_from_name(out: *mut c_int, name: *const c_char) -> trajplot_status;
     pub fn trajplot_measure_is_comparison(measure: c_int) -> bool;
