@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -190,9 +191,8 @@ std::string dimensions_text(std::initializer_list<Dimension> dimensions) {
 
 // The element count of an array with the given dimensions, checked so that
 // the count, and the bytes of `element_bytes` per element, fit in the
-// address space and the memory limit; checked before anything is read or
-// allocated.
-std::size_t checked_count(std::initializer_list<Dimension> dimensions, std::size_t element_bytes) {
+// address space; checked before anything is read.
+std::size_t addressable_count(std::initializer_list<Dimension> dimensions, std::size_t element_bytes) {
     std::size_t count = 1;
     bool overflow = false;
     for (const Dimension& dimension : dimensions) {
@@ -200,13 +200,18 @@ std::size_t checked_count(std::initializer_list<Dimension> dimensions, std::size
         count *= dimension.size;  // wraps on overflow, but is then not used
     }
     if (!overflow && count != 0 && count > max_object_bytes / element_bytes) overflow = true;
-    if (!overflow) {
-        trajplot::check_memory(count * element_bytes, dimensions_text(dimensions));
-        return count;
-    }
+    if (!overflow) return count;
 
     fail(Errc::range, message(dimensions_text(dimensions), " is too large: ", element_bytes,
                               "-byte elements would overflow the address space"));
+}
+
+// As addressable_count, for an array the library allocates: its bytes must
+// also fit the memory limit; checked before anything is allocated.
+std::size_t checked_count(std::initializer_list<Dimension> dimensions, std::size_t element_bytes) {
+    const std::size_t count = addressable_count(dimensions, element_bytes);
+    trajplot::check_memory(count * element_bytes, dimensions_text(dimensions));
+    return count;
 }
 
 // Bytes the core stores per string of a TextArray (offset and size).
@@ -854,8 +859,10 @@ trajplot::TrajectoryInputs trajectory_inputs(std::size_t batch, std::size_t n_la
                     "TRAJPLOT_TRAJECTORY_OPTIONS_VERSION");
     require(input_ids, "input_ids");
     // Every dimension is named in the message, and the tensor must be
-    // addressable, even though only its slabs are ever read.
-    checked_count({{"batch", batch}, {"n_layers", n_layers}, {"seq_len", seq_len}, {"vocab", vocab}}, 1);
+    // addressable (add_all takes it whole), but it is streamed, never held:
+    // the memory limit bounds what the trajectory keeps, not the tensor.
+    addressable_count({{"batch", batch}, {"n_layers", n_layers}, {"seq_len", seq_len}, {"vocab", vocab}},
+                      sizeof(float));
     if (batch == 0 || n_layers == 0 || seq_len == 0 || vocab == 0) {
         invalid("every dimension must be at least 1, got ",
                 dimensions_text({{"batch", batch}, {"n_layers", n_layers}, {"seq_len", seq_len}, {"vocab", vocab}}));
@@ -879,6 +886,15 @@ trajplot::TrajectoryInputs trajectory_inputs(std::size_t batch, std::size_t n_la
     trajplot::LabelOptions& labels = inputs.labels;
     if (given.top_k == 0) invalid("options->top_k must be at least 1, got 0");
     if (given.max_batch_items_shown == 0) invalid("options->max_batch_items_shown must be at least 1, got 0");
+    // The core checks these too, but names its own fields.
+    if (std::isnan(given.min_prob)) invalid("options->min_prob is NaN; expected a probability");
+    if (std::isnan(given.min_prob_delta)) invalid("options->min_prob_delta is NaN; expected a probability");
+    if (given.newline_token != nullptr && *given.newline_token == '\0') {
+        invalid("options->newline_token must not be empty (NULL for the default)");
+    }
+    if (given.whitespace_token != nullptr && *given.whitespace_token == '\0') {
+        invalid("options->whitespace_token must not be empty (NULL for the default)");
+    }
     labels.top_k = given.top_k;
     labels.min_prob = given.min_prob;
     labels.min_prob_delta = given.min_prob_delta;
@@ -891,6 +907,11 @@ trajplot::TrajectoryInputs trajectory_inputs(std::size_t batch, std::size_t n_la
     set_if_given(format.newline_replacement, given.newline_replacement);
     set_if_given(format.whitespace_token, given.whitespace_token);
     set_if_given(format.whitespace_replacement, given.whitespace_replacement);
+    if (format.max_string_len && *format.max_string_len < trajplot::code_point_count(format.ellipsis)) {
+        invalid("options->max_string_len is ", given.max_string_len,
+                "; it must be 0 (never shortened) or at least the ellipsis's length (",
+                trajplot::code_point_count(format.ellipsis), " code points)");
+    }
     inputs.threads = given.threads != 0 ? given.threads : std::max(1u, std::thread::hardware_concurrency());
     return inputs;
 }

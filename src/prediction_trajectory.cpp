@@ -637,9 +637,10 @@ TrajectoryStatistic PredictionTrajectory::rank(bool show_ranks) const {
     if (!state_->targets.targets) fail(Errc::invalid_argument, "rank needs targets; none were given");
     state_->registry.check_complete("rank");
     const auto& vocabulary = state_->inputs.vocabulary;
-    // As tuned-lens: the colour scale ends at the tokenizer's vocabulary size.
+    // As tuned-lens: the colour scale ends at the tokenizer's vocabulary
+    // size, when that is above rank's minimum of 1 (else it stays open).
     std::optional<float> max;
-    if (vocabulary) max = static_cast<float>(vocabulary->size());
+    if (vocabulary && vocabulary->size() > 1) max = static_cast<float>(vocabulary->size());
     TrajectoryStatistic statistic =
         state_->make("Rank", state_->mean(&RowResult::rank), "", 1.0f, max);
     if (!show_ranks || !statistic.trajectory_labels()) return statistic;

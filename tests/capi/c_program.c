@@ -1,7 +1,8 @@
 /*
  * The C API used from C: build a statistic with labels and hover tables,
- * stride, clip, export, provoke a few errors, free everything. Exits 0 only
- * when every check passed; prints each failed check.
+ * stride, clip, export, provoke a few errors; compute entropy from a small
+ * streamed trajectory of logits and export its figure; free everything.
+ * Exits 0 only when every check passed; prints each failed check.
  *
  * Usage: c_program <path of a JSON file to write> <path of an HTML file to write>
  */
@@ -138,6 +139,178 @@ static void check_html(const trajplot_statistic *statistic, const trajplot_figur
     CHECK(page == NULL);
 }
 
+#define LENS_LAYERS 3
+#define LENS_SEQ_LEN 2
+#define LENS_VOCAB 4
+
+/* The entropy of softmax(logits) in nats, computed in double:
+ * log(sum e) - sum(e * (x - max)) / sum e, with e = exp(x - max). */
+static double softmax_entropy(const float *logits, size_t n) {
+    double max = logits[0], sum = 0.0, weighted = 0.0;
+    size_t i;
+    for (i = 1; i < n; ++i) {
+        if (logits[i] > max) max = logits[i];
+    }
+    for (i = 0; i < n; ++i) {
+        const double e = exp(logits[i] - max);
+        sum += e;
+        weighted += e * (logits[i] - max);
+    }
+    return log(sum) - weighted / sum;
+}
+
+static double softmax_probability(const float *logits, size_t n, size_t id) {
+    double max = logits[0], sum = 0.0;
+    size_t i;
+    for (i = 1; i < n; ++i) {
+        if (logits[i] > max) max = logits[i];
+    }
+    for (i = 0; i < n; ++i) sum += exp(logits[i] - max);
+    return exp(logits[id] - max) / sum;
+}
+
+static int same_text(const char *text, const char *expected) {
+    return text != NULL && strcmp(text, expected) == 0;
+}
+
+/* A lens's logits for 3 layers (the last the model's output) of 2 positions
+ * over 4 tokens, streamed one layer at a time, output layer first; the
+ * entropy statistic checked against softmax_entropy, then drawn. */
+static void check_lens(void) {
+    /* "\u0120Hello" and "\u010A", the byte-level BPE markers of a space and
+     * a newline, shown as "_Hello" and "\\n". */
+    const char *tokens[LENS_VOCAB] = {"\xC4\xA0Hello", "\xC4\x8A", "world", "!"};
+    const int64_t input_ids[LENS_SEQ_LEN] = {0, 2};
+    const float logits[LENS_LAYERS][LENS_SEQ_LEN][LENS_VOCAB] = {
+        {{2.0f, 0.5f, 0.1f, -1.0f}, {0.0f, 0.3f, 1.0f, 0.2f}},
+        {{1.0f, 1.5f, 0.0f, 0.2f}, {0.1f, 0.0f, 3.0f, -0.5f}},
+        {{0.0f, 4.0f, 0.5f, 0.1f}, {-1.0f, 0.2f, 0.4f, 2.5f}},
+    };
+    /* The most likely token of each cell, formatted. */
+    const char *top_tokens[LENS_LAYERS][LENS_SEQ_LEN] = {{"_Hello", "world"}, {"\\n", "world"}, {"\\n", "!"}};
+    const char *layer_names[LENS_LAYERS] = {"0", "1", "output"};
+    const size_t order[LENS_LAYERS] = {2, 0, 1};
+    trajplot_vocabulary *vocabulary = NULL;
+    trajplot_trajectory_options options;
+    trajplot_trajectory *trajectory = NULL;
+    trajplot_statistic *entropy = NULL;
+    trajplot_statistic *cross_entropy = NULL;
+    trajplot_labels *labels = NULL;
+    trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    char *figure = NULL;
+    int measure = -1;
+    bool complete = true;
+    size_t i, layer, position;
+
+    CHECK_OK(trajplot_measure_from_name(&measure, "entropy"));
+    CHECK(measure == TRAJPLOT_MEASURE_ENTROPY);
+    CHECK(same_text(trajplot_measure_name(TRAJPLOT_MEASURE_FORWARD_KL), "forward_kl"));
+    CHECK(trajplot_measure_from_name(&measure, "Entropy") == TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "max_probability"));
+    CHECK(trajplot_measure_is_comparison(TRAJPLOT_MEASURE_JS_DIVERGENCE));
+    CHECK(!trajplot_measure_is_comparison(TRAJPLOT_MEASURE_RANK));
+
+    CHECK_OK(trajplot_vocabulary_create(&vocabulary, tokens, NULL, LENS_VOCAB));
+    CHECK_OK(trajplot_trajectory_options_init(&options, TRAJPLOT_TRAJECTORY_OPTIONS_VERSION));
+    options.values = TRAJPLOT_VALUES_LOGITS;
+    options.vocabulary = vocabulary;
+    CHECK_OK(trajplot_trajectory_create(&trajectory, 1, LENS_LAYERS, LENS_SEQ_LEN, LENS_VOCAB, input_ids, NULL, NULL,
+                                        &options));
+    /* The trajectory keeps its own reference to the vocabulary. */
+    trajplot_vocabulary_free(vocabulary);
+    if (trajectory == NULL) {
+        fprintf(stderr, "cannot continue without a trajectory\n");
+        ++failures;
+        return;
+    }
+
+    /* With forward KL (the default) a layer before the output is refused. */
+    CHECK(trajplot_trajectory_add(trajectory, 0, 0, &logits[0][0][0], LENS_SEQ_LEN * LENS_VOCAB) == TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "output layer"));
+    for (i = 0; i < LENS_LAYERS; ++i) {
+        CHECK_OK(trajplot_trajectory_complete(&complete, trajectory));
+        CHECK(!complete);
+        CHECK_OK(trajplot_trajectory_add(trajectory, 0, order[i], &logits[order[i]][0][0], LENS_SEQ_LEN * LENS_VOCAB));
+    }
+    CHECK_OK(trajplot_trajectory_complete(&complete, trajectory));
+    CHECK(complete);
+
+    /* Cross entropy needs targets, which were not given. */
+    CHECK(trajplot_trajectory_statistic(&cross_entropy, trajectory, TRAJPLOT_MEASURE_CROSS_ENTROPY, 0) ==
+          TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "targets"));
+    CHECK(cross_entropy == NULL);
+
+    CHECK_OK(trajplot_trajectory_statistic(&entropy, trajectory, TRAJPLOT_MEASURE_ENTROPY, 0));
+    /* The statistic outlives its trajectory. */
+    trajplot_trajectory_free(trajectory);
+    if (entropy == NULL) {
+        fprintf(stderr, "cannot continue without the entropy statistic\n");
+        ++failures;
+        return;
+    }
+    {
+        float values[LENS_LAYERS * LENS_SEQ_LEN];
+        const char *text = NULL;
+        size_t n_layers = 0, seq_len = 0;
+        CHECK_OK(trajplot_statistic_shape(&n_layers, &seq_len, entropy));
+        CHECK(n_layers == LENS_LAYERS && seq_len == LENS_SEQ_LEN);
+        CHECK_OK(trajplot_statistic_stats(values, LENS_LAYERS * LENS_SEQ_LEN, entropy));
+        for (layer = 0; layer < LENS_LAYERS; ++layer) {
+            for (position = 0; position < LENS_SEQ_LEN; ++position) {
+                const double expected = softmax_entropy(logits[layer][position], LENS_VOCAB);
+                CHECK(fabs(values[layer * LENS_SEQ_LEN + position] - expected) <= 1e-5 * expected);
+            }
+            CHECK_OK(trajplot_statistic_layer_label(&text, NULL, entropy, layer));
+            CHECK(same_text(text, layer_names[layer]));
+        }
+        CHECK_OK(trajplot_statistic_name(&text, entropy));
+        CHECK(same_text(text, "Entropy"));
+        CHECK_OK(trajplot_statistic_units(&text, entropy));
+        CHECK(same_text(text, "nats"));
+        CHECK_OK(trajplot_statistic_sequence_label(&text, NULL, entropy, 0));
+        CHECK(same_text(text, "_Hello"));
+        CHECK_OK(trajplot_statistic_sequence_label(&text, NULL, entropy, 1));
+        CHECK(same_text(text, "world"));
+    }
+
+    /* Each cell's label is its most likely token, with a hover table of the
+     * tokens and their probabilities, "xx.xx%". */
+    CHECK_OK(trajplot_statistic_trajectory_labels(&labels, entropy));
+    CHECK(labels != NULL);
+    if (labels != NULL) {
+        const char *text = NULL;
+        size_t rows = 0, cols = 0;
+        CHECK_OK(trajplot_labels_shape(NULL, NULL, &rows, &cols, labels));
+        CHECK(rows == LENS_VOCAB && cols == 2);
+        for (layer = 0; layer < LENS_LAYERS; ++layer) {
+            for (position = 0; position < LENS_SEQ_LEN; ++position) {
+                CHECK_OK(trajplot_labels_label(&text, NULL, labels, layer, position));
+                CHECK(same_text(text, top_tokens[layer][position]));
+                CHECK_OK(trajplot_labels_hover_entry(&text, NULL, labels, layer, position, 0, 0));
+                CHECK(same_text(text, top_tokens[layer][position]));
+            }
+        }
+        /* Layer 2, position 0: token 1 at softmax probability p. */
+        CHECK_OK(trajplot_labels_hover_entry(&text, NULL, labels, 2, 0, 0, 1));
+        CHECK(text != NULL && text[strlen(text) - 1] == '%' && strchr(text, '.') != NULL &&
+              strlen(strchr(text, '.')) == 4);
+        CHECK(text != NULL &&
+              fabs(strtod(text, NULL) - 100.0 * softmax_probability(logits[2][0], LENS_VOCAB, 1)) <= 0.0051);
+    }
+    trajplot_labels_free(labels);
+
+    figure_options.title = "Entropy of a lens";
+    CHECK_OK(trajplot_statistic_figure_json(&figure, NULL, entropy, &figure_options));
+    CHECK(contains(figure, "\"heatmap\""));
+    CHECK(contains(figure, "Entropy (nats)"));
+    CHECK(contains(figure, "\"y\":[\"0\",\"1\",\"output\"]"));
+    CHECK(contains(figure, "\"x\":[\"_Hello\",\"world\"]"));
+    CHECK(contains(figure, "\"text\":[[\"_Hello\",\"world\"],[\"\\\\n\",\"world\"],[\"\\\\n\",\"!\"]]"));
+    trajplot_string_free(figure);
+    trajplot_statistic_free(entropy);
+}
+
 int main(int argc, char **argv) {
     const char *labels_text[N_LAYERS * SEQ_LEN];
     char labels_storage[N_LAYERS * SEQ_LEN][16];
@@ -249,12 +422,16 @@ int main(int argc, char **argv) {
 
     check_html(strided, &figure_options, argv[2]);
     check_errors(statistic);
+    check_lens();
 
     trajplot_statistic_free(clipped);
     trajplot_statistic_free(strided);
     trajplot_statistic_free(statistic);
     trajplot_statistic_free(NULL);
     trajplot_labels_free(NULL);
+    trajplot_vocabulary_free(NULL);
+    trajplot_trajectory_free(NULL);
+    trajplot_comparison_free(NULL);
     trajplot_string_free(NULL);
 
     if (failures != 0) {
