@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <locale>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "cli_error.hpp"
+#include "demo_spec.hpp"
 #include "trajplot.h"
 
 namespace trajplot_cli {
@@ -45,6 +48,32 @@ float parse_finite_float(std::string_view what, std::string_view text) {
     }
     if (error != std::errc{} || stop != end || !std::isfinite(value)) {
         fail_input(std::string(what) + " must be a finite number, got " + quoted(text));
+    }
+    return value;
+}
+
+double parse_finite_double(std::string_view what, std::string_view text) {
+    double value = 0.0;
+    const char* const end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (error == std::errc::result_out_of_range) {
+        fail_input(std::string(what) + " is out of range, got " + quoted(text));
+    }
+    if (error != std::errc{} || stop != end || !std::isfinite(value)) {
+        fail_input(std::string(what) + " must be a finite number, got " + quoted(text));
+    }
+    return value;
+}
+
+// Panel numbers are part of the grammar of the --panel-* options, so a bad
+// one is a usage error; whether it names an existing panel is checked once
+// the panels are known.
+std::size_t parse_panel_number(std::string_view option, std::string_view text) {
+    std::size_t value = 0;
+    const char* const end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (error != std::errc{} || stop != end || value == 0) {
+        fail_usage(std::string(option) + " needs a panel number N (1 = top), got " + quoted(text));
     }
     return value;
 }
@@ -175,6 +204,24 @@ bool read_render_option(std::string_view option, ArgumentReader& reader, RenderO
         set_flag_once(options.html_fragment, option);
     } else if (option == "--responsive") {
         set_flag_once(options.responsive, option);
+    } else if (option == "--stack") {
+        set_flag_once(options.stack, option);
+    } else if (option == "--vertical-spacing") {
+        set_once(options.vertical_spacing, option,
+                 parse_finite_double(option, reader.value_of(option, "F")));
+    } else if (option == "--panel-title" || option == "--panel-colorscale" || option == "--panel-log-scale") {
+        const std::string_view placeholder = option == "--panel-title"        ? "N TEXT"
+                                             : option == "--panel-colorscale" ? "N NAME"
+                                                                              : "N";
+        const std::size_t number = parse_panel_number(option, reader.value_of(option, placeholder));
+        const std::string once_name = std::string(option) + " " + std::to_string(number);
+        PanelOverride& panel = options.panels[number];
+        if (option == "--panel-log-scale") {
+            set_flag_once(panel.log_scale, once_name);
+        } else {
+            std::string text(reader.value_of(option, placeholder));
+            set_once(option == "--panel-title" ? panel.title : panel.colorscale, once_name, std::move(text));
+        }
     } else {
         return false;
     }
@@ -315,13 +362,8 @@ void finish_stats(StatsArguments& arguments, Invocation& invocation) {
     if (stats.output_dir && invocation.options.out) {
         fail_usage("--out and --output-dir exclude each other");
     }
-    if (measures.size() > 1 && invocation.options.out) {
-        fail_usage("--out writes one statistic, and " + std::to_string(measures.size()) +
-                   " are selected: use --output-dir DIR for one file each");
-    }
-    if (measures.size() > 1 && !stats.output_dir) {
-        fail_usage(std::to_string(measures.size()) +
-                   " statistics are selected: use --output-dir DIR to write one file each");
+    if (stats.output_dir && invocation.options.stack) {
+        fail_usage("--stack draws one figure, and --output-dir writes one file per statistic: choose one");
     }
     const auto any = [&](auto predicate) { return std::any_of(measures.begin(), measures.end(), predicate); };
     const auto is_comparison = [](int measure) { return trajplot_measure_is_comparison(measure); };
@@ -368,6 +410,60 @@ void finish_stats(StatsArguments& arguments, Invocation& invocation) {
     }
     if (stats.min_prob_delta && !any(is_comparison)) {
         fail_usage("--min-prob-delta applies to the labels of the statistics that compare two trajectories");
+    }
+}
+
+// The first --panel-* option given for `panel`, for messages.
+std::string panel_option_name(std::size_t number, const PanelOverride& panel) {
+    const char* option = panel.title ? "--panel-title" : panel.colorscale ? "--panel-colorscale" : "--panel-log-scale";
+    return std::string(option) + " " + std::to_string(number);
+}
+
+// The options of stacked figures: refused where the output is not one, and
+// checked against the number of panels where it is. `not_stacked_hint` says
+// how to get a stacked figure instead.
+void check_stacking(const Invocation& invocation, std::size_t panel_count, bool stack_given,
+                    std::string_view not_stacked_hint) {
+    const RenderOptions& options = invocation.options;
+    if (!options.stack) {
+        if (options.vertical_spacing) {
+            fail_usage("--vertical-spacing applies to stacked figures only; " + std::string(not_stacked_hint));
+        }
+        if (!options.panels.empty()) {
+            const auto& [number, panel] = *options.panels.begin();
+            fail_usage(panel_option_name(number, panel) + " applies to stacked figures only; " +
+                       std::string(not_stacked_hint));
+        }
+        return;
+    }
+    if (options.trace_only) {
+        if (stack_given) fail_usage("--trace-only writes one heatmap trace, not the stacked figure of --stack");
+        if (invocation.command == Command::demo) {
+            fail_usage("--trace-only writes one heatmap trace, and the demo is a stacked figure of " +
+                       std::to_string(panel_count) + " panels");
+        }
+        fail_usage("--trace-only writes one heatmap trace, and " + std::to_string(panel_count) +
+                   " statistics make one stacked figure; use --output-dir DIR for one file each");
+    }
+    const std::string panels_text = std::to_string(panel_count) + (panel_count == 1 ? " panel" : " panels");
+    for (const auto& [number, panel] : options.panels) {
+        if (number > panel_count) {
+            fail_usage(panel_option_name(number, panel) + " names no panel: the figure has " + panels_text +
+                       ", numbered from 1 at the top");
+        }
+    }
+    if (options.vertical_spacing) {
+        const double spacing = *options.vertical_spacing;
+        // The panels must keep a positive height: n panels have n - 1 gaps.
+        const double limit = panel_count > 1 ? 1.0 / static_cast<double>(panel_count - 1) : 1.0;
+        if (!(spacing >= 0.0 && spacing < limit)) {
+            const std::string limit_text = panel_count > 2 ? "1/" + std::to_string(panel_count - 1) : "1";
+            std::ostringstream given;
+            given.imbue(std::locale::classic());
+            given << spacing;
+            fail_input("--vertical-spacing must be in [0, " + limit_text + ") for " + panels_text + ", got " +
+                       given.str());
+        }
     }
 }
 
@@ -430,22 +526,39 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
         }
     }
 
+    RenderOptions& options = invocation.options;
+    const bool stack_given = options.stack;
     if (invocation.command == Command::render) {
         if (positionals.empty()) {
             fail_usage("render needs a SPEC file (or - for standard input)");
         }
-        if (positionals.size() > 1) {
-            fail_usage("unexpected argument " + quoted(positionals[1]) + " after the SPEC " +
-                       quoted(positionals[0]));
+        if (positionals.size() > 1 && !stack_given) {
+            fail_usage(std::to_string(positionals.size()) + " SPECs are given (" + quoted(positionals[0]) + ", " +
+                       quoted(positionals[1]) + (positionals.size() > 2 ? ", ..." : "") +
+                       "); several SPECs need --stack, which draws them as panels of one figure");
         }
-        invocation.spec_path = positionals[0];
+        if (std::count(positionals.begin(), positionals.end(), "-") > 1) {
+            fail_usage("- (standard input) is given as more than one SPEC; it can be read only once");
+        }
+        invocation.spec_paths.assign(positionals.begin(), positionals.end());
+        check_stacking(invocation, positionals.size(), stack_given, "add --stack");
     } else if (invocation.command == Command::stats) {
         if (!positionals.empty()) {
             fail_usage("unexpected argument " + quoted(positionals[0]) + "; stats takes its files as options");
         }
         finish_stats(stats_arguments, invocation);
-    } else if (!positionals.empty()) {
-        fail_usage("unexpected argument " + quoted(positionals[0]) + "; demo takes no SPEC");
+        const std::size_t count = invocation.stats.measures.size();
+        // Several statistics to one output can only be one figure.
+        if (count > 1 && !invocation.stats.output_dir) options.stack = true;
+        check_stacking(invocation, count, stack_given,
+                       invocation.stats.output_dir ? "--output-dir writes one figure per statistic"
+                                                   : "add --stack, or select several statistics");
+    } else {
+        if (!positionals.empty()) {
+            fail_usage("unexpected argument " + quoted(positionals[0]) + "; demo takes no SPEC");
+        }
+        options.stack = true;
+        check_stacking(invocation, demo_specs().size(), stack_given, "");
     }
 
     // A figure-only option next to --trace-only would be silently ignored,
@@ -464,7 +577,6 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
             fail_usage("--trace-only writes JSON; an HTML page draws the whole figure");
         }
     }
-    const RenderOptions& options = invocation.options;
     if (options.format != OutputFormat::html) {
         const char* html_only = options.plotlyjs        ? "--plotlyjs"
                                 : options.div_id        ? "--div-id"
@@ -477,7 +589,7 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
 }
 
 std::string_view usage_line() {
-    return "usage: trajplot render SPEC [options] | trajplot demo [options] | "
+    return "usage: trajplot render SPEC [SPEC...] [--stack] [options] | trajplot demo [options] | "
            "trajplot stats (--logits|--log-probs) FILE.npy --input-ids IDS.npy [options] | "
            "trajplot --help | trajplot --version";
 }
@@ -487,7 +599,12 @@ std::string_view help_text() {
 
 Usage:
   trajplot render SPEC [options]   render the trajectory described by SPEC
-  trajplot demo [options]          render the built-in demo trajectory
+  trajplot render SPEC [SPEC...] --stack [options]
+                                   render each SPEC as a panel of one
+                                   figure, the first on top
+  trajplot demo [options]          render the built-in demo trajectory:
+                                   entropy, forward KL, cross-entropy and
+                                   max probability, top to bottom
   trajplot stats (--logits FILE.npy | --log-probs FILE.npy) --input-ids IDS.npy
                  [options]         compute statistics from a lens's outputs
                                    and render them
@@ -510,6 +627,7 @@ Options of render, demo and stats:
   --format json|html  output format (default json): the Plotly figure as
                       JSON, or an HTML page that draws it with plotly.js
   --trace-only        write only the heatmap trace, not the whole figure
+                      (not for stacked figures)
   --stride K          keep every K-th layer and the last one
   --clip MIN MAX      clamp values into [MIN, MAX] and use it as colour range
   --title TEXT        figure title
@@ -518,7 +636,26 @@ Options of render, demo and stats:
   --token-width W     figure width per token in pixels (default 80)
   --log-scale         colour by the base-10 logarithm of the values
   --extra JSON        a JSON object merged into the heatmap trace
-  --height H          figure height in pixels (default: Plotly's, 450)
+  --height H          figure height in pixels (default: Plotly's, 450;
+                      stacked: 150 + 250 per panel)
+
+Stacked figures (render --stack, demo, stats with several statistics):
+one panel per statistic, top to bottom, sharing the x axis of tokens.
+--stride and --clip apply to every statistic, --colorscale, --log-scale
+and --extra to every panel, --title and --height to the whole figure.
+  --stack             draw the SPECs (or statistics) as panels of one
+                      figure; needed for several SPECs
+  --vertical-spacing F
+                      gap between panels as a fraction of the figure's
+                      plotting height, in [0, 1/(panels-1)) (default
+                      0.3/panels)
+  --panel-title N TEXT
+                      title over panel N (1 = top; default the
+                      statistic's name)
+  --panel-colorscale N NAME
+                      colour scale of panel N, instead of --colorscale
+  --panel-log-scale N colour panel N by the base-10 logarithm
+  Each --panel-* option may be repeated for other panels, once per panel.
 
 HTML options (with --format html):
   --plotlyjs cdn|none|inline:FILE|src:URL
@@ -558,7 +695,8 @@ may be larger than memory:
                       out
   --statistic NAME[,NAME...]
                       what to compute (default entropy), averaged over the
-                      batch; repeatable:
+                      batch; several make one stacked figure, panels in
+                      the order given; repeatable:
                         entropy, cross_entropy, forward_kl (KL from the
                         output to each layer), max_probability, rank,
                         log_prob_diff, log_prob_diff_delta, and with
@@ -566,7 +704,7 @@ may be larger than memory:
                         half_symmetric_kl, total_variation,
                         max_abs_prob_difference
   --output-dir DIR    write DIR/NAME.json (or .html) for each statistic,
-                      creating DIR; needed for several statistics
+                      creating DIR, instead of one stacked figure
   --show-ranks        rank: label the cells with the rank, not the token
   --top-k K           rows of each hover table (default 10)
   --min-prob P        leave a cell unlabelled where the top token's

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,6 +26,14 @@ struct PlotlyJsChoice {
     std::string location;  // FILE or URL
 };
 
+// What --panel-title, --panel-colorscale and --panel-log-scale set for one
+// panel of a stacked figure, over the options every panel takes.
+struct PanelOverride {
+    std::optional<std::string> title;
+    std::optional<std::string> colorscale;
+    bool log_scale = false;
+};
+
 // Everything `render`, `demo` and `stats` take besides their inputs. An absent optional
 // leaves the library's default in place.
 struct RenderOptions {
@@ -44,6 +53,12 @@ struct RenderOptions {
     std::optional<std::string> div_id;
     bool html_fragment = false;
     bool responsive = false;
+    // Stacked figures: one panel per statistic, the first on top. `stack`
+    // is set by --stack, and by the commands that draw several statistics
+    // into one output (demo; stats with several statistics).
+    bool stack = false;
+    std::optional<double> vertical_spacing;
+    std::map<std::size_t, PanelOverride> panels;  // by panel number, 1 = top
 
     bool writes_to_stdout() const { return !out || *out == "-"; }
 };
@@ -78,7 +93,7 @@ struct StatsOptions {
 
 struct Invocation {
     Command command = Command::help;
-    std::string spec_path;  // render only; "-" is standard input
+    std::vector<std::string> spec_paths;  // render only, top panel first; "-" is standard input
     RenderOptions options;
     StatsOptions stats;  // stats only
 };

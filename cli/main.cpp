@@ -10,6 +10,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -114,15 +116,30 @@ int run(std::span<const char* const> arguments) {
         return exit_success;
     }
 
-    StatisticSpec spec;
     if (invocation.command == Command::demo) {
-        spec = parse_spec(demo_spec_json(), "the built-in demo spec");
-    } else {
-        std::string source;
-        const std::string text = read_spec_text(invocation.spec_path, source);
-        spec = parse_spec(text, source);
+        std::vector<SourcedSpec> specs;
+        for (const DemoSpec& demo : demo_specs()) {
+            std::string source = "the built-in demo spec " + std::string(demo.file);
+            StatisticSpec spec = parse_spec(demo.json, source);
+            specs.push_back({std::move(source), std::move(spec)});
+        }
+        render_stacked(specs, options);
+        return exit_success;
     }
-    render(spec, options);
+
+    // Every SPEC is read and checked before anything is written.
+    std::vector<SourcedSpec> specs;
+    for (const std::string& path : invocation.spec_paths) {
+        std::string source;
+        const std::string text = read_spec_text(path, source);
+        StatisticSpec spec = parse_spec(text, source);
+        specs.push_back({std::move(source), std::move(spec)});
+    }
+    if (options.stack) {
+        render_stacked(specs, options);
+    } else {
+        render(specs.front().spec, options);
+    }
     return exit_success;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli_error.hpp"
@@ -105,8 +106,7 @@ void write_to_stdout(const char* data, std::size_t size) {
     }
 }
 
-void write_html(const trajplot_statistic* statistic, const trajplot_figure_options& figure,
-                const RenderOptions& options) {
+trajplot_html_options html_options(const RenderOptions& options) {
     trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
     if (options.plotlyjs) {
         html.plotlyjs = options.plotlyjs->source;
@@ -115,15 +115,61 @@ void write_html(const trajplot_statistic* statistic, const trajplot_figure_optio
     html.div_id = options.div_id ? options.div_id->c_str() : nullptr;
     html.full_html = !options.html_fragment;
     html.responsive = options.responsive;
+    return html;
+}
+
+// Writes what `to_string` makes to standard output; the library string it
+// returns is released here.
+template <typename MakeString>
+void write_library_string_to_stdout(MakeString to_string) {
+    char* text = nullptr;
+    std::size_t size = 0;
+    check(to_string(&text, &size));
+    const LibraryString owned(text);
+    write_to_stdout(owned.get(), size);
+}
+
+void write_html(const trajplot_statistic* statistic, const trajplot_figure_options& figure,
+                const RenderOptions& options) {
+    const trajplot_html_options html = html_options(options);
     if (!options.writes_to_stdout()) {
         check(trajplot_statistic_write_figure_html(statistic, &figure, &html, options.out->c_str()));
         return;
     }
-    char* page = nullptr;
-    std::size_t page_size = 0;
-    check(trajplot_statistic_figure_html(&page, &page_size, statistic, &figure, &html));
-    const LibraryString owned_page(page);
-    write_to_stdout(owned_page.get(), page_size);
+    write_library_string_to_stdout([&](char** page, std::size_t* size) {
+        return trajplot_statistic_figure_html(page, size, statistic, &figure, &html);
+    });
+}
+
+// The x axis every panel shares: a spec of another length, or with other
+// tokens, is refused here with the names of both sources, which the
+// library's message (counting panels from 0) cannot give.
+void check_shared_positions(const std::vector<SourcedSpec>& specs) {
+    const SourcedSpec& first = specs.front();
+    const SourcedSpec* labelled = first.spec.sequence_labels ? &first : nullptr;
+    for (std::size_t i = 1; i < specs.size(); ++i) {
+        const SourcedSpec& other = specs[i];
+        if (other.spec.seq_len != first.spec.seq_len) {
+            fail_input("panel " + std::to_string(i + 1) + " (" + other.source + ") has " +
+                       std::to_string(other.spec.seq_len) + " positions but panel 1 (" + first.source + ") has " +
+                       std::to_string(first.spec.seq_len) + "; stacked panels share one x axis");
+        }
+        if (!other.spec.sequence_labels) continue;
+        if (labelled == nullptr) {
+            labelled = &other;
+            continue;
+        }
+        const std::vector<std::string>& tokens = *other.spec.sequence_labels;
+        const std::vector<std::string>& shared = *labelled->spec.sequence_labels;
+        for (std::size_t position = 0; position < tokens.size(); ++position) {
+            if (tokens[position] != shared[position]) {
+                fail_input("panel " + std::to_string(i + 1) + " (" + other.source + ") has sequence label '" +
+                           tokens[position] + "' at position " + std::to_string(position) + " but " +
+                           labelled->source + " has '" + shared[position] +
+                           "'; stacked panels share one x axis");
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -168,6 +214,74 @@ void write_statistic(const trajplot_statistic* original, const RenderOptions& op
                              : trajplot_statistic_figure_json(&json, &json_size, statistic, &figure));
     const LibraryString owned_json(json);
     write_to_stdout(owned_json.get(), json_size);
+}
+
+void render_stacked(const std::vector<SourcedSpec>& specs, const RenderOptions& options) {
+    check_shared_positions(specs);
+    std::vector<StatisticHandle> statistics;
+    std::vector<const trajplot_statistic*> pointers;
+    statistics.reserve(specs.size());
+    for (const SourcedSpec& spec : specs) {
+        statistics.push_back(create_statistic(spec.spec));
+        pointers.push_back(statistics.back().get());
+    }
+    write_stacked(pointers, options);
+}
+
+void write_stacked(std::span<const trajplot_statistic* const> originals, const RenderOptions& options) {
+    std::vector<StatisticHandle> transformed;
+    std::vector<const trajplot_statistic*> statistics;
+    transformed.reserve(originals.size());
+    for (const trajplot_statistic* original : originals) {
+        transformed.push_back(transform(original, options));
+        statistics.push_back(transformed.back() ? transformed.back().get() : original);
+    }
+
+    std::vector<trajplot_panel_options> panels(statistics.size());
+    for (std::size_t i = 0; i < panels.size(); ++i) {
+        trajplot_panel_options& panel = panels[i];
+        panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+        panel.colorscale = options.colorscale ? options.colorscale->c_str() : nullptr;
+        panel.extra_json = options.extra_json ? options.extra_json->c_str() : nullptr;
+        panel.log_scale = options.log_scale;
+        const auto given = options.panels.find(i + 1);
+        if (given == options.panels.end()) continue;
+        const PanelOverride& chosen = given->second;
+        if (chosen.title) panel.title = chosen.title->c_str();
+        if (chosen.colorscale) panel.colorscale = chosen.colorscale->c_str();
+        if (chosen.log_scale) panel.log_scale = true;
+    }
+
+    trajplot_stack_options stack = TRAJPLOT_STACK_OPTIONS_INIT;
+    stack.title = options.title ? options.title->c_str() : nullptr;
+    if (options.token_width) stack.token_width = *options.token_width;
+    if (options.height) stack.height = *options.height;
+    if (options.vertical_spacing) {
+        stack.vertical_spacing = *options.vertical_spacing;
+        stack.has_vertical_spacing = true;
+    }
+
+    const trajplot_statistic* const* data = statistics.data();
+    const std::size_t count = statistics.size();
+    const char* path = options.writes_to_stdout() ? nullptr : options.out->c_str();
+    if (options.format == OutputFormat::html) {
+        const trajplot_html_options html = html_options(options);
+        if (path != nullptr) {
+            check(trajplot_stacked_write_figure_html(data, count, panels.data(), &stack, &html, path));
+            return;
+        }
+        write_library_string_to_stdout([&](char** page, std::size_t* size) {
+            return trajplot_stacked_figure_html(page, size, data, count, panels.data(), &stack, &html);
+        });
+        return;
+    }
+    if (path != nullptr) {
+        check(trajplot_stacked_write_figure_json(data, count, panels.data(), &stack, path));
+        return;
+    }
+    write_library_string_to_stdout([&](char** json, std::size_t* size) {
+        return trajplot_stacked_figure_json(json, size, data, count, panels.data(), &stack);
+    });
 }
 
 }  // namespace trajplot_cli

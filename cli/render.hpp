@@ -2,6 +2,10 @@
 // C API of libtrajplot.
 #pragma once
 
+#include <span>
+#include <string>
+#include <vector>
+
 #include "command_line.hpp"
 #include "spec.hpp"
 #include "trajplot.h"
@@ -17,5 +21,23 @@ void render(const StatisticSpec& spec, const RenderOptions& options);
 // CliError (bad input) with the library's message when a library call
 // fails; a failed run leaves no output file behind.
 void write_statistic(const trajplot_statistic* statistic, const RenderOptions& options);
+
+// A checked SPEC and where it came from ("spec file 'a.json'"), for messages.
+struct SourcedSpec {
+    std::string source;
+    StatisticSpec spec;
+};
+
+// Builds the statistic of every spec and writes them with write_stacked.
+// Specs of different lengths, or whose tokens differ, are refused naming
+// both sources: the panels share one x axis.
+void render_stacked(const std::vector<SourcedSpec>& specs, const RenderOptions& options);
+
+// Applies --stride and --clip to every statistic (which stay unchanged) and
+// writes them as one stacked figure, statistics[0] on top: --title, --height,
+// --token-width and --vertical-spacing shape the figure, --colorscale,
+// --log-scale and --extra every panel unless a --panel-* option overrides
+// them for its panel. JSON or HTML, to --out or to standard output.
+void write_stacked(std::span<const trajplot_statistic* const> statistics, const RenderOptions& options);
 
 }  // namespace trajplot_cli

@@ -222,6 +222,12 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
         statistics.emplace_back(created);
     }
 
+    if (options.stack) {
+        std::vector<const trajplot_statistic*> panels;
+        for (const StatisticHandle& statistic : statistics) panels.push_back(statistic.get());
+        write_stacked(panels, options);
+        return;
+    }
     if (!stats.output_dir) {
         write_statistic(statistics.front().get(), options);
         return;

@@ -8,8 +8,9 @@ namespace trajplot_cli {
 
 // Maps the .npy files of `stats`, checks their dtypes and shapes against
 // each other, streams the values into the library one (batch item, layer)
-// slab at a time, and writes each statistic selected: to --out or standard
-// output when there is one, else to --output-dir/<name>.json (or .html).
+// slab at a time, and writes the statistics selected: as one stacked figure
+// (panels in the order selected) when options.stack, else the one statistic
+// to --out or standard output, or each to --output-dir/<name>.json (.html).
 // Throws CliError (bad input) naming the file, option or library call that
 // failed.
 void run_stats(const StatsOptions& stats, const RenderOptions& options);

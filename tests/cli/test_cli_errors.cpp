@@ -153,7 +153,7 @@ const BadOptions bad_command_lines[] = {
     {"UnknownTopLevelOption", {"--verbose"}, "unknown option '--verbose'"},
     {"UnknownOption", {"render", minimal_spec, "--strid", "2", "--out", "figure.json"}, "'--strid'"},
     {"MissingSpec", {"render", "--out", "figure.json"}, "SPEC"},
-    {"TwoSpecs", {"render", minimal_spec, minimal_spec}, "unexpected argument"},
+    {"TwoSpecs", {"render", minimal_spec, minimal_spec}, "several SPECs need --stack"},
     {"DemoTakesNoSpec", {"demo", minimal_spec}, "unexpected argument"},
     {"MissingValue", {"render", minimal_spec, "--stride"}, "--stride needs a value"},
     {"ClipNeedsTwoValues", {"render", minimal_spec, "--clip", "1"}, "--clip needs a value"},

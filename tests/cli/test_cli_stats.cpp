@@ -602,6 +602,86 @@ TEST_F(CliStatsTest, StdoutOutFileAndOutputDirHoldTheSameFigure) {
     expect_z_near(trace_of(figure).at("z"), reference("max_probability", data.lens, true), "max_probability");
 }
 
+// Several statistics to one output are one stacked figure, panels in the
+// order asked; --output-dir still writes each as a figure of its own.
+TEST_F(CliStatsTest, SeveralStatisticsToOneOutputAreOneStackedFigure) {
+    SmallCase data;
+    put_lens("lens.npy", data.lens);
+    put_ids("ids.npy", data.ids, {2, 4});
+    put_ids("targets.npy", data.wanted.targets, {2, 4});
+    const std::vector<std::string> order = {"max_probability", "entropy", "cross_entropy", "forward_kl"};
+    const std::vector<std::string> names = {"Max Probability", "Entropy", "Cross Entropy", "Forward KL"};
+    const std::vector<std::string> base = {"stats", "--logits", "lens.npy", "--input-ids", "ids.npy",
+                                           "--targets", "targets.npy", "--statistic", "max_probability,entropy",
+                                           "--statistic", "cross_entropy,forward_kl"};
+    std::vector<std::string> to_file = base;
+    to_file.insert(to_file.end(), {"-o", "stacked.json"});
+    run_ok(to_file);
+    const CliResult to_stdout = run_ok(base);
+    EXPECT_EQ(read_file(work_dir() / "stacked.json"), to_stdout.out);
+
+    const json figure = parse_json(to_stdout.out);
+    const json& traces = figure.at("data");
+    ASSERT_EQ(traces.size(), order.size());
+    const json& annotations = figure.at("layout").at("annotations");
+    ASSERT_EQ(annotations.size(), order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const std::string axis = i == 0 ? "" : std::to_string(i + 1);
+        EXPECT_EQ(traces[i].at("xaxis"), "x" + axis) << order[i];
+        EXPECT_EQ(traces[i].at("yaxis"), "y" + axis) << order[i];
+        EXPECT_EQ(annotations[i].at("text"), names[i]);
+        expect_z_near(traces[i].at("z"), reference(order[i], data.lens, true, data.wanted), order[i]);
+    }
+    EXPECT_EQ(figure.at("layout").at("height"), 150 + 250 * 4);
+
+    std::vector<std::string> to_dir = base;
+    to_dir.insert(to_dir.end(), {"--output-dir", "out"});
+    run_ok(to_dir);
+    EXPECT_EQ(std::distance(fs::directory_iterator(work_dir() / "out"), fs::directory_iterator()), 4);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const json single = read_json(work_dir() / "out" / (order[i] + ".json"));
+        ASSERT_EQ(single.at("data").size(), 1u) << order[i];
+        EXPECT_FALSE(single.at("layout").contains("annotations")) << order[i];
+        EXPECT_EQ(trace_of(single).at("z"), traces[i].at("z")) << order[i];
+    }
+}
+
+TEST_F(CliStatsTest, StackedStatisticsTakeThePanelOptionsAndHtml) {
+    SmallCase data;
+    put_lens("lens.npy", data.lens);
+    put_ids("ids.npy", data.ids, {2, 4});
+    const json figure = figure_of({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--statistic",
+                                   "entropy,max_probability", "--panel-title", "2", "Top-1", "--panel-log-scale", "1",
+                                   "--vertical-spacing", "0.2", "--stride", "2"});
+    const json& traces = figure.at("data");
+    ASSERT_EQ(traces.size(), 2u);
+    EXPECT_EQ(figure.at("layout").at("annotations")[0].at("text"), "Entropy");
+    EXPECT_EQ(figure.at("layout").at("annotations")[1].at("text"), "Top-1");
+    // (1 - 0.2) / 2 = 0.4 per panel: the bottom one from 0 to 0.4.
+    EXPECT_NEAR(figure.at("layout").at("yaxis2").at("domain")[1].get<double>(), 0.4, 1e-9);
+    // Layers 0 and 2 (the output); panel 1 by log10 of its values.
+    Expected entropy = rows_of(reference("entropy", data.lens, true), {0, 2});
+    for (auto& row : entropy) {
+        for (double& value : row) value = std::log10(value);
+    }
+    expect_z_near(traces[0].at("z"), entropy, "log10 entropy");
+    expect_z_near(traces[1].at("z"), rows_of(reference("max_probability", data.lens, true), {0, 2}),
+                  "max_probability");
+
+    // --stack draws one statistic as a one-panel stacked figure.
+    const json one = figure_of({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--stack",
+                                "--panel-title", "1", "Only"});
+    ASSERT_EQ(one.at("data").size(), 1u);
+    EXPECT_EQ(one.at("layout").at("annotations")[0].at("text"), "Only");
+
+    run_ok({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--statistic", "entropy,max_probability",
+            "--format", "html", "--plotlyjs", "none", "-o", "page.html"});
+    const std::string html = read_file(work_dir() / "page.html");
+    EXPECT_NE(html.find("<html"), std::string::npos);
+    EXPECT_NE(html.find("\"yaxis2\""), std::string::npos);
+    EXPECT_EQ(html.find("<script src"), std::string::npos);
+}
+
 TEST_F(CliStatsTest, StrideClipAndFigureOptionsApply) {
     Lens lens = make_lens(1, 6, 3, 5, 61);
     put_lens("lens.npy", lens);
@@ -1181,10 +1261,25 @@ const BadInput bad_command_lines[] = {
     {"EmptyStatisticName", with({"--statistic", "entropy,,rank"}), "--statistic has an empty name in 'entropy,,rank'"},
     {"StatisticTwice", with({"--statistic", "entropy", "--statistic", "max_probability,entropy"}),
      "--statistic 'entropy' is given more than once"},
-    {"OutWithSeveralStatistics", with({"--statistic", "entropy,max_probability", "-o", "f.json"}),
-     "--out writes one statistic, and 2 are selected: use --output-dir DIR"},
-    {"SeveralStatisticsToStdout", with({"--statistic", "entropy,max_probability"}),
-     "2 statistics are selected: use --output-dir DIR"},
+    {"StackWithOutputDir", with({"--statistic", "entropy,max_probability", "--output-dir", "d", "--stack"}),
+     "--stack draws one figure, and --output-dir writes one file per statistic"},
+    {"PanelTitleWithOutputDir",
+     with({"--statistic", "entropy,max_probability", "--output-dir", "d", "--panel-title", "1", "x"}),
+     "--panel-title 1 applies to stacked figures only; --output-dir writes one figure per statistic"},
+    {"VerticalSpacingWithOutputDir",
+     with({"--statistic", "entropy,max_probability", "--output-dir", "d", "--vertical-spacing", "0.1"}),
+     "--vertical-spacing applies to stacked figures only; --output-dir writes one figure per statistic"},
+    {"PanelOptionWithOneStatistic", with({"--panel-colorscale", "1", "blues"}),
+     "--panel-colorscale 1 applies to stacked figures only; add --stack, or select several statistics"},
+    {"PanelPastTheStatistics", with({"--statistic", "entropy,max_probability", "--panel-log-scale", "3"}),
+     "--panel-log-scale 3 names no panel: the figure has 2 panels, numbered from 1 at the top"},
+    {"PanelGivenTwice",
+     with({"--statistic", "entropy,max_probability", "--panel-title", "2", "a", "--panel-title", "2", "b"}),
+     "--panel-title 2 is given more than once"},
+    {"TraceOnlyWithSeveralStatistics", with({"--statistic", "entropy,max_probability", "--trace-only"}),
+     "--trace-only writes one heatmap trace, and 2 statistics make one stacked figure; use --output-dir DIR"},
+    {"TraceOnlyWithStack", with({"--stack", "--trace-only"}),
+     "--trace-only writes one heatmap trace, not the stacked figure of --stack"},
     {"OutAndOutputDir", with({"--out", "f.json", "--output-dir", "d"}), "--out and --output-dir exclude each other"},
     {"ComparisonWithoutOther", with({"--statistic", "entropy,js_divergence", "--output-dir", "d"}),
      "--other FILE.npy, the second trajectory, is needed by js_divergence"},

@@ -46,7 +46,8 @@ class FromJson(unittest.TestCase):
             # attribute it rejects, as the README says.
             with self.assertRaisesRegex(ValueError, "texttemplate"):
                 pio.from_json(text)
-            del expected["data"][0]["texttemplate"]
+            for trace in expected["data"]:  # the demo has one per panel
+                del trace["texttemplate"]
             figure = pio.from_json(json.dumps(expected))
         trace = figure.data[0]
         self.assertEqual([list(row) for row in trace.z], expected["data"][0]["z"])
