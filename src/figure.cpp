@@ -437,9 +437,9 @@ const TextArray<1>* shared_x_labels(std::span<const Panel> panels) {
         for (std::size_t position = 0; position < labels->size(); ++position) {
             if (labels->flat(position) != shared->flat(position)) {
                 fail(Errc::invalid_argument,
-                     "panel " + std::to_string(i) + "'s sequence label at position " + std::to_string(position) +
-                         " is \"" + std::string(labels->flat(position)) + "\" but panel " +
-                         std::to_string(shared_panel) + "'s is \"" + std::string(shared->flat(position)) +
+                     "panels[" + std::to_string(i) + "]'s sequence label at position " + std::to_string(position) +
+                         " is \"" + std::string(labels->flat(position)) + "\" but panels[" +
+                         std::to_string(shared_panel) + "]'s is \"" + std::string(shared->flat(position)) +
                          "\"; stacked panels share one x axis");
             }
         }
@@ -455,8 +455,8 @@ FigurePlan plan_stacked_figure(std::span<const Panel> panels, const StackedFigur
     const std::size_t seq_len = panels[0].statistic.seq_len();
     for (std::size_t i = 1; i < count; ++i) {
         if (panels[i].statistic.seq_len() != seq_len) {
-            fail(Errc::invalid_argument, "panel " + std::to_string(i) + " (" + panels[i].statistic.name() + ") has seq_len " +
-                                             std::to_string(panels[i].statistic.seq_len()) + " but panel 0 (" +
+            fail(Errc::invalid_argument, "panels[" + std::to_string(i) + "] (" + panels[i].statistic.name() + ") has seq_len " +
+                                             std::to_string(panels[i].statistic.seq_len()) + " but panels[0] (" +
                                              panels[0].statistic.name() + ") has " + std::to_string(seq_len) +
                                              "; stacked panels share one x axis");
         }
@@ -538,7 +538,7 @@ FigurePlan plan_stacked_figure(std::span<const Panel> panels, const StackedFigur
                                                  {"yref", "paper"},
                                                  {"font", JsonValue::object({{"size", std::int64_t{16}}})}}));
     } catch (const Error& error) {
-        fail(error.code(), "panel " + std::to_string(i) + " (" + panels[i].statistic.name() + "): " + error.what());
+        fail(error.code(), "panels[" + std::to_string(i) + "] (" + panels[i].statistic.name() + "): " + error.what());
     }
     plan.layout["annotations"] = std::move(annotations);
     plan.page_title = options.title.empty() ? page_title : options.title;

@@ -136,7 +136,7 @@ TEST_F(CapiStacked, RefusesWhatCannotBeStackedAndLeavesOutputsAlone) {
     std::size_t len = sentinel_size;
     const trajplot_statistic* mismatched[] = {entropy.get(), wide.get()};
     EXPECT_TRAJPLOT_FAILS(trajplot_stacked_figure_json(&out, &len, mismatched, 2, nullptr, nullptr),
-                          TRAJPLOT_EINVAL, "trajplot_stacked_figure_json", "panel 1 (Wide)", "seq_len 5");
+                          TRAJPLOT_EINVAL, "trajplot_stacked_figure_json", "panels[1] (Wide)", "seq_len 5");
     const trajplot_statistic* with_null[] = {entropy.get(), nullptr};
     EXPECT_TRAJPLOT_FAILS(trajplot_stacked_figure_json(&out, &len, with_null, 2, nullptr, nullptr), TRAJPLOT_EINVAL,
                           "trajplot_stacked_figure_json", "statistics[1] is NULL");
@@ -153,7 +153,7 @@ TEST_F(CapiStacked, RefusesWhatCannotBeStackedAndLeavesOutputsAlone) {
     panels[1].version = TRAJPLOT_PANEL_OPTIONS_VERSION;
     panels[1].colorscale = "no-such-scale";
     EXPECT_TRAJPLOT_FAILS(trajplot_stacked_figure_json(&out, &len, statistics, 2, panels, nullptr), TRAJPLOT_EINVAL,
-                          "trajplot_stacked_figure_json", "panel 1 (Rank)", "no-such-scale");
+                          "trajplot_stacked_figure_json", "panels[1] (Rank)", "no-such-scale");
 
     trajplot_stack_options options = TRAJPLOT_STACK_OPTIONS_INIT;
     options.has_vertical_spacing = true;

@@ -238,12 +238,12 @@ TEST(StackedFigure, RefusesPanelsThatCannotShareAnAxis) {
     const trajplot::Error length = error_of([&] { trajplot::stacked_figure_json(std::vector<Panel>{{entropy}, {wider}}); });
     EXPECT_EQ(length.code(), Errc::invalid_argument);
     EXPECT_STREQ(length.what(),
-                 "panel 1 (Wide) has seq_len 4 but panel 0 (Entropy) has 3; stacked panels share one x axis");
+                 "panels[1] (Wide) has seq_len 4 but panels[0] (Entropy) has 3; stacked panels share one x axis");
 
     const trajplot::Error words =
         error_of([&] { trajplot::stacked_figure_json(std::vector<Panel>{{entropy}, {other_words}}); });
     EXPECT_STREQ(words.what(),
-                 "panel 1's sequence label at position 1 is \"dog\" but panel 0's is \"cat\"; stacked panels share "
+                 "panels[1]'s sequence label at position 1 is \"dog\" but panels[0]'s is \"cat\"; stacked panels share "
                  "one x axis");
 }
 
@@ -260,12 +260,12 @@ TEST(StackedFigure, RefusesBadOptionsNamingThePanel) {
 
     panels[1].heatmap.colorscale = "no-such-scale";
     const std::string message = error_of([&] { trajplot::stacked_figure_json(panels); }).what();
-    EXPECT_EQ(message.rfind("panel 1 (Entropy): ", 0), 0u) << message;
+    EXPECT_EQ(message.rfind("panels[1] (Entropy): ", 0), 0u) << message;
     EXPECT_NE(message.find("no-such-scale"), std::string::npos) << message;
 
     panels[1].heatmap.colorscale = "viridis";
     panels[2].heatmap.extra_json = "[1]";
-    EXPECT_EQ(std::string(error_of([&] { trajplot::stacked_figure_json(panels); }).what()).rfind("panel 2 (Entropy): extra_json", 0),
+    EXPECT_EQ(std::string(error_of([&] { trajplot::stacked_figure_json(panels); }).what()).rfind("panels[2] (Entropy): extra_json", 0),
               0u);
 }
 

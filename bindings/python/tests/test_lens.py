@@ -1066,10 +1066,10 @@ class Arguments(unittest.TestCase):
             (dict(max_batch_items_shown=0), trajplot.InvalidArgumentError, "max_batch_items_shown must be at least 1"),
             (dict(max_string_len=0), trajplot.InvalidArgumentError, "max_string_len must be at least 1, or None"),
             (dict(max_string_len=2, ellipsis="..."), trajplot.InvalidArgumentError,
-             r"format.max_string_len is 2; it must be at least 1 and at least the ellipsis's length \(3\)"),
-            (dict(newline_token=""), trajplot.InvalidArgumentError, "format.newline_token must not be empty"),
+             r"options->max_string_len is 2; it must be 0 \(never shortened\) or at least the ellipsis's length \(3 code points\)"),
+            (dict(newline_token=""), trajplot.InvalidArgumentError, "options->newline_token must not be empty"),
             (dict(whitespace_token="a\0b"), trajplot.InvalidArgumentError, "whitespace_token contains a NUL"),
-            (dict(min_prob=math.nan), trajplot.InvalidArgumentError, "min_prob must not be NaN"),
+            (dict(min_prob=math.nan), trajplot.InvalidArgumentError, "options->min_prob is NaN"),
             (dict(min_prob="0.5"), TypeError, "min_prob must be a number, not str"),
             (dict(threads=-1), trajplot.InvalidArgumentError, "threads must not be negative"),
             (dict(vocabulary=5), TypeError, "int"),
@@ -1082,7 +1082,7 @@ class Arguments(unittest.TestCase):
             trajplot.PredictionTrajectory(self.SHAPE, ids, min_prob_delta=0.1)  # comparisons only
         with self.assertRaises(TypeError):
             trajplot.TrajectoryComparison(self.SHAPE, ids, min_prob=0.1)  # trajectories only
-        with self.assertRaisesRegex(trajplot.InvalidArgumentError, "min_prob_delta must not be NaN"):
+        with self.assertRaisesRegex(trajplot.InvalidArgumentError, "options->min_prob_delta is NaN"):
             trajplot.TrajectoryComparison(self.SHAPE, ids, min_prob_delta=math.nan)
 
     def test_statistics_need_every_slab(self):

@@ -342,17 +342,17 @@ class LibraryErrors(unittest.TestCase):
         wide = trajplot.TrajectoryStatistic("Wide", [[1, 2, 3, 4, 5]])
         self.assertEveryExportRaises(
             trajplot.StackedFigure([make_statistic(), wide]),
-            "panel 1 (Wide) has seq_len 5 but panel 0 (Entropy) has 4; stacked panels share one x axis")
+            "panels[1] (Wide) has seq_len 5 but panels[0] (Entropy) has 4; stacked panels share one x axis")
 
     def test_other_sequence_labels_name_the_position(self):
         other = make_statistic(name="Rank", sequence_labels=["The", "<s>", "Bridge", "is"])
         self.assertEveryExportRaises(trajplot.StackedFigure([make_statistic(), other]),
-                                     "panel 1's sequence label at position 2", '"Bridge"', '"Tower"')
+                                     "panels[1]'s sequence label at position 2", '"Bridge"', '"Tower"')
 
     def test_an_unknown_colourscale_names_the_panel(self):
         self.assertEveryExportRaises(
             trajplot.StackedFigure(four_statistics(), colorscales=[None, "no-such-scale", None, None]),
-            "panel 1 (Forward KL): ", "no-such-scale")
+            "panels[1] (Forward KL): ", "no-such-scale")
 
     def test_spacing_out_of_range(self):
         self.assertEveryExportRaises(trajplot.StackedFigure(four_statistics()[:3], vertical_spacing=0.5),
@@ -366,7 +366,7 @@ class LibraryErrors(unittest.TestCase):
     def test_a_log_scale_below_a_set_min_of_zero_names_the_panel(self):
         bounded = make_statistic(name="Rank", min=0.0, max=4.0)
         self.assertEveryExportRaises(trajplot.StackedFigure([make_statistic(), bounded], log_scales=True),
-                                     "panel 1 (Rank): log scale needs a positive min, got 0")
+                                     "panels[1] (Rank): log scale needs a positive min, got 0")
 
     def test_token_width_zero(self):
         self.assertEveryExportRaises(trajplot.StackedFigure(four_statistics(), token_width=0),
@@ -546,7 +546,7 @@ class WithPlotly(unittest.TestCase):
     @requires_plotly
     def test_an_extra_attribute_unknown_to_plotly_names_the_panel(self):
         stacked = trajplot.StackedFigure(four_statistics(), extra=[None, {"colourbar": {"len": 1}}, None, None])
-        with self.assertRaisesRegex(trajplot.InvalidArgumentError, r"^panel 1 \(Forward KL\): .*'colourbar'"):
+        with self.assertRaisesRegex(trajplot.InvalidArgumentError, r"^panels\[1\] \(Forward KL\): .*'colourbar'"):
             stacked.figure()
         self.assertEqual(stacked.figure_dict()["data"][1]["colourbar"], {"len": 1})
 

@@ -67,7 +67,7 @@ def _unknown_attributes(graph_objects, trace, patch, where=""):
     """Top-level trace attributes this plotly.py does not know. One the
     caller passed is an error, as in plotly.py (a misspelling, or an
     attribute newer than this plotly.py); the ones the library wrote itself
-    are returned, to be kept. ``where`` (e.g. "panel 2: ") starts the
+    are returned, to be kept. ``where`` (e.g. "panels[2] (Rank): ") starts the
     message."""
     known = getattr(graph_objects.Heatmap, "_valid_props", None)
     if known is None:

@@ -213,7 +213,7 @@ class StackedFigure:
         return (_lib.statistic_p * len(handles))(*handles)
 
     def _panel_names(self):
-        return ["panel %d (%s)" % (index, self._arguments["titles"][index] or statistic.name)
+        return ["panels[%d] (%s)" % (index, self._arguments["titles"][index] or statistic.name)
                 for index, statistic in enumerate(self._statistics)]
 
     # -- Plotly objects ----------------------------------------------------

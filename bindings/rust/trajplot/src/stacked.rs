@@ -262,7 +262,7 @@ impl RawCall {
         let mut strings = Vec::new();
         let mut panels = Vec::with_capacity(figure.panels.len());
         for (index, (_, panel)) in figure.panels.iter().enumerate() {
-            let field = |name: &str| format!("panel {}'s PanelOptions::{}", index, name);
+            let field = |name: &str| format!("panels[{}]'s PanelOptions::{}", index, name);
             let mut raw = sys::TRAJPLOT_PANEL_OPTIONS_INIT;
             raw.title = keep(&mut strings, panel.title.as_deref(), &field("title"))?;
             raw.colorscale = keep(&mut strings, Some(&panel.colorscale), &field("colorscale"))?;

@@ -1329,7 +1329,7 @@ fn bad_options_are_refused_with_the_field_and_value() {
             ..Default::default()
         }),
         ErrorKind::InvalidArgument,
-        &["min_prob must not be NaN"],
+        &["options->min_prob is NaN"],
     );
     let format = |token_format: TokenFormat| TrajectoryOptions {
         token_format,

@@ -410,7 +410,7 @@ fn panels_that_cannot_share_an_axis_are_refused_by_name() {
     // The library's message whole, as the README quotes it.
     assert_eq!(
         error.message(),
-        "trajplot_stacked_figure_json: panel 1 (Wide) has seq_len 4 but panel 0 (Entropy) \
+        "trajplot_stacked_figure_json: panels[1] (Wide) has seq_len 4 but panels[0] (Entropy) \
          has 3; stacked panels share one x axis"
     );
     let other_words = statistic("Rank", 2, 0.0, Some(&["The", "dog", "sat"]), true);
@@ -420,7 +420,7 @@ fn panels_that_cannot_share_an_axis_are_refused_by_name() {
             .panel(&other_words)
             .to_json(&StackOptions::default()),
         ErrorKind::InvalidArgument,
-        &["panel 1's sequence label at position 1 is \"dog\" but panel 0's is \"cat\""],
+        &["panels[1]'s sequence label at position 1 is \"dog\" but panels[0]'s is \"cat\""],
     );
 }
 
@@ -439,7 +439,7 @@ fn bad_panel_options_are_refused_naming_the_panel() {
         ErrorKind::InvalidArgument,
         &[
             "trajplot_stacked_figure_json",
-            "panel 1 (Forward KL): ",
+            "panels[1] (Forward KL): ",
             "no-such-scale",
         ],
     );
@@ -456,7 +456,7 @@ fn bad_panel_options_are_refused_naming_the_panel() {
     assert_fails(
         extra_json.to_json(&StackOptions::default()),
         ErrorKind::InvalidArgument,
-        &["panel 2 (Log Prob Difference): extra_json"],
+        &["panels[2] (Log Prob Difference): extra_json"],
     );
     // Checked by the binding: the C API takes these strings NUL-terminated.
     let nul_title = StackedFigure::new().panel(&panels.entropy).panel_with(
@@ -469,7 +469,7 @@ fn bad_panel_options_are_refused_naming_the_panel() {
     assert_fails(
         nul_title.to_json(&StackOptions::default()),
         ErrorKind::InvalidArgument,
-        &["panel 1's PanelOptions::title contains a NUL byte at byte 1"],
+        &["panels[1]'s PanelOptions::title contains a NUL byte at byte 1"],
     );
 }
 
