@@ -66,7 +66,12 @@ function strideKeepLast(count, stride) {
 }
 
 function parseOptions(options) {
-  const parsed = { stride: 1, clip: null, logScale: false, title: null, height: null, extra: null };
+  const parsed = {
+    stride: 1, clip: null, logScale: false, title: null, height: null, extra: null,
+    // Stacked figures: the gap between panels, and per-panel settings keyed
+    // by the CLI's panel number (1 = top).
+    verticalSpacing: null, panelTitles: new Map(), panelLogScales: new Set(),
+  };
   for (let i = 0; i < options.length; i++) {
     switch (options[i]) {
       case '--stride': parsed.stride = Number(options[++i]); break;
@@ -75,6 +80,10 @@ function parseOptions(options) {
       case '--title': parsed.title = options[++i]; break;
       case '--height': parsed.height = Number(options[++i]); break;
       case '--extra': parsed.extra = JSON.parse(options[++i]); break;
+      case '--vertical-spacing': parsed.verticalSpacing = Number(options[++i]); break;
+      case '--panel-title': parsed.panelTitles.set(Number(options[i + 1]), options[i + 2]); i += 2; break;
+      case '--panel-log-scale': parsed.panelLogScales.add(Number(options[++i])); break;
+      case '--panel-colorscale': i += 2; break;
       case '--colorscale': case '--token-width': i++; break;
       default: throw new Error(`cases.json: option ${options[i]} is not understood by the test`);
     }
@@ -125,7 +134,9 @@ function expectedLogTicks(spec, options) {
   let low; let high;
   if (options.clip) [low, high] = options.clip;
   else {
-    const positive = spec.stats.flat().filter((v) => v !== null && Number.isFinite(v) && v > 0);
+    // The colour range is that of the rows drawn.
+    const drawnRows = strideKeepLast(spec.stats.length, options.stride).map((row) => spec.stats[row]);
+    const positive = drawnRows.flat().filter((v) => v !== null && Number.isFinite(v) && v > 0);
     low = spec.min ?? Math.min(...positive);
     high = spec.max ?? Math.max(...positive);
   }
@@ -134,25 +145,64 @@ function expectedLogTicks(spec, options) {
   return ticks;
 }
 
-// The same spec and options with every string replaced by plain text: its
-// page has the markup trajplot writes and nothing that data could add.
-function controlCase(spec, options) {
-  let counter = 0;
+// A stacked figure: one panel per spec, the first on top, each with the
+// expectations of its own figure, and the x axis they share.
+function expectedStackedFigure(specs, options) {
+  const panels = specs.map((spec, index) => {
+    const number = index + 1;
+    const logScale = options.logScale || options.panelLogScales.has(number);
+    return {
+      ...expectedFigure(spec, options),
+      number,
+      axisSuffix: number === 1 ? '' : String(number),
+      title: options.panelTitles.get(number) ?? spec.name,
+      logTicks: logScale ? expectedLogTicks(spec, options) : null,
+    };
+  });
+  // Panels without sequence labels share those of the others.
+  const labelled = specs.find((spec) => spec.sequence_labels);
+  const seqLen = specs[0].stats[0].length;
+  return {
+    panels,
+    sequenceLabels: labelled ? labelled.sequence_labels : Array.from({ length: seqLen }, (_, i) => String(i)),
+    // make_subplots's default gap, as a fraction of the plotting area.
+    verticalSpacing: options.verticalSpacing ?? 0.3 / specs.length,
+    height: options.height ?? 150 + 250 * specs.length,
+  };
+}
+
+// The same specs and options with every string replaced by plain text: their
+// page has the markup trajplot writes and nothing that data could add. Equal
+// strings stay equal, so that stacked panels still share their sequence
+// labels.
+function controlCase(specs, options) {
+  const replacements = new Map();
   const plain = (value) => {
-    if (typeof value === 'string') return `plain${counter++}`;
+    if (typeof value === 'string') {
+      if (!replacements.has(value)) replacements.set(value, `plain${replacements.size}`);
+      return replacements.get(value);
+    }
     if (Array.isArray(value)) return value.map(plain);
     if (value && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, plain(v)]));
     }
     return value;
   };
-  const plainOptions = options.map((option, i) => {
-    const previous = options[i - 1];
-    if (previous === '--title') return 'Plain title';
-    if (previous === '--extra') return JSON.stringify(plain(JSON.parse(option)));
-    return option;
-  });
-  return { spec: plain(spec), options: plainOptions };
+  const plainOptions = [];
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i];
+    plainOptions.push(option);
+    if (option === '--title') {
+      plainOptions.push('Plain title');
+      i++;
+    } else if (option === '--extra') {
+      plainOptions.push(JSON.stringify(plain(JSON.parse(options[++i]))));
+    } else if (option === '--panel-title') {
+      plainOptions.push(options[i + 1], `Plain panel title ${options[i + 1]}`);
+      i += 2;
+    }
+  }
+  return { specs: specs.map(plain), options: plainOptions };
 }
 
 function deepLeaves(value, prefix = []) {
@@ -177,8 +227,9 @@ function runCli(args) {
   });
 }
 
-async function renderCase({ name, demo, specPath, options, outDir, plotlyJs = PLOTLY_JS }) {
-  const source = demo ? ['demo'] : ['render', specPath];
+async function renderCase({ name, demo, stack, specPaths, options, outDir, plotlyJs = PLOTLY_JS }) {
+  // The demo is itself a stacked figure.
+  const source = demo ? ['demo'] : ['render', ...specPaths, ...(stack ? ['--stack'] : [])];
   const jsonPath = path.join(outDir, `${name}.json`);
   const htmlPath = path.join(outDir, `${name}.html`);
   const divId = `trajplot-case-${name}`;
@@ -231,6 +282,24 @@ async function openFigurePage(htmlPath) {
   page.on('request', (request) => {
     if (!/^(file|data|blob|about):/i.test(request.url())) problems.push(`network request: ${request.url()}`);
   });
+  // A copy of what the page hands to Plotly.newPlot, taken before plotly.js
+  // completes it with its defaults.
+  await page.addInitScript(() => {
+    let plotly;
+    Object.defineProperty(window, 'Plotly', {
+      configurable: true,
+      get: () => plotly,
+      set: (value) => {
+        plotly = value;
+        const newPlot = value?.newPlot;
+        if (typeof newPlot !== 'function') return;
+        value.newPlot = function recordingNewPlot(div, data, layout, ...rest) {
+          window.trajplotPlotted = JSON.parse(JSON.stringify({ data, layout }));
+          return newPlot.call(this, div, data, layout, ...rest);
+        };
+      },
+    });
+  });
   await page.goto(pathToFileURL(htmlPath).href);
   try {
     await page.waitForSelector('.js-plotly-plot .main-svg', { state: 'attached', timeout: 15_000 });
@@ -263,11 +332,13 @@ function parsedMarkup(htmlPath) {
 // ---------------------------------------------------------------------------
 // Reading the drawn figure.
 
-function readTicks(page, axisLetter) {
-  return page.evaluate((letter) => {
+// The tick labels of one axis: `x` or `y` of the figure, or with a suffix
+// (`2`, `3`, ...) those of a stacked figure's panel.
+function readTicks(page, axisLetter, axisSuffix = '') {
+  return page.evaluate(([letter, suffix]) => {
     const gd = document.querySelector('.js-plotly-plot');
-    const axis = gd._fullLayout[`${letter}axis`];
-    const ticks = [...gd.querySelectorAll(`g.${letter}tick > text`)].map((text) => {
+    const axis = gd._fullLayout[`${letter}axis${suffix}`];
+    const ticks = [...gd.querySelectorAll(`g.${letter}${suffix}tick > text`)].map((text) => {
       const [, tx, ty] = /translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)/.exec(text.getAttribute('transform'));
       return { label: text.textContent, position: Number(letter === 'x' ? tx : ty) };
     });
@@ -275,16 +346,19 @@ function readTicks(page, axisLetter) {
     ticks.sort((a, b) => (letter === 'x' ? a.position - b.position : b.position - a.position));
     const centres = ticks.map((_, i) => axis._offset + axis.l2p(i));
     return { labels: ticks.map((t) => t.label), positions: ticks.map((t) => t.position), centres };
-  }, axisLetter);
+  }, [axisLetter, axisSuffix]);
 }
 
-// Each cell text with the row and column whose centre it is drawn at.
-function readCellTexts(page) {
-  return page.evaluate(() => {
+// Each cell text with the row and column whose centre it is drawn at, of
+// the figure's heatmap or of one panel (trace `curve`, axes with `suffix`).
+function readCellTexts(page, curve = 0, axisSuffix = '') {
+  return page.evaluate(([curve, suffix]) => {
     const gd = document.querySelector('.js-plotly-plot');
-    const { xaxis, yaxis } = gd._fullLayout;
-    const columns = gd.calcdata[0][0].z[0].length;
-    const rows = gd.calcdata[0][0].z.length;
+    const xaxis = gd._fullLayout[`xaxis${suffix}`];
+    const yaxis = gd._fullLayout[`yaxis${suffix}`];
+    const subplot = `x${suffix}y${suffix}`;
+    const columns = gd.calcdata[curve][0].z[0].length;
+    const rows = gd.calcdata[curve][0].z.length;
     const nearest = (value, count, axis) => {
       let best = 0;
       for (let i = 1; i < count; i++) {
@@ -292,7 +366,7 @@ function readCellTexts(page) {
       }
       return { index: best, offset: Math.abs(axis.l2p(best) - value), cell: Math.abs(axis.l2p(1) - axis.l2p(0)) };
     };
-    return [...gd.querySelectorAll('g.hm g.heatmap-label text')].map((text) => {
+    return [...gd.querySelectorAll(`g.subplot.${subplot} g.hm g.heatmap-label text`)].map((text) => {
       const x = nearest(Number(text.getAttribute('x')), columns, xaxis);
       const y = nearest(Number(text.getAttribute('y')), rows, yaxis);
       return {
@@ -302,22 +376,24 @@ function readCellTexts(page) {
         inside: x.offset < x.cell / 2 && y.offset < y.cell / 2,
       };
     });
-  });
+  }, [curve, axisSuffix]);
 }
 
-// Hovers the centre of one cell, as a mouse would, and reads the label.
-function hoverCell(page, row, column, settleMs) {
-  return page.evaluate(async ([row, column, settleMs]) => {
+// Hovers the centre of one cell, as a mouse would, and reads the label: a
+// cell of the figure's heatmap, or of one panel (trace `curve`, axes with
+// `suffix`).
+function hoverCell(page, row, column, settleMs, curve = 0, axisSuffix = '') {
+  return page.evaluate(async ([row, column, settleMs, curve, suffix]) => {
     const gd = document.querySelector('.js-plotly-plot');
     Plotly.Fx.unhover(gd);
     await new Promise((resolve) => setTimeout(resolve, settleMs));
-    const brick = gd.calcdata[0][0];
+    const brick = gd.calcdata[curve][0];
     const centre = (centres, edges, i) => (centres ? centres[i] : (edges[i] + edges[i + 1]) / 2);
     Plotly.Fx.hover(gd, [{
-      curveNumber: 0,
+      curveNumber: curve,
       xval: centre(brick.xCenter, brick.x, column),
       yval: centre(brick.yCenter, brick.y, row),
-    }], 'xy');
+    }], `x${suffix}y${suffix}`);
     const labels = [...gd.querySelectorAll('.hoverlayer g.hovertext')];
     const lines = labels.length === 0 ? [] : (() => {
       const text = labels[0].querySelector('text.nums');
@@ -331,8 +407,9 @@ function hoverCell(page, row, column, settleMs) {
       lines,
       name,
       hovered: (gd._hoverdata ?? []).map((point) => point.pointNumber),
+      hoveredCurves: (gd._hoverdata ?? []).map((point) => point.curveNumber),
     };
-  }, [row, column, settleMs]);
+  }, [row, column, settleMs, curve, axisSuffix]);
 }
 
 function readFigureState(page) {
@@ -344,6 +421,7 @@ function readFigureState(page) {
       divId: gd?.id ?? null,
       heatmapLayers: document.querySelectorAll('.heatmaplayer g.hm').length,
       fullDataTypes: gd?._fullData?.map((trace) => trace.type) ?? [],
+      plotted: window.trajplotPlotted ?? null,
       data: gd ? JSON.parse(JSON.stringify(gd.data)) : null,
       layout: gd ? { title: gd.layout.title, width: gd.layout.width, height: gd.layout.height } : null,
       fullHeight: gd?._fullLayout?.height ?? null,
@@ -365,6 +443,57 @@ function readFullTraceValue(page, keyPath) {
     return value;
   }, keyPath);
 }
+
+// What a stacked figure draws, in the main SVG's pixels (y down): the
+// plotting area, the panel titles with their boxes, and for each panel its
+// vertical extent, heatmaps, axis texts and colour bar.
+function readStackedState(page) {
+  return page.evaluate(() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const svgBox = gd.querySelector('.main-svg').getBoundingClientRect();
+    const box = (element) => {
+      if (!element) return null;
+      const r = element.getBoundingClientRect();
+      return { left: r.left - svgBox.left, right: r.right - svgBox.left,
+        top: r.top - svgBox.top, bottom: r.bottom - svgBox.top };
+    };
+    const texts = (root, selector) => [...root.querySelectorAll(selector)].map((t) => t.textContent);
+    const layout = gd._fullLayout;
+    const annotations = [...gd.querySelectorAll('.infolayer g.annotation')]
+      .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+    return {
+      plotArea: { ...layout._size },
+      annotations: annotations.map((a) => ({ text: a.textContent, box: box(a) })),
+      heatmapsInFigure: gd.querySelectorAll('g.hm').length,
+      panels: gd._fullData.map((trace, index) => {
+        const suffix = index === 0 ? '' : String(index + 1);
+        const yaxis = layout[`yaxis${suffix}`];
+        const colorbar = gd.querySelector(`g.colorbar.cb${trace.uid}`);
+        const heatmaps = [...gd.querySelectorAll(`g.subplot.x${suffix}y${suffix} .heatmaplayer g.hm`)];
+        return {
+          axes: [trace.xaxis, trace.yaxis],
+          top: yaxis?._offset,
+          bottom: yaxis ? yaxis._offset + yaxis._length : null,
+          heatmaps: heatmaps.length,
+          heatmapImageSizes: heatmaps.map((hm) => {
+            const image = hm.querySelector('image');
+            return image ? [Number(image.getAttribute('width')), Number(image.getAttribute('height'))] : null;
+          }),
+          xTickTexts: texts(gd, `g.x${suffix}tick > text`).filter((text) => text !== ''),
+          xTickBoxes: [...gd.querySelectorAll(`g.x${suffix}tick > text`)].map(box),
+          xTitle: texts(gd, `.x${suffix}title`).join(''),
+          yTitle: texts(gd, `.y${suffix}title`).join(''),
+          colorbarBox: box(colorbar),
+          colorbarTitle: colorbar ? texts(colorbar, '.cbtitle text').join('') : null,
+          colorbarTicks: colorbar ? [...colorbar.querySelectorAll('text')]
+            .filter((t) => !t.closest('.cbtitle')).map((t) => t.textContent) : null,
+        };
+      }),
+    };
+  });
+}
+
+const boxesOverlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
 // ---------------------------------------------------------------------------
 // PNG checks without a decoder dependency: the header, and the pixels
@@ -443,22 +572,27 @@ function deferred() {
 
 async function prepareCase(entry, casesDir) {
   const rendered = await renderCase({
-    name: entry.name, demo: entry.demo, specPath: entry.specPath, options: entry.options, outDir: casesDir,
+    name: entry.name, demo: entry.demo, stack: entry.stack, specPaths: entry.specPaths, options: entry.options,
+    outDir: casesDir,
   });
   rendered.figure = JSON.parse(fs.readFileSync(rendered.jsonPath, 'utf8'));
-  const control = controlCase(entry.spec, entry.options);
-  const controlSpec = path.join(casesDir, `${entry.name}-control-spec.json`);
-  fs.writeFileSync(controlSpec, JSON.stringify(control.spec));
+  const control = controlCase(entry.specs, entry.options);
+  const controlSpecs = control.specs.map((spec, index) => {
+    const controlSpec = path.join(casesDir, `${entry.name}-control-spec-${index + 1}.json`);
+    fs.writeFileSync(controlSpec, JSON.stringify(spec));
+    return controlSpec;
+  });
   // The control page inlines a stand-in for plotly.js: only its markup is
   // compared, and the stand-in holds nothing that could shape it.
   const controlPage = await renderCase({
-    name: `${entry.name}-control`, specPath: controlSpec, options: control.options, outDir: casesDir,
-    plotlyJs: STAND_IN_PLOTLY_JS,
+    name: `${entry.name}-control`, stack: entry.stack, specPaths: controlSpecs, options: control.options,
+    outDir: casesDir, plotlyJs: STAND_IN_PLOTLY_JS,
   });
   rendered.markup = await parsedMarkup(rendered.htmlPath);
   rendered.controlMarkup = await parsedMarkup(controlPage.htmlPath);
   Object.assign(rendered, await openFigurePage(rendered.htmlPath));
   rendered.state = await readFigureState(rendered.page);
+  if (entry.stack) rendered.stacked = await readStackedState(rendered.page);
   return rendered;
 }
 
@@ -466,6 +600,235 @@ async function prepareDemoScreenshot() {
   const htmlPath = path.join(OUT, 'demo.html');
   await runCli(['demo', '--format', 'html', '--plotlyjs', `inline:${PLOTLY_JS}`, '--out', htmlPath]);
   return openFigurePage(htmlPath);
+}
+
+// The checks of a figure of one statistic.
+function defineSingleFigureChecks(entry, check, rendered) {
+  const { expected, parsedOptions: options } = entry;
+  const [spec] = entry.specs;
+
+  check('exactly one heatmap is drawn, in the requested div', {}, () => {
+    assert.equal(rendered.state.plotDivs, 1);
+    assert.equal(rendered.state.divId, rendered.divId);
+    assert.deepEqual(rendered.state.fullDataTypes, ['heatmap']);
+    assert.equal(rendered.state.heatmapLayers, 1);
+  });
+
+  check('y tick labels are the layer labels, bottom to top, on their rows', {}, async () => {
+    const ticks = await readTicks(rendered.page, 'y');
+    assert.deepEqual(ticks.labels, expected.layerLabels);
+    ticks.positions.forEach((position, i) => assert.ok(Math.abs(position - ticks.centres[i]) < 1,
+      `y tick ${JSON.stringify(ticks.labels[i])} at ${position}, row ${i} is centred at ${ticks.centres[i]}`));
+  });
+
+  check('x tick labels are the sequence labels, left to right, on their columns', {}, async () => {
+    const ticks = await readTicks(rendered.page, 'x');
+    assert.deepEqual(ticks.labels, expected.sequenceLabels);
+    ticks.positions.forEach((position, i) => assert.ok(Math.abs(position - ticks.centres[i]) < 1,
+      `x tick ${JSON.stringify(ticks.labels[i])} at ${position}, column ${i} is centred at ${ticks.centres[i]}`));
+  });
+
+  check('cell texts are the trajectory labels, each in its own cell', {}, async () => {
+    const texts = await readCellTexts(rendered.page);
+    if (!expected.cellLabels) {
+      assert.deepEqual(texts.map((t) => t.text), [], 'a figure without trajectory labels has no cell texts');
+      return;
+    }
+    const outside = texts.filter((t) => !t.inside);
+    assert.deepEqual(outside, [], 'cell texts drawn away from every cell centre');
+    const grid = expected.cellLabels.map((row) => row.map(() => []));
+    for (const t of texts) grid[t.row][t.column].push(t.text);
+    const drawn = grid.map((row) => row.map((cell) => (cell.length === 1 ? cell[0] : cell)));
+    assert.deepEqual(drawn, expected.cellLabels);
+  });
+
+  const hoverCells = entry.hover_cells ?? [];
+  check('hovering a cell shows its hover table', {
+    skip: expected.hover ? false : 'the case has no hover tables',
+  }, async () => {
+    assert.ok(hoverCells.length >= 2, 'cases.json must name at least two hover_cells for a case with hover tables');
+    for (const [row, column] of hoverCells) {
+      const shown = await hoverCell(rendered.page, row, column, HOVER_SETTLE_MS);
+      assert.deepEqual(shown.hovered, [[row, column]], `hover at the centre of cell ${row},${column}`);
+      assert.equal(shown.labelCount, 1, `one hover label for cell ${row},${column}`);
+      assert.deepEqual(shown.lines, expectedHoverLines(expected, row, column),
+        `hover table of cell ${row},${column}`);
+      assert.equal(shown.name, '', `the hover label of cell ${row},${column} names no trace`);
+    }
+  });
+
+  check('titles display exactly as given', {}, () => {
+    assert.equal(rendered.state.title, options.title ?? '');
+    if (options.title !== null) assert.equal(rendered.state.documentTitle, options.title);
+    assert.equal(rendered.state.colorbarTitle, expected.colorbarTitle);
+    assert.equal(rendered.state.xTitle, 'Input');
+    assert.equal(rendered.state.yTitle, 'Layer');
+  });
+
+  check('log scale puts colour bar ticks at the powers of ten', {
+    skip: options.logScale ? false : 'the case is not log scale',
+  }, () => {
+    assert.deepEqual(rendered.state.colorbarTicks, expectedLogTicks(spec, options));
+  });
+
+  check('the extra patch reaches the drawn trace', {
+    skip: options.extra ? false : 'the case has no extra patch',
+  }, async () => {
+    for (const [keyPath, value] of deepLeaves(options.extra)) {
+      assert.deepEqual(await readFullTraceValue(rendered.page, keyPath), value, keyPath.join('.'));
+    }
+    if (options.extra.textfont?.size !== undefined && expected.cellLabels) {
+      const sizes = await rendered.page.evaluate(() => [...document.querySelectorAll('g.hm g.heatmap-label text')]
+        .map((t) => t.style.fontSize));
+      assert.deepEqual([...new Set(sizes)], [`${options.extra.textfont.size}px`]);
+    }
+  });
+}
+
+// The checks of a stacked figure: one panel per spec, the first on top.
+function defineStackedChecks(entry, check, rendered) {
+  const { expected, parsedOptions: options } = entry;
+  const { panels } = expected;
+  const bottom = panels[panels.length - 1];
+  // Colour bars and titles are placed by plotly.js in whole pixels and drawn
+  // with an outline: a pixel either way is the same place.
+  const PIXEL = 1.5;
+
+  check('one heatmap is drawn in each panel, on its own axes, in the requested div', {}, () => {
+    assert.equal(rendered.state.plotDivs, 1);
+    assert.equal(rendered.state.divId, rendered.divId);
+    assert.deepEqual(rendered.state.fullDataTypes, panels.map(() => 'heatmap'));
+    assert.equal(rendered.stacked.heatmapsInFigure, panels.length);
+    for (const panel of panels) {
+      const drawn = rendered.stacked.panels[panel.number - 1];
+      assert.deepEqual(drawn.axes, [`x${panel.axisSuffix}`, `y${panel.axisSuffix}`], `axes of panel ${panel.number}`);
+      assert.equal(drawn.heatmaps, 1, `heatmaps drawn in panel ${panel.number}`);
+      const [width, height] = drawn.heatmapImageSizes[0] ?? [0, 0];
+      assert.ok(width > 0 && height > 0, `panel ${panel.number}'s heatmap image is ${width} x ${height}`);
+    }
+  });
+
+  check('panels are stacked top to bottom, of equal height, the spacing apart', {}, () => {
+    const area = rendered.stacked.plotArea;
+    const gap = expected.verticalSpacing * area.h;
+    const height = (area.h - gap * (panels.length - 1)) / panels.length;
+    for (const panel of panels) {
+      const drawn = rendered.stacked.panels[panel.number - 1];
+      const top = area.t + (panel.number - 1) * (height + gap);
+      assert.ok(Math.abs(drawn.top - top) < 1 && Math.abs(drawn.bottom - (top + height)) < 1,
+        `panel ${panel.number} spans ${drawn.top}..${drawn.bottom}, expected ${top}..${top + height}`);
+    }
+  });
+
+  check("each panel's y tick labels are its layer labels, bottom to top, on its rows", {}, async () => {
+    for (const panel of panels) {
+      const ticks = await readTicks(rendered.page, 'y', panel.axisSuffix);
+      assert.deepEqual(ticks.labels, panel.layerLabels, `y tick labels of panel ${panel.number}`);
+      ticks.positions.forEach((position, i) => assert.ok(Math.abs(position - ticks.centres[i]) < 1,
+        `panel ${panel.number}: y tick ${JSON.stringify(ticks.labels[i])} at ${position}, ` +
+        `row ${i} is centred at ${ticks.centres[i]}`));
+    }
+  });
+
+  check('x tick labels are the sequence labels, once, under the bottom panel', {}, async () => {
+    for (const panel of panels.slice(0, -1)) {
+      assert.deepEqual(rendered.stacked.panels[panel.number - 1].xTickTexts, [],
+        `panel ${panel.number} (not the bottom one) shows x tick labels`);
+    }
+    const ticks = await readTicks(rendered.page, 'x', bottom.axisSuffix);
+    assert.deepEqual(ticks.labels, expected.sequenceLabels);
+    ticks.positions.forEach((position, i) => assert.ok(Math.abs(position - ticks.centres[i]) < 1,
+      `x tick ${JSON.stringify(ticks.labels[i])} at ${position}, column ${i} is centred at ${ticks.centres[i]}`));
+    const drawn = rendered.stacked.panels[bottom.number - 1];
+    for (const tick of drawn.xTickBoxes) {
+      assert.ok(tick.top >= drawn.bottom, `an x tick label at ${tick.top} is not under the bottom panel (${drawn.bottom})`);
+    }
+  });
+
+  check("each panel's cell texts are its trajectory labels, each in its own cell", {}, async () => {
+    for (const panel of panels) {
+      const texts = await readCellTexts(rendered.page, panel.number - 1, panel.axisSuffix);
+      if (!panel.cellLabels) {
+        assert.deepEqual(texts.map((t) => t.text), [], `panel ${panel.number} has no trajectory labels`);
+        continue;
+      }
+      assert.deepEqual(texts.filter((t) => !t.inside), [], `panel ${panel.number}: cell texts away from every cell`);
+      const grid = panel.cellLabels.map((row) => row.map(() => []));
+      for (const t of texts) grid[t.row][t.column].push(t.text);
+      const drawn = grid.map((row) => row.map((cell) => (cell.length === 1 ? cell[0] : cell)));
+      assert.deepEqual(drawn, panel.cellLabels, `cell texts of panel ${panel.number}`);
+    }
+  });
+
+  check('colour bars do not overlap, and each lies beside its own panel', {}, () => {
+    const area = rendered.stacked.plotArea;
+    const boxes = panels.map((panel) => rendered.stacked.panels[panel.number - 1].colorbarBox);
+    panels.forEach((panel, i) => {
+      const drawn = rendered.stacked.panels[panel.number - 1];
+      const box = boxes[i];
+      assert.ok(box, `panel ${panel.number} has no colour bar`);
+      assert.ok(box.top >= drawn.top - PIXEL && box.bottom <= drawn.bottom + PIXEL,
+        `panel ${panel.number}'s colour bar spans ${box.top}..${box.bottom}, the panel ${drawn.top}..${drawn.bottom}`);
+      assert.ok(box.left >= area.l + area.w - PIXEL,
+        `panel ${panel.number}'s colour bar starts at x ${box.left}, inside the plotting area (to ${area.l + area.w})`);
+      assert.equal(drawn.colorbarTitle, panel.colorbarTitle, `colour bar title of panel ${panel.number}`);
+      for (let j = 0; j < i; j++) {
+        assert.ok(!boxesOverlap(boxes[j], box), `the colour bars of panels ${j + 1} and ${panel.number} overlap: ` +
+          `${JSON.stringify(boxes[j])} and ${JSON.stringify(box)}`);
+      }
+    });
+  });
+
+  const hoverCells = entry.hover_cells ?? [];
+  const hoverPanels = panels.filter((panel) => panel.hover);
+  check("hovering a cell of a panel shows that panel's hover table", {
+    skip: hoverPanels.length ? false : 'no panel has hover tables',
+  }, async () => {
+    const hoveredPanels = new Set(hoverCells.map(([panel]) => panel));
+    assert.ok(hoveredPanels.size >= Math.min(2, hoverPanels.length),
+      'cases.json must name hover_cells ([panel, row, column]) in at least two panels with hover tables');
+    for (const [number, row, column] of hoverCells) {
+      const panel = panels[number - 1];
+      assert.ok(panel?.hover, `cases.json: hover_cells names panel ${number}, which has no hover tables`);
+      const where = `cell ${row},${column} of panel ${number}`;
+      const shown = await hoverCell(rendered.page, row, column, HOVER_SETTLE_MS, number - 1, panel.axisSuffix);
+      assert.deepEqual(shown.hoveredCurves, [number - 1], `the trace hovered at ${where}`);
+      assert.deepEqual(shown.hovered, [[row, column]], `hover at the centre of ${where}`);
+      assert.equal(shown.labelCount, 1, `one hover label for ${where}`);
+      assert.deepEqual(shown.lines, expectedHoverLines(panel, row, column), `hover table of ${where}`);
+      assert.equal(shown.name, '', `the hover label of ${where} names no trace`);
+    }
+  });
+
+  check('titles display exactly as given, each panel title over its panel', {}, () => {
+    assert.equal(rendered.state.title, options.title ?? '');
+    if (options.title !== null) assert.equal(rendered.state.documentTitle, options.title);
+    const { annotations, plotArea: area } = rendered.stacked;
+    assert.deepEqual(annotations.map((a) => a.text), panels.map((panel) => panel.title));
+    panels.forEach((panel, i) => {
+      const drawn = rendered.stacked.panels[i];
+      const { box } = annotations[i];
+      const above = i === 0 ? 0 : rendered.stacked.panels[i - 1].bottom;
+      assert.ok(box.bottom <= drawn.top + PIXEL && box.top >= above - PIXEL,
+        `panel ${panel.number}'s title spans ${box.top}..${box.bottom}, ` +
+        `between the panel above (to ${above}) and its panel (from ${drawn.top})`);
+      const centre = (box.left + box.right) / 2;
+      assert.ok(Math.abs(centre - (area.l + area.w / 2)) < 2,
+        `panel ${panel.number}'s title is centred at x ${centre}, the panel at ${area.l + area.w / 2}`);
+      assert.equal(drawn.yTitle, 'Layer', `y axis title of panel ${panel.number}`);
+      assert.equal(drawn.xTitle, panel === bottom ? 'Input' : '', `x axis title of panel ${panel.number}`);
+    });
+  });
+
+  const logPanels = panels.filter((panel) => panel.logTicks);
+  check('log-scale panels put colour bar ticks at the powers of ten', {
+    skip: logPanels.length ? false : 'no panel is log scale',
+  }, () => {
+    for (const panel of logPanels) {
+      assert.deepEqual(rendered.stacked.panels[panel.number - 1].colorbarTicks, panel.logTicks,
+        `colour bar ticks of panel ${panel.number}`);
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -482,11 +845,13 @@ if (!CLI || !OUT) {
   fs.writeFileSync(STAND_IN_PLOTLY_JS, 'window.Plotly = null;\n');
 
   const entries = MANIFEST.cases.map((entry) => {
-    const specPath = path.resolve(HERE, 'cases', entry.spec);
-    const spec = JSON.parse(fs.readFileSync(specPath, 'utf8'));
+    // A case draws one spec, or with "stack" several as the panels of one
+    // figure, the first on top.
+    const specPaths = (entry.stack ? entry.specs : [entry.spec]).map((spec) => path.resolve(HERE, 'cases', spec));
+    const specs = specPaths.map((specPath) => JSON.parse(fs.readFileSync(specPath, 'utf8')));
     const options = parseOptions(entry.options);
-    return { ...entry, specPath, spec, parsedOptions: options, expected: expectedFigure(spec, options),
-      prepared: deferred() };
+    const expected = entry.stack ? expectedStackedFigure(specs, options) : expectedFigure(specs[0], options);
+    return { ...entry, specPaths, specs, parsedOptions: options, expected, prepared: deferred() };
   });
   const demoScreenshot = deferred();
 
@@ -501,19 +866,20 @@ if (!CLI || !OUT) {
   after(closeBrowser);
 
   for (const entry of entries) {
-    const { spec, expected, parsedOptions: options } = entry;
+    const { expected, parsedOptions: options } = entry;
 
     describe(entry.name, () => {
-      let rendered = null;
+      // Filled in when the case is ready; the checks read it when they run.
+      const rendered = {};
       let preparationError = null;
       before(async () => {
         try {
-          rendered = await entry.prepared.promise;
+          Object.assign(rendered, await entry.prepared.promise);
         } catch (error) {
           preparationError = error;
         }
       }, { timeout: SETUP_TIMEOUT_MS * 2 });
-      after(() => rendered?.page?.close());
+      after(() => rendered.page?.close());
       // Every check of a case that could not be rendered or loaded fails
       // with the reason, rather than being cancelled.
       const check = (name, testOptions, fn) => test(name, { timeout: CHECK_TIMEOUT_MS, ...testOptions }, async () => {
@@ -533,89 +899,20 @@ if (!CLI || !OUT) {
       });
 
       check('the page draws the figure of the JSON export', {}, () => {
-        assert.deepEqual(rendered.state.data, rendered.figure.data);
+        assert.deepEqual(rendered.state.plotted, { data: rendered.figure.data, layout: rendered.figure.layout });
+        // plotly.js completes a colour bar's x when only its y is given (as
+        // stacked panels give it), so only a single figure's trace is left
+        // as it was.
+        if (!entry.stack) assert.deepEqual(rendered.state.data, rendered.figure.data);
         assert.deepEqual(rendered.state.layout.title, rendered.figure.layout.title);
         assert.equal(rendered.state.layout.width, rendered.figure.layout.width);
         assert.equal(rendered.state.layout.height, rendered.figure.layout.height);
-        if (options.height !== null) assert.equal(rendered.state.fullHeight, options.height);
+        const height = entry.stack ? expected.height : options.height;
+        if (height !== null) assert.equal(rendered.state.fullHeight, height);
       });
 
-      check('exactly one heatmap is drawn, in the requested div', {}, () => {
-        assert.equal(rendered.state.plotDivs, 1);
-        assert.equal(rendered.state.divId, rendered.divId);
-        assert.deepEqual(rendered.state.fullDataTypes, ['heatmap']);
-        assert.equal(rendered.state.heatmapLayers, 1);
-      });
-
-      check('y tick labels are the layer labels, bottom to top, on their rows', {}, async () => {
-        const ticks = await readTicks(rendered.page, 'y');
-        assert.deepEqual(ticks.labels, expected.layerLabels);
-        ticks.positions.forEach((position, i) => assert.ok(Math.abs(position - ticks.centres[i]) < 1,
-          `y tick ${JSON.stringify(ticks.labels[i])} at ${position}, row ${i} is centred at ${ticks.centres[i]}`));
-      });
-
-      check('x tick labels are the sequence labels, left to right, on their columns', {}, async () => {
-        const ticks = await readTicks(rendered.page, 'x');
-        assert.deepEqual(ticks.labels, expected.sequenceLabels);
-        ticks.positions.forEach((position, i) => assert.ok(Math.abs(position - ticks.centres[i]) < 1,
-          `x tick ${JSON.stringify(ticks.labels[i])} at ${position}, column ${i} is centred at ${ticks.centres[i]}`));
-      });
-
-      check('cell texts are the trajectory labels, each in its own cell', {}, async () => {
-        const texts = await readCellTexts(rendered.page);
-        if (!expected.cellLabels) {
-          assert.deepEqual(texts.map((t) => t.text), [], 'a figure without trajectory labels has no cell texts');
-          return;
-        }
-        const outside = texts.filter((t) => !t.inside);
-        assert.deepEqual(outside, [], 'cell texts drawn away from every cell centre');
-        const grid = expected.cellLabels.map((row) => row.map(() => []));
-        for (const t of texts) grid[t.row][t.column].push(t.text);
-        const drawn = grid.map((row) => row.map((cell) => (cell.length === 1 ? cell[0] : cell)));
-        assert.deepEqual(drawn, expected.cellLabels);
-      });
-
-      const hoverCells = entry.hover_cells ?? [];
-      check('hovering a cell shows its hover table', {
-        skip: expected.hover ? false : 'the case has no hover tables',
-      }, async () => {
-        assert.ok(hoverCells.length >= 2, 'cases.json must name at least two hover_cells for a case with hover tables');
-        for (const [row, column] of hoverCells) {
-          const shown = await hoverCell(rendered.page, row, column, HOVER_SETTLE_MS);
-          assert.deepEqual(shown.hovered, [[row, column]], `hover at the centre of cell ${row},${column}`);
-          assert.equal(shown.labelCount, 1, `one hover label for cell ${row},${column}`);
-          assert.deepEqual(shown.lines, expectedHoverLines(expected, row, column),
-            `hover table of cell ${row},${column}`);
-          assert.equal(shown.name, '', `the hover label of cell ${row},${column} names no trace`);
-        }
-      });
-
-      check('titles display exactly as given', {}, () => {
-        assert.equal(rendered.state.title, options.title ?? '');
-        if (options.title !== null) assert.equal(rendered.state.documentTitle, options.title);
-        assert.equal(rendered.state.colorbarTitle, expected.colorbarTitle);
-        assert.equal(rendered.state.xTitle, 'Input');
-        assert.equal(rendered.state.yTitle, 'Layer');
-      });
-
-      check('log scale puts colour bar ticks at the powers of ten', {
-        skip: options.logScale ? false : 'the case is not log scale',
-      }, () => {
-        assert.deepEqual(rendered.state.colorbarTicks, expectedLogTicks(spec, options));
-      });
-
-      check('the extra patch reaches the drawn trace', {
-        skip: options.extra ? false : 'the case has no extra patch',
-      }, async () => {
-        for (const [keyPath, value] of deepLeaves(options.extra)) {
-          assert.deepEqual(await readFullTraceValue(rendered.page, keyPath), value, keyPath.join('.'));
-        }
-        if (options.extra.textfont?.size !== undefined && expected.cellLabels) {
-          const sizes = await rendered.page.evaluate(() => [...document.querySelectorAll('g.hm g.heatmap-label text')]
-            .map((t) => t.style.fontSize));
-          assert.deepEqual([...new Set(sizes)], [`${options.extra.textfont.size}px`]);
-        }
-      });
+      if (entry.stack) defineStackedChecks(entry, check, rendered);
+      else defineSingleFigureChecks(entry, check, rendered);
 
       check('the page markup holds nothing from the data', {}, () => {
         assert.equal(rendered.markup.scripts, rendered.controlMarkup.scripts, 'number of <script> elements');
