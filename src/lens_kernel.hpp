@@ -103,9 +103,24 @@ struct PairMix {
 void mix_pair(const float* xp, const float* xq, std::size_t n, RowScale p_scale, RowScale q_scale, TopK* top,
               PairMix& out) noexcept;
 
-// The vector exp and log, one value at a time, for tests: exp for x <= 0
-// (0 below -87.3), log for positive normal x.
+// The vector exp and log of the kernels in use, one value at a time, for
+// tests: exp for x <= 0 (0 below -87.3, NaN for NaN), log for positive
+// normal x.
 float kernel_exp(float x) noexcept;
 float kernel_log(float x) noexcept;
+
+// The kernels above are built twice on x86-64: `baseline` (4-float vectors,
+// SSE2, any x86-64 CPU; the only build elsewhere) and `x86_64_v3` (8-float
+// vectors with AVX2 and FMA, Haswell and later). The first call picks the
+// fastest build the CPU runs.
+enum class KernelBuild { baseline, x86_64_v3 };
+
+// The build the kernels run.
+KernelBuild kernel_build() noexcept;
+
+// Makes every later call run `build`, so that tests and measurements reach
+// the build this CPU would not pick. Returns false, changing nothing, when
+// this CPU or this compilation cannot run it.
+bool use_kernel_build(KernelBuild build) noexcept;
 
 }  // namespace trajplot::lens
