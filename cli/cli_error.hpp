@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace trajplot_cli {
 
@@ -26,6 +27,23 @@ private:
     int exit_status_;
     bool show_usage_;
 };
+
+// Bytes from a file, for a message: printable ASCII as is, every other byte
+// as \xNN, so that a message is valid UTF-8 and cannot drive the terminal.
+inline std::string printable_bytes(std::string_view bytes) {
+    std::string text;
+    text.reserve(bytes.size());
+    for (const char c : bytes) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte < 0x7f) {
+            text += c;
+        } else {
+            constexpr char digits[] = "0123456789abcdef";
+            text.append("\\x").append(1, digits[byte >> 4]).append(1, digits[byte & 0xf]);
+        }
+    }
+    return text;
+}
 
 [[noreturn]] inline void fail_input(const std::string& message) {
     throw CliError(exit_bad_input, false, message);

@@ -26,30 +26,17 @@ constexpr std::string_view magic = "\x93NUMPY";
 // megabyte allows any shape while still refusing a length that is noise.
 constexpr std::size_t max_header_bytes = std::size_t{1} << 20;
 
-std::string quoted(std::string_view text) {
-    std::string result;
-    result.reserve(text.size() + 2);
-    result.append(1, '\'').append(text).append(1, '\'');
-    return result;
-}
-
-// Header text for a message: printable ASCII as is, anything else escaped,
-// and cut short so that a huge header does not flood the terminal.
+// Header text for a message (see printable_bytes), cut short so that a huge
+// header does not flood the terminal.
 std::string header_excerpt(std::string_view header) {
     constexpr std::size_t shown = 160;
-    std::string text;
-    for (const char c : header.substr(0, shown)) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte >= 0x20 && byte < 0x7f) {
-            text += c;
-        } else {
-            constexpr char digits[] = "0123456789abcdef";
-            text.append("\\x").append(1, digits[byte >> 4]).append(1, digits[byte & 0xf]);
-        }
-    }
+    std::string text = printable_bytes(header.substr(0, shown));
     if (header.size() > shown) text += "...";
     return text;
 }
+
+// A key or dtype from the header, quoted for a message.
+std::string quoted(std::string_view text) { return "'" + header_excerpt(text) + "'"; }
 
 class FileDescriptor {
 public:

@@ -288,7 +288,8 @@ std::string json_error_text(std::string message) {
             message.erase(0, end + 2);
         }
     }
-    return message;
+    // The message quotes the bytes last read, which may be anything.
+    return printable_bytes(message);
 }
 
 StatisticSpec parse_spec(std::string_view text, std::string_view source) {

@@ -19,10 +19,11 @@ namespace {
 
 using nlohmann::json;
 
-// A token as JSON, for messages: quoted and escaped, so that it stays on
-// one line and shows what the file holds.
+// A token or key as JSON, for messages: quoted, and every character but
+// printable ASCII escaped, so that it stays on one line, shows what the file
+// holds and cannot drive the terminal.
 std::string token_text(const std::string& token) {
-    return json(token).dump(-1, ' ', false, json::error_handler_t::replace);
+    return json(token).dump(-1, ' ', true, json::error_handler_t::replace);
 }
 
 class VocabularyBuilder {

@@ -431,6 +431,95 @@ def html_seeds():
 
 
 # ---------------------------------------------------------------------------
+# fuzz_cli_files: one byte choosing the reader, then the file. An even byte
+# reads a .npy file (bits 1-2: the slab division), an odd one a vocabulary
+# file (bits 1-3: the lens's vocabulary size, lens_vocabularies in the
+# harness: 1, 2, 3, 4, 6, 10, 1000, 2**18).
+
+
+def npy(descr, shape, data, version=(1, 0), fortran=False, header=None):
+    """A .npy file as numpy.lib.format writes it: the header padded with
+    spaces and a newline so that the data starts at a multiple of 64."""
+    if header is None:
+        shape_text = "(" + "".join(f"{extent}, " for extent in shape)[:-2] + ("," if len(shape) == 1 else "") + ")"
+        header = f"{{'descr': {descr!r}, 'fortran_order': {fortran}, 'shape': {shape_text}, }}"
+    header = header.encode("latin-1") if isinstance(header, str) else header
+    length_format = "<H" if version[0] == 1 else "<I"
+    prefix_size = 6 + 2 + struct.calcsize(length_format)
+    padding = -(prefix_size + len(header) + 1) % 64
+    header += b" " * padding + b"\n"
+    return b"\x93NUMPY" + bytes(version) + struct.pack(length_format, len(header)) + header + data
+
+
+def npy_reader(slabs=0):
+    return byte(2 * slabs)
+
+
+def vocabulary(lens_vocab_choice, document):
+    if isinstance(document, bytes):
+        return byte(1 + 2 * lens_vocab_choice) + document
+    text = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False)
+    return byte(1 + 2 * lens_vocab_choice) + text.encode("utf-8")
+
+
+def files_seeds():
+    h = "fuzz_cli_files"
+    # (batch, layers, seq_len, vocab) and (layers, seq_len, vocab) lens outputs.
+    write(h, "f4-lens", npy_reader(0) + npy("<f4", (2, 2, 3), struct.pack("<12f", *range(12))))
+    write(h, "f2-batched-v2", npy_reader(0) + npy(
+        "<f2", (1, 2, 2, 2),
+        struct.pack("<8H", 0x3C00, 0x0001, 0x03FF, 0x7BFF, 0x7C00, 0xFC00, 0x7E01, 0x8000), version=(2, 0)))
+    write(h, "f8-v3", npy_reader(1) + npy(
+        "<f8", (2, 3), struct.pack("<6d", 1.5, -0.0, 3.4028235e38, 1e-320, math.inf, math.nan),
+        version=(3, 0)))
+    write(h, "f8-beyond-float32", npy_reader(2) + npy("<f8", (2,), struct.pack("<2d", 1.0, 3.5e38)))
+    # A header whose length leaves the float32 data unaligned: read by copy.
+    unpadded = b"{'descr': '<f4', 'fortran_order': False, 'shape': (3,)}\n"
+    write(h, "f4-unaligned", npy_reader(3) + b"\x93NUMPY\x01\x00" + struct.pack("<H", len(unpadded)) + unpadded
+          + struct.pack("<3f", 1, 2, 3))
+    write(h, "f4-big-endian", npy_reader(0) + npy(">f4", (1, 1, 2), struct.pack(">2f", 1, 2)))
+    write(h, "f4-fortran", npy_reader(0) + npy("<f4", (2, 2), struct.pack("<4f", 1, 2, 3, 4), fortran=True))
+    write(h, "f4-truncated", npy_reader(0) + npy("<f4", (2, 3), struct.pack("<5f", 1, 2, 3, 4, 5)))
+    write(h, "f4-empty-axis", npy_reader(0) + npy("<f4", (0, 3), b""))
+    write(h, "f4-scalar", npy_reader(1) + npy("<f4", (), struct.pack("<f", 7)))
+    write(h, "structured", npy_reader(0) + npy(None, (1,), b"\0" * 8,
+                                               header="{'descr': [('a', '<f4'), ('b', '<i4')], "
+                                                      "'fortran_order': False, 'shape': (1,), }"))
+    write(h, "i8-ids", npy_reader() + npy("<i8", (2, 3), struct.pack("<6q", 0, 1, 2, -1, 2**63 - 1, -2**63)))
+    write(h, "i4-ids", npy_reader() + npy("<i4", (3,), struct.pack("<3i", 5, -7, 2**31 - 1)))
+    write(h, "i2-ids", npy_reader() + npy("<i2", (2,), struct.pack("<2h", -2, 300)))
+    write(h, "i1-ids", npy_reader() + npy("|i1", (3,), struct.pack("<3b", -128, 0, 127)))
+    write(h, "u8-ids", npy_reader() + npy("<u8", (2,), struct.pack("<2Q", 3, 2**63 - 1)))
+    write(h, "u8-beyond-int64", npy_reader() + npy("<u8", (2,), struct.pack("<2Q", 3, 2**63)))
+    write(h, "u4-ids", npy_reader() + npy("<u4", (2,), struct.pack("<2I", 0, 2**32 - 1)))
+    write(h, "u2-ids", npy_reader() + npy("<u2", (1, 2), struct.pack("<2H", 9, 65535)))
+    write(h, "u1-ids", npy_reader() + npy("|u1", (4,), bytes([0, 1, 128, 255])))
+    write(h, "i8-big-endian", npy_reader() + npy(">i8", (1,), struct.pack(">q", 1)))
+    write(h, "bool", npy_reader() + npy("|b1", (2,), b"\1\0"))
+    write(h, "python2-long-shape", npy_reader() + npy("<i4", None, struct.pack("<2i", 1, 2),
+                                                      header="{'descr': '<i4', 'fortran_order': False, "
+                                                             "'shape': (1L, 2L), }"))
+    write(h, "header-key-order", npy_reader() + npy("<f4", None, struct.pack("<2f", 1, 2), version=(2, 0),
+                                                    header='{"shape": (2,), "fortran_order": False, '
+                                                           '"descr": "<f4"}'))
+    write(h, "version-4", npy_reader() + npy("<f4", (1,), struct.pack("<f", 1), version=(4, 0)))
+    # The three vocabulary formats, and ids beyond the lens's vocabulary.
+    write(h, "vocab-array", vocabulary(3, ["a", "b", "\u0120c", "\u00e9"]))
+    write(h, "vocab-json", vocabulary(4, {"a": 0, "b": 1, "<|endoftext|>": 5, "far": 99}))
+    write(h, "tokenizer-bpe", vocabulary(5, {
+        "version": "1.0",
+        "added_tokens": [{"id": 0, "content": "<s>", "special": True}, {"id": 7, "content": "<pad>"}],
+        "model": {"type": "BPE", "vocab": {"<unk>": 0, "a": 1, "b": 2, "ab": 3}, "merges": ["a b"]},
+    }))
+    write(h, "tokenizer-unigram", vocabulary(6, {
+        "added_tokens": None,
+        "model": {"type": "Unigram", "vocab": [["<unk>", 0.0], ["\u2581a", -1.5], ["b", -2.0]]},
+    }))
+    write(h, "vocab-duplicate-id", vocabulary(7, {"a": 0, "b": 0}))
+    write(h, "vocab-negative-id", vocabulary(7, '{"a": -1}'))
+
+
+# ---------------------------------------------------------------------------
 # Reproducers of past findings, spelled out so that they follow changes of
 # the input formats. Each fails its harness until the bug it shows is fixed.
 
@@ -479,6 +568,17 @@ def findings():
     finding("fuzz_html", "div-id-latin-letter",
             byte(0) + byte(0) + hostile("n") + number(1.0) + byte(0x40 | 0x80) + hostile(b"\xe4") + byte(2))
 
+    # Messages that quote a file's bytes as read: invalid UTF-8, and
+    # terminal escape sequences printed as they are (cli/npy_file.cpp's
+    # quoted() of a header key and of the descr; nlohmann's parse error,
+    # "last read: ...", in cli/vocabulary_file.cpp).
+    finding("fuzz_cli_files", "npy-header-key-message-raw-bytes",
+            npy_reader() + npy(None, None, b"\0" * 4, header=b"{'descr': '<f4', 'fortran_order': False, "
+                                                            b"'shape': (1,), '\xff\x1b[31m': 1}"))
+    finding("fuzz_cli_files", "npy-descr-message-raw-bytes",
+            npy_reader() + npy(None, None, b"", header=b"{'descr': '<c\xff\x1b[2J', 'fortran_order': False, "
+                                                       b"'shape': (0,)}"))
+    finding("fuzz_cli_files", "vocab-parse-error-message-invalid-utf8", vocabulary(0, b'["\xff"]'))
 
 if __name__ == "__main__":
     # Seeds are all written here: drop those of earlier runs.
@@ -487,4 +587,5 @@ if __name__ == "__main__":
     cli_seeds()
     capi_seeds()
     html_seeds()
+    files_seeds()
     findings()
