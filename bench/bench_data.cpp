@@ -34,13 +34,6 @@ constexpr std::string_view beginning_of_text = "<|endoftext|>";
 // shift another.
 enum Stream : std::uint64_t { stats_stream = 1, sequence_stream, label_stream, hover_token_stream, hover_value_stream };
 
-std::uint64_t splitmix(std::uint64_t z) {
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 // A counter-based draw: the value at (layer, position, row, column) does not
 // depend on the shape, which is what makes long_half a prefix of long.
 std::uint64_t draw(std::uint64_t seed, Stream stream, std::uint64_t layer, std::uint64_t position,
@@ -77,6 +70,15 @@ float entropy_at(const CaseSpec& spec, std::size_t layer, std::size_t position) 
     return static_cast<float>(0.4 + 8.5 * (1.0 - depth) * (1.0 - depth) + 1.5 * noise);
 }
 
+}  // namespace
+
+std::uint64_t splitmix(std::uint64_t z) {
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
 void append_json_string(std::ostream& out, std::string_view text) {
     out.put('"');
     for (const char c : text) {
@@ -100,6 +102,8 @@ void append_json_float(std::ostream& out, float value) {
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
     out.write(buffer, result.ptr - buffer);
 }
+
+namespace {
 
 // Writes count strings of `table` from `first` as a JSON array of arrays,
 // nested along `extents` (row-major).

@@ -72,6 +72,15 @@ struct CaseData {
 
 CaseData generate(const CaseSpec& spec);
 
+// SplitMix64's step: a well-mixed 64-bit value of z, for counter-based
+// draws (the value at an index does not depend on what else is drawn).
+std::uint64_t splitmix(std::uint64_t z);
+
+// JSON text: a string (UTF-8 passed through, quotes, backslashes and
+// control characters escaped) and a float (shortest round-trip form).
+void append_json_string(std::ostream& out, std::string_view text);
+void append_json_float(std::ostream& out, float value);
+
 // The case as a spec for `trajplot render` (README, "The command-line
 // tool"): name, units, stats, sequence_labels and trajectory_labels.
 void write_spec_json(std::ostream& out, const CaseData& data);

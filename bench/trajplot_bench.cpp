@@ -4,7 +4,6 @@
 //
 // Every (case, operation) runs in a child process of its own, so that one
 // measurement's allocations cannot hide in, or inflate, another's.
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,10 +29,19 @@
 #include <trajplot.h>
 
 #include "bench_data.hpp"
+#include "bench_support.hpp"
 
 namespace fs = std::filesystem;
 using trajplot_bench::CaseData;
 using trajplot_bench::CaseSpec;
+using trajplot_bench::bytes_per_mb;
+using trajplot_bench::fixed;
+using trajplot_bench::kb_to_mb;
+using trajplot_bench::milliseconds_since;
+using trajplot_bench::resident_size;
+using trajplot_bench::TargetReport;
+using trajplot_bench::TempDir;
+using trajplot_bench::UsageError;
 
 namespace {
 
@@ -73,43 +81,6 @@ const OpInfo& info(Op op) {
     }
     throw std::logic_error("unknown operation");
 }
-
-constexpr double bytes_per_mb = 1e6;
-double kb_to_mb(long kb) { return static_cast<double>(kb) * 1024.0 / bytes_per_mb; }
-
-// ---------------------------------------------------------------------------
-// Memory of this process
-
-struct ResidentSize {
-    long current_kb = -1;  // VmRSS
-    long peak_kb = -1;     // VmHWM
-};
-
-ResidentSize resident_size() {
-    std::ifstream status("/proc/self/status");
-    ResidentSize size;
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) size.current_kb = std::strtol(line.c_str() + 6, nullptr, 10);
-        if (line.rfind("VmHWM:", 0) == 0) size.peak_kb = std::strtol(line.c_str() + 6, nullptr, 10);
-    }
-    if (size.current_kb < 0 || size.peak_kb < 0) throw std::runtime_error("cannot read VmRSS/VmHWM from /proc/self/status");
-    return size;
-}
-
-// Lowers the peak resident size to the current one (Linux 4.0+), so that
-// the next peak read is the peak of what runs in between.
-void reset_peak() {
-    std::ofstream clear_refs("/proc/self/clear_refs");
-    clear_refs << "5";
-    clear_refs.close();
-    if (!clear_refs) throw std::runtime_error("cannot reset the peak resident size through /proc/self/clear_refs");
-}
-
-// Returns memory that malloc keeps after frees to the system: otherwise the
-// next operation could reuse pages that are already resident and look
-// cheaper than it is.
-void release_free_memory() { malloc_trim(0); }
 
 // ---------------------------------------------------------------------------
 // The C API
@@ -208,16 +179,6 @@ OpResult run_in_process(Op op, const InProcessContext& context) {
     return result;
 }
 
-double milliseconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const std::size_t middle = values.size() / 2;
-    return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-}
-
 // ---------------------------------------------------------------------------
 // Measurements
 
@@ -233,37 +194,18 @@ struct Measurement {
     char error[1024] = {};
 };
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "trajplot-bench-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp: " + std::string(std::strerror(errno)));
-        path_ = pattern;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const noexcept { return path_; }
-
-private:
-    fs::path path_;
-};
-
 Measurement measure_in_process(const CaseSpec& spec, Op op, std::size_t repeats) {
     Measurement measurement;
     const TempDir dir;
     const CaseData data = trajplot_bench::generate(spec);
     measurement.input_mb = static_cast<double>(data.input_bytes()) / bytes_per_mb;
 
-    release_free_memory();
+    trajplot_bench::release_free_memory();
     const long before_handles_kb = resident_size().current_kb;
     StatisticHandle statistic;
     if (op != Op::create) {
         statistic = create_statistic(data);
-        release_free_memory();
+        trajplot_bench::release_free_memory();
         measurement.held_mb = kb_to_mb(resident_size().current_kb - before_handles_kb);
     }
     const InProcessContext context{data, statistic.get(), figure_options(), (dir.path() / "figure.json").string()};
@@ -271,26 +213,18 @@ Measurement measure_in_process(const CaseSpec& spec, Op op, std::size_t repeats)
     // A first, unmeasured run maps the library's code and lets one-time
     // initialisation happen outside the measurement.
     run_in_process(op, context);
-    release_free_memory();
-    reset_peak();
-    const long base_kb = resident_size().current_kb;
     {
+        const trajplot_bench::PeakWindow window;
         const OpResult result = run_in_process(op, context);
-        const ResidentSize after = resident_size();
-        measurement.peak_rss_mb = kb_to_mb(after.peak_kb);
-        measurement.op_peak_mb = kb_to_mb(after.peak_kb - base_kb);
-        if (op == Op::create) measurement.held_mb = kb_to_mb(after.current_kb - base_kb);
+        const trajplot_bench::PeakMemory memory = window.read();
+        measurement.peak_rss_mb = memory.peak_rss_mb;
+        measurement.op_peak_mb = memory.rise_mb;
+        if (op == Op::create) measurement.held_mb = memory.kept_mb;
         if (op == Op::figure_json) measurement.bytes = result.json_size;
         if (op == Op::figure_file) measurement.bytes = fs::file_size(context.figure_path);
     }
 
-    std::vector<double> times;
-    for (std::size_t run = 0; run < repeats; ++run) {
-        const auto start = std::chrono::steady_clock::now();
-        OpResult result = run_in_process(op, context);
-        times.push_back(milliseconds_since(start));
-    }
-    measurement.ms = median(std::move(times));
+    measurement.ms = trajplot_bench::median_milliseconds(repeats, [&] { return run_in_process(op, context); });
     measurement.runs = static_cast<std::uint32_t>(repeats);
     return measurement;
 }
@@ -360,7 +294,7 @@ Measurement measure_cli(const CaseSpec& spec, std::size_t repeats, const std::st
 
     std::vector<double> times;
     for (std::size_t run = 0; run < repeats; ++run) times.push_back(run_cli(cli, arguments, "", "").ms);
-    measurement.ms = median(std::move(times));
+    measurement.ms = trajplot_bench::median(std::move(times));
     measurement.runs = static_cast<std::uint32_t>(repeats);
     return measurement;
 }
@@ -390,57 +324,8 @@ Measurement measure_in_child(const CaseSpec& spec, Op op, const Options& options
     constexpr std::size_t default_cli_repeats = 5;
     const std::size_t repeats = options.repeat.value_or(
         op == Op::cli_file ? std::min(spec.default_repeats, default_cli_repeats) : spec.default_repeats);
-    if (options.no_fork) {
-        Measurement measurement;
-        try {
-            measurement = measure(spec, op, repeats, options);
-        } catch (const std::exception& error) {
-            std::snprintf(measurement.error, sizeof measurement.error, "%s", error.what());
-        }
-        return measurement;
-    }
-    int channel[2];
-    if (pipe(channel) != 0) throw std::runtime_error("pipe: " + std::string(std::strerror(errno)));
-    std::cout.flush();
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork: " + std::string(std::strerror(errno)));
-    if (pid == 0) {
-        close(channel[0]);
-        Measurement measurement;
-        try {
-            measurement = measure(spec, op, repeats, options);
-        } catch (const std::exception& error) {
-            measurement = Measurement{};
-            std::snprintf(measurement.error, sizeof measurement.error, "%s", error.what());
-        }
-        const char* bytes = reinterpret_cast<const char*>(&measurement);
-        std::size_t left = sizeof measurement;
-        while (left > 0) {
-            const ssize_t written = write(channel[1], bytes, left);
-            if (written <= 0) _exit(2);
-            bytes += written;
-            left -= static_cast<std::size_t>(written);
-        }
-        _exit(0);
-    }
-    close(channel[1]);
-    Measurement measurement;
-    char* bytes = reinterpret_cast<char*>(&measurement);
-    std::size_t got = 0;
-    while (got < sizeof measurement) {
-        const ssize_t count = read(channel[0], bytes + got, sizeof measurement - got);
-        if (count <= 0) break;
-        got += static_cast<std::size_t>(count);
-    }
-    close(channel[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (got != sizeof measurement) {
-        measurement = Measurement{};
-        std::snprintf(measurement.error, sizeof measurement.error, "the measuring process died (wait status %d)", status);
-    }
-    return measurement;
+    return trajplot_bench::measure_in_child<Measurement>(!options.no_fork,
+                                                         [&] { return measure(spec, op, repeats, options); });
 }
 
 // ---------------------------------------------------------------------------
@@ -458,35 +343,6 @@ constexpr double output_factor = 1.5;
 // "Far below the output size": a streamed export holds a buffer, not the
 // document.
 constexpr double streamed_output_fraction = 0.1;
-
-class TargetReport {
-public:
-    void pass_or_fail(bool pass, const std::string& text) {
-        std::cout << (pass ? "PASS " : "FAIL ") << text << '\n';
-        ++(pass ? passed_ : failed_);
-    }
-    void skip(const std::string& text) {
-        std::cout << "SKIP " << text << " (not measured in this run)\n";
-        ++skipped_;
-    }
-    int finish() const {
-        std::cout << "targets: " << passed_ << " passed, " << failed_ << " failed, " << skipped_ << " skipped\n";
-        return failed_ == 0 ? 0 : 1;
-    }
-
-private:
-    int passed_ = 0;
-    int failed_ = 0;
-    int skipped_ = 0;
-};
-
-std::string fixed(double value, int decimals = 3) {
-    std::ostringstream out;
-    out.setf(std::ios::fixed);
-    out.precision(decimals);
-    out << value;
-    return out.str();
-}
 
 double mb_per_s(const Measurement& m) { return m.ms > 0 ? static_cast<double>(m.bytes) / bytes_per_mb / (m.ms / 1e3) : 0; }
 double output_mb(const Measurement& m) { return static_cast<double>(m.bytes) / bytes_per_mb; }
@@ -578,21 +434,6 @@ void print_usage(std::ostream& out) {
            "operations: figure_json figure_file stride clip create cli_file\n";
 }
 
-std::vector<std::string> split_list(std::string_view text) {
-    std::vector<std::string> items;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t comma = std::min(text.find(',', start), text.size());
-        if (comma > start) items.emplace_back(text.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return items;
-}
-
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
 Options parse_command_line(int argc, char** argv, bool& list_only) {
     Options options;
     std::vector<std::string> case_names;
@@ -604,15 +445,11 @@ Options parse_command_line(int argc, char** argv, bool& list_only) {
             return argv[++i];
         };
         if (argument == "--case") {
-            for (std::string& name : split_list(value())) case_names.push_back(std::move(name));
+            for (std::string& name : trajplot_bench::split_list(value())) case_names.push_back(std::move(name));
         } else if (argument == "--op") {
-            for (std::string& name : split_list(value())) op_names.push_back(std::move(name));
+            for (std::string& name : trajplot_bench::split_list(value())) op_names.push_back(std::move(name));
         } else if (argument == "--repeat") {
-            const std::string text = value();
-            char* end = nullptr;
-            const unsigned long long count = std::strtoull(text.c_str(), &end, 10);
-            if (text.empty() || *end != '\0' || count == 0 || text[0] == '-') throw UsageError("--repeat takes a positive integer, got " + text);
-            options.repeat = static_cast<std::size_t>(count);
+            options.repeat = trajplot_bench::parse_positive(argument, value());
         } else if (argument == "--check-targets") {
             options.check_targets = true;
         } else if (argument == "--no-fork") {
@@ -682,7 +519,7 @@ int dump_specs(const Options& options) {
 void print_line(const CaseSpec& spec, Op op, const Measurement& m) {
     const bool exports = info(op).exports;
     // Small cases take microseconds and kilobytes: enough decimals to see them.
-    std::cout << "case=" << spec.name << " op=" << info(op).name << " ms=" << fixed(m.ms, m.ms < 1 ? 5 : 3)
+    std::cout << "case=" << spec.name << " op=" << info(op).name << " ms=" << trajplot_bench::milliseconds_text(m.ms)
               << " bytes=" << (exports ? m.bytes : 0) << " mb_per_s=" << fixed(exports ? mb_per_s(m) : 0.0, 1)
               << " peak_rss_mb=" << fixed(m.peak_rss_mb, 3) << " input_mb=" << fixed(m.input_mb, 3)
               << " held_mb=" << fixed(m.held_mb, 3) << " op_peak_mb=" << fixed(m.op_peak_mb, 3) << " runs=" << m.runs

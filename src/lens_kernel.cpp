@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
@@ -622,25 +623,37 @@ const KernelTable& kernels() noexcept {
     return *table;
 }
 
+// Input values the kernels have read (weights and outputs not counted): one
+// relaxed add per row of ~50k values costs nothing measurable.
+std::atomic<std::uint64_t> input_values_read{0};
+
+void count_read(std::size_t values) noexcept { input_values_read.fetch_add(values, std::memory_order_relaxed); }
+
 }  // namespace
 
 void summarize_row(const float* x, std::size_t n, float rank_value, const float* weights, TopK* top,
                    RowSummary& out) noexcept {
+    count_read(n);
     kernels().summarize_row(x, n, rank_value, weights, top, out);
 }
 
 ProbabilitySums write_probabilities(const float* x, std::size_t n, float max, float scale, float* p) noexcept {
+    count_read(n);
     return kernels().write_probabilities(x, n, max, scale, p);
 }
 
 void summarize_pair(const float* xp, const float* xq, std::size_t n, PairSummary& out) noexcept {
+    count_read(2 * n);
     kernels().summarize_pair(xp, xq, n, out);
 }
 
 void mix_pair(const float* xp, const float* xq, std::size_t n, RowScale p_scale, RowScale q_scale, TopK* top,
               PairMix& out) noexcept {
+    count_read(2 * n);
     kernels().mix_pair(xp, xq, n, p_scale, q_scale, top, out);
 }
+
+std::uint64_t values_read() noexcept { return input_values_read.load(std::memory_order_relaxed); }
 
 float kernel_exp(float x) noexcept { return kernels().exp(x); }
 float kernel_log(float x) noexcept { return kernels().log(x); }

@@ -103,6 +103,11 @@ struct PairMix {
 void mix_pair(const float* xp, const float* xq, std::size_t n, RowScale p_scale, RowScale q_scale, TopK* top,
               PairMix& out) noexcept;
 
+// How many input values the four kernels above have read since the program
+// started (a pair kernel reads two per position), process-wide: how the
+// tests count the engine's passes over its data.
+std::uint64_t values_read() noexcept;
+
 // The vector exp and log of the kernels in use, one value at a time, for
 // tests: exp for x <= 0 (0 below -87.3, NaN for NaN), log for positive
 // normal x.

@@ -319,6 +319,68 @@ TEST_P(SingleTrajectory, ResidentFillOnTwoThreadsEqualsStreamingOnOne) {
     EXPECT_EQ(strings_of(*whole.labels()->hover_over_entries()), strings_of(*streamed.labels()->hover_over_entries()));
 }
 
+// The budget is three passes over the data for every statistic and
+// the labels. The kernels count what they read: each slab is read once, the
+// output layer once more (its probabilities), whatever is asked and however
+// the data arrives; a comparison reads each of its two tensors twice.
+TEST_P(SingleTrajectory, EveryStatisticTakesOnePassPlusTheOutputLayer) {
+    const TrajectoryShape shape{GetParam().batch, 4, 5, 150};
+    const ValueKind kind = GetParam().kind;
+    const Tensor tensor = random_tensor(shape, 23, kind);
+    auto inputs = inputs_for(shape, kind);
+    inputs.vocabulary = numbered_vocabulary(shape.vocab);
+    const auto slab_values = shape.seq_len * shape.vocab;
+    const auto tensor_values = shape.batch * shape.layers * slab_values;
+
+    const auto values_read_while = [](const auto& work) {
+        const std::uint64_t before = trajplot::lens::values_read();
+        work();
+        return trajplot::lens::values_read() - before;
+    };
+    const auto every_statistic = [](const PredictionTrajectory& trajectory) {
+        (void)trajectory.entropy();
+        (void)trajectory.cross_entropy();
+        (void)trajectory.forward_kl();
+        (void)trajectory.max_probability();
+        (void)trajectory.rank(true);
+        (void)trajectory.log_prob_diff();
+        (void)trajectory.log_prob_diff(true);
+        (void)trajectory.labels();
+    };
+    const std::uint64_t expected = tensor_values + shape.batch * slab_values;  // 1 + 1 / layers passes
+    ASSERT_LE(expected, 3 * tensor_values);
+
+    PredictionTrajectory whole(inputs, targets_for(shape));
+    EXPECT_EQ(values_read_while([&] {
+                  whole.add_all(tensor.values);
+                  every_statistic(whole);
+              }),
+              expected);
+
+    PredictionTrajectory streamed(inputs, targets_for(shape));
+    EXPECT_EQ(values_read_while([&] {
+                  for (std::size_t b = 0; b < shape.batch; ++b) {
+                      streamed.add(b, shape.layers - 1, tensor.slab_span(b, shape.layers - 1));
+                      for (std::size_t l = 0; l + 1 < shape.layers; ++l) streamed.add(b, l, tensor.slab_span(b, l));
+                  }
+                  every_statistic(streamed);
+              }),
+              expected);
+
+    TrajectoryComparison comparison(inputs);
+    const Tensor other = random_tensor(shape, 24, kind);
+    EXPECT_EQ(values_read_while([&] {
+                  comparison.add_all(tensor.values, other.values);
+                  (void)comparison.kl_divergence();
+                  (void)comparison.js_divergence();
+                  (void)comparison.half_symmetric_kl();
+                  (void)comparison.total_variation();
+                  (void)comparison.max_abs_prob_difference();
+                  (void)comparison.labels();
+              }),
+              2 * 2 * tensor_values);
+}
+
 TEST_P(SingleTrajectory, TwoTrajectoryStatisticsMatchTheReference) {
     const TrajectoryShape shape{GetParam().batch, 3, 4, 150};
     const ValueKind kind = GetParam().kind;
