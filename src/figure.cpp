@@ -486,9 +486,9 @@ FigurePlan plan_stacked_figure(std::span<const Panel> panels, const StackedFigur
         const Panel& panel = panels[i];
         const std::size_t axis = i + 1;
         // Panel 0 is at the top; paper coordinates grow upwards.
-        const double top = 1.0 - static_cast<double>(i) * (panel_height + spacing);
-        const double bottom = i + 1 == count ? 0.0 : top - panel_height;
         const bool is_bottom = i + 1 == count;
+        const double top = 1.0 - static_cast<double>(i) * (panel_height + spacing);
+        const double bottom = is_bottom ? 0.0 : top - panel_height;
 
         // The panel's merge patch goes last, so that it can change what
         // stacking sets too.

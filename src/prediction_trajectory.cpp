@@ -416,12 +416,16 @@ struct PredictionTrajectory::State {
                      "the row results");
         rows.resize(row_count);
         top.resize(row_count * k);
-        if (forward_kl_wanted) {
+        if (needs_output_layer()) {
             output_probabilities.resize(shape.batch);
             output_sum_p.resize(shape.batch * shape.seq_len);
             output_sum_p_log_p.resize(shape.batch * shape.seq_len);
         }
     }
+
+    // Forward KL compares every other layer with the output layer, so its
+    // probabilities are needed while those layers are reduced.
+    bool needs_output_layer() const noexcept { return forward_kl_wanted && inputs.shape.layers > 1; }
 
     std::size_t row_index(std::size_t item, std::size_t layer, std::size_t position) const {
         return (item * inputs.shape.layers + layer) * inputs.shape.seq_len + position;
@@ -432,7 +436,7 @@ struct PredictionTrajectory::State {
         registry.check_new(item, layer);
         if (!slab) fail(Errc::invalid_argument, "slab is null");
         const std::size_t output_layer = shape.layers - 1;
-        const bool needs_output = forward_kl_wanted && shape.layers > 1;
+        const bool needs_output = needs_output_layer();
         if (needs_output && layer != output_layer && !registry.added(item, output_layer)) {
             fail(Errc::invalid_argument,
                  "forward KL needs the output layer (layer " + std::to_string(output_layer) + ") of batch item " +
@@ -464,7 +468,7 @@ struct PredictionTrajectory::State {
     void add_resident_item(std::size_t item, const float* item_tensor) {
         const TrajectoryShape& shape = inputs.shape;
         for (std::size_t layer = 0; layer < shape.layers; ++layer) registry.check_new(item, layer);
-        const bool needs_output = forward_kl_wanted && shape.layers > 1;
+        const bool needs_output = needs_output_layer();
         const std::size_t slab_size = shape.seq_len * shape.vocab;
         const std::size_t output_layer = shape.layers - 1;
         parallel_for(inputs.threads, shape.seq_len, shape.layers * shape.vocab, [&](std::size_t begin, std::size_t end) {
@@ -481,14 +485,14 @@ struct PredictionTrajectory::State {
         for (std::size_t layer = 0; layer < shape.layers; ++layer) registry.mark(item, layer);
     }
 
-    // output_row: with forward KL, where the output layer's row writes its
-    // probabilities and the other layers' rows at this position read them;
-    // null otherwise.
+    // output_row: with forward KL (needs_output_layer()), where the output
+    // layer's row writes its probabilities and the other layers' rows at
+    // this position read them; null otherwise.
     void reduce_row(std::size_t item, std::size_t layer, std::size_t position, const float* x, float* output_row) {
         const TrajectoryShape& shape = inputs.shape;
         const std::size_t ids_index = item * shape.seq_len + position;
         const bool is_output = layer + 1 == shape.layers;
-        const bool uses_output = forward_kl_wanted && shape.layers > 1;
+        const bool uses_output = output_row != nullptr;
         const float target_value =
             targets.targets ? x[static_cast<std::size_t>((*targets.targets)[ids_index])] : not_a_number;
         const std::size_t index = row_index(item, layer, position);
