@@ -1,8 +1,9 @@
 #include "trajplot/figure.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -17,6 +18,8 @@
 
 #include "figure_plan.hpp"
 #include "output.hpp"
+#include "colorbar_ticks.hpp"
+#include "figure_geometry.hpp"
 #include "trajplot/colorscales.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
@@ -62,9 +65,10 @@ void write_categories(JsonWriter& writer, const TextArray<1>& labels) {
     });
 }
 
+// The colour range in the units of z: the values', or their log10.
 struct ColourRange {
-    float min;
-    float max;
+    double min;
+    double max;
 };
 
 float log10_value(float value) {
@@ -103,8 +107,10 @@ std::optional<ColourRange> colour_range(const TrajectoryStatistic& statistic, bo
         if (!max && found) max = data_max;
     }
     if (!min || !max) return std::nullopt;
-    if (log_scale) return ColourRange{log10_value(*min), log10_value(*max)};
-    return ColourRange{*min, *max};
+    // In double precision, so that a tick at a bound (a value of 2 at the
+    // bottom of [2, 9]) falls exactly on it.
+    if (log_scale) return ColourRange{std::log10(double{*min}), std::log10(double{*max})};
+    return ColourRange{float_as_json_double(*min), float_as_json_double(*max)};
 }
 
 std::string colorbar_title(const TrajectoryStatistic& statistic) {
@@ -133,11 +139,61 @@ JsonValue parse_extra(const std::string& extra_json) {
     return patch;
 }
 
+// Merges the caller's patch into a trace. Cell text sized for trajplot's
+// labels would not fit a texttemplate of the caller's own: unless the patch
+// sizes that text too, plotly.js sizes it.
+void apply_extra(JsonValue& trace, const std::string& extra_json) {
+    const JsonValue patch = parse_extra(extra_json);
+    const JsonValue* textfont = patch.find("textfont");
+    if (patch.find("texttemplate") != nullptr && (textfont == nullptr || textfont->find("size") == nullptr)) {
+        trace.merge_patch(JsonValue::object({{"textfont", nullptr}}));
+    }
+    trace.merge_patch(patch);
+}
+
+// Text the library writes into a hovertemplate: shown literally, so both
+// Plotly's markup and its %{...} placeholders are escaped (% as a numeric
+// character reference, which plotly.js decodes after filling the template).
+std::string template_literal(std::string_view text) {
+    std::string escaped;
+    for (const char c : plotly_escaped(text)) {
+        if (c == '%') {
+            escaped += "&#37;";
+        } else {
+            escaped += c;
+        }
+    }
+    return escaped;
+}
+
+// "Entropy: %{customdata[k]} nats", the hover box's line for the cell's
+// value, which is customdata[k].
+std::string hover_value_line(const TrajectoryStatistic& statistic, std::size_t index) {
+    std::string line = template_literal(statistic.name()) + ": %{customdata[" + std::to_string(index) + "]}";
+    if (statistic.units() && !statistic.units()->empty()) line += " " + template_literal(*statistic.units());
+    return line;
+}
+
+// A value as the hover box shows it: whole numbers (ranks) in full, others
+// to four significant digits.
+std::string hover_value_text(float value) {
+    if (std::isnan(value)) return "NaN";
+    if (std::isinf(value)) return value > 0 ? "\u221E" : "\u2212\u221E";
+    char buffer[32];
+    const double exact = value;
+    const auto [end, error] = std::trunc(exact) == exact && std::abs(exact) < 1e15
+                                  ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(exact))
+                                  : std::to_chars(buffer, buffer + sizeof buffer, exact, std::chars_format::general, 4);
+    static_cast<void>(error);  // 32 bytes hold any of them
+    return std::string(buffer, end);
+}
+
 }  // namespace
 
-HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
+HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOptions& options, const CellBox& cell) {
     HeatmapPlan plan;
     plan.log_scale = options.log_scale;
+    plan.hover_value = options.hover_value;
     JsonValue& trace = plan.trace;
     trace["type"] = "heatmap";
     if (statistic.sequence_labels()) {
@@ -146,10 +202,20 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOpti
     }
     trace["y"] = placeholder(y_labels);
     trace["z"] = placeholder(z_values);
-    const std::optional<ColourRange> range = colour_range(statistic, options.log_scale);
+    std::optional<ColourRange> range = colour_range(statistic, options.log_scale);
+    const ColorbarTicks ticks =
+        range && options.log_scale ? log_colorbar_ticks(range->min, range->max) : ColorbarTicks{};
+    if (range && !ticks.values.empty()) {
+        // A tick within float rounding of a bound moves the bound onto it,
+        // so that plotly.js draws it.
+        double& lower = range->min <= range->max ? range->min : range->max;
+        double& upper = range->min <= range->max ? range->max : range->min;
+        lower = std::min(lower, ticks.values.front());
+        upper = std::max(upper, ticks.values.back());
+    }
     if (range) {
-        trace["zmin"] = float_as_json_double(range->min);
-        trace["zmax"] = float_as_json_double(range->max);
+        trace["zmin"] = range->min;
+        trace["zmax"] = range->max;
     }
     trace["colorscale"] = colorscale_json(options.colorscale);
     JsonValue colorbar = JsonValue::object(
@@ -157,29 +223,43 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOpti
     if (options.log_scale) {
         JsonValue tickvals = JsonValue::array();
         JsonValue ticktext = JsonValue::array();
-        if (range) {
-            for (double power = std::ceil(range->min); power <= std::floor(range->max); ++power) {
-                tickvals.push_back(static_cast<std::int64_t>(power));
-                ticktext.push_back("10^" + std::to_string(static_cast<std::int64_t>(power)));
-            }
+        for (std::size_t i = 0; i < ticks.values.size(); ++i) {
+            tickvals.push_back(ticks.values[i]);
+            ticktext.push_back(ticks.texts[i]);
         }
         colorbar["tickmode"] = "array";
         colorbar["tickvals"] = std::move(tickvals);
         colorbar["ticktext"] = std::move(ticktext);
     }
     trace["colorbar"] = std::move(colorbar);
-    if (const auto& labels = statistic.trajectory_labels()) {
+    const auto& labels = statistic.trajectory_labels();
+    if (labels) {
         trace["text"] = placeholder(cell_text);
         trace["texttemplate"] = "<b>%{text}</b>";
-        if (const auto& entries = labels->hover_over_entries()) {
-            plan.hover_widths = labels->hover_column_widths();
-            trace["customdata"] = placeholder(hover_customdata);
-            trace["hovertemplate"] = TrajectoryLabels::hovertemplate(entries->shape()[2], entries->shape()[3]);
-            trace["hoverlabel"] = JsonValue::object(
-                {{"bgcolor", "rgb(42, 42, 50)"}, {"font", JsonValue::object({{"family", "Monospace"}})}});
+        // plotly.js would size the text by the longest label as written,
+        // markup and escapes included ("<b>&lt;|endoftext|&gt;</b>" for 13
+        // characters): size it by what is shown instead.
+        if (labels->longest_label() > 0) {
+            const int size = geometry::cell_text_size(labels->longest_label(), cell.width, cell.height);
+            trace["textfont"] = JsonValue::object({{"size", std::int64_t{size}}});
         }
     }
-    if (!options.extra_json.empty()) trace.merge_patch(parse_extra(options.extra_json));
+    const bool has_hover_table = labels && labels->hover_over_entries();
+    if (has_hover_table) {
+        const auto& entries = *labels->hover_over_entries();
+        const std::size_t rows = entries.shape()[2];
+        const std::size_t cols = entries.shape()[3];
+        plan.hover_widths = labels->hover_column_widths();
+        trace["customdata"] = placeholder(hover_customdata);
+        std::string hovertemplate = options.hover_value ? hover_value_line(statistic, rows * cols) + "<br>" : "";
+        trace["hovertemplate"] = hovertemplate + TrajectoryLabels::hovertemplate(rows, cols);
+        trace["hoverlabel"] = JsonValue::object(
+            {{"bgcolor", "rgb(42, 42, 50)"}, {"font", JsonValue::object({{"family", "Monospace"}})}});
+    } else if (options.hover_value) {
+        trace["customdata"] = placeholder(hover_customdata);
+        trace["hovertemplate"] = hover_value_line(statistic, 0) + "<extra></extra>";
+    }
+    if (!options.extra_json.empty()) apply_extra(trace, options.extra_json);
     return plan;
 }
 
@@ -323,23 +403,32 @@ void write_cell_text(JsonWriter& writer, const TextArray<2>& labels) {
                               });
 }
 
-// The padded entries of template_and_customdata, escaped for Plotly after
-// padding so that widths count the characters shown.
-void write_customdata(JsonWriter& writer, const TextArray<4>& entries, const std::vector<std::size_t>& widths) {
-    const auto& shape = entries.shape();
-    const std::size_t cells_per_table = shape[2] * shape[3];
-    const std::size_t entries_per_layer = shape[1] * cells_per_table;
+// Each cell's customdata: the padded entries of template_and_customdata,
+// escaped for Plotly after padding so that widths count the characters
+// shown, then with hover_value the cell's value.
+void write_customdata(JsonWriter& writer, const TrajectoryStatistic& statistic, const HeatmapPlan& plan) {
+    const auto& labels = statistic.trajectory_labels();
+    const TextArray<4>* entries = labels && labels->hover_over_entries() ? &*labels->hover_over_entries() : nullptr;
+    const std::size_t cols = entries ? entries->shape()[3] : 0;
+    const std::size_t cells_per_table = entries ? entries->shape()[2] * cols : 0;
+    const std::size_t seq_len = statistic.seq_len();
+    const auto& stats = statistic.stats();
+    const std::size_t per_cell = cells_per_table + (plan.hover_value ? 1 : 0);
     const auto write_layers = [&](JsonWriter& out, std::size_t first, std::size_t last) {
-        std::size_t flat = first * entries_per_layer;
+        std::size_t flat = first * seq_len * cells_per_table;
         for (std::size_t layer = first; layer < last; ++layer) {
             if (layer) out.raw(',');
-            out.array(shape[1], [&](std::size_t) {
-                out.array(cells_per_table, [&](std::size_t k) {
+            out.array(seq_len, [&](std::size_t position) {
+                out.array(per_cell, [&](std::size_t k) {
+                    if (k == cells_per_table) {
+                        out.valid_string(hover_value_text(stats(layer, position)));
+                        return;
+                    }
                     const FittedText fitted =
-                        fit_to_width(entries.flat(flat), entries.flat_code_points(flat), widths[k % shape[3]]);
+                        fit_to_width(entries->flat(flat), entries->flat_code_points(flat), plan.hover_widths[k % cols]);
                     // A fitted text is a suffix of the stored one: plain, and
                     // followed by the pool's slack, when that is.
-                    if (entries.flat_is_plain(flat)) {
+                    if (entries->flat_is_plain(flat)) {
                         out.plain_plotly_string(fitted.text, fitted.pad);
                     } else {
                         out.plotly_string(fitted.text, fitted.pad);
@@ -349,7 +438,7 @@ void write_customdata(JsonWriter& writer, const TextArray<4>& entries, const std
             });
         }
     };
-    write_rows_on_two_threads(writer, shape[0], entries_per_layer, write_layers);
+    write_rows_on_two_threads(writer, statistic.n_layers(), seq_len * per_cell, write_layers);
 }
 
 struct TraceSource {
@@ -359,15 +448,13 @@ struct TraceSource {
 
 void write_placeholder(JsonWriter& out, std::uint8_t which, const void* context) {
     const auto& [statistic, plan] = *static_cast<const TraceSource*>(context);
-        switch (static_cast<Placeholder>(which)) {
-            case x_labels: write_categories(out, *plan.x_labels); break;
-            case y_labels: write_categories(out, statistic.layer_labels()); break;
-            case z_values: write_z(out, statistic, plan.log_scale); break;
-            case cell_text: write_cell_text(out, statistic.trajectory_labels()->label_strings()); break;
-            case hover_customdata:
-                write_customdata(out, *statistic.trajectory_labels()->hover_over_entries(), plan.hover_widths);
-                break;
-        }
+    switch (static_cast<Placeholder>(which)) {
+        case x_labels: write_categories(out, *plan.x_labels); break;
+        case y_labels: write_categories(out, statistic.layer_labels()); break;
+        case z_values: write_z(out, statistic, plan.log_scale); break;
+        case cell_text: write_cell_text(out, statistic.trajectory_labels()->label_strings()); break;
+        case hover_customdata: write_customdata(out, statistic, plan); break;
+    }
 }
 
 }  // namespace
@@ -379,14 +466,17 @@ void write_trace(JsonWriter& writer, const TrajectoryStatistic& statistic, const
 
 namespace {
 
+// The reference's figure width: 200 + token_width per position.
+constexpr std::uint64_t width_beyond_tokens = 200;
+
 JsonValue figure_layout(const TrajectoryStatistic& statistic, const FigureOptions& options) {
     if (options.token_width < 1) fail(Errc::invalid_argument, "token_width must be at least 1, got 0");
     const std::uint64_t seq_len = statistic.seq_len();
-    if (options.token_width > (max_figure_width - 200) / seq_len) {
+    if (options.token_width > (max_figure_width - width_beyond_tokens) / seq_len) {
         fail(Errc::range, "figure width 200 + token_width (" + std::to_string(options.token_width) + ") x " +
                               std::to_string(seq_len) + " positions overflows");
     }
-    const std::uint64_t width = 200 + options.token_width * seq_len;
+    const std::uint64_t width = width_beyond_tokens + options.token_width * seq_len;
     if (options.height > max_figure_width) {
         fail(Errc::range, "figure height " + std::to_string(options.height) + " is too large");
     }
@@ -400,12 +490,29 @@ JsonValue figure_layout(const TrajectoryStatistic& statistic, const FigureOption
     return layout;
 }
 
+// The width of one position's column in a figure of that token width.
+double column_width(std::size_t token_width, std::size_t seq_len) {
+    const double figure_width =
+        static_cast<double>(width_beyond_tokens) + static_cast<double>(token_width) * static_cast<double>(seq_len);
+    return geometry::plot_width(figure_width) / static_cast<double>(seq_len);
+}
+
+CellBox figure_cell(const TrajectoryStatistic& statistic, const FigureOptions& options) {
+    const double height = options.height > 0 ? static_cast<double>(options.height) : geometry::default_height;
+    return {column_width(options.token_width, statistic.seq_len()),
+            geometry::plot_height(height, geometry::default_margin_top) / static_cast<double>(statistic.n_layers())};
+}
+
 }  // namespace
+
+HeatmapPlan plan_trace(const TrajectoryStatistic& statistic, const FigureOptions& options) {
+    return plan_heatmap(statistic, options.heatmap, figure_cell(statistic, options));
+}
 
 FigurePlan plan_figure(const TrajectoryStatistic& statistic, const FigureOptions& options) {
     FigurePlan plan;
     plan.layout = figure_layout(statistic, options);
-    plan.traces.push_back({&statistic, plan_heatmap(statistic, options.heatmap)});
+    plan.traces.push_back({&statistic, plan_trace(statistic, options)});
     plan.page_title = options.title.empty() ? statistic.name() : options.title;
     return plan;
 }
@@ -478,23 +585,36 @@ FigurePlan plan_stacked_figure(std::span<const Panel> panels, const StackedFigur
     FigurePlan plan;
     plan.layout = figure_layout(panels[0].statistic, frame);
     plan.layout.merge_patch(JsonValue::object({{"xaxis", nullptr}, {"yaxis", nullptr}}));
+    // Without a figure title, the top margin keeps only the top panel's title.
+    const double margin_top = options.title.empty() ? geometry::untitled_stack_margin_top : geometry::default_margin_top;
+    if (options.title.empty()) plan.layout["margin"] = JsonValue::object({{"t", margin_top}});
     const TextArray<1>* x_labels = shared_x_labels(panels);
-    const double panel_height = (1.0 - spacing * static_cast<double>(count - 1)) / static_cast<double>(count);
+
+    // Heights in pixels of the plotting area, then as fractions of it (the
+    // unit of Plotly's domains): the panels share what the gaps leave.
+    const double area = geometry::plot_height(static_cast<double>(frame.height), margin_top);
+    std::vector<std::size_t> rows;
+    for (const Panel& panel : panels) rows.push_back(panel.statistic.n_layers());
+    const std::vector<double> heights =
+        geometry::panel_heights(rows, area * (1.0 - spacing * static_cast<double>(count - 1)), options.equal_panel_heights);
+    const double cell_width = column_width(frame.token_width, seq_len);
+
     JsonValue annotations = JsonValue::array();
     std::string page_title;
+    double top = 1.0;
     for (std::size_t i = 0; i < count; ++i) try {
         const Panel& panel = panels[i];
         const std::size_t axis = i + 1;
         // Panel 0 is at the top; paper coordinates grow upwards.
         const bool is_bottom = i + 1 == count;
-        const double top = 1.0 - static_cast<double>(i) * (panel_height + spacing);
-        const double bottom = is_bottom ? 0.0 : top - panel_height;
+        const double bottom = is_bottom ? 0.0 : top - heights[i] / area;
 
         // The panel's merge patch goes last, so that it can change what
         // stacking sets too.
         HeatmapOptions without_patch = panel.heatmap;
         without_patch.extra_json.clear();
-        HeatmapPlan heatmap = plan_heatmap(panel.statistic, without_patch);
+        const CellBox cell{cell_width, heights[i] / static_cast<double>(rows[i])};
+        HeatmapPlan heatmap = plan_heatmap(panel.statistic, without_patch, cell);
         JsonValue& trace = heatmap.trace;
         if (x_labels != nullptr) trace["x"] = placeholder(Placeholder::x_labels);
         heatmap.x_labels = x_labels;
@@ -507,7 +627,7 @@ FigurePlan plan_stacked_figure(std::span<const Panel> panels, const StackedFigur
         colorbar["lenmode"] = "fraction";
         colorbar["y"] = (top + bottom) / 2.0;
         colorbar["yanchor"] = "middle";
-        if (!panel.heatmap.extra_json.empty()) trace.merge_patch(parse_extra(panel.heatmap.extra_json));
+        if (!panel.heatmap.extra_json.empty()) apply_extra(trace, panel.heatmap.extra_json);
         plan.traces.push_back({&panel.statistic, std::move(heatmap)});
 
         JsonValue x_axis = JsonValue::object({{"anchor", axis_id('y', axis)},
@@ -537,6 +657,7 @@ FigurePlan plan_stacked_figure(std::span<const Panel> panels, const StackedFigur
                                                  {"yanchor", "bottom"},
                                                  {"yref", "paper"},
                                                  {"font", JsonValue::object({{"size", std::int64_t{16}}})}}));
+        top = bottom - spacing;
     } catch (const Error& error) {
         fail(error.code(), "panels[" + std::to_string(i) + "] (" + panels[i].statistic.name() + "): " + error.what());
     }
@@ -557,12 +678,20 @@ void write_figure(JsonWriter& writer, const FigurePlan& plan) {
 }
 
 void write_heatmap_json(std::ostream& out, const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
-    const HeatmapPlan plan = plan_heatmap(statistic, options);
+    write_heatmap_json(out, statistic, FigureOptions{.heatmap = options});
+}
+
+void write_heatmap_json(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& figure) {
+    const HeatmapPlan plan = plan_trace(statistic, figure);
     write_to_stream(out, [&](JsonWriter& writer) { write_trace(writer, statistic, plan); });
 }
 
 std::string heatmap_json(const TrajectoryStatistic& statistic, const HeatmapOptions& options) {
-    const HeatmapPlan plan = plan_heatmap(statistic, options);
+    return heatmap_json(statistic, FigureOptions{.heatmap = options});
+}
+
+std::string heatmap_json(const TrajectoryStatistic& statistic, const FigureOptions& figure) {
+    const HeatmapPlan plan = plan_trace(statistic, figure);
     return write_to_string([&](JsonWriter& writer) { write_trace(writer, statistic, plan); });
 }
 
@@ -590,7 +719,12 @@ std::string customdata_json(const HoverTemplate& hover) {
 
 void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
                        const HeatmapOptions& options) {
-    const HeatmapPlan plan = plan_heatmap(statistic, options);
+    save_heatmap_json(path, statistic, FigureOptions{.heatmap = options});
+}
+
+void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
+                       const FigureOptions& figure) {
+    const HeatmapPlan plan = plan_trace(statistic, figure);
     write_to_file(path, [&](JsonWriter& writer) { write_trace(writer, statistic, plan); });
 }
 

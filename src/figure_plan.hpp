@@ -19,6 +19,7 @@ namespace trajplot {
 struct HeatmapPlan {
     JsonValue trace;
     bool log_scale = false;
+    bool hover_value = false;  // customdata ends with each cell's value
     std::vector<std::size_t> hover_widths;
     // The x categories; null: none (Plotly numbers the positions). A stacked
     // figure gives every panel the same ones.
@@ -38,7 +39,16 @@ struct FigurePlan {
     std::string page_title;  // for an HTML page's <title>, unescaped
 };
 
-HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOptions& options);
+// The size of one cell in pixels, for sizing the text in it.
+struct CellBox {
+    double width;
+    double height;
+};
+
+// The trace of `statistic` drawn in cells of `cell`.
+HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOptions& options, const CellBox& cell);
+// The trace of figure plan_figure(statistic, options), alone.
+HeatmapPlan plan_trace(const TrajectoryStatistic& statistic, const FigureOptions& options);
 FigurePlan plan_figure(const TrajectoryStatistic& statistic, const FigureOptions& options);
 FigurePlan plan_stacked_figure(std::span<const Panel> panels, const StackedFigureOptions& options);
 

@@ -125,6 +125,13 @@ JsonValue& JsonValue::operator[](std::string_view key) {
     return members.emplace_back(std::string(key), JsonValue()).second;
 }
 
+const JsonValue* JsonValue::find(std::string_view key) const noexcept {
+    if (!is_object()) return nullptr;
+    const Object& members = std::get<Object>(value_);
+    const auto found = std::find_if(members.begin(), members.end(), [&](const Member& m) { return m.first == key; });
+    return found != members.end() ? &found->second : nullptr;
+}
+
 JsonValue& JsonValue::push_back(JsonValue element) {
     if (!std::holds_alternative<Array>(value_)) value_ = Array();
     return std::get<Array>(value_).emplace_back(std::move(element));

@@ -62,6 +62,8 @@ public:
 
     // The member `key` of an object, appended as null when absent.
     JsonValue& operator[](std::string_view key);
+    // The member `key`, or nullptr when absent or this is not an object.
+    const JsonValue* find(std::string_view key) const noexcept;
     // Appends to an array; returns the new element.
     JsonValue& push_back(JsonValue element);
 

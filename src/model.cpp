@@ -65,6 +65,9 @@ TrajectoryLabels::TrajectoryLabels(TextArray<2> label_strings, std::optional<Tex
         fail(Errc::invalid_argument,
              "label_strings must have at least one layer and one position, got shape " + shape_string(shape));
     }
+    for (std::size_t i = 0; i < label_strings_.size(); ++i) {
+        longest_label_ = std::max(longest_label_, label_strings_.flat_code_points(i));
+    }
     if (hover_over_entries_) {
         const auto& hover = hover_over_entries_->shape();
         if (hover[0] != shape[0] || hover[1] != shape[1]) {

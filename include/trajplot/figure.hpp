@@ -17,8 +17,13 @@ struct HeatmapOptions {
     std::string colorscale = "rdbu_r";
     bool log_scale = false;
     // A JSON object merged into the trace as an RFC 7386 merge patch (the
-    // reference's **kwargs); empty for none.
+    // reference's **kwargs); empty for none. Unless it sets textfont.size,
+    // or a texttemplate of its own, cell text is sized to fit the cells.
     std::string extra_json{};
+    // Shows the cell's value, with the statistic's name and units, above
+    // the hover table ("Entropy: 2.718 nats"); off, the hover box is the
+    // reference's.
+    bool hover_value = false;
 };
 
 struct FigureOptions {
@@ -29,10 +34,15 @@ struct FigureOptions {
 };
 
 // Writes the heatmap trace of `statistic` as a JSON object to `out`. Options
-// are checked before anything is written.
+// are checked before anything is written. Its cell text is sized for the
+// cells of the figure trajplot draws around it: by default, or with the
+// token width and height of `figure` (whose heatmap options are the
+// trace's).
 void write_heatmap_json(std::ostream& out, const TrajectoryStatistic& statistic,
                         const HeatmapOptions& options = {});
+void write_heatmap_json(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& figure);
 std::string heatmap_json(const TrajectoryStatistic& statistic, const HeatmapOptions& options = {});
+std::string heatmap_json(const TrajectoryStatistic& statistic, const FigureOptions& figure);
 
 // Writes the figure {"data": [trace], "layout": {...}} as JSON to `out`.
 void write_figure_json(std::ostream& out, const TrajectoryStatistic& statistic,
@@ -58,6 +68,10 @@ struct StackedFigureOptions {
     // Gap between panels as a fraction of the plotting area's height, in
     // [0, 1 / (panels - 1)); nullopt: 0.3 / panels, as make_subplots.
     std::optional<double> vertical_spacing{};
+    // Panels share the height in proportion to their rows (each at least
+    // 90 pixels while there is room), so that every panel's cells are about
+    // as tall; true: all panels the same height.
+    bool equal_panel_heights = false;
 };
 
 // Panels must have the same seq_len, and the same sequence labels where
@@ -77,6 +91,8 @@ std::string customdata_json(const HoverTemplate& hover);
 // partial file and any earlier file intact.
 void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
                        const HeatmapOptions& options = {});
+void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
+                       const FigureOptions& figure);
 void save_figure_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
                       const FigureOptions& options = {});
 

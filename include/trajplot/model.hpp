@@ -46,6 +46,9 @@ public:
     // a limit of 0.
     std::vector<std::size_t> hover_column_widths(std::size_t col_width_limit = 10) const;
 
+    // The longest label in code points: the text a cell must hold.
+    std::size_t longest_label() const noexcept { return longest_label_; }
+
     // The hovertemplate "%{customdata[0]}...<br>...<extra></extra>" for a
     // rows x cols table.
     static std::string hovertemplate(std::size_t rows, std::size_t cols);
@@ -56,6 +59,7 @@ private:
     TextArray<2> label_strings_;
     std::optional<TextArray<4>> hover_over_entries_;
     std::vector<std::size_t> longest_hover_entries_;  // per column, in code points
+    std::size_t longest_label_ = 0;                   // in code points
 };
 
 // A statistic (entropy, KL, rank, ...) at every layer and position of the

@@ -23,6 +23,7 @@
 #include "trajplot/text_array.hpp"
 
 #include "core_test_support.hpp"
+#include "figure_geometry.hpp"
 
 namespace {
 
@@ -348,9 +349,26 @@ TEST(HeatmapLogScale, ZIsLog10WithGapsForNonPositiveAndNonFinite) {
     const ordered_json& colorbar = trace.at("colorbar");
     EXPECT_EQ(colorbar.at("tickmode"), "array");
     EXPECT_EQ(unordered(colorbar.at("tickvals")), nlohmann::json::parse("[0, 1, 2, 3]"));
-    EXPECT_EQ(strings_of(colorbar.at("ticktext")), (Strings{"10^0", "10^1", "10^2", "10^3"}));
+    EXPECT_EQ(strings_of(colorbar.at("ticktext")),
+              (Strings{"10<sup>0</sup>", "10<sup>1</sup>", "10<sup>2</sup>", "10<sup>3</sup>"}));
     EXPECT_EQ(unordered(colorbar.at("title")),
               nlohmann::json::parse(R"js({"text": "Rank (tokens)", "side": "right"})js"));
+}
+
+TEST(HeatmapLogScale, ABoundOnAPowerOfTenIsLabelledDespiteFloatRounding) {
+    // 0.001 is stored as the float 0.0010000000475: its 10^-3 tick is still
+    // drawn, the colour range widened onto it.
+    TrajectoryStatistic::Fields fields = fields_with({{0.5f, 0.005f}});
+    fields.min = 0.001f;
+    fields.max = 10.0f;
+    HeatmapOptions options;
+    options.log_scale = true;
+    const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);
+    EXPECT_EQ(strings_of(trace.at("colorbar").at("ticktext")),
+              (Strings{"10<sup>\u22123</sup>", "10<sup>\u22122</sup>", "10<sup>\u22121</sup>", "10<sup>0</sup>",
+                       "10<sup>1</sup>"}));
+    EXPECT_EQ(trace.at("zmin").get<double>(), -3.0);
+    EXPECT_EQ(trace.at("zmax").get<double>(), 1.0);
 }
 
 TEST(HeatmapLogScale, NegativePowersAndExplicitRange) {
@@ -363,7 +381,8 @@ TEST(HeatmapLogScale, NegativePowersAndExplicitRange) {
     EXPECT_NEAR(trace.at("zmin").get<double>(), std::log10(0.02), 1e-6);
     EXPECT_NEAR(trace.at("zmax").get<double>(), std::log10(500.0), 1e-6);
     EXPECT_EQ(unordered(trace.at("colorbar").at("tickvals")), nlohmann::json::parse("[-1, 0, 1, 2]"));
-    EXPECT_EQ(strings_of(trace.at("colorbar").at("ticktext")), (Strings{"10^-1", "10^0", "10^1", "10^2"}));
+    EXPECT_EQ(strings_of(trace.at("colorbar").at("ticktext")),
+              (Strings{"10<sup>\u22121</sup>", "10<sup>0</sup>", "10<sup>1</sup>", "10<sup>2</sup>"}));
     EXPECT_NEAR(trace.at("z")[0][0].get<double>(), -3.0, 1e-6);
 }
 
@@ -757,3 +776,143 @@ TEST(HeatmapLargeLabels, RowsFormattedInParallelKeepTheirTextAndOrder) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------
+// Cell text sized to be read
+
+namespace cell_text {
+
+// One layer of seq_len positions labelled with `labels`, in a figure of
+// the given token width.
+TrajectoryStatistic labelled(const Strings& labels, std::size_t n_layers = 1) {
+    Strings cells;
+    for (std::size_t layer = 0; layer < n_layers; ++layer) cells.insert(cells.end(), labels.begin(), labels.end());
+    TrajectoryStatistic::Fields fields = fields_with(xt::zeros<float>({n_layers, labels.size()}));
+    fields.trajectory_labels =
+        std::make_shared<const TrajectoryLabels>(TextArray<2>::from_strings({n_layers, labels.size()}, cells));
+    return TrajectoryStatistic(std::move(fields));
+}
+
+int size_of(const ordered_json& trace) { return trace.at("textfont").at("size").get<int>(); }
+
+TEST(CellTextSize, FollowsTheLabelsAsShownNotAsWritten) {
+    // 7 positions at 80 px: columns of about 80 px. "<|endoftext|>" is 13
+    // characters shown, 26 as plotly.js would count them in the JSON.
+    const TrajectoryStatistic markup =
+        labelled({"<|endoftext|>", "a", "b", "c", "d", "e", "f"});
+    EXPECT_EQ(size_of(figure(markup)["data"][0]), 9);
+    // A label as long but without markup gets the same size.
+    const TrajectoryStatistic plain = labelled({"abcdefghijklm", "a", "b", "c", "d", "e", "f"});
+    EXPECT_EQ(size_of(figure(plain)["data"][0]), 9);
+    // Short labels: plotly.js's 12 px.
+    EXPECT_EQ(size_of(figure(labelled({"a", "bb", "c", "d", "e", "f", "g"}))["data"][0]), 12);
+}
+
+TEST(CellTextSize, FollowsTheColumnWidthAndTheRowHeight) {
+    const TrajectoryStatistic wide = labelled({"abcdefghijklm", "a", "b", "c", "d", "e", "f"});
+    const auto size_with = [&](std::size_t token_width, std::size_t height) {
+        FigureOptions options;
+        options.token_width = token_width;
+        options.height = height;
+        return size_of(figure(wide, options)["data"][0]);
+    };
+    EXPECT_GT(size_with(110, 0), size_with(80, 0));
+    EXPECT_EQ(size_with(40, 0), trajplot::geometry::min_cell_text_size) << "never below the floor";
+    // 30 rows in the default 450 px: 270 / 30 = 9 px rows, 6 px text.
+    const TrajectoryStatistic tall = labelled({"a", "b"}, 30);
+    EXPECT_EQ(size_of(figure(tall)["data"][0]), 6);
+    FigureOptions taller;
+    taller.height = 30 * 20 + 180;
+    EXPECT_EQ(size_of(figure(tall, taller)["data"][0]), 12);
+}
+
+TEST(CellTextSize, TheTraceAloneIsSizedForItsFigure) {
+    const TrajectoryStatistic wide = labelled({"abcdefghijklm", "a", "b", "c", "d", "e", "f"});
+    FigureOptions narrow;
+    narrow.token_width = 50;
+    EXPECT_EQ(parse(trajplot::heatmap_json(wide, narrow)), figure(wide, narrow)["data"][0]);
+    EXPECT_EQ(heatmap(wide), figure(wide)["data"][0]) << "by default, for the default figure";
+}
+
+TEST(CellTextSize, ACallersSizeWins) {
+    const TrajectoryStatistic statistic = labelled({"<|endoftext|>", "a"});
+    HeatmapOptions options;
+    options.extra_json = R"({"textfont": {"size": 14, "family": "serif"}})";
+    EXPECT_EQ(unordered(heatmap(statistic, options)["textfont"]),
+              nlohmann::json::parse(R"({"size": 14, "family": "serif"})"));
+    // A patch that styles the text without a size keeps the library's size.
+    options.extra_json = R"({"textfont": {"color": "black"}})";
+    const int sized = size_of(heatmap(statistic));
+    EXPECT_EQ(unordered(heatmap(statistic, options)["textfont"]),
+              nlohmann::json({{"size", sized}, {"color", "black"}}));
+}
+
+TEST(CellTextSize, ACallersTemplateIsLeftToPlotly) {
+    const TrajectoryStatistic statistic = labelled({"<|endoftext|>", "a"});
+    HeatmapOptions options;
+    options.extra_json = R"({"texttemplate": "%{z:.2f}"})";
+    EXPECT_FALSE(heatmap(statistic, options).contains("textfont"));
+    options.extra_json = R"({"texttemplate": "%{z:.2f}", "textfont": {"size": 8}})";
+    EXPECT_EQ(heatmap(statistic, options)["textfont"]["size"], 8);
+}
+
+TEST(CellTextSize, NoTextNoSize) {
+    EXPECT_FALSE(heatmap(statistic_of({{1.0f, 2.0f}})).contains("textfont"));
+    EXPECT_FALSE(heatmap(labelled({"", ""})).contains("textfont")) << "every label empty";
+}
+
+}  // namespace cell_text
+
+// ---------------------------------------------------------------------------
+// The cell's value on hover
+
+TEST(HoverValue, ComesAboveTheHoverTable) {
+    HeatmapOptions options;
+    options.hover_value = true;
+    const ordered_json trace = heatmap(labelled_statistic(), options);
+    // 1 x 2 hover tables: the value is customdata[2].
+    EXPECT_EQ(trace["hovertemplate"], "Entropy: %{customdata[2]} nats<br>%{customdata[0]}%{customdata[1]}<br>"
+                                      "<extra></extra>");
+    EXPECT_EQ(trace["customdata"][1][2], ordered_json::parse(R"(["    r", "  0.75", "6"])"));
+    EXPECT_EQ(unordered(trace["hoverlabel"]),
+              unordered(heatmap(labelled_statistic())["hoverlabel"]))
+        << "the table's look is kept";
+}
+
+TEST(HoverValue, OffByDefault) {
+    const ordered_json trace = heatmap(labelled_statistic());
+    EXPECT_EQ(trace["hovertemplate"], "%{customdata[0]}%{customdata[1]}<br><extra></extra>");
+    EXPECT_EQ(trace["customdata"][1][2].size(), 2u);
+    EXPECT_FALSE(heatmap(statistic_of({{1.0f}})).contains("hovertemplate"));
+}
+
+TEST(HoverValue, WithoutHoverTablesIsTheWholeBox) {
+    TrajectoryStatistic::Fields fields = fields_with({{2.5f, 0.000123456f, nan_value}, {50257.0f, -3.0f, 1e9f}}, "Rank");
+    HeatmapOptions options;
+    options.hover_value = true;
+    const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);
+    EXPECT_EQ(trace["hovertemplate"], "Rank: %{customdata[0]}<extra></extra>");
+    // Whole numbers in full, others to four significant digits; a gap as NaN.
+    EXPECT_EQ(trace["customdata"],
+              ordered_json::parse(R"([[["2.5"], ["0.0001235"], ["NaN"]], [["50257"], ["-3"], ["1000000000"]]])"));
+}
+
+TEST(HoverValue, LogScaleShowsTheValueNotItsLogarithm) {
+    TrajectoryStatistic::Fields fields = fields_with({{10.0f, 0.0f, 250.0f}}, "Rank");
+    HeatmapOptions options;
+    options.hover_value = true;
+    options.log_scale = true;
+    const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);
+    EXPECT_EQ(trace["customdata"], ordered_json::parse(R"([[["10"], ["0"], ["250"]]])"));
+}
+
+TEST(HoverValue, NameAndUnitsShowLiterally) {
+    // Neither Plotly markup nor a %{...} placeholder of the template.
+    TrajectoryStatistic::Fields fields = fields_with({{1.0f}}, "100% <b>%{y}</b>");
+    fields.units = "n&ts %{x}";
+    HeatmapOptions options;
+    options.hover_value = true;
+    const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);
+    EXPECT_EQ(trace["hovertemplate"],
+              "100&#37; &lt;b&gt;&#37;{y}&lt;/b&gt;: %{customdata[0]} n&amp;ts &#37;{x}<extra></extra>");
+}

@@ -88,18 +88,20 @@ TEST_F(FourPanels, PanelsAreStackedTopToBottomWithoutOverlap) {
     const json figure = stacked(panels);
     const json& layout = figure["layout"];
     double previous_bottom = 1.0 + 1e-12;
-    double first_height = 0.0;
+    double first_row_height = 0.0;
     for (std::size_t i = 1; i <= 4; ++i) {
         const json& domain = layout[axis_key('y', i)]["domain"];
         const double bottom = domain[0].get<double>();
         const double top = domain[1].get<double>();
         EXPECT_LT(bottom, top) << i;
         EXPECT_LT(top, previous_bottom) << "panel " << i << " overlaps the one above";
+        // Heights follow the rows (4, 4, 4 and 3), so rows are equally tall.
+        const double row_height = (top - bottom) / static_cast<double>(panels[i - 1].statistic.n_layers());
         if (i == 1) {
             EXPECT_DOUBLE_EQ(top, 1.0);
-            first_height = top - bottom;
+            first_row_height = row_height;
         } else {
-            EXPECT_NEAR(top - bottom, first_height, 1e-9) << "panels have equal heights";
+            EXPECT_NEAR(row_height, first_row_height, 1e-9) << "panel " << i << "'s rows are as tall as panel 1's";
         }
         previous_bottom = bottom;
         EXPECT_EQ(layout[axis_key('y', i)]["anchor"], axis_id('x', i));
@@ -111,6 +113,60 @@ TEST_F(FourPanels, PanelsAreStackedTopToBottomWithoutOverlap) {
     // make_subplots's default gap: 0.3 / rows.
     const double gap = layout["yaxis"]["domain"][0].get<double>() - layout["yaxis2"]["domain"][1].get<double>();
     EXPECT_NEAR(gap, 0.3 / 4, 1e-12);
+}
+
+TEST_F(FourPanels, EqualPanelHeightsOnRequest) {
+    const json layout = stacked(panels, {.equal_panel_heights = true})["layout"];
+    const auto height = [&](std::size_t i) {
+        const json& domain = layout[axis_key('y', i)]["domain"];
+        return domain[1].get<double>() - domain[0].get<double>();
+    };
+    for (std::size_t i = 2; i <= 4; ++i) EXPECT_NEAR(height(i), height(1), 1e-9) << i;
+}
+
+TEST(StackedFigure, APanelOfFewRowsKeepsAMinimumHeight) {
+    const TrajectoryStatistic tall = statistic("Entropy", 40, 1.0f);
+    const TrajectoryStatistic single = statistic("Delta", 1, 5.0f, {"The", "cat", "sat"}, false);
+    const std::vector<Panel> panels{{tall}, {single}};
+    // 150 + 2 x 250 = 650 px; without a title the plotting area is
+    // 650 - 50 - 80 = 520 px, 0.15 of it the gap.
+    const json layout = stacked(panels)["layout"];
+    const double area = 520;
+    const json& bottom = layout["yaxis2"]["domain"];
+    const double bottom_pixels = (bottom[1].get<double>() - bottom[0].get<double>()) * area;
+    EXPECT_NEAR(bottom_pixels, 90, 1e-6) << "the one-row panel is 90 px, not 1/41 of the height";
+    const json& top = layout["yaxis"]["domain"];
+    EXPECT_NEAR((top[1].get<double>() - top[0].get<double>()) * area, area * 0.85 - 90, 1e-6);
+}
+
+TEST(StackedFigure, NoEmptyBandAboveWithoutATitle) {
+    const TrajectoryStatistic entropy = statistic("Entropy", 4, 1.0f);
+    const std::vector<Panel> panels{{entropy}, {entropy}};
+    const json untitled = stacked(panels)["layout"];
+    EXPECT_EQ(untitled["margin"], json({{"t", 50}})) << "room for the top panel's title only";
+    const json titled = stacked(panels, {.title = "Both"})["layout"];
+    EXPECT_FALSE(titled.contains("margin")) << "plotly.js's 100 px hold the title";
+}
+
+TEST(StackedFigure, CellTextIsSizedForEachPanelsCells) {
+    // Two panels of the same labels, one of 2 rows and one of 20 in equal
+    // heights: the taller rows get the larger text.
+    const auto labelled = [](std::size_t n_layers) {
+        TrajectoryStatistic::Fields fields = fields_with(xt::zeros<float>({n_layers, std::size_t{3}}), "S");
+        trajplot_test::Strings cells;
+        for (std::size_t i = 0; i < n_layers; ++i) cells.insert(cells.end(), {"ab", "cd", "ef"});
+        fields.trajectory_labels = std::make_shared<const trajplot::TrajectoryLabels>(
+            trajplot::TextArray<2>::from_strings({n_layers, 3}, cells));
+        return TrajectoryStatistic(std::move(fields));
+    };
+    const TrajectoryStatistic few = labelled(2);
+    const TrajectoryStatistic many = labelled(20);
+    const std::vector<Panel> panels{{few}, {many}};
+    // 400 px: a plotting area of 270 px, 0.15 of it the gap, 114.75 px a
+    // panel: rows of 57.4 px and 5.7 px.
+    const json data = stacked(panels, {.height = 400, .equal_panel_heights = true})["data"];
+    EXPECT_EQ(data[0]["textfont"]["size"], 12);
+    EXPECT_EQ(data[1]["textfont"]["size"], 6) << "5.7 px rows: the floor";
 }
 
 TEST_F(FourPanels, XAxesAreMatchedWithTickLabelsOnlyUnderTheBottomPanel) {
