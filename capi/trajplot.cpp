@@ -256,6 +256,7 @@ trajplot::FigureOptions figure_options_of(const trajplot_figure_options* options
     if (given.colorscale != nullptr) converted.heatmap.colorscale = given.colorscale;
     if (given.extra_json != nullptr) converted.heatmap.extra_json = given.extra_json;
     converted.heatmap.log_scale = given.log_scale;
+    converted.heatmap.hover_value = given.hover_value;
     return converted;
 }
 
@@ -676,7 +677,7 @@ trajplot_status trajplot_statistic_heatmap_json(char** out, size_t* out_len, con
         require(out, "out");
         const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
         const trajplot::FigureOptions converted = figure_options_of(options);
-        give_streamed(out, out_len, [&](std::ostream& stream) { trajplot::write_heatmap_json(stream, value, converted.heatmap); });
+        give_streamed(out, out_len, [&](std::ostream& stream) { trajplot::write_heatmap_json(stream, value, converted); });
     });
 }
 
@@ -696,7 +697,7 @@ trajplot_status trajplot_statistic_write_heatmap_json(const trajplot_statistic* 
         const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
         require(path, "path");
         const trajplot::FigureOptions converted = figure_options_of(options);
-        trajplot::save_heatmap_json(std::filesystem::path(path), value, converted.heatmap);
+        trajplot::save_heatmap_json(std::filesystem::path(path), value, converted);
     });
 }
 
@@ -726,9 +727,10 @@ trajplot::HtmlOptions html_options_of(const trajplot_html_options* options) {
         case TRAJPLOT_PLOTLYJS_SRC: converted.plotlyjs = trajplot::PlotlyJs::src; break;
         case TRAJPLOT_PLOTLYJS_INLINE: converted.plotlyjs = trajplot::PlotlyJs::inline_file; break;
         case TRAJPLOT_PLOTLYJS_NONE: converted.plotlyjs = trajplot::PlotlyJs::none; break;
+        case TRAJPLOT_PLOTLYJS_LOCAL: converted.plotlyjs = trajplot::PlotlyJs::local; break;
         default:
             fail(Errc::invalid_argument, "html->plotlyjs is " + std::to_string(given.plotlyjs) +
-                                             ", not a trajplot_plotlyjs value (0 to 3)");
+                                             ", not a trajplot_plotlyjs value (0 to 4)");
     }
     if (given.plotlyjs_location != nullptr) converted.location = given.plotlyjs_location;
     if (given.div_id != nullptr) converted.div_id = given.div_id;
@@ -744,6 +746,19 @@ trajplot_status trajplot_html_options_init(trajplot_html_options* options, unsig
         require(options, "options");
         require_version(version, TRAJPLOT_HTML_OPTIONS_VERSION, "version", "TRAJPLOT_HTML_OPTIONS_VERSION");
         *options = default_html_options;
+    });
+}
+
+trajplot_status trajplot_local_plotlyjs(char** out, size_t* out_len) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const std::optional<std::filesystem::path> found = trajplot::local_plotlyjs();
+        if (!found) {
+            *out = nullptr;
+            if (out_len != nullptr) *out_len = 0;
+            return;
+        }
+        give_string(out, out_len, found->string());
     });
 }
 
@@ -1226,6 +1241,7 @@ StackedFigure stacked_figure_of(const trajplot_statistic* const* statistics, std
         if (given.colorscale != nullptr) panel.heatmap.colorscale = given.colorscale;
         if (given.extra_json != nullptr) panel.heatmap.extra_json = given.extra_json;
         panel.heatmap.log_scale = given.log_scale;
+        panel.heatmap.hover_value = given.hover_value;
         figure.panels.push_back(std::move(panel));
     }
     const trajplot_stack_options& given = options != nullptr ? *options : default_stack_options;
@@ -1235,6 +1251,7 @@ StackedFigure stacked_figure_of(const trajplot_statistic* const* statistics, std
     figure.options.token_width = given.token_width;
     figure.options.height = given.height;
     if (given.has_vertical_spacing) figure.options.vertical_spacing = given.vertical_spacing;
+    figure.options.equal_panel_heights = given.equal_panel_heights;
     return figure;
 }
 

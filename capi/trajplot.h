@@ -539,11 +539,16 @@ TRAJPLOT_API trajplot_status trajplot_comparison_labels(
 /* Figures                                                             */
 /* ------------------------------------------------------------------ */
 
-#define TRAJPLOT_FIGURE_OPTIONS_VERSION 1
+#define TRAJPLOT_FIGURE_OPTIONS_VERSION 2
 
 /* How to draw a statistic. Initialise with TRAJPLOT_FIGURE_OPTIONS_INIT or
- * trajplot_figure_options_init(). The heatmap-trace exports use colorscale,
- * log_scale and extra_json; the figure exports use every field. */
+ * trajplot_figure_options_init(). The heatmap-trace exports write the trace
+ * of the figure these options draw (without title).
+ * Cell text is sized to fit the cells: by the longest label as it is shown
+ * (in code points), the column width (token_width) and the row height (the
+ * plotting area's height over the layers), at most 12 px (plotly.js's
+ * default) and never below 6 px; extra_json that sets textfont.size, or a
+ * texttemplate of its own, takes over. */
 typedef struct trajplot_figure_options {
     unsigned int version;    /* TRAJPLOT_FIGURE_OPTIONS_VERSION */
     const char *title;       /* figure title; NULL: "" */
@@ -557,10 +562,13 @@ typedef struct trajplot_figure_options {
     size_t token_width;      /* figure width per position, pixels; >= 1 */
     size_t height;           /* figure height, pixels; 0: Plotly's default */
     bool log_scale;          /* colour by log10 of the values */
+    /* Show the cell's value with the statistic's name and units above the
+     * hover table ("Entropy: 2.718 nats"); false: the reference's hover. */
+    bool hover_value;
 } trajplot_figure_options;
 
 #define TRAJPLOT_FIGURE_OPTIONS_INIT \
-    { TRAJPLOT_FIGURE_OPTIONS_VERSION, NULL, NULL, NULL, 80, 0, false }
+    { TRAJPLOT_FIGURE_OPTIONS_VERSION, NULL, NULL, NULL, 80, 0, false, false }
 
 TRAJPLOT_API trajplot_status trajplot_figure_options_init(
     trajplot_figure_options *options, unsigned int version);
@@ -606,8 +614,22 @@ typedef enum trajplot_plotlyjs {
     TRAJPLOT_PLOTLYJS_INLINE = 2, /* the contents of the local file
                                      plotlyjs_location (a plotly.min.js),
                                      inlined: the page works offline */
-    TRAJPLOT_PLOTLYJS_NONE = 3    /* nothing: the embedding page loads plotly.js */
+    TRAJPLOT_PLOTLYJS_NONE = 3,   /* nothing: the embedding page loads plotly.js */
+    /* The default: the local plotly.js (trajplot_local_plotlyjs) inlined, as
+     * plotly.py's write_html inlines its bundle, so that the page draws
+     * offline; with no local copy, as TRAJPLOT_PLOTLYJS_CDN. */
+    TRAJPLOT_PLOTLYJS_LOCAL = 4
 } trajplot_plotlyjs;
+
+/* The plotly.js file TRAJPLOT_PLOTLYJS_LOCAL inlines: the file named by the
+ * environment variable TRAJPLOT_PLOTLYJS when it is set and not empty
+ * (taken as given: a page fails with EIO if it cannot be read), else the
+ * copy installed with the library, <prefix>/share/trajplot/plotly.min.js
+ * (found from where the library was loaded, so an installed tree may be
+ * moved; in a build tree, share/trajplot/ beside the library). `*out` is
+ * the path, released with trajplot_string_free(), or NULL when there is no
+ * local copy (pages then load plotly.js from the CDN). */
+TRAJPLOT_API trajplot_status trajplot_local_plotlyjs(char **out, size_t *out_len);
 
 #define TRAJPLOT_HTML_OPTIONS_VERSION 1
 
@@ -625,7 +647,7 @@ typedef struct trajplot_html_options {
 } trajplot_html_options;
 
 #define TRAJPLOT_HTML_OPTIONS_INIT \
-    { TRAJPLOT_HTML_OPTIONS_VERSION, TRAJPLOT_PLOTLYJS_CDN, NULL, NULL, true, false }
+    { TRAJPLOT_HTML_OPTIONS_VERSION, TRAJPLOT_PLOTLYJS_LOCAL, NULL, NULL, true, false }
 
 TRAJPLOT_API trajplot_status trajplot_html_options_init(
     trajplot_html_options *options, unsigned int version);
@@ -657,7 +679,7 @@ TRAJPLOT_API trajplot_status trajplot_statistic_write_figure_html(
  * labels and a colour bar beside it no taller than it. Layer counts may
  * differ (a delta statistic has no output row). */
 
-#define TRAJPLOT_PANEL_OPTIONS_VERSION 1
+#define TRAJPLOT_PANEL_OPTIONS_VERSION 2
 
 /* How to draw one panel. Initialise with TRAJPLOT_PANEL_OPTIONS_INIT or
  * trajplot_panel_options_init(). */
@@ -669,17 +691,22 @@ typedef struct trajplot_panel_options {
      * own settings, so it may change them); NULL or "": none. */
     const char *extra_json;
     bool log_scale;          /* colour by log10 of the values */
+    bool hover_value;        /* as in trajplot_figure_options */
 } trajplot_panel_options;
 
-#define TRAJPLOT_PANEL_OPTIONS_INIT { TRAJPLOT_PANEL_OPTIONS_VERSION, NULL, NULL, NULL, false }
+#define TRAJPLOT_PANEL_OPTIONS_INIT { TRAJPLOT_PANEL_OPTIONS_VERSION, NULL, NULL, NULL, false, false }
 
 TRAJPLOT_API trajplot_status trajplot_panel_options_init(
     trajplot_panel_options *options, unsigned int version);
 
-#define TRAJPLOT_STACK_OPTIONS_VERSION 1
+#define TRAJPLOT_STACK_OPTIONS_VERSION 2
 
 /* The figure around the panels. Initialise with TRAJPLOT_STACK_OPTIONS_INIT
- * or trajplot_stack_options_init(). */
+ * or trajplot_stack_options_init(). Panels share the plotting height in
+ * proportion to their rows, so that their cells are about equally tall,
+ * each at least 90 px while there is room; each panel's cell text is sized
+ * for its cells. Without a title, the top margin keeps only the top
+ * panel's title (50 px rather than plotly.js's 100). */
 typedef struct trajplot_stack_options {
     unsigned int version;     /* TRAJPLOT_STACK_OPTIONS_VERSION */
     const char *title;        /* over the figure; NULL: "" */
@@ -690,9 +717,10 @@ typedef struct trajplot_stack_options {
      * 0.3 / panels, as plotly.py's make_subplots. */
     double vertical_spacing;
     bool has_vertical_spacing;
+    bool equal_panel_heights;  /* every panel the same height, whatever its rows */
 } trajplot_stack_options;
 
-#define TRAJPLOT_STACK_OPTIONS_INIT { TRAJPLOT_STACK_OPTIONS_VERSION, NULL, 80, 0, 0.0, false }
+#define TRAJPLOT_STACK_OPTIONS_INIT { TRAJPLOT_STACK_OPTIONS_VERSION, NULL, 80, 0, 0.0, false, false }
 
 TRAJPLOT_API trajplot_status trajplot_stack_options_init(
     trajplot_stack_options *options, unsigned int version);

@@ -1,9 +1,15 @@
 #include "trajplot/html.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <ios>
 #include <iterator>
+#include <optional>
+#include <system_error>
+#include <vector>
 
 #include "figure_plan.hpp"
 #include "output.hpp"
@@ -57,37 +63,89 @@ struct PagePlan {
     std::string title;
 };
 
+std::string cdn_tag() { return "<script src=\"" + std::string(plotlyjs_cdn_url) + "\" charset=\"utf-8\"></script>\n"; }
+
+// The contents of a plotly.js file in a <script> element; `source` says in
+// messages where the path came from.
+std::string inline_tag(const std::filesystem::path& path, std::string_view source) {
+    // A path is any bytes; a message is UTF-8.
+    const std::string shown = sanitize_utf8(path.string()) + std::string(source);
+    std::ifstream file(path, std::ios::binary);
+    if (!file) fail(Errc::io, "cannot read plotly.js from " + shown);
+    std::string code;
+    try {
+        code.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    } catch (const std::ios_base::failure&) {
+        // libstdc++ throws from underflow() when a read fails, for
+        // example on a directory, whatever the stream's exceptions().
+        fail(Errc::io, "cannot read plotly.js from " + shown);
+    }
+    if (file.bad()) fail(Errc::io, "cannot read plotly.js from " + shown);
+    if (code.empty()) fail(Errc::invalid_argument, "plotly.js file " + shown + " is empty");
+    // "</script" would end the element early; "<script" after a
+    // "<!--" would keep the page's own "</script>" from ending it.
+    if (contains_tag(code, "</script") || contains_tag(code, "<script")) {
+        fail(Errc::invalid_argument,
+             "plotly.js file " + shown + " contains \"<script\" or \"</script\" and cannot be inlined");
+    }
+    return "<script type=\"text/javascript\">" + code + "</script>\n";
+}
+
+// The directory of the shared library, or program, this code is part of.
+std::optional<std::filesystem::path> own_directory() {
+    static const char anchor = 0;
+    Dl_info info{};
+    std::error_code error;
+    if (dladdr(&anchor, &info) != 0 && info.dli_fname != nullptr && *info.dli_fname != '\0') {
+        const std::filesystem::path file = std::filesystem::canonical(info.dli_fname, error);
+        if (!error) return file.parent_path();
+    }
+    // The program itself, whose name dladdr may give as it was typed.
+    const std::filesystem::path program = std::filesystem::canonical("/proc/self/exe", error);
+    if (!error) return program.parent_path();
+    return std::nullopt;
+}
+
+// Where the environment variable names a file, or nullptr.
+const char* plotlyjs_from_environment() {
+    const char* named = std::getenv(plotlyjs_environment_variable);
+    return named != nullptr && *named != '\0' ? named : nullptr;
+}
+
+std::optional<std::filesystem::path> installed_plotlyjs() {
+    // An installed tree (lib/ -> ../share, as configured), a build tree,
+    // which keeps the copy in share/ beside the library, then the prefix
+    // configured at build time, where a program linking the static core
+    // finds it wherever the program itself is.
+    std::vector<std::filesystem::path> candidates;
+    if (const std::optional<std::filesystem::path> directory = own_directory()) {
+        candidates.push_back(*directory / TRAJPLOT_RELATIVE_DATADIR / "trajplot" / "plotly.min.js");
+        candidates.push_back(*directory / "share" / "trajplot" / "plotly.min.js");
+    }
+    candidates.push_back(std::filesystem::path(TRAJPLOT_INSTALL_DATADIR) / "trajplot" / "plotly.min.js");
+    for (const std::filesystem::path& candidate : candidates) {
+        std::error_code error;
+        if (std::filesystem::is_regular_file(candidate, error)) return candidate.lexically_normal();
+    }
+    return std::nullopt;
+}
+
 std::string plotlyjs_tag(const HtmlOptions& html) {
     switch (html.plotlyjs) {
-        case PlotlyJs::cdn:
-            return "<script src=\"" + std::string(plotlyjs_cdn_url) + "\" charset=\"utf-8\"></script>\n";
+        case PlotlyJs::local: {
+            if (const char* named = plotlyjs_from_environment()) {
+                return inline_tag(named, std::string(" (named by ") + plotlyjs_environment_variable + ")");
+            }
+            const std::optional<std::filesystem::path> installed = installed_plotlyjs();
+            return installed ? inline_tag(*installed, " (the copy installed with trajplot)") : cdn_tag();
+        }
+        case PlotlyJs::cdn: return cdn_tag();
         case PlotlyJs::src:
             if (html.location.empty()) fail(Errc::invalid_argument, "plotlyjs src needs a URL or path, got none");
             return "<script src=\"" + html_escaped(html.location) + "\" charset=\"utf-8\"></script>\n";
-        case PlotlyJs::inline_file: {
+        case PlotlyJs::inline_file:
             if (html.location.empty()) fail(Errc::invalid_argument, "plotlyjs inline needs a file, got none");
-            // A path is any bytes; a message is UTF-8.
-            const std::string shown = sanitize_utf8(html.location);
-            std::ifstream file(html.location, std::ios::binary);
-            if (!file) fail(Errc::io, "cannot read plotly.js from " + shown);
-            std::string code;
-            try {
-                code.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-            } catch (const std::ios_base::failure&) {
-                // libstdc++ throws from underflow() when a read fails, for
-                // example on a directory, whatever the stream's exceptions().
-                fail(Errc::io, "cannot read plotly.js from " + shown);
-            }
-            if (file.bad()) fail(Errc::io, "cannot read plotly.js from " + shown);
-            if (code.empty()) fail(Errc::invalid_argument, "plotly.js file " + shown + " is empty");
-            // "</script" would end the element early; "<script" after a
-            // "<!--" would keep the page's own "</script>" from ending it.
-            if (contains_tag(code, "</script") || contains_tag(code, "<script")) {
-                fail(Errc::invalid_argument, "plotly.js file " + shown +
-                                                 " contains \"<script\" or \"</script\" and cannot be inlined");
-            }
-            return "<script type=\"text/javascript\">" + code + "</script>\n";
-        }
+            return inline_tag(html.location, "");
         case PlotlyJs::none: return "";
     }
     fail(Errc::invalid_argument, "unknown plotlyjs option");
@@ -133,6 +191,11 @@ void write_page(JsonWriter& writer, const HtmlOptions& html, const PagePlan& pla
 }
 
 }  // namespace
+
+std::optional<std::filesystem::path> local_plotlyjs() {
+    if (const char* named = plotlyjs_from_environment()) return std::filesystem::path(named);
+    return installed_plotlyjs();
+}
 
 void write_figure_html(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& figure,
                        const HtmlOptions& html) {

@@ -132,7 +132,7 @@ static void check_html(const trajplot_statistic *statistic, const trajplot_figur
     free(written);
     trajplot_string_free(page);
 
-    html.plotlyjs = 4;
+    html.plotlyjs = 5;
     page = NULL;
     CHECK(trajplot_statistic_figure_html(&page, NULL, statistic, figure_options, &html) == TRAJPLOT_EINVAL);
     CHECK(contains(trajplot_error_last(), "html->plotlyjs"));

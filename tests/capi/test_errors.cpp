@@ -569,7 +569,7 @@ protected:
 };
 
 TEST_F(CapiHtmlOptionErrors, UnknownPlotlyJsValue) {
-    for (const int plotlyjs : {4, -1, 1000}) {
+    for (const int plotlyjs : {5, -1, 1000}) {
         trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
         html.plotlyjs = plotlyjs;
         expect_both_html_exports_fail(html, TRAJPLOT_EINVAL, {"html->plotlyjs", std::to_string(plotlyjs)});

@@ -236,7 +236,7 @@ TEST(CapiHeatmap, LogScale) {
     EXPECT_EQ(trace["zmax"].get<double>(), 2.0);
     const json& colorbar = trace["colorbar"];
     EXPECT_EQ(colorbar["tickmode"], "array");
-    EXPECT_EQ(colorbar["ticktext"], json::parse(R"(["10^0","10^1","10^2"])"));
+    EXPECT_EQ(colorbar["ticktext"], json::parse(R"(["10<sup>0</sup>","10<sup>1</sup>","10<sup>2</sup>"])"));
     ASSERT_EQ(colorbar["tickvals"].size(), 3u);
     EXPECT_EQ(colorbar["title"]["text"], "Rank") << "log scale keeps the title";
 }
@@ -271,6 +271,50 @@ TEST(CapiFigure, OptionsInitMatchesTheMacro) {
     EXPECT_EQ(options.height, expected.height);
     EXPECT_EQ(options.height, 0u);
     EXPECT_EQ(options.log_scale, expected.log_scale);
+    EXPECT_EQ(options.hover_value, expected.hover_value);
+    EXPECT_FALSE(options.hover_value);
+}
+
+TEST(CapiFigure, AnOlderOptionsVersionIsRefusedNamingBoth) {
+    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    options.version = 1;  // before hover_value
+    const StatisticPtr statistic = make_statistic("x", {1, 2}, 1, 2);
+    char* out = nullptr;
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_json(&out, nullptr, statistic.get(), &options), TRAJPLOT_EINVAL,
+                          "trajplot_statistic_figure_json", "options->version is 1",
+                          "knows version " + std::to_string(TRAJPLOT_FIGURE_OPTIONS_VERSION));
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CapiFigure, CellTextIsSizedForTheCellsOfTheFigure) {
+    const LabelsPtr labels = make_labels(1, 7, {"<|endoftext|>", "a", "b", "c", "d", "e", "f"});
+    trajplot_statistic_options statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+    statistic_options.trajectory_labels = labels.get();
+    const StatisticPtr statistic = make_statistic("Entropy", numbered_stats(1, 7), 1, 7, &statistic_options);
+    ASSERT_TRUE(statistic);
+    // The trace carries the size its figure's cells give it: the same with
+    // the trace alone, smaller in narrower columns.
+    EXPECT_EQ(figure(statistic.get())["data"][0]["textfont"]["size"], 9);
+    EXPECT_EQ(heatmap(statistic.get())["textfont"]["size"], 9);
+    trajplot_figure_options narrow = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    narrow.token_width = 60;
+    EXPECT_EQ(heatmap(statistic.get(), &narrow)["textfont"]["size"], 7);
+    EXPECT_EQ(figure(statistic.get(), &narrow)["data"][0], heatmap(statistic.get(), &narrow));
+    trajplot_figure_options sized = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    sized.extra_json = R"({"textfont": {"size": 11}})";
+    EXPECT_EQ(heatmap(statistic.get(), &sized)["textfont"]["size"], 11);
+}
+
+TEST(CapiFigure, HoverValueShowsTheValueWithNameAndUnits) {
+    trajplot_statistic_options statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+    statistic_options.units = "nats";
+    const StatisticPtr statistic = make_statistic("Entropy", {0.5f, 2.25f}, 1, 2, &statistic_options);
+    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    options.hover_value = true;
+    const json trace = heatmap(statistic.get(), &options);
+    EXPECT_EQ(trace["hovertemplate"], "Entropy: %{customdata[0]} nats<extra></extra>");
+    EXPECT_EQ(trace["customdata"], json::parse(R"([[["0.5"], ["2.25"]]])"));
+    EXPECT_FALSE(heatmap(statistic.get()).contains("customdata"));
 }
 
 TEST(CapiFigure, Structure) {

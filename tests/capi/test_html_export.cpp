@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -135,7 +136,7 @@ TEST(CapiHtmlOptions, InitMatchesTheMacro) {
     EXPECT_EQ(options.responsive, expected.responsive);
     // The documented defaults.
     EXPECT_EQ(options.version, static_cast<unsigned>(TRAJPLOT_HTML_OPTIONS_VERSION));
-    EXPECT_EQ(options.plotlyjs, TRAJPLOT_PLOTLYJS_CDN);
+    EXPECT_EQ(options.plotlyjs, TRAJPLOT_PLOTLYJS_LOCAL);
     EXPECT_EQ(options.plotlyjs_location, nullptr);
     EXPECT_EQ(options.div_id, nullptr);
     EXPECT_TRUE(options.full_html);
@@ -148,6 +149,7 @@ TEST(CapiHtmlOptions, PlotlyJsValuesAreStable) {
     EXPECT_EQ(TRAJPLOT_PLOTLYJS_SRC, 1);
     EXPECT_EQ(TRAJPLOT_PLOTLYJS_INLINE, 2);
     EXPECT_EQ(TRAJPLOT_PLOTLYJS_NONE, 3);
+    EXPECT_EQ(TRAJPLOT_PLOTLYJS_LOCAL, 4);
 }
 
 // ---------------------------------------------------------------------------
@@ -179,16 +181,65 @@ TEST(CapiFigureHeight, ZeroLeavesItToPlotly) {
 // ---------------------------------------------------------------------------
 // The page
 
-TEST_F(CapiHtml, DefaultsAreAWholePageLoadingPlotlyFromTheCdn) {
+// The plotly.js the build put beside the library, or "" when it had none.
+const fs::path built_plotly_js = TRAJPLOT_TEST_PLOTLYJS;
+
+// Sets an environment variable for the life of the guard.
+class ScopedEnvironment {
+public:
+    ScopedEnvironment(const char* name, const std::string& value) : name_(name) {
+        if (const char* old = std::getenv(name)) old_ = old;
+        ::setenv(name, value.c_str(), 1);
+    }
+    ~ScopedEnvironment() {
+        if (old_) {
+            ::setenv(name_, old_->c_str(), 1);
+        } else {
+            ::unsetenv(name_);
+        }
+    }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+    const char* name_;
+    std::optional<std::string> old_;
+};
+
+std::optional<std::string> local_plotly_js() {
+    char* path = sentinel_string();
+    std::size_t len = sentinel_size;
+    if (trajplot_local_plotlyjs(&path, &len) != TRAJPLOT_OK) {
+        ADD_FAILURE() << trajplot_error_last();
+        return std::nullopt;
+    }
+    const StringPtr owned(path);
+    if (path == nullptr) {
+        EXPECT_EQ(len, 0u);
+        return std::nullopt;
+    }
+    EXPECT_EQ(len, std::strlen(path));
+    return std::string(path, len);
+}
+
+TEST_F(CapiHtml, DefaultsAreAWholePageInliningTheLocalPlotlyJs) {
+    ::unsetenv("TRAJPLOT_PLOTLYJS");
     const std::string page = page_of(statistic_.get(), nullptr, nullptr);
     EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u) << page.substr(0, 40);
     EXPECT_EQ(count_ignoring_case(page, "<html"), 1u);
     EXPECT_EQ(count_ignoring_case(page, "<body>"), 1u);
     EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
-    const std::optional<std::string> src = between(page, "<script src=\"", "\"");
-    ASSERT_TRUE(src.has_value()) << page;
-    EXPECT_EQ(src->rfind("https://cdn.plot.ly/plotly-", 0), 0u) << *src;
-    EXPECT_TRUE(src->ends_with(".min.js")) << *src;
+    if (built_plotly_js.empty()) {
+        // A build without plotly.js: the page loads it from the CDN.
+        const std::optional<std::string> src = between(page, "<script src=\"", "\"");
+        ASSERT_TRUE(src.has_value()) << page.substr(0, 400);
+        EXPECT_EQ(src->rfind("https://cdn.plot.ly/plotly-", 0), 0u) << *src;
+    } else {
+        EXPECT_NE(page.find("<script type=\"text/javascript\">" + read_file(built_plotly_js) + "</script>\n"),
+                  std::string::npos)
+            << "the page does not inline " << built_plotly_js;
+        EXPECT_EQ(page.find("<script src"), std::string::npos);
+    }
     EXPECT_NE(page.find("<div id=\"trajplot-figure\""), std::string::npos);
     EXPECT_NE(page.find("document.getElementById(\"trajplot-figure\")"), std::string::npos);
     EXPECT_EQ(between(page, "<title>", "</title>"), "Entropy");
@@ -200,6 +251,74 @@ TEST_F(CapiHtml, DefaultsAreAWholePageLoadingPlotlyFromTheCdn) {
     EXPECT_EQ(page_of(statistic_.get(), &figure, &html), page);
     EXPECT_EQ(page_of(statistic_.get(), nullptr, &html), page);
     EXPECT_EQ(page_of(statistic_.get(), &figure, nullptr), page);
+}
+
+TEST_F(CapiHtml, CdnLoadsPlotlyJsFromItsPinnedVersion) {
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_CDN;
+    const std::string page = page_of(statistic_.get(), nullptr, &html);
+    EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
+    const std::optional<std::string> src = between(page, "<script src=\"", "\"");
+    ASSERT_TRUE(src.has_value()) << page;
+    EXPECT_EQ(src->rfind("https://cdn.plot.ly/plotly-", 0), 0u) << *src;
+    EXPECT_TRUE(src->ends_with(".min.js")) << *src;
+}
+
+TEST_F(CapiHtml, LocalPlotlyJsIsTheCopyBesideTheLibrary) {
+    ::unsetenv("TRAJPLOT_PLOTLYJS");
+    const std::optional<std::string> found = local_plotly_js();
+    if (built_plotly_js.empty()) {
+        EXPECT_FALSE(found.has_value()) << *found;
+        return;
+    }
+    ASSERT_TRUE(found.has_value()) << "the build put " << built_plotly_js << " beside the library";
+    EXPECT_TRUE(fs::equivalent(*found, built_plotly_js)) << *found;
+}
+
+TEST_F(CapiHtml, EnvironmentVariableNamesAnotherPlotlyJs) {
+    const ScopedEnvironment named("TRAJPLOT_PLOTLYJS", fake_plotly_.string());
+    EXPECT_EQ(local_plotly_js(), fake_plotly_.string());
+    const std::string page = page_of(statistic_.get(), nullptr, nullptr);
+    EXPECT_NE(page.find(std::string("<script type=\"text/javascript\">") + fake_plotly_js + "</script>"),
+              std::string::npos)
+        << page.substr(0, 400);
+    EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
+    // Only the default reads it: an explicit choice stays what it says.
+    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_CDN;
+    EXPECT_EQ(page_of(statistic_.get(), nullptr, &html).find(fake_plotly_js), std::string::npos);
+}
+
+TEST_F(CapiHtml, EmptyEnvironmentVariableIsUnset) {
+    std::optional<std::string> unset;
+    {
+        ::unsetenv("TRAJPLOT_PLOTLYJS");
+        unset = local_plotly_js();
+    }
+    const ScopedEnvironment empty("TRAJPLOT_PLOTLYJS", "");
+    EXPECT_EQ(local_plotly_js(), unset);
+}
+
+TEST_F(CapiHtml, UnreadablePlotlyJsNamedByTheEnvironmentIsAnError) {
+    const fs::path missing = directory_ / "no-such-plotly.js";
+    const ScopedEnvironment named("TRAJPLOT_PLOTLYJS", missing.string());
+    // Named is named: the query reports it, and the page fails rather than
+    // quietly falling back to another copy.
+    EXPECT_EQ(local_plotly_js(), missing.string());
+    char* page = nullptr;
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&page, nullptr, statistic_.get(), nullptr, nullptr),
+                          TRAJPLOT_EIO, "trajplot_statistic_figure_html", "no-such-plotly.js",
+                          "TRAJPLOT_PLOTLYJS");
+    EXPECT_EQ(page, nullptr);
+    const fs::path path = directory_ / "page.html";
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, nullptr, path.c_str()),
+                          TRAJPLOT_EIO, "trajplot_statistic_write_figure_html", "TRAJPLOT_PLOTLYJS");
+    EXPECT_FALSE(fs::exists(path));
+}
+
+TEST(CapiLocalPlotlyJs, NullOutIsAnError) {
+    EXPECT_TRAJPLOT_FAILS(trajplot_local_plotlyjs(nullptr, nullptr), TRAJPLOT_EINVAL, "trajplot_local_plotlyjs",
+                          "out");
 }
 
 TEST_F(CapiHtml, LengthIsReportedAndOptional) {
@@ -321,7 +440,7 @@ TEST_F(CapiHtml, FailedWriteLeavesTheEarlierFileIntact) {
     trajplot_html_options bad_id = TRAJPLOT_HTML_OPTIONS_INIT;
     bad_id.div_id = "1bad";
     trajplot_html_options bad_source = TRAJPLOT_HTML_OPTIONS_INIT;
-    bad_source.plotlyjs = 4;
+    bad_source.plotlyjs = 5;
     trajplot_html_options missing_file = TRAJPLOT_HTML_OPTIONS_INIT;
     missing_file.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
     missing_file.plotlyjs_location = missing.c_str();

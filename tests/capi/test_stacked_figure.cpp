@@ -56,6 +56,8 @@ TEST_F(CapiStacked, OptionDefaultsMatchTheMacros) {
     EXPECT_EQ(panel.colorscale, nullptr);
     EXPECT_EQ(panel.extra_json, nullptr);
     EXPECT_FALSE(panel.log_scale);
+    EXPECT_FALSE(panel.hover_value);
+    EXPECT_EQ(panel.hover_value, panel_macro.hover_value);
 
     trajplot_stack_options stack;
     ASSERT_TRAJPLOT_OK(trajplot_stack_options_init(&stack, TRAJPLOT_STACK_OPTIONS_VERSION));
@@ -64,6 +66,8 @@ TEST_F(CapiStacked, OptionDefaultsMatchTheMacros) {
     EXPECT_EQ(stack.token_width, 80u);
     EXPECT_EQ(stack.height, 0u);
     EXPECT_FALSE(stack.has_vertical_spacing);
+    EXPECT_FALSE(stack.equal_panel_heights);
+    EXPECT_EQ(stack.equal_panel_heights, stack_macro.equal_panel_heights);
 
     EXPECT_TRAJPLOT_FAILS(trajplot_panel_options_init(&panel, 99), TRAJPLOT_EINVAL, "trajplot_panel_options_init",
                           "99");
@@ -99,6 +103,33 @@ TEST_F(CapiStacked, OnePanelPerStatisticWithItsOptions) {
                     figure["layout"]["yaxis2"]["domain"][1].get<double>(),
                 0.2, 1e-12);
     EXPECT_EQ(figure["layout"]["xaxis"]["matches"], "x2");
+}
+
+TEST_F(CapiStacked, PanelHeightsFollowRowsUnlessEqualAreAskedFor) {
+    const auto heights = [](const json& figure) {
+        std::vector<double> result;
+        for (const char* axis : {"yaxis", "yaxis2"}) {
+            const json& domain = figure["layout"][axis]["domain"];
+            result.push_back(domain[1].get<double>() - domain[0].get<double>());
+        }
+        return result;
+    };
+    // 3 rows and 2: heights in that proportion.
+    const std::vector<double> by_rows = heights(stacked({entropy.get(), rank.get()}));
+    EXPECT_NEAR(by_rows[0] / 3, by_rows[1] / 2, 1e-9);
+    trajplot_stack_options options = TRAJPLOT_STACK_OPTIONS_INIT;
+    options.equal_panel_heights = true;
+    const std::vector<double> equal = heights(stacked({entropy.get(), rank.get()}, nullptr, &options));
+    EXPECT_NEAR(equal[0], equal[1], 1e-9);
+}
+
+TEST_F(CapiStacked, HoverValueIsAPanelOption) {
+    trajplot_panel_options panels[2] = {TRAJPLOT_PANEL_OPTIONS_INIT, TRAJPLOT_PANEL_OPTIONS_INIT};
+    panels[1].hover_value = true;
+    const json figure = stacked({entropy.get(), rank.get()}, panels);
+    EXPECT_FALSE(figure["data"][0].contains("hovertemplate"));
+    EXPECT_EQ(figure["data"][1]["hovertemplate"], "Rank: %{customdata[0]}<extra></extra>");
+    EXPECT_EQ(figure["data"][1]["customdata"][0][0], json::array({"0"}));
 }
 
 TEST_F(CapiStacked, HtmlAndFilesHoldTheSameFigure) {

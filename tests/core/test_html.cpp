@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
@@ -247,8 +248,10 @@ protected:
 // ---------------------------------------------------------------------------
 // Document and fragment
 
+// The document's structure, with plotly.js from the CDN: the text of an
+// inlined plotly.js holds tags in strings.
 TEST(HtmlPage, FullDocument) {
-    const std::string page = trajplot::figure_html(labelled_statistic());
+    const std::string page = trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::cdn));
     EXPECT_TRUE(page.starts_with("<!DOCTYPE html>")) << page.substr(0, 40);
     for (const char* tag : {"<html", "</html>", "<head>", "</head>", "<body>", "</body>", "<title>", "</title>"}) {
         EXPECT_EQ(count_ignoring_case(page, tag), 1u) << tag;
@@ -264,7 +267,7 @@ TEST(HtmlPage, FullDocument) {
 }
 
 TEST(HtmlPage, FragmentIsOneDivWithoutDocumentTags) {
-    HtmlOptions options;
+    HtmlOptions options = html_with(PlotlyJs::cdn);
     options.full_html = false;
     const std::string fragment = trajplot::figure_html(labelled_statistic(), {}, options);
     for (const char* tag : {"<!doctype", "<html", "</html", "<head", "</head", "<body", "</body", "<title", "<meta"}) {
@@ -291,7 +294,7 @@ TEST(HtmlPage, DocumentBodyIsTheFragment) {
 // Where plotly.js comes from
 
 TEST(HtmlPlotlyJs, CdnIsTheTestedBuild) {
-    const std::string page = trajplot::figure_html(labelled_statistic());
+    const std::string page = trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::cdn));
     const std::vector<ScriptElement> scripts = script_elements(page);
     ASSERT_EQ(scripts.size(), 2u) << page;
     EXPECT_EQ(attribute(scripts[0].start_tag, "src"), std::string(trajplot::plotlyjs_cdn_url));
@@ -300,14 +303,67 @@ TEST(HtmlPlotlyJs, CdnIsTheTestedBuild) {
     EXPECT_NE(scripts[1].content.find("Plotly.newPlot"), std::string::npos);
     // The library loads before the script that uses it.
     EXPECT_LT(page.find(std::string(trajplot::plotlyjs_cdn_url)), page.find("Plotly.newPlot"));
-    // An explicit cdn is the default.
-    EXPECT_EQ(trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::cdn)), page);
 }
 
-TEST(HtmlPlotlyJs, CdnUrlIsAPinnedPlotlyBuild) {
-    EXPECT_TRUE(std::regex_match(std::string(trajplot::plotlyjs_cdn_url),
-                                 std::regex(R"(https://cdn\.plot\.ly/plotly-[0-9]+\.[0-9]+\.[0-9]+\.min\.js)")))
-        << trajplot::plotlyjs_cdn_url;
+TEST(HtmlPlotlyJs, CdnUrlIsThePlotlyJsTheBuildInstalls) {
+    // The CDN serves the version cmake/plotlyjs pins, which the build
+    // installs and the browser tests run.
+    std::ifstream lock(TRAJPLOT_PLOTLYJS_LOCK);
+    ASSERT_TRUE(lock.good()) << TRAJPLOT_PLOTLYJS_LOCK;
+    const nlohmann::json pinned = nlohmann::json::parse(lock);
+    const std::string version = pinned.at("packages").at("node_modules/plotly.js-dist-min").at("version");
+    EXPECT_EQ(std::string(trajplot::plotlyjs_cdn_url), "https://cdn.plot.ly/plotly-" + version + ".min.js");
+}
+
+TEST(HtmlPlotlyJs, LocalIsTheDefault) {
+    EXPECT_EQ(trajplot::HtmlOptions{}.plotlyjs, PlotlyJs::local);
+}
+
+// Sets TRAJPLOT_PLOTLYJS for the life of the guard.
+class NamedPlotlyJs {
+public:
+    explicit NamedPlotlyJs(const std::string& value) {
+        if (const char* old = std::getenv("TRAJPLOT_PLOTLYJS")) old_ = old;
+        ::setenv("TRAJPLOT_PLOTLYJS", value.c_str(), 1);
+    }
+    ~NamedPlotlyJs() {
+        if (old_) {
+            ::setenv("TRAJPLOT_PLOTLYJS", old_->c_str(), 1);
+        } else {
+            ::unsetenv("TRAJPLOT_PLOTLYJS");
+        }
+    }
+    NamedPlotlyJs(const NamedPlotlyJs&) = delete;
+    NamedPlotlyJs& operator=(const NamedPlotlyJs&) = delete;
+
+private:
+    std::optional<std::string> old_;
+};
+
+TEST_F(HtmlFiles, LocalInlinesTheFileTheEnvironmentNames) {
+    const fs::path script = directory_ / "named-plotly.js";
+    write_file(script, "window.Plotly = {named: true};");
+    const NamedPlotlyJs named(script.string());
+    EXPECT_EQ(trajplot::local_plotlyjs(), script);
+    const std::string page = trajplot::figure_html(labelled_statistic());
+    const std::vector<ScriptElement> scripts = script_elements(page);
+    ASSERT_EQ(scripts.size(), 2u) << page;
+    EXPECT_EQ(scripts[0].content, "window.Plotly = {named: true};");
+    EXPECT_FALSE(attribute(scripts[0].start_tag, "src").has_value());
+    // Only the default reads it.
+    EXPECT_EQ(trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::cdn)).find("named: true"),
+              std::string::npos);
+}
+
+TEST_F(HtmlFiles, LocalNamedFileThatCannotBeReadIsAnIoError) {
+    const fs::path missing = directory_ / "missing-plotly.js";
+    const NamedPlotlyJs named(missing.string());
+    const fs::path page = directory_ / "page.html";
+    const trajplot::Error error = error_of([&] { trajplot::save_figure_html(page, labelled_statistic()); });
+    EXPECT_EQ(error.code(), trajplot::Errc::io);
+    EXPECT_NE(std::string(error.what()).find("missing-plotly.js (named by TRAJPLOT_PLOTLYJS)"), std::string::npos)
+        << error.what();
+    EXPECT_FALSE(fs::exists(page));
 }
 
 TEST(HtmlPlotlyJs, SrcIsTheGivenUrlEscapedInTheAttribute) {

@@ -8,12 +8,15 @@
 # cmake -DBUILD_DIR= -DCONFIG= -DWORK_DIR= -DSOURCE_DIR= -DVERSION=
 #       -DBINDIR= -DLIBDIR= -DINCLUDEDIR= -DC_COMPILER= -DCXX_COMPILER=
 #       -DGENERATOR= -DMAKE_PROGRAM= -DPKG_CONFIG= -DNM= -DREADELF= -DWITH_CLI=
+#       -DDATADIR= [-DPLOTLYJS=<the build's plotly.min.js>]
 #       [-DSANITIZER_FLAGS="<compile and link flags>"] -P consumers.cmake
+# PLOTLYJS: the plotly.js the build installs, which pages inline by default;
+# empty when the build has none.
 # SANITIZER_FLAGS: the flags of a build with TRAJPLOT_SANITIZE, which the
 # consumers need to run its library.
 cmake_minimum_required(VERSION 3.20)
 
-foreach(variable BUILD_DIR WORK_DIR SOURCE_DIR VERSION BINDIR LIBDIR INCLUDEDIR
+foreach(variable BUILD_DIR WORK_DIR SOURCE_DIR VERSION BINDIR LIBDIR INCLUDEDIR DATADIR
                  C_COMPILER CXX_COMPILER GENERATOR PKG_CONFIG NM READELF)
   if(NOT DEFINED ${variable} OR "${${variable}}" STREQUAL "")
     message(FATAL_ERROR "consumers.cmake: ${variable} is not set")
@@ -51,6 +54,21 @@ function(expect_page page)
   check_figure_page("${page}" error)
   if(error)
     fail("${error}")
+  endif()
+endfunction()
+
+# A page draws offline when it inlines the installed plotly.js (`copy`),
+# byte for byte; without one in the build, it loads the CDN's.
+function(expect_plotlyjs page copy)
+  file(READ "${page}" html)
+  if(PLOTLYJS)
+    file(READ "${copy}" script)
+    string(FIND "${html}" "<script type=\"text/javascript\">${script}</script>" at)
+    if(at EQUAL -1)
+      fail("${page} does not inline ${copy}")
+    endif()
+  else()
+    expect_contains("${html}" "<script src=\"https://cdn.plot.ly/plotly-" "${page}")
   endif()
 endfunction()
 
@@ -113,6 +131,9 @@ endforeach()
 if(WITH_CLI)
   list(APPEND expected_files ${BINDIR}/trajplot)
 endif()
+if(PLOTLYJS)
+  list(APPEND expected_files ${DATADIR}/trajplot/plotly.min.js)
+endif()
 foreach(file IN LISTS expected_files)
   if(NOT EXISTS ${prefix}/${file})
     fail("${file} was not installed")
@@ -142,6 +163,9 @@ run(COMMAND ${C_COMPILER} -std=c99 -Wall -Wextra -pedantic -Werror ${sanitizer_f
   -o ${WORK_DIR}/figure_c)
 run(COMMAND ${WORK_DIR}/figure_c ${WORK_DIR}/figure_c.html)
 expect_page(${WORK_DIR}/figure_c.html)
+# The library finds the plotly.js installed beside it.
+unset(ENV{TRAJPLOT_PLOTLYJS})
+expect_plotlyjs(${WORK_DIR}/figure_c.html ${prefix}/${DATADIR}/trajplot/plotly.min.js)
 
 # --- a CMake project: find_package(trajplot) -------------------------------
 function(configure_consumer binary_dir)
@@ -190,7 +214,13 @@ find_consumer_program(figure_cpp ${consumer} figure_cpp)
 if(NOT figure_cpp)
   fail("figure_cpp was not built: find_package(trajplot) gave no trajplot::core")
 endif()
+# A program linking the static core finds plotly.js beside itself or at the
+# prefix the build was configured for; this one is neither, so it is told.
+if(PLOTLYJS)
+  set(ENV{TRAJPLOT_PLOTLYJS} ${prefix}/${DATADIR}/trajplot/plotly.min.js)
+endif()
 run(COMMAND ${figure_cpp} ${WORK_DIR}/figure_cpp.html)
+unset(ENV{TRAJPLOT_PLOTLYJS})
 expect_page(${WORK_DIR}/figure_cpp.html)
 # The C program through the shared library, the C++ one through the core:
 # one page.
@@ -227,6 +257,9 @@ set(moved ${WORK_DIR}/moved)
 file(RENAME ${prefix} ${moved})
 if(WITH_CLI)
   check_cli(${moved}/${BINDIR}/trajplot ${WORK_DIR}/y.json)
+  # The moved library still finds its plotly.js.
+  run(COMMAND ${moved}/${BINDIR}/trajplot demo --format html --out ${WORK_DIR}/moved.html)
+  expect_plotlyjs(${WORK_DIR}/moved.html ${moved}/${DATADIR}/trajplot/plotly.min.js)
 endif()
 
 set(ENV{PKG_CONFIG_PATH} ${moved}/${LIBDIR}/pkgconfig)

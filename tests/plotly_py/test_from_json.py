@@ -42,12 +42,13 @@ class FromJson(unittest.TestCase):
         if plotly_version() >= (5, 5):
             figure = pio.from_json(text)
         else:
-            # plotly.py < 5.5 predates heatmap texttemplate: the one
-            # attribute it rejects, as the README says.
-            with self.assertRaisesRegex(ValueError, "texttemplate"):
+            # plotly.py < 5.5 predates heatmap text: texttemplate and
+            # textfont are the attributes it rejects, as the README says.
+            with self.assertRaisesRegex(ValueError, "textfont|texttemplate"):
                 pio.from_json(text)
             for trace in expected["data"]:  # the demo has one per panel
                 del trace["texttemplate"]
+                del trace["textfont"]
             figure = pio.from_json(json.dumps(expected))
         trace = figure.data[0]
         self.assertEqual([list(row) for row in trace.z], expected["data"][0]["z"])
