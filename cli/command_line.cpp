@@ -143,11 +143,12 @@ PlotlyJsChoice parse_plotlyjs(std::string_view value) {
         if (location.empty()) fail_usage("--plotlyjs " + std::string(prefix) + " needs a location after the colon");
         return PlotlyJsChoice{source, std::string(location)};
     };
+    if (value == "local") return {TRAJPLOT_PLOTLYJS_LOCAL, {}};
     if (value == "cdn") return {TRAJPLOT_PLOTLYJS_CDN, {}};
     if (value == "none") return {TRAJPLOT_PLOTLYJS_NONE, {}};
     if (auto choice = with_location("inline:", TRAJPLOT_PLOTLYJS_INLINE)) return *choice;
     if (auto choice = with_location("src:", TRAJPLOT_PLOTLYJS_SRC)) return *choice;
-    fail_usage("--plotlyjs must be cdn, none, inline:FILE or src:URL, got " + quoted(value));
+    fail_usage("--plotlyjs must be local, cdn, none, inline:FILE or src:URL, got " + quoted(value));
 }
 
 // Reads one option of `render` or `demo` (its name already taken) and its
@@ -196,8 +197,13 @@ bool read_render_option(std::string_view option, ArgumentReader& reader, RenderO
         set_once(options.extra_json, option, std::string(reader.value_of(option, "JSON")));
     } else if (option == "--height") {
         set_once(options.height, option, parse_positive_integer(option, reader.value_of(option, "H")));
+    } else if (option == "--hover-value") {
+        set_flag_once(options.hover_value, option);
+    } else if (option == "--equal-panel-heights") {
+        set_flag_once(options.equal_panel_heights, option);
     } else if (option == "--plotlyjs") {
-        set_once(options.plotlyjs, option, parse_plotlyjs(reader.value_of(option, "cdn|none|inline:FILE|src:URL")));
+        set_once(options.plotlyjs, option,
+                 parse_plotlyjs(reader.value_of(option, "local|cdn|none|inline:FILE|src:URL")));
     } else if (option == "--div-id") {
         set_once(options.div_id, option, std::string(reader.value_of(option, "ID")));
     } else if (option == "--html-fragment") {
@@ -429,6 +435,9 @@ void check_stacking(const Invocation& invocation, std::size_t panel_count, bool 
         if (options.vertical_spacing) {
             fail_usage("--vertical-spacing applies to stacked figures only; " + std::string(not_stacked_hint));
         }
+        if (options.equal_panel_heights) {
+            fail_usage("--equal-panel-heights applies to stacked figures only; " + std::string(not_stacked_hint));
+        }
         if (!options.panels.empty()) {
             const auto& [number, panel] = *options.panels.begin();
             fail_usage(panel_option_name(number, panel) + " applies to stacked figures only; " +
@@ -638,6 +647,12 @@ Options of render, demo and stats:
   --extra JSON        a JSON object merged into the heatmap trace
   --height H          figure height in pixels (default: Plotly's, 450;
                       stacked: 150 + 250 per panel)
+  --hover-value       show the cell's value, with the statistic's name and
+                      units, above the hover table
+
+Cell labels are sized to fit their cells: at most 12 px, never below 6 px
+(make the figure wider or taller for more); --extra '{"textfont":
+{"size": N}}' sets the size instead.
 
 Stacked figures (render --stack, demo, stats with several statistics):
 one panel per statistic, top to bottom, sharing the x axis of tokens.
@@ -655,13 +670,20 @@ and --extra to every panel, --title and --height to the whole figure.
   --panel-colorscale N NAME
                       colour scale of panel N, instead of --colorscale
   --panel-log-scale N colour panel N by the base-10 logarithm
+  --equal-panel-heights
+                      give every panel the same height (default: heights
+                      follow the panels' rows, so that cells are about
+                      equally tall, each panel at least 90 px)
   Each --panel-* option may be repeated for other panels, once per panel.
 
 HTML options (with --format html):
-  --plotlyjs cdn|none|inline:FILE|src:URL
-                      where the page gets plotly.js: the official CDN
-                      (default), nothing (the embedding page has it), the
-                      contents of a local plotly.min.js (works offline), or
+  --plotlyjs local|cdn|none|inline:FILE|src:URL
+                      where the page gets plotly.js: inlined from the local
+                      copy (default: the file TRAJPLOT_PLOTLYJS names, else
+                      the one installed with trajplot; the page draws
+                      offline; without one, the CDN, and a note says so),
+                      the official CDN, nothing (the embedding page has
+                      it), the contents of a plotly.min.js of your own, or
                       a <script src> of your own
   --div-id ID         id of the figure's <div> (default trajplot-figure)
   --html-fragment     write an embeddable <div>, not a whole document

@@ -20,7 +20,7 @@ struct ClipRange {
     float max = 0.0f;
 };
 
-// Where an HTML page gets plotly.js from: --plotlyjs cdn|none|inline:FILE|src:URL.
+// Where an HTML page gets plotly.js from: --plotlyjs local|cdn|none|inline:FILE|src:URL.
 struct PlotlyJsChoice {
     int source = 0;        // a trajplot_plotlyjs value
     std::string location;  // FILE or URL
@@ -48,6 +48,7 @@ struct RenderOptions {
     bool log_scale = false;
     std::optional<std::string> extra_json;
     std::optional<std::size_t> height;
+    bool hover_value = false;
     // HTML only
     std::optional<PlotlyJsChoice> plotlyjs;
     std::optional<std::string> div_id;
@@ -58,6 +59,7 @@ struct RenderOptions {
     // into one output (demo; stats with several statistics).
     bool stack = false;
     std::optional<double> vertical_spacing;
+    bool equal_panel_heights = false;
     std::map<std::size_t, PanelOverride> panels;  // by panel number, 1 = top
 
     bool writes_to_stdout() const { return !out || *out == "-"; }

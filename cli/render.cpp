@@ -106,12 +106,28 @@ void write_to_stdout(const char* data, std::size_t size) {
     }
 }
 
+// A page that was to draw offline but will need the network says so: the
+// library has no local plotly.js to inline.
+void note_when_plotlyjs_needs_the_network(const trajplot_html_options& html) {
+    if (html.plotlyjs != TRAJPLOT_PLOTLYJS_LOCAL) return;
+    char* local = nullptr;
+    check(trajplot_local_plotlyjs(&local, nullptr));
+    const LibraryString owned(local);
+    static bool noted = false;  // once, however many pages are written
+    if (local != nullptr || noted) return;
+    noted = true;
+    std::fputs("trajplot: note: no local plotly.js (none was installed with trajplot, and TRAJPLOT_PLOTLYJS is "
+               "unset); the page loads plotly.js from its CDN and needs a network connection to draw\n",
+               stderr);
+}
+
 trajplot_html_options html_options(const RenderOptions& options) {
     trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
     if (options.plotlyjs) {
         html.plotlyjs = options.plotlyjs->source;
         html.plotlyjs_location = options.plotlyjs->location.c_str();
     }
+    note_when_plotlyjs_needs_the_network(html);
     html.div_id = options.div_id ? options.div_id->c_str() : nullptr;
     html.full_html = !options.html_fragment;
     html.responsive = options.responsive;
@@ -194,6 +210,7 @@ void write_statistic(const trajplot_statistic* original, const RenderOptions& op
         figure.height = *options.height;
     }
     figure.log_scale = options.log_scale;
+    figure.hover_value = options.hover_value;
 
     if (options.format == OutputFormat::html) {
         write_html(statistic, figure, options);
@@ -244,6 +261,7 @@ void write_stacked(std::span<const trajplot_statistic* const> originals, const R
         panel.colorscale = options.colorscale ? options.colorscale->c_str() : nullptr;
         panel.extra_json = options.extra_json ? options.extra_json->c_str() : nullptr;
         panel.log_scale = options.log_scale;
+        panel.hover_value = options.hover_value;
         const auto given = options.panels.find(i + 1);
         if (given == options.panels.end()) continue;
         const PanelOverride& chosen = given->second;
@@ -260,6 +278,7 @@ void write_stacked(std::span<const trajplot_statistic* const> originals, const R
         stack.vertical_spacing = *options.vertical_spacing;
         stack.has_vertical_spacing = true;
     }
+    stack.equal_panel_heights = options.equal_panel_heights;
 
     const trajplot_statistic* const* data = statistics.data();
     const std::size_t count = statistics.size();

@@ -63,8 +63,8 @@ void CliTest::TearDown() {
     fs::remove_all(root_, ignored);
 }
 
-CliResult CliTest::run(const std::vector<std::string>& arguments,
-                       const std::optional<std::string>& stdin_text) const {
+CliResult CliTest::run(const std::vector<std::string>& arguments, const std::optional<std::string>& stdin_text,
+                       const std::vector<std::pair<std::string, std::string>>& environment) const {
     const fs::path stdin_path = root_ / "stdin";
     const fs::path stdout_path = root_ / "stdout";
     const fs::path stderr_path = root_ / "stderr";
@@ -80,6 +80,18 @@ CliResult CliTest::run(const std::vector<std::string>& arguments,
         argv.push_back(argument.data());
     }
     argv.push_back(nullptr);
+    std::vector<std::string> variables;
+    for (char** variable = environ; *variable != nullptr; ++variable) {
+        const std::string_view entry(*variable);
+        const bool overridden = std::any_of(environment.begin(), environment.end(), [&](const auto& setting) {
+            return entry.substr(0, setting.first.size() + 1) == setting.first + "=";
+        });
+        if (!overridden) variables.emplace_back(entry);
+    }
+    for (const auto& [name, value] : environment) variables.push_back(name + "=" + value);
+    std::vector<char*> envp;
+    for (std::string& variable : variables) envp.push_back(variable.data());
+    envp.push_back(nullptr);
     const std::string cwd = work_dir_.string();
 
     const int in_fd = open_or_throw(stdin_path, O_RDONLY);
@@ -92,7 +104,7 @@ CliResult CliTest::run(const std::vector<std::string>& arguments,
             ::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(err_fd, STDERR_FILENO) < 0) {
             ::_exit(126);
         }
-        ::execv(program.c_str(), argv.data());
+        ::execve(program.c_str(), argv.data(), envp.data());
         ::_exit(127);
     }
     const int fork_errno = errno;

@@ -31,8 +31,11 @@ protected:
 
     // Runs `trajplot arguments...` with the work directory as its current
     // directory and `stdin_text` (or nothing) on standard input.
+    // `environment` sets (or with an empty value, empties) variables of the
+    // tool's environment, which is otherwise this process's.
     CliResult run(const std::vector<std::string>& arguments,
-                  const std::optional<std::string>& stdin_text = std::nullopt) const;
+                  const std::optional<std::string>& stdin_text = std::nullopt,
+                  const std::vector<std::pair<std::string, std::string>>& environment = {}) const;
 
     // The directory the tool runs in and writes its outputs to; it starts
     // empty, and the captured streams are kept outside it.

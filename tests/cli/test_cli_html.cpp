@@ -2,6 +2,7 @@
 // one the JSON output holds, with each HTML option reaching the page.
 #include <cctype>
 #include <cstddef>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,6 +19,8 @@ namespace {
 using nlohmann::json;
 
 const std::string fake_plotly = spec_path("fake_plotly.js");
+const std::string built_plotly_js = TRAJPLOT_TEST_PLOTLYJS;
+namespace fs = std::filesystem;
 
 // The text between `open` and the next `close` after it.
 std::optional<std::string> between(const std::string& text, const std::string& open, const std::string& close) {
@@ -77,12 +80,61 @@ TEST_F(CliHtmlTest, PageDrawsTheFigureTheJsonOutputHolds) {
     EXPECT_EQ(count_ignoring_case(page, "<body>"), 1u);
     EXPECT_EQ(between(page, "<title>", "</title>"), "Full &lt;spec&gt;");
     EXPECT_EQ(embedded_figure(page), json_of(render));
-    // By default plotly.js comes from the CDN.
+    // By default the page inlines the plotly.js the build put beside the
+    // library, and draws offline.
+    EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
+    EXPECT_EQ(page.find("<script src"), std::string::npos);
+    ASSERT_FALSE(built_plotly_js.empty()) << "this build has no plotly.js to inline";
+    EXPECT_NE(page.find("<script type=\"text/javascript\">" + read_file(built_plotly_js) + "</script>"),
+              std::string::npos);
+    EXPECT_NE(page.find("<div id=\"trajplot-figure\""), std::string::npos);
+}
+
+TEST_F(CliHtmlTest, PlotlyJsCdnIsAScriptSrc) {
+    const std::string page = html_of({"render", spec_path("minimal.json"), "--plotlyjs", "cdn"});
     EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
     const std::optional<std::string> src = between(page, "<script src=\"", "\"");
-    ASSERT_TRUE(src.has_value()) << page;
+    ASSERT_TRUE(src.has_value()) << page.substr(0, 400);
     EXPECT_EQ(src->rfind("https://cdn.plot.ly/plotly-", 0), 0u) << *src;
-    EXPECT_NE(page.find("<div id=\"trajplot-figure\""), std::string::npos);
+}
+
+TEST_F(CliHtmlTest, EnvironmentVariableNamesThePlotlyJsToInline) {
+    const CliResult result = run({"render", spec_path("minimal.json"), "--format", "html"}, "",
+                                 {{"TRAJPLOT_PLOTLYJS", fake_plotly}});
+    ASSERT_EQ(result.exit_status, 0) << result.err;
+    EXPECT_EQ(result.err, "");
+    EXPECT_NE(result.out.find("<script type=\"text/javascript\">" + read_file(fake_plotly) + "</script>"),
+              std::string::npos);
+    const CliResult missing = run({"render", spec_path("minimal.json"), "--format", "html", "--out", "page.html"}, "",
+                                  {{"TRAJPLOT_PLOTLYJS", (work_dir() / "absent.js").string()}});
+    EXPECT_EQ(missing.exit_status, 1);
+    EXPECT_NE(missing.err.find("absent.js"), std::string::npos) << missing.err;
+    EXPECT_NE(missing.err.find("TRAJPLOT_PLOTLYJS"), std::string::npos) << missing.err;
+    EXPECT_EQ(work_entries(), std::set<std::string>{});
+}
+
+TEST_F(CliHtmlTest, WithoutALocalPlotlyJsThePageLoadsTheCdnAndSaysSo) {
+    // The library alone in a directory: nothing installed beside it. (It
+    // would still find a copy installed at the configured prefix.)
+    if (fs::exists(TRAJPLOT_TEST_CONFIGURED_PLOTLYJS)) {
+        GTEST_SKIP() << "plotly.js is installed at " << TRAJPLOT_TEST_CONFIGURED_PLOTLYJS;
+    }
+    const fs::path alone = work_dir() / "lib";
+    fs::create_directories(alone);
+    fs::copy_file(TRAJPLOT_TEST_LIBRARY, alone / TRAJPLOT_TEST_LIBRARY_SONAME);
+    const CliResult result = run({"render", spec_path("minimal.json"), "--format", "html", "--out", "page.html"}, "",
+                                 {{"LD_LIBRARY_PATH", alone.string()}, {"TRAJPLOT_PLOTLYJS", ""}});
+    ASSERT_EQ(result.exit_status, 0) << result.err;
+    EXPECT_NE(result.err.find("no local plotly.js"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("needs a network connection"), std::string::npos) << result.err;
+    EXPECT_NE(read_file(work_dir() / "page.html").find("<script src=\"https://cdn.plot.ly/plotly-"), std::string::npos);
+    // Said once, however many pages are written; and not for JSON, nor for
+    // an explicit choice of plotly.js.
+    const CliResult json = run({"render", spec_path("minimal.json")}, "", {{"LD_LIBRARY_PATH", alone.string()}});
+    EXPECT_EQ(json.err, "");
+    const CliResult cdn = run({"render", spec_path("minimal.json"), "--format", "html", "--plotlyjs", "cdn"}, "",
+                              {{"LD_LIBRARY_PATH", alone.string()}});
+    EXPECT_EQ(cdn.err, "");
 }
 
 TEST_F(CliHtmlTest, StdoutAndOutFileHoldTheSameBytes) {
@@ -132,8 +184,8 @@ TEST_F(CliHtmlTest, PlotlyJsNoneLoadsNothing) {
     EXPECT_NE(page.find("Plotly.newPlot"), std::string::npos);
 }
 
-TEST_F(CliHtmlTest, PlotlyJsCdnIsTheDefault) {
-    EXPECT_EQ(html_of({"render", spec_path("minimal.json"), "--plotlyjs", "cdn"}),
+TEST_F(CliHtmlTest, PlotlyJsLocalIsTheDefault) {
+    EXPECT_EQ(html_of({"render", spec_path("minimal.json"), "--plotlyjs", "local"}),
               html_of({"render", spec_path("minimal.json")}));
 }
 
@@ -145,7 +197,8 @@ TEST_F(CliHtmlTest, DivIdNamesTheFiguresDiv) {
 }
 
 TEST_F(CliHtmlTest, FragmentIsAnEmbeddableDiv) {
-    const std::string page = html_of({"render", spec_path("minimal.json"), "--html-fragment"});
+    // Without plotly.js, whose code holds tags in strings.
+    const std::string page = html_of({"render", spec_path("minimal.json"), "--html-fragment", "--plotlyjs", "none"});
     EXPECT_EQ(page.rfind("<div>", 0), 0u) << page.substr(0, 40);
     EXPECT_TRUE(page.ends_with("</div>\n")) << page;
     for (const char* tag : {"<!doctype", "<html", "<head", "<body", "<title"}) {

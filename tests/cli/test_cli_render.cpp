@@ -362,6 +362,33 @@ TEST_F(CliRenderTest, ExtraIsMergedIntoTheTrace) {
     EXPECT_EQ(trace["textfont"]["size"], 10);
 }
 
+TEST_F(CliRenderTest, CellTextIsSizedToBeReadUnlessExtraSetsIt) {
+    // The demo's longest label, "<|endoftext|>", is 13 characters (26 as
+    // plotly.js would count "<b>&lt;|endoftext|&gt;</b>").
+    const json demo = render_stdout({"demo"});
+    for (const json& trace : demo.at("data")) EXPECT_EQ(trace.at("textfont").at("size"), 9);
+    const json sized = render_stdout({"demo", "--extra", R"({"textfont": {"size": 11, "color": "black"}})"});
+    for (const json& trace : sized.at("data")) {
+        EXPECT_EQ(trace.at("textfont"), json({{"size", 11}, {"color", "black"}}));
+    }
+    const json own_template = render_stdout({"demo", "--extra", R"({"texttemplate": "%{z:.2f}"})"});
+    for (const json& trace : own_template.at("data")) EXPECT_FALSE(trace.contains("textfont"));
+    // Without cell labels there is no text to size.
+    EXPECT_FALSE(trace_of(render_stdout({"render", spec_path("minimal.json")})).contains("textfont"));
+}
+
+TEST_F(CliRenderTest, HoverValueShowsTheValueAboveTheHoverTable) {
+    const json trace = trace_of(render_stdout({"demo", "--hover-value"}));
+    const std::string hovertemplate = trace.at("hovertemplate");
+    EXPECT_EQ(hovertemplate.rfind("Entropy: %{customdata[20]} nats<br>%{customdata[0]}", 0), 0u) << hovertemplate;
+    // Four significant digits: the demo's first entropy is 8.2549.
+    EXPECT_EQ(read_json(TRAJPLOT_DEMO_SPEC_PATH).at("stats")[0][0], 8.2549);
+    EXPECT_EQ(trace.at("customdata")[0][0][20], "8.255");
+    EXPECT_EQ(trace_of(render_stdout({"demo"})).at("customdata")[0][0].size(), 20u);
+    const json plain = trace_of(render_stdout({"render", spec_path("minimal.json"), "--hover-value"}));
+    EXPECT_EQ(plain.at("hovertemplate"), "Rank: %{customdata[0]}<extra></extra>");
+}
+
 TEST_F(CliRenderTest, DemoTakesTheRenderingOptions) {
     const json& trace = trace_of(render_stdout({"demo", "--stride", "4", "--clip", "1", "5"}));
     EXPECT_EQ(strings_of(trace["y"]), (std::vector<std::string>{"0", "4", "8", "output"}));

@@ -62,14 +62,20 @@ std::string axis_key(char letter, std::size_t number) {
     return std::string(1, letter) + "axis" + (number == 1 ? "" : std::to_string(number));
 }
 
-// The panels' y domains, top first: `count` equal heights filling the
-// plotting area with `spacing` between neighbours.
-std::vector<std::pair<double, double>> expected_domains(std::size_t count, double spacing) {
-    const double height = (1.0 - spacing * static_cast<double>(count - 1)) / static_cast<double>(count);
+// The panels' y domains, top first: heights in proportion to the panels'
+// rows filling the plotting area with `spacing` between neighbours (every
+// panel of these tests is taller than the 90 px minimum).
+std::vector<std::pair<double, double>> expected_domains(const std::vector<std::size_t>& rows, double spacing) {
+    const std::size_t count = rows.size();
+    double total_rows = 0;
+    for (const std::size_t n : rows) total_rows += static_cast<double>(n);
+    const double row_height = (1.0 - spacing * static_cast<double>(count - 1)) / total_rows;
     std::vector<std::pair<double, double>> domains;
+    double top = 1.0;
     for (std::size_t i = 0; i < count; ++i) {
-        const double top = 1.0 - static_cast<double>(i) * (height + spacing);
-        domains.emplace_back(i + 1 == count ? 0.0 : top - height, top);
+        const double bottom = i + 1 == count ? 0.0 : top - row_height * static_cast<double>(rows[i]);
+        domains.emplace_back(bottom, top);
+        top = bottom - spacing;
     }
     return domains;
 }
@@ -116,7 +122,9 @@ protected:
         const json& data = figure.at("data");
         ASSERT_EQ(data.size(), count);
         const json& layout = figure.at("layout");
-        const auto domains = expected_domains(count, spacing);
+        std::vector<std::size_t> rows;
+        for (const json& spec : specs) rows.push_back(spec.at("stats").size());
+        const auto domains = expected_domains(rows, spacing);
         for (std::size_t i = 0; i < count; ++i) {
             const std::size_t axis = i + 1;
             const json& trace = data[i];
@@ -184,6 +192,26 @@ TEST_F(CliStackTest, OneSpecWithStackIsAOnePanelStackedFigure) {
     const CliResult from_stdin = run({"render", "a.json", "-", "--stack"}, spec_c().dump());
     ASSERT_EQ(from_stdin.exit_status, 0) << from_stdin.err;
     expect_stacked(parse_json(from_stdin.out), {spec_a(), spec_c()}, 0.15);
+}
+
+TEST_F(CliStackTest, EqualPanelHeightsOnRequest) {
+    // a has 3 rows and c 2: by default their heights differ.
+    const json by_rows = figure_of({"render", "a.json", "c.json", "--stack"});
+    const json equal = figure_of({"render", "a.json", "c.json", "--stack", "--equal-panel-heights"});
+    const auto height = [](const json& figure, const char* axis) {
+        const json& domain = figure.at("layout").at(axis).at("domain");
+        return domain[1].get<double>() - domain[0].get<double>();
+    };
+    EXPECT_NEAR(height(by_rows, "yaxis") / 3, height(by_rows, "yaxis2") / 2, 1e-9);
+    EXPECT_NEAR(height(equal, "yaxis"), height(equal, "yaxis2"), 1e-9);
+}
+
+TEST_F(CliStackTest, HoverValueReachesEveryPanel) {
+    const json figure = figure_of({"render", "a.json", "c.json", "--stack", "--hover-value"});
+    EXPECT_EQ(figure.at("data")[0].at("hovertemplate"), "Entropy: %{customdata[0]} nats<extra></extra>");
+    EXPECT_EQ(figure.at("data")[1].at("hovertemplate"),
+              "\u0394 Log Prob &lt;Difference&gt;: %{customdata[0]}<extra></extra>");
+    EXPECT_EQ(figure.at("data")[0].at("customdata")[0][0], json::array({"4.5"}));
 }
 
 TEST_F(CliStackTest, FigureOptionsShapeTheWholeFigure) {
@@ -331,7 +359,7 @@ TEST_F(CliStackTest, DemoTakesThePanelOptions) {
     ASSERT_EQ(figure.at("data").size(), 4u);
     const json entropy = read_json(fs::path(TRAJPLOT_DEMO_DATA_DIR) / "entropy.json");
     expect_z(figure.at("data")[0].at("z"), strided_rows(spec_stats(entropy), 3));
-    const auto domains = expected_domains(4, 0.05);
+    const auto domains = expected_domains({5, 5, 5, 5}, 0.05);  // 13 rows strided by 3
     EXPECT_NEAR(figure.at("layout").at("yaxis4").at("domain")[1].get<double>(), domains[3].second, 1e-9);
 }
 
@@ -423,6 +451,10 @@ const BadStack bad_stack_command_lines[] = {
      "--panel-log-scale 1 applies to stacked figures only; add --stack"},
     {"VerticalSpacingWithoutStack", {"render", "a.json", "--vertical-spacing", "0.1"},
      "--vertical-spacing applies to stacked figures only; add --stack"},
+    {"EqualPanelHeightsWithoutStack", {"render", "a.json", "--equal-panel-heights"},
+     "--equal-panel-heights applies to stacked figures only; add --stack"},
+    {"EqualPanelHeightsTwice", {"render", "a.json", "--stack", "--equal-panel-heights", "--equal-panel-heights"},
+     "--equal-panel-heights is given more than once"},
     {"PanelPastTheLast", {"render", "a.json", "b.json", "--stack", "--panel-title", "3", "x"},
      "--panel-title 3 names no panel: the figure has 2 panels, numbered from 1 at the top"},
     {"PanelPastTheOnlyOne", {"render", "a.json", "--stack", "--panel-log-scale", "2"},
