@@ -77,7 +77,7 @@ file(READ "${OUT}" page)
 foreach(expected
     "<!DOCTYPE html>"
     "<title>Entropy by layer</title>"
-    "<script src=\"https://cdn.plot.ly/plotly-"
+    "Plotly.newPlot("
     "\"x\":[\"The\",\"Eiffel\",\"Tower\",\"is\"]"
     "\"y\":[\"0\",\"1\",\"output\"]"
     "\"z\":[[5.12,3.05,3.48,3.91],[4.27,1.21,2.36,2.88],[3.94,0.19,1.45,2.05]]"

@@ -77,7 +77,8 @@ int main(int argc, char **argv) {
     if (!ok(trajplot_statistic_create(&statistic, "Entropy", &entropy[0][0], N_LAYERS, SEQ_LEN,
                                       &options))) goto done;
     figure.title = "Entropy by layer";
-    /* NULL HTML options: a whole page that loads plotly.js from its CDN. */
+    /* NULL HTML options: a whole page that inlines the local plotly.js
+     * (the copy installed with trajplot), so that it draws offline. */
     if (!ok(trajplot_statistic_write_figure_html(statistic, &figure, NULL, out))) goto done;
     printf("wrote %s\n", out);
     status = 0;

@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
             .units = "nats",
             .includes_output = true,  // the last layer is labelled "output"
         });
-        // Default HtmlOptions: a whole page that loads plotly.js from its CDN.
+        // Default HtmlOptions: a whole page that inlines the local plotly.js
+        // (the copy installed with trajplot), so that it draws offline.
         save_figure_html(out, entropy, {.title = "Entropy by layer"});
     } catch (const std::exception& error) {  // trajplot::Error, or out of memory
         std::cerr << "figure: " << error.what() << '\n';

@@ -47,8 +47,8 @@ def write_figure(out):
         units="nats",
         includes_output=True,  # the last layer is labelled "output"
     )
-    # The default include_plotlyjs="cdn": a whole page that loads plotly.js
-    # from its CDN.
+    # The default include_plotlyjs=True: a whole page that inlines the local
+    # plotly.js (the copy installed with trajplot), so that it draws offline.
     entropy.write_html(out, title="Entropy by layer")
 
 

@@ -35,7 +35,7 @@ __precompile__(false)
 
 export TrajectoryLabels, TrajectoryStatistic, TrajplotError,
        template_and_customdata, clip, heatmap, figure, figure_html,
-       write_json, write_html, trunc_string_left,
+       write_json, write_html, trunc_string_left, local_plotlyjs,
        Vocabulary, PredictionTrajectory, TrajectoryComparison,
        add!, add_all!, iscomplete, from_tensor, statistic, trajectory_labels,
        entropy, cross_entropy, forward_kl, max_probability, rank, log_prob_diff,
@@ -61,7 +61,7 @@ const libtrajplot = library_location()
 # Values of the C header's constants; check_ccalls.py compares them with it.
 const TRAJPLOT_ABI_VERSION = 1
 const TRAJPLOT_STATISTIC_OPTIONS_VERSION = 1
-const TRAJPLOT_FIGURE_OPTIONS_VERSION = 1
+const TRAJPLOT_FIGURE_OPTIONS_VERSION = 2
 const TRAJPLOT_HTML_OPTIONS_VERSION = 1
 
 const TRAJPLOT_OK = 0
@@ -75,10 +75,11 @@ const TRAJPLOT_PLOTLYJS_CDN = 0
 const TRAJPLOT_PLOTLYJS_SRC = 1
 const TRAJPLOT_PLOTLYJS_INLINE = 2
 const TRAJPLOT_PLOTLYJS_NONE = 3
+const TRAJPLOT_PLOTLYJS_LOCAL = 4
 
 const TRAJPLOT_TRAJECTORY_OPTIONS_VERSION = 1
-const TRAJPLOT_PANEL_OPTIONS_VERSION = 1
-const TRAJPLOT_STACK_OPTIONS_VERSION = 1
+const TRAJPLOT_PANEL_OPTIONS_VERSION = 2
+const TRAJPLOT_STACK_OPTIONS_VERSION = 2
 
 const TRAJPLOT_VALUES_LOGITS = 0
 const TRAJPLOT_VALUES_LOG_PROBS = 1
@@ -248,6 +249,7 @@ struct trajplot_figure_options
     token_width::Csize_t
     height::Csize_t
     log_scale::Bool
+    hover_value::Bool
 end
 
 struct trajplot_html_options
@@ -283,6 +285,7 @@ struct trajplot_panel_options
     colorscale::Ptr{UInt8}
     extra_json::Ptr{UInt8}
     log_scale::Bool
+    hover_value::Bool
 end
 
 struct trajplot_stack_options
@@ -292,6 +295,7 @@ struct trajplot_stack_options
     height::Csize_t
     vertical_spacing::Float64
     has_vertical_spacing::Bool
+    equal_panel_heights::Bool
 end
 
 function statistic_options_defaults()
@@ -1012,14 +1016,15 @@ end
 
 function figure_options(keep::Vector{Any}; title = nothing, colorscale = "rdbu_r",
                         extra = nothing, token_width::Integer = 80, height::Integer = 0,
-                        log_scale::Bool = false)
+                        log_scale::Bool = false, hover_value::Bool = false)
     return with_fields(figure_options_defaults();
         title = string_field(title, keep, "title"),
         colorscale = string_field(colorscale, keep, "colorscale"),
         extra_json = string_field(extra, keep, "extra"),
         token_width = as_size(token_width, "token_width"),
         height = as_size(height, "height"),
-        log_scale = log_scale)
+        log_scale = log_scale,
+        hover_value = hover_value)
 end
 
 """
@@ -1035,9 +1040,11 @@ A trace placed in a layout of your own needs `"type": "category"` on both
 axes (or `"autotypenumbers": "strict"`), as the figures written here have.
 """
 function heatmap(statistic::TrajectoryStatistic; colorscale::AbstractString = "rdbu_r",
-                 log_scale::Bool = false, extra::Union{Nothing,AbstractString} = nothing)
+                 log_scale::Bool = false, extra::Union{Nothing,AbstractString} = nothing,
+                 hover_value::Bool = false, token_width::Integer = 80, height::Integer = 0)
     keep = Any[]
-    options = Ref(figure_options(keep; colorscale = colorscale, log_scale = log_scale, extra = extra))
+    options = Ref(figure_options(keep; colorscale = colorscale, log_scale = log_scale, extra = extra,
+                                 hover_value = hover_value, token_width = token_width, height = height))
     json = GC.@preserve keep begin
         returned_string() do out, out_len
             ccall((:trajplot_statistic_heatmap_json, libtrajplot), Cint,
@@ -1059,10 +1066,11 @@ the height to Plotly.
 function figure(statistic::TrajectoryStatistic; title::AbstractString = "",
                 colorscale::AbstractString = "rdbu_r", token_width::Integer = 80,
                 height::Integer = 0, log_scale::Bool = false,
-                extra::Union{Nothing,AbstractString} = nothing)
+                extra::Union{Nothing,AbstractString} = nothing, hover_value::Bool = false)
     keep = Any[]
     options = Ref(figure_options(keep; title = title, colorscale = colorscale, extra = extra,
-                                 token_width = token_width, height = height, log_scale = log_scale))
+                                 token_width = token_width, height = height, log_scale = log_scale,
+                                 hover_value = hover_value))
     json = GC.@preserve keep begin
         returned_string() do out, out_len
             ccall((:trajplot_statistic_figure_json, libtrajplot), Cint,
@@ -1084,11 +1092,12 @@ any earlier file intact.
 function write_json(statistic::TrajectoryStatistic, path::AbstractString; trace_only::Bool = false,
                     title::AbstractString = "", colorscale::AbstractString = "rdbu_r",
                     token_width::Integer = 80, height::Integer = 0, log_scale::Bool = false,
-                    extra::Union{Nothing,AbstractString} = nothing)
+                    extra::Union{Nothing,AbstractString} = nothing, hover_value::Bool = false)
     c_path = nul_terminated(path, "path")
     keep = Any[]
     options = Ref(figure_options(keep; title = title, colorscale = colorscale, extra = extra,
-                                 token_width = token_width, height = height, log_scale = log_scale))
+                                 token_width = token_width, height = height, log_scale = log_scale,
+                                 hover_value = hover_value))
     GC.@preserve keep begin
         if trace_only
             check(ccall((:trajplot_statistic_write_heatmap_json, libtrajplot), Cint,
@@ -1108,6 +1117,7 @@ end
 # ---------------------------------------------------------------------------
 
 function plotlyjs_source(spec)
+    spec === :local && return (TRAJPLOT_PLOTLYJS_LOCAL, nothing)
     spec === :cdn && return (TRAJPLOT_PLOTLYJS_CDN, nothing)
     spec === :none && return (TRAJPLOT_PLOTLYJS_NONE, nothing)
     if spec isa Tuple{Symbol,AbstractString}
@@ -1115,11 +1125,11 @@ function plotlyjs_source(spec)
         kind === :inline && return (TRAJPLOT_PLOTLYJS_INLINE, location)
         kind === :src && return (TRAJPLOT_PLOTLYJS_SRC, location)
     end
-    throw(invalid("plotlyjs must be :cdn, :none, (:inline, path_to_plotly_min_js) or (:src, url); " *
+    throw(invalid("plotlyjs must be :local, :cdn, :none, (:inline, path_to_plotly_min_js) or (:src, url); " *
                   "got $(repr(spec))"))
 end
 
-function html_options(keep::Vector{Any}; plotlyjs = :cdn, div_id = nothing,
+function html_options(keep::Vector{Any}; plotlyjs = :local, div_id = nothing,
                       full_html::Bool = true, responsive::Bool = false)
     source, location = plotlyjs_source(plotlyjs)
     return with_fields(html_options_defaults();
@@ -1131,27 +1141,30 @@ function html_options(keep::Vector{Any}; plotlyjs = :cdn, div_id = nothing,
 end
 
 """
-    figure_html(stat; plotlyjs = :cdn, div_id = nothing, full_html = true, responsive = false,
+    figure_html(stat; plotlyjs = :local, div_id = nothing, full_html = true, responsive = false,
                 title = "", colorscale = "rdbu_r", token_width = 80, height = 0,
                 log_scale = false, extra = nothing) -> String
 
 The figure as an HTML page (or, with `full_html = false`, an embeddable
 `<div>`) that draws it with plotly.js. `plotlyjs` says where plotly.js comes
-from: `:cdn` (the official CDN), `(:src, url)` (a `<script src>` of your
-own), `(:inline, path)` (the contents of a local `plotly.min.js`, for a page
-that works offline) or `:none` (the embedding page loads it). `div_id`
+from: `:local` (the default: the local plotly.js inlined, so that the page
+draws offline, see [`local_plotlyjs`](@ref); the CDN without one), `:cdn`
+(the official CDN), `(:src, url)` (a `<script src>` of your own),
+`(:inline, path)` (the contents of a `plotly.min.js` of your own) or
+`:none` (the embedding page loads it). `div_id`
 (default `"trajplot-figure"`) must differ between figures on one page.
 Nothing in the labels, names or titles can break out of the page's script.
 """
-function figure_html(statistic::TrajectoryStatistic; plotlyjs = :cdn,
+function figure_html(statistic::TrajectoryStatistic; plotlyjs = :local,
                      div_id::Union{Nothing,AbstractString} = nothing, full_html::Bool = true,
                      responsive::Bool = false, title::AbstractString = "",
                      colorscale::AbstractString = "rdbu_r", token_width::Integer = 80,
                      height::Integer = 0, log_scale::Bool = false,
-                     extra::Union{Nothing,AbstractString} = nothing)
+                     extra::Union{Nothing,AbstractString} = nothing, hover_value::Bool = false)
     keep = Any[]
     figure_ref = Ref(figure_options(keep; title = title, colorscale = colorscale, extra = extra,
-                                    token_width = token_width, height = height, log_scale = log_scale))
+                                    token_width = token_width, height = height, log_scale = log_scale,
+                                 hover_value = hover_value))
     html_ref = Ref(html_options(keep; plotlyjs = plotlyjs, div_id = div_id,
                                 full_html = full_html, responsive = responsive))
     html = GC.@preserve keep begin
@@ -1166,22 +1179,23 @@ function figure_html(statistic::TrajectoryStatistic; plotlyjs = :cdn,
 end
 
 """
-    write_html(stat, path; plotlyjs = :cdn, div_id = nothing, full_html = true,
+    write_html(stat, path; plotlyjs = :local, div_id = nothing, full_html = true,
                responsive = false, title = "", colorscale = "rdbu_r", token_width = 80,
                height = 0, log_scale = false, extra = nothing)
 
 Writes [`figure_html`](@ref)'s page to `path`, replacing the file atomically.
 """
-function write_html(statistic::TrajectoryStatistic, path::AbstractString; plotlyjs = :cdn,
+function write_html(statistic::TrajectoryStatistic, path::AbstractString; plotlyjs = :local,
                     div_id::Union{Nothing,AbstractString} = nothing, full_html::Bool = true,
                     responsive::Bool = false, title::AbstractString = "",
                     colorscale::AbstractString = "rdbu_r", token_width::Integer = 80,
                     height::Integer = 0, log_scale::Bool = false,
-                    extra::Union{Nothing,AbstractString} = nothing)
+                    extra::Union{Nothing,AbstractString} = nothing, hover_value::Bool = false)
     c_path = nul_terminated(path, "path")
     keep = Any[]
     figure_ref = Ref(figure_options(keep; title = title, colorscale = colorscale, extra = extra,
-                                    token_width = token_width, height = height, log_scale = log_scale))
+                                    token_width = token_width, height = height, log_scale = log_scale,
+                                 hover_value = hover_value))
     html_ref = Ref(html_options(keep; plotlyjs = plotlyjs, div_id = div_id,
                                 full_html = full_html, responsive = responsive))
     GC.@preserve keep begin
@@ -1190,6 +1204,26 @@ function write_html(statistic::TrajectoryStatistic, path::AbstractString; plotly
                     statistic, figure_ref, html_ref, c_path))
     end
     return path
+end
+
+"""
+    local_plotlyjs() -> Union{Nothing,String}
+
+The plotly.js file that pages inline by default (`plotlyjs = :local`): the
+file named by the environment variable `TRAJPLOT_PLOTLYJS`, else the copy
+installed with the library (`share/trajplot/plotly.min.js`); `nothing` when
+there is none, and pages then load plotly.js from its CDN.
+"""
+function local_plotlyjs()
+    out = Ref{Ptr{UInt8}}(C_NULL)
+    out_len = Ref{Csize_t}(0)
+    check(ccall((:trajplot_local_plotlyjs, libtrajplot), Cint, (Ptr{Ptr{UInt8}}, Ptr{Csize_t}), out, out_len))
+    out[] == C_NULL && return nothing
+    try
+        return unsafe_string(out[], out_len[])
+    finally
+        free_string(out[])
+    end
 end
 
 # ---------------------------------------------------------------------------
@@ -1206,7 +1240,8 @@ function per_panel(value, count::Int, what::AbstractString)
     return collect(value)
 end
 
-function panel_options(keep::Vector{Any}, count::Int; panel_titles, colorscale, log_scale, extra)
+function panel_options(keep::Vector{Any}, count::Int; panel_titles, colorscale, log_scale, extra,
+                       hover_value::Bool)
     titles = per_panel(panel_titles, count, "panel_titles")
     colorscales = per_panel(colorscale, count, "colorscale")
     log_scales = per_panel(log_scale, count, "log_scale")
@@ -1221,18 +1256,20 @@ function panel_options(keep::Vector{Any}, count::Int; panel_titles, colorscale, 
             title = string_field(titles[i], keep, "panel_titles[$i]"),
             colorscale = string_field(colorscales[i], keep, "colorscale[$i]"),
             extra_json = string_field(extras[i], keep, "extra[$i]"),
-            log_scale = log_scales[i])
+            log_scale = log_scales[i],
+            hover_value = hover_value)
         for i in 1:count]
 end
 
 function stack_options(keep::Vector{Any}; title, token_width::Integer, height::Integer,
-                       vertical_spacing::Union{Nothing,Real})
+                       vertical_spacing::Union{Nothing,Real}, equal_panel_heights::Bool)
     return with_fields(stack_options_defaults();
         title = string_field(title, keep, "title"),
         token_width = as_size(token_width, "token_width"),
         height = as_size(height, "height"),
         vertical_spacing = vertical_spacing === nothing ? 0.0 : Float64(vertical_spacing),
-        has_vertical_spacing = vertical_spacing !== nothing)
+        has_vertical_spacing = vertical_spacing !== nothing,
+        equal_panel_heights = equal_panel_heights)
 end
 
 # The handles of the statistics, for a `const trajplot_statistic *const *`;
@@ -1246,12 +1283,13 @@ end
 # handles, the panel options and the stack options.
 function stacked_arguments(keep::Vector{Any}, statistics::AbstractVector{TrajectoryStatistic};
                            title, colorscale, token_width, height, log_scale, extra, panel_titles,
-                           vertical_spacing)
+                           vertical_spacing, equal_panel_heights, hover_value)
     pointers = statistic_pointers(statistics)
     panels = panel_options(keep, length(statistics); panel_titles = panel_titles, colorscale = colorscale,
-                           log_scale = log_scale, extra = extra)
+                           log_scale = log_scale, extra = extra, hover_value = hover_value)
     stack = Ref(stack_options(keep; title = title, token_width = token_width, height = height,
-                              vertical_spacing = vertical_spacing))
+                              vertical_spacing = vertical_spacing,
+                              equal_panel_heights = equal_panel_heights))
     return pointers, panels, stack
 end
 
@@ -1271,17 +1309,24 @@ for every panel or a vector with one entry per statistic (`nothing` entries
 keep the defaults). `height = 0` is 150 + 250 pixels per panel;
 `vertical_spacing`, the gap between panels as a fraction of the plotting
 area's height, defaults to `0.3 / length(stats)` as plotly.py's
-`make_subplots`. The statistics must have the same `seq_len` and the same
+`make_subplots`. Panels share the height in proportion to their rows, so
+that their cells are about equally tall (each at least 90 px while there is
+room); `equal_panel_heights = true` makes them all the same. `hover_value`
+shows each cell's value, with its statistic's name and units, above the
+hover table. The statistics must have the same `seq_len` and the same
 sequence labels where they have any.
 """
 function figure(statistics::AbstractVector{TrajectoryStatistic}; title::AbstractString = "",
                 colorscale = "rdbu_r", token_width::Integer = 80, height::Integer = 0, log_scale = false,
-                extra = nothing, panel_titles = nothing, vertical_spacing::Union{Nothing,Real} = nothing)
+                extra = nothing, panel_titles = nothing, vertical_spacing::Union{Nothing,Real} = nothing,
+                equal_panel_heights::Bool = false, hover_value::Bool = false)
     keep = Any[]
     pointers, panels, stack = stacked_arguments(keep, statistics; title = title, colorscale = colorscale,
                                                 token_width = token_width, height = height,
                                                 log_scale = log_scale, extra = extra,
-                                                panel_titles = panel_titles, vertical_spacing = vertical_spacing)
+                                                panel_titles = panel_titles, vertical_spacing = vertical_spacing,
+                                                equal_panel_heights = equal_panel_heights,
+                                                hover_value = hover_value)
     json = GC.@preserve keep statistics begin
         returned_string() do out, out_len
             ccall((:trajplot_stacked_figure_json, libtrajplot), Cint,
@@ -1294,23 +1339,26 @@ function figure(statistics::AbstractVector{TrajectoryStatistic}; title::Abstract
 end
 
 """
-    figure_html(stats::AbstractVector{TrajectoryStatistic}; plotlyjs = :cdn, div_id = nothing,
+    figure_html(stats::AbstractVector{TrajectoryStatistic}; plotlyjs = :local, div_id = nothing,
                 full_html = true, responsive = false, <the keywords of the stacked figure>) -> String
 
 The stacked [`figure`](@ref) of several statistics as an HTML page or
 embeddable `<div>`, with the HTML keywords of the one-statistic
 `figure_html`.
 """
-function figure_html(statistics::AbstractVector{TrajectoryStatistic}; plotlyjs = :cdn,
+function figure_html(statistics::AbstractVector{TrajectoryStatistic}; plotlyjs = :local,
                      div_id::Union{Nothing,AbstractString} = nothing, full_html::Bool = true,
                      responsive::Bool = false, title::AbstractString = "", colorscale = "rdbu_r",
                      token_width::Integer = 80, height::Integer = 0, log_scale = false, extra = nothing,
-                     panel_titles = nothing, vertical_spacing::Union{Nothing,Real} = nothing)
+                     panel_titles = nothing, vertical_spacing::Union{Nothing,Real} = nothing,
+                equal_panel_heights::Bool = false, hover_value::Bool = false)
     keep = Any[]
     pointers, panels, stack = stacked_arguments(keep, statistics; title = title, colorscale = colorscale,
                                                 token_width = token_width, height = height,
                                                 log_scale = log_scale, extra = extra,
-                                                panel_titles = panel_titles, vertical_spacing = vertical_spacing)
+                                                panel_titles = panel_titles, vertical_spacing = vertical_spacing,
+                                                equal_panel_heights = equal_panel_heights,
+                                                hover_value = hover_value)
     html_ref = Ref(html_options(keep; plotlyjs = plotlyjs, div_id = div_id,
                                 full_html = full_html, responsive = responsive))
     html = GC.@preserve keep statistics begin
@@ -1333,13 +1381,16 @@ replacing the file atomically.
 function write_json(statistics::AbstractVector{TrajectoryStatistic}, path::AbstractString;
                     title::AbstractString = "", colorscale = "rdbu_r", token_width::Integer = 80,
                     height::Integer = 0, log_scale = false, extra = nothing, panel_titles = nothing,
-                    vertical_spacing::Union{Nothing,Real} = nothing)
+                    vertical_spacing::Union{Nothing,Real} = nothing,
+                equal_panel_heights::Bool = false, hover_value::Bool = false)
     c_path = nul_terminated(path, "path")
     keep = Any[]
     pointers, panels, stack = stacked_arguments(keep, statistics; title = title, colorscale = colorscale,
                                                 token_width = token_width, height = height,
                                                 log_scale = log_scale, extra = extra,
-                                                panel_titles = panel_titles, vertical_spacing = vertical_spacing)
+                                                panel_titles = panel_titles, vertical_spacing = vertical_spacing,
+                                                equal_panel_heights = equal_panel_heights,
+                                                hover_value = hover_value)
     GC.@preserve keep statistics begin
         check(ccall((:trajplot_stacked_write_figure_json, libtrajplot), Cint,
                     (Ptr{Ptr{Cvoid}}, Csize_t, Ptr{trajplot_panel_options}, Ptr{trajplot_stack_options}, Cstring),
@@ -1354,17 +1405,20 @@ end
 Writes the stacked figure's page ([`figure_html`](@ref)) to `path`,
 replacing the file atomically.
 """
-function write_html(statistics::AbstractVector{TrajectoryStatistic}, path::AbstractString; plotlyjs = :cdn,
+function write_html(statistics::AbstractVector{TrajectoryStatistic}, path::AbstractString; plotlyjs = :local,
                     div_id::Union{Nothing,AbstractString} = nothing, full_html::Bool = true,
                     responsive::Bool = false, title::AbstractString = "", colorscale = "rdbu_r",
                     token_width::Integer = 80, height::Integer = 0, log_scale = false, extra = nothing,
-                    panel_titles = nothing, vertical_spacing::Union{Nothing,Real} = nothing)
+                    panel_titles = nothing, vertical_spacing::Union{Nothing,Real} = nothing,
+                equal_panel_heights::Bool = false, hover_value::Bool = false)
     c_path = nul_terminated(path, "path")
     keep = Any[]
     pointers, panels, stack = stacked_arguments(keep, statistics; title = title, colorscale = colorscale,
                                                 token_width = token_width, height = height,
                                                 log_scale = log_scale, extra = extra,
-                                                panel_titles = panel_titles, vertical_spacing = vertical_spacing)
+                                                panel_titles = panel_titles, vertical_spacing = vertical_spacing,
+                                                equal_panel_heights = equal_panel_heights,
+                                                hover_value = hover_value)
     html_ref = Ref(html_options(keep; plotlyjs = plotlyjs, div_id = div_id,
                                 full_html = full_html, responsive = responsive))
     GC.@preserve keep statistics begin

@@ -219,7 +219,11 @@ end
     @test occursin("\"title\":{\"text\":\"T\"", fig)
     @test occursin("\"type\":\"category\"", fig)
     @test occursin("\"len\":0.25", heatmap(stat; extra = "{\"colorbar\": {\"len\": 0.25}}"))
-    @test occursin("\"ticktext\":[\"10^0\"", heatmap(TrajectoryStatistic("L", Float32[1 10; 100 1000]); log_scale = true))
+    @test occursin("\"ticktext\":[\"10<sup>0</sup>\"", heatmap(TrajectoryStatistic("L", Float32[1 10; 100 1000]); log_scale = true))
+    valued = heatmap(TrajectoryStatistic("Entropy", Float32[0.5 1.5 2.5; 3.5 4.5 5.5]; units = "nats"); hover_value = true)
+    @test occursin("\"hovertemplate\":\"Entropy: %{customdata[0]} nats", valued)
+    @test occursin("[[[\"0.5\"],[\"1.5\"],[\"2.5\"]]", valued)
+    @test !occursin("hovertemplate", heatmap(stat))
     @test failure(() -> figure(stat; token_width = 0)).status == EINVAL
     @test failure(() -> heatmap(stat; colorscale = "nope")).status == EINVAL
     @test failure(() -> heatmap(stat; extra = "{not json")).status == EINVAL
@@ -239,7 +243,15 @@ end
     @test occursin("id=\"my-fig\"", fragment)
     @test !occursin("<html", fragment)
     @test !occursin("<script src=", fragment)
-    @test occursin("cdn.plot.ly", figure_html(stat))
+    # The default inlines the local plotly.js; the CDN's without one.
+    local_copy = local_plotlyjs()
+    if local_copy === nothing
+        @test occursin("<script src=\"https://cdn.plot.ly/", figure_html(stat))
+    else
+        @test occursin(read(local_copy, String), figure_html(stat))
+        @test !occursin("<script src=", figure_html(stat))
+    end
+    @test occursin("<script src=\"https://cdn.plot.ly/", figure_html(stat; plotlyjs = :cdn))
     url = "https://example.invalid/plotly.js"
     @test occursin("src=\"$url\"", figure_html(stat; plotlyjs = (:src, url)))
     mktempdir() do dir
@@ -693,7 +705,10 @@ end
     @test occursin("\"width\":230", shaped) && occursin("\"height\":300", shaped)
     @test occursin("\"text\":\"Both\"", shaped) && occursin("\"text\":\"Top\"", shaped)
     @test count("\"opacity\":0.5", shaped) == 1
-    @test occursin("\"ticktext\":[\"10^0\"", shaped)  # the log-scaled panel
+    @test occursin("\"ticktext\":[\"10<sup>0</sup>\"", shaped)  # the log-scaled panel
+    @test occursin("\"margin\":{\"t\":50}", json)  # no title, no empty band
+    @test figure(stats; equal_panel_heights = true) != json  # 2 and 1 rows: unequal by default
+    @test occursin("Rank: %{customdata[0]}", figure(stats; hover_value = true))
     @test figure(stats; vertical_spacing = 0.1) != json
     @test figure([top]) isa String
 

@@ -29,6 +29,7 @@ int main(void) {
     FIELD(trajplot_figure_options, token_width);
     FIELD(trajplot_figure_options, height);
     FIELD(trajplot_figure_options, log_scale);
+    FIELD(trajplot_figure_options, hover_value);
     printf("},\n \"trajplot_html_options\": {\"sizeof\": %zu", sizeof(trajplot_html_options));
     FIELD(trajplot_html_options, version);
     FIELD(trajplot_html_options, plotlyjs);
@@ -58,6 +59,7 @@ int main(void) {
     FIELD(trajplot_panel_options, colorscale);
     FIELD(trajplot_panel_options, extra_json);
     FIELD(trajplot_panel_options, log_scale);
+    FIELD(trajplot_panel_options, hover_value);
     printf("},\n \"trajplot_stack_options\": {\"sizeof\": %zu", sizeof(trajplot_stack_options));
     FIELD(trajplot_stack_options, version);
     FIELD(trajplot_stack_options, title);
@@ -65,6 +67,7 @@ int main(void) {
     FIELD(trajplot_stack_options, height);
     FIELD(trajplot_stack_options, vertical_spacing);
     FIELD(trajplot_stack_options, has_vertical_spacing);
+    FIELD(trajplot_stack_options, equal_panel_heights);
     printf("}}\n");
     return 0;
 }

@@ -4,11 +4,16 @@ caller of the C API), files, and the include_plotlyjs options."""
 import io
 import json
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import unittest
 
 import trajplot
-from support import HOVER, LABELS, STATS, TOKENS, make_statistic, run_cli, spec_of
+from support import HOVER, LABELS, STATS, TOKENS, environment_file, make_statistic, run_cli, spec_of
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 FAKE_PLOTLY = "window.Plotly = {newPlot: function () { return 'fake plotly 7f3a'; }};\n"
 
@@ -91,15 +96,67 @@ class Files(unittest.TestCase):
         make_statistic().write_html(pathlib.Path(self.path("page.html")))
         self.assertIn("<html", self.read("page.html"))
 
-    def test_write_html_defaults_to_a_full_page_on_the_cdn(self):
+    def test_write_html_defaults_to_a_full_page_inlining_the_local_plotly_js(self):
         statistic = make_statistic()
         statistic.write_html(self.path("page.html"), "Entropy by layer")
         page = self.read("page.html")
         self.assertEqual(page, statistic.to_html("Entropy by layer"))
+        self.assertEqual(page, statistic.to_html("Entropy by layer", include_plotlyjs=True))
         self.assertIn("<html", page)
-        self.assertRegex(page, r'<script src="https://cdn\.plot\.ly/plotly-[0-9.]+\.min\.js"')
+        local = trajplot.local_plotlyjs()
+        if local is None:  # a library built without plotly.js
+            self.assertRegex(page, r'<script src="https://cdn\.plot\.ly/plotly-[0-9.]+\.min\.js"')
+        else:
+            with open(local, encoding="utf-8") as file:
+                self.assertIn('<script type="text/javascript">' + file.read() + "</script>", page)
+            self.assertNotIn("<script src", page)
         self.assertIn('id="trajplot-figure"', page)
         self.assertIn("Entropy by layer", page)
+
+    def test_cdn_is_a_script_src(self):
+        page = make_statistic().to_html(include_plotlyjs="cdn")
+        self.assertRegex(page, r'<script src="https://cdn\.plot\.ly/plotly-[0-9.]+\.min\.js"')
+        self.assertEqual(page.count("<script"), 2)
+
+    def test_environment_variable_names_the_plotly_js_to_inline(self):
+        fake = self.path("plotly.min.js")
+        with open(fake, "w") as file:
+            file.write(FAKE_PLOTLY)
+        previous = os.environ.get("TRAJPLOT_PLOTLYJS")
+        os.environ["TRAJPLOT_PLOTLYJS"] = fake
+        try:
+            self.assertEqual(trajplot.local_plotlyjs(), fake)
+            self.assertIn("fake plotly 7f3a", make_statistic().to_html())
+            os.environ["TRAJPLOT_PLOTLYJS"] = self.path("absent.js")
+            with self.assertRaisesRegex(trajplot.FileWriteError, "absent.js.*TRAJPLOT_PLOTLYJS"):
+                make_statistic().to_html()
+        finally:
+            if previous is None:
+                del os.environ["TRAJPLOT_PLOTLYJS"]
+            else:
+                os.environ["TRAJPLOT_PLOTLYJS"] = previous
+
+    def test_without_a_local_copy_pages_load_the_cdn(self):
+        # The library alone in a directory of its own: nothing installed
+        # beside it. It still looks at the prefix the build is configured
+        # for, where a copy may have been installed.
+        library = environment_file(self, "TRAJPLOT_LIB_PATH")
+        configured = environment_file(self, "TRAJPLOT_CONFIGURED_PLOTLYJS")
+        alone = self.path("lib")
+        os.mkdir(alone)
+        shutil.copy(library, os.path.join(alone, "libtrajplot.so.%d" % trajplot.ABI_VERSION))
+        code = ("import trajplot; from support import make_statistic; "
+                "print(trajplot.local_plotlyjs()); print(make_statistic().to_html().count('<script src=\"https://cdn.plot.ly/'))")
+        environment = {key: value for key, value in os.environ.items() if key != "TRAJPLOT_PLOTLYJS"}
+        environment.update(TRAJPLOT_LIB_PATH=alone,
+                           PYTHONPATH=os.pathsep.join([PACKAGE_ROOT, os.path.dirname(os.path.abspath(__file__))]))
+        result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True,
+                                check=False)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        if os.path.isfile(configured):
+            self.assertEqual(result.stdout.split(), [configured, "0"])
+        else:
+            self.assertEqual(result.stdout.split(), ["None", "1"])
 
     def test_write_html_inline_works_offline(self):
         fake = self.path("plotly.min.js")
@@ -162,9 +219,18 @@ class IncludePlotlyjs(unittest.TestCase):
             make_statistic().to_html(div_id="1 bad")
         self.assertIn("div_id", str(caught.exception))
 
+    def test_hover_value(self):
+        statistic = make_statistic()
+        trace = json.loads(statistic.to_json(trace_only=True, hover_value=True))
+        self.assertEqual(trace["hovertemplate"],
+                         "Entropy: %{customdata[4]} nats<br>" + json.loads(statistic.to_json(trace_only=True))[
+                             "hovertemplate"])
+        self.assertEqual([cell[4] for cell in trace["customdata"][0]], ["2.5", "3", "1.25", "0.5"])
+        self.assertEqual(statistic.heatmap_dict(hover_value=True), trace)
+        self.assertEqual(statistic.figure_dict(hover_value=True)["data"][0], trace)
+        self.assertIn("Entropy: %{customdata[4]} nats", statistic.to_html(hover_value=True))
+
     def test_unsupported_forms(self):
-        with self.assertRaisesRegex(trajplot.InvalidArgumentError, "inline:/path/to/plotly.min.js"):
-            make_statistic().to_html(include_plotlyjs=True)
         with self.assertRaisesRegex(ValueError, "'directory'"):
             make_statistic().to_html(include_plotlyjs="directory")
         with self.assertRaises(TypeError):

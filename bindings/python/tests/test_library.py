@@ -189,14 +189,14 @@ class Declarations(unittest.TestCase):
     def test_option_defaults_come_from_the_library(self):
         options = _lib.trajplot_figure_options()
         _lib.C.trajplot_figure_options_init(ctypes.byref(options), _lib.FIGURE_OPTIONS_VERSION)
-        self.assertEqual((options.version, options.token_width, options.height, options.log_scale),
-                         (1, 80, 0, False))
+        self.assertEqual((options.version, options.token_width, options.height, options.log_scale,
+                          options.hover_value), (2, 80, 0, False, False))
         statistic = _lib.trajplot_statistic_options()
         _lib.C.trajplot_statistic_options_init(ctypes.byref(statistic), _lib.STATISTIC_OPTIONS_VERSION)
         self.assertTrue(statistic.includes_output)
         html = _lib.trajplot_html_options()
         _lib.C.trajplot_html_options_init(ctypes.byref(html), _lib.HTML_OPTIONS_VERSION)
-        self.assertEqual((html.plotlyjs, html.full_html, html.responsive), (_lib.PLOTLYJS_CDN, True, False))
+        self.assertEqual((html.plotlyjs, html.full_html, html.responsive), (_lib.PLOTLYJS_LOCAL, True, False))
         trajectory = _lib.trajplot_trajectory_options()
         _lib.C.trajplot_trajectory_options_init(ctypes.byref(trajectory), _lib.TRAJECTORY_OPTIONS_VERSION)
         self.assertEqual(

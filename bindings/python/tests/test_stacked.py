@@ -83,8 +83,9 @@ class Panels(unittest.TestCase):
         self.assertIn("texttemplate", figure["data"][0])
         self.assertNotIn("texttemplate", figure["data"][1])
 
-    def test_panels_are_stacked_top_to_bottom_with_equal_heights(self):
-        layout = trajplot.StackedFigure(four_statistics()).figure_dict()["layout"]
+    def test_panels_are_stacked_top_to_bottom_with_heights_following_their_rows(self):
+        statistics = four_statistics()
+        layout = trajplot.StackedFigure(statistics).figure_dict()["layout"]
         heights = []
         above = None
         for panel in range(4):
@@ -100,10 +101,20 @@ class Panels(unittest.TestCase):
             self.assertEqual(layout[axis_key("y", panel + 1)]["anchor"], axis_id("x", panel + 1))
             self.assertEqual(layout[axis_key("x", panel + 1)]["anchor"], axis_id("y", panel + 1))
         self.assertAlmostEqual(above, 0.0, places=12)
-        for height in heights:
-            self.assertAlmostEqual(height, heights[0], places=12)
+        # 3, 3, 3 and 2 rows: every panel's rows are equally tall.
+        row_heights = [height / statistic.shape[0] for height, statistic in zip(heights, statistics)]
+        for row_height in row_heights:
+            self.assertAlmostEqual(row_height, row_heights[0], places=12)
         self.assertEqual(layout["height"], 150 + 250 * 4)
         self.assertEqual(layout["width"], 200 + 80 * 4)
+        # No title: the top margin holds the top panel's title only.
+        self.assertEqual(layout["margin"], {"t": 50})
+
+    def test_equal_panel_heights(self):
+        layout = trajplot.StackedFigure(four_statistics(), equal_panel_heights=True).figure_dict()["layout"]
+        heights = [domain_of(layout, panel)[1] - domain_of(layout, panel)[0] for panel in range(4)]
+        for height in heights:
+            self.assertAlmostEqual(height, heights[0], places=12)
 
     def test_x_tick_labels_only_under_the_bottom_panel_and_zoom_shared(self):
         layout = trajplot.StackedFigure(four_statistics()).figure_dict()["layout"]
@@ -204,6 +215,17 @@ class PanelOptions(unittest.TestCase):
         low, high = domain_of(figure["layout"], 1)
         self.assertAlmostEqual(traces[1]["colorbar"]["len"], high - low, places=12)
 
+    def test_hover_value_shows_each_panels_value_and_units(self):
+        figure = trajplot.StackedFigure(four_statistics(), hover_value=True).figure_dict()
+        entropy, forward_kl = figure["data"][0], figure["data"][1]
+        # Entropy has 2 x 2 hover tables: its value follows them.
+        self.assertTrue(entropy["hovertemplate"].startswith("Entropy: %{customdata[4]} nats<br>"))
+        self.assertEqual(entropy["customdata"][0][0][4], "2.5")
+        self.assertEqual(forward_kl["hovertemplate"], "Forward KL: %{customdata[0]} nats<extra></extra>")
+        self.assertEqual(forward_kl["customdata"][1][3], ["100"])
+        plain_figure = trajplot.StackedFigure(four_statistics()).figure_dict()
+        self.assertNotIn("hovertemplate", plain_figure["data"][1])
+
     def test_one_value_applies_to_every_panel(self):
         figure = trajplot.StackedFigure(four_statistics()[:3], colorscales="viridis", log_scales=True,
                                         extra={"opacity": 0.75}).figure_dict()
@@ -265,7 +287,7 @@ class Files(unittest.TestCase):
         self.assertEqual(buffer.getvalue(), self.figure.to_html(include_plotlyjs=False, full_html=False))
 
     def test_the_page_draws_the_figure(self):
-        page = self.figure.to_html()
+        page = self.figure.to_html(include_plotlyjs="cdn")
         self.assertRegex(page, r'<script src="https://cdn\.plot\.ly/plotly-[0-9.]+\.min\.js"')
         self.assertIn("<title>Lens</title>", page)
         self.assertIn('id="trajplot-figure"', page)
@@ -288,8 +310,10 @@ class Files(unittest.TestCase):
         self.assertNotIn("<html", fragment)
         self.assertIn('id="lens-2"', fragment)
         self.assertNotIn("cdn.plot.ly", fragment)
-        with self.assertRaisesRegex(trajplot.InvalidArgumentError, "inline"):
-            self.figure.to_html(include_plotlyjs=True)
+        # The default inlines the same local plotly.js as a single figure's page.
+        self.assertEqual(self.figure.to_html(include_plotlyjs=True), self.figure.to_html())
+        if trajplot.local_plotlyjs() is not None:
+            self.assertNotIn("<script src", self.figure.to_html())
 
     def test_failed_write_is_an_os_error_and_leaves_no_file(self):
         for method, name in ((self.figure.write_json, "figure.json"), (self.figure.write_html, "page.html")):

@@ -39,7 +39,7 @@ from . import _lib
 from ._labels import TrajectoryLabels
 from ._lens import PredictionTrajectory, TrajectoryComparison, Vocabulary
 from ._stacked import StackedFigure, stacked_figure
-from ._statistic import TrajectoryStatistic, trunc_string_left
+from ._statistic import TrajectoryStatistic, local_plotlyjs, trunc_string_left
 from .errors import (
     AbiVersionError,
     FileWriteError,
@@ -61,6 +61,7 @@ __all__ = [
     "stacked_figure",
     "library_version",
     "library_path",
+    "local_plotlyjs",
     "memory_limit",
     "set_memory_limit",
     "TrajplotError",

@@ -133,17 +133,18 @@ c_int_p = ctypes.POINTER(ctypes.c_int)
 string_array = ctypes.POINTER(ctypes.c_char_p)  # const char *const *
 
 STATISTIC_OPTIONS_VERSION = 1
-FIGURE_OPTIONS_VERSION = 1
+FIGURE_OPTIONS_VERSION = 2
 HTML_OPTIONS_VERSION = 1
 
 PLOTLYJS_CDN = 0
 PLOTLYJS_SRC = 1
 PLOTLYJS_INLINE = 2
 PLOTLYJS_NONE = 3
+PLOTLYJS_LOCAL = 4
 
 TRAJECTORY_OPTIONS_VERSION = 1
-PANEL_OPTIONS_VERSION = 1
-STACK_OPTIONS_VERSION = 1
+PANEL_OPTIONS_VERSION = 2
+STACK_OPTIONS_VERSION = 2
 
 VALUES_LOGITS = 0
 VALUES_LOG_PROBS = 1
@@ -191,6 +192,7 @@ class trajplot_figure_options(ctypes.Structure):
         ("token_width", ctypes.c_size_t),
         ("height", ctypes.c_size_t),
         ("log_scale", ctypes.c_bool),
+        ("hover_value", ctypes.c_bool),
     ]
 
 
@@ -232,6 +234,7 @@ class trajplot_panel_options(ctypes.Structure):
         ("colorscale", ctypes.c_char_p),
         ("extra_json", ctypes.c_char_p),
         ("log_scale", ctypes.c_bool),
+        ("hover_value", ctypes.c_bool),
     ]
 
 
@@ -243,6 +246,7 @@ class trajplot_stack_options(ctypes.Structure):
         ("height", ctypes.c_size_t),
         ("vertical_spacing", ctypes.c_double),
         ("has_vertical_spacing", ctypes.c_bool),
+        ("equal_panel_heights", ctypes.c_bool),
     ]
 
 
@@ -540,6 +544,9 @@ _declare("trajplot_statistic_write_heatmap_json",
 #     const char *path);
 _declare("trajplot_statistic_write_figure_json",
          [statistic_p, ctypes.POINTER(trajplot_figure_options), ctypes.c_char_p], STATUS)
+
+# trajplot_status trajplot_local_plotlyjs(char **out, size_t *out_len);
+_declare("trajplot_local_plotlyjs", [ctypes.POINTER(char_p), c_size_p], STATUS)
 
 # trajplot_status trajplot_html_options_init(
 #     trajplot_html_options *options, unsigned int version);

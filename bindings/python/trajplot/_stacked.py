@@ -126,7 +126,11 @@ class StackedFigure:
     ``height`` pixels in all (None: 150 + 250 per panel),
     ``vertical_spacing`` the gap between panels as a fraction of the
     plotting area's height, in [0, 1 / (panels - 1)) (None: 0.3 / panels,
-    as ``make_subplots``).
+    as ``make_subplots``). Panels share the height in proportion to their
+    rows, so that their cells are about equally tall (each at least 90 px
+    while there is room); ``equal_panel_heights`` makes them all the same.
+    ``hover_value`` shows each cell's value, with its statistic's name and
+    units, above the hover table.
 
     Types and list lengths are checked here. The library checks the rest
     when the figure is drawn (by ``figure()``, ``to_json()``,
@@ -139,7 +143,8 @@ class StackedFigure:
     """
 
     def __init__(self, statistics, *, titles=None, colorscales=None, log_scales=None, extra=None,
-                 title="", token_width=80, height=None, vertical_spacing=None):
+                 title="", token_width=80, height=None, vertical_spacing=None,
+                 equal_panel_heights=False, hover_value=False):
         if isinstance(statistics, TrajectoryStatistic):
             raise TypeError("statistics must be a list of TrajectoryStatistic, not one statistic "
                             "(a single statistic's figure is its own figure())")
@@ -166,7 +171,8 @@ class StackedFigure:
         self._arguments = dict(
             titles=_titles(titles, count), colorscales=_colorscales(colorscales, count),
             log_scales=_log_scales(log_scales, count), title=title,
-            token_width=token_width, height=height, vertical_spacing=_spacing(vertical_spacing))
+            token_width=token_width, height=height, vertical_spacing=_spacing(vertical_spacing),
+            equal_panel_heights=bool(equal_panel_heights), hover_value=bool(hover_value))
         self._patches, patch_names = _patches(extra, count)
         self._arguments["extra"] = self._patches
 
@@ -185,6 +191,7 @@ class StackedFigure:
             if patch is not None:
                 panel.extra_json = patch.encode("utf-8")
             panel.log_scale = self._arguments["log_scales"][index]
+            panel.hover_value = self._arguments["hover_value"]
         options = _lib.trajplot_stack_options()
         C.trajplot_stack_options_init(ctypes.byref(options), _lib.STACK_OPTIONS_VERSION)
         options.title = _arrays.c_string(title, "title")
@@ -193,6 +200,7 @@ class StackedFigure:
         spacing = self._arguments["vertical_spacing"]
         if spacing is not None:
             options.vertical_spacing, options.has_vertical_spacing = spacing, True
+        options.equal_panel_heights = self._arguments["equal_panel_heights"]
         # ctypes keeps the encoded strings alive with the structs holding them.
         self._panels = panels
         self._options = options
@@ -257,7 +265,7 @@ class StackedFigure:
         C.trajplot_stacked_write_figure_json(handles, len(handles), self._panels,
                                              ctypes.byref(self._options), path)
 
-    def to_html(self, *, include_plotlyjs="cdn", full_html=True, div_id=None, responsive=False):
+    def to_html(self, *, include_plotlyjs=True, full_html=True, div_id=None, responsive=False):
         """The figure as an HTML page (or with ``full_html=False`` a
         ``<div>`` to embed) that draws it with plotly.js; the options are
         those of ``TrajectoryStatistic.to_html()``. The page's ``<title>``
@@ -269,7 +277,7 @@ class StackedFigure:
                                        self._panels, ctypes.byref(self._options), ctypes.byref(html))
         return _lib.take_string(text, length).decode("utf-8")
 
-    def write_html(self, file, *, include_plotlyjs="cdn", full_html=True, div_id=None,
+    def write_html(self, file, *, include_plotlyjs=True, full_html=True, div_id=None,
                    responsive=False):
         """Writes to_html() to ``file``: a path (replaced atomically) or a
         writable text file object. Options as to_html()."""
@@ -309,9 +317,11 @@ def _rebuild(statistics, arguments):
 
 
 def stacked_figure(statistics, *, titles=None, colorscales=None, log_scales=None, extra=None,
-                   title="", token_width=80, height=None, vertical_spacing=None):
+                   title="", token_width=80, height=None, vertical_spacing=None,
+                   equal_panel_heights=False, hover_value=False):
     """``StackedFigure(statistics, ...)``: the statistics of one sequence
     stacked top to bottom, one panel each; see StackedFigure."""
     return StackedFigure(statistics, titles=titles, colorscales=colorscales, log_scales=log_scales,
                          extra=extra, title=title, token_width=token_width, height=height,
-                         vertical_spacing=vertical_spacing)
+                         vertical_spacing=vertical_spacing, equal_panel_heights=equal_panel_heights,
+                         hover_value=hover_value)

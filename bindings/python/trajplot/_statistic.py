@@ -14,15 +14,27 @@ from .errors import InvalidArgumentError
 _DEFAULT_COLORSCALE = "rdbu_r"
 
 _PLOTLYJS_FORMS = (
-    "include_plotlyjs takes 'cdn' (the default), False (the page already "
-    "loads plotly.js), 'inline:FILE' (the contents of a local plotly.min.js, "
-    "for a page that works offline), or 'src:URL' or any URL or path ending "
-    "in '.js' (a <script src>)"
+    "include_plotlyjs takes True (the default: the local plotly.js inlined, "
+    "see local_plotlyjs(), else the CDN), 'cdn', False (the page already "
+    "loads plotly.js), 'inline:FILE' (the contents of a plotly.min.js of your "
+    "own), or 'src:URL' or any URL or path ending in '.js' (a <script src>)"
 )
 
 
+def local_plotlyjs():
+    """The plotly.js file that pages inline by default (include_plotlyjs
+    True): the file named by the environment variable TRAJPLOT_PLOTLYJS,
+    else the copy installed with the library (share/trajplot/plotly.min.js);
+    None when there is none, and pages then load plotly.js from its CDN."""
+    text, length = _lib.char_p(), ctypes.c_size_t()
+    C.trajplot_local_plotlyjs(ctypes.byref(text), ctypes.byref(length))
+    if not text:
+        return None
+    return _lib.take_string(text, length).decode("utf-8", "surrogateescape")
+
+
 def _figure_options(title="", colorscale=_DEFAULT_COLORSCALE, token_width=80,
-                    height=None, log_scale=False, patch=None):
+                    height=None, log_scale=False, patch=None, hover_value=False):
     options = _lib.trajplot_figure_options()
     C.trajplot_figure_options_init(ctypes.byref(options), _lib.FIGURE_OPTIONS_VERSION)
     options.title = _arrays.c_string(title, "title")
@@ -30,20 +42,19 @@ def _figure_options(title="", colorscale=_DEFAULT_COLORSCALE, token_width=80,
     options.token_width = _arrays.size_value(token_width, "token_width")
     options.height = 0 if height is None else _arrays.size_value(height, "height")
     options.log_scale = bool(log_scale)
+    options.hover_value = bool(hover_value)
     extra = _plotly.patch_json(patch)
     options.extra_json = extra.encode("utf-8") if extra is not None else None
     return options
 
 
-def _html_options(include_plotlyjs="cdn", full_html=True, div_id=None, responsive=False):
+def _html_options(include_plotlyjs=True, full_html=True, div_id=None, responsive=False):
     options = _lib.trajplot_html_options()
     C.trajplot_html_options_init(ctypes.byref(options), _lib.HTML_OPTIONS_VERSION)
     if include_plotlyjs is False or include_plotlyjs is None:
         options.plotlyjs = _lib.PLOTLYJS_NONE
     elif include_plotlyjs is True:
-        raise InvalidArgumentError(
-            "include_plotlyjs=True would inline plotly.js, which trajplot does not "
-            "ship: pass include_plotlyjs='inline:/path/to/plotly.min.js'. " + _PLOTLYJS_FORMS)
+        options.plotlyjs = _lib.PLOTLYJS_LOCAL
     elif not isinstance(include_plotlyjs, str):
         raise TypeError(_PLOTLYJS_FORMS + ", not %s" % type(include_plotlyjs).__name__)
     elif include_plotlyjs == "cdn":
@@ -287,16 +298,24 @@ class TrajectoryStatistic(Handle):
         function(ctypes.byref(text), ctypes.byref(length), self._live(), ctypes.byref(options))
         return _lib.take_string(text, length).decode("utf-8")
 
-    def heatmap_dict(self, colorscale=_DEFAULT_COLORSCALE, log_scale=False, **kwargs):
+    def heatmap_dict(self, colorscale=_DEFAULT_COLORSCALE, log_scale=False, *, hover_value=False,
+                     **kwargs):
         """The heatmap trace as a plain dict (what heatmap() returns without
         plotly.py)."""
         options = _figure_options(colorscale=colorscale, log_scale=log_scale,
-                                  patch=_plotly.trace_patch(kwargs))
+                                  patch=_plotly.trace_patch(kwargs), hover_value=hover_value)
         return json.loads(self._json(C.trajplot_statistic_heatmap_json, options))
 
-    def heatmap(self, colorscale=_DEFAULT_COLORSCALE, log_scale=False, **kwargs):
+    def heatmap(self, colorscale=_DEFAULT_COLORSCALE, log_scale=False, *, hover_value=False,
+                **kwargs):
         """The Plotly heatmap trace: x is the sequence, y the layers, the
         colour of each cell the statistic.
+
+        Cell labels are sized to fit the cells of trajplot's own figure of
+        the statistic (at most 12 px, at least 6); set ``textfont_size``
+        (or ``textfont={"size": ...}``) for a layout of your own.
+        ``hover_value`` shows the cell's value, with the statistic's name
+        and units, above the hover table.
 
         ``kwargs`` are merged into the trace in plotly.py's style
         (``colorbar_y=0.89``, ``textfont={"size": 10}``). Returns a
@@ -308,7 +327,8 @@ class TrajectoryStatistic(Handle):
         (``go.Figure(data=[trace], _validate=False)``).
         """
         patch = _plotly.trace_patch(kwargs)
-        options = _figure_options(colorscale=colorscale, log_scale=log_scale, patch=patch)
+        options = _figure_options(colorscale=colorscale, log_scale=log_scale, patch=patch,
+                                  hover_value=hover_value)
         trace = json.loads(self._json(C.trajplot_statistic_heatmap_json, options))
         graph_objects = plotly_graph_objects()
         if graph_objects is None:
@@ -316,25 +336,26 @@ class TrajectoryStatistic(Handle):
         return _plotly.heatmap_object(graph_objects, trace, patch)
 
     def figure_dict(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
-                    log_scale=False, height=None, **kwargs):
+                    log_scale=False, height=None, hover_value=False, **kwargs):
         """The figure as a plain dict {"data": [trace], "layout": {...}}."""
         options = _figure_options(title, colorscale, token_width, height, log_scale,
-                                  _plotly.trace_patch(kwargs))
+                                  _plotly.trace_patch(kwargs), hover_value)
         return json.loads(self._json(C.trajplot_statistic_figure_json, options))
 
     def figure(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
-               log_scale=False, height=None, **kwargs):
+               log_scale=False, height=None, hover_value=False, **kwargs):
         """The heatmap figure: a ``plotly.graph_objects.Figure`` when
         plotly.py is importable, else a dict.
 
         The figure is 200 + token_width * seq_len pixels wide; ``height``
-        (pixels) defaults to Plotly's; ``log_scale`` and ``kwargs`` are
-        those of heatmap(). With a plotly.py older than the figure's
+        (pixels) defaults to Plotly's; ``log_scale``, ``hover_value`` and
+        ``kwargs`` are those of heatmap(). With a plotly.py older than the figure's
         attributes (5.4 and cell labels) the figure keeps them all and is
         built with validation off: see heatmap().
         """
         patch = _plotly.trace_patch(kwargs)
-        options = _figure_options(title, colorscale, token_width, height, log_scale, patch)
+        options = _figure_options(title, colorscale, token_width, height, log_scale, patch,
+                                  hover_value)
         figure = json.loads(self._json(C.trajplot_statistic_figure_json, options))
         graph_objects = plotly_graph_objects()
         if graph_objects is None:
@@ -344,21 +365,21 @@ class TrajectoryStatistic(Handle):
     # -- JSON and HTML -----------------------------------------------------
 
     def to_json(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
-                trace_only=False, log_scale=False, height=None, **kwargs):
+                trace_only=False, log_scale=False, height=None, hover_value=False, **kwargs):
         """The figure (or with ``trace_only`` the heatmap trace) as JSON
         text, exactly as the library writes it."""
         options = _figure_options(title, colorscale, token_width, height, log_scale,
-                                  _plotly.trace_patch(kwargs))
+                                  _plotly.trace_patch(kwargs), hover_value)
         function = (C.trajplot_statistic_heatmap_json if trace_only
                     else C.trajplot_statistic_figure_json)
         return self._json(function, options)
 
     def write_json(self, file, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
-                   trace_only=False, log_scale=False, height=None, **kwargs):
+                   trace_only=False, log_scale=False, height=None, hover_value=False, **kwargs):
         """Writes to_json() to ``file``: a path (replaced atomically: a
         failure leaves no partial file) or a writable text file object."""
         options = _figure_options(title, colorscale, token_width, height, log_scale,
-                                  _plotly.trace_patch(kwargs))
+                                  _plotly.trace_patch(kwargs), hover_value)
         if hasattr(file, "write"):
             function = (C.trajplot_statistic_heatmap_json if trace_only
                         else C.trajplot_statistic_figure_json)
@@ -369,22 +390,25 @@ class TrajectoryStatistic(Handle):
         function(self._live(), ctypes.byref(options), _arrays.c_path(file))
 
     def to_html(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
-                include_plotlyjs="cdn", full_html=True, div_id=None, responsive=False,
-                log_scale=False, height=None, **kwargs):
+                include_plotlyjs=True, full_html=True, div_id=None, responsive=False,
+                log_scale=False, height=None, hover_value=False, **kwargs):
         """The figure as an HTML page (or with ``full_html=False`` a
         ``<div>`` to embed) that draws it with plotly.js.
 
         ``include_plotlyjs`` says where the page gets plotly.js, as in
-        plotly.py: "cdn" (the default: the official CDN, at the plotly.js
-        version trajplot is tested with), False (nothing: the embedding
-        page loads plotly.js), "inline:FILE" (the contents of a local
-        plotly.min.js: the page works offline), or "src:URL" or any string
-        ending in ".js" (a ``<script src>`` of your own). ``div_id`` names
+        plotly.py: True (the default: the local plotly.js inlined, so that
+        the page draws offline, as plotly.py inlines its bundle; that is
+        the file TRAJPLOT_PLOTLYJS names, else the copy installed with the
+        library, see local_plotlyjs(); without one, the CDN), "cdn" (the
+        official CDN, at the plotly.js version trajplot is tested with),
+        False (nothing: the embedding page loads plotly.js), "inline:FILE"
+        (the contents of a plotly.min.js of your own), or "src:URL" or any
+        string ending in ".js" (a ``<script src>`` of your own). ``div_id`` names
         the figure's element (default "trajplot-figure"); ``responsive``
         makes it follow the page's width.
         """
         figure = _figure_options(title, colorscale, token_width, height, log_scale,
-                                 _plotly.trace_patch(kwargs))
+                                 _plotly.trace_patch(kwargs), hover_value)
         html = _html_options(include_plotlyjs, full_html, div_id, responsive)
         text, length = _lib.char_p(), ctypes.c_size_t()
         C.trajplot_statistic_figure_html(ctypes.byref(text), ctypes.byref(length), self._live(),
@@ -392,18 +416,18 @@ class TrajectoryStatistic(Handle):
         return _lib.take_string(text, length).decode("utf-8")
 
     def write_html(self, file, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
-                   include_plotlyjs="cdn", full_html=True, div_id=None, responsive=False,
-                   log_scale=False, height=None, **kwargs):
+                   include_plotlyjs=True, full_html=True, div_id=None, responsive=False,
+                   log_scale=False, height=None, hover_value=False, **kwargs):
         """Writes to_html() to ``file``: a path (replaced atomically) or a
         writable text file object. Options as to_html()."""
         if hasattr(file, "write"):
             file.write(self.to_html(
                 title, colorscale, token_width, include_plotlyjs=include_plotlyjs,
                 full_html=full_html, div_id=div_id, responsive=responsive,
-                log_scale=log_scale, height=height, **kwargs))
+                log_scale=log_scale, height=height, hover_value=hover_value, **kwargs))
             return
         figure = _figure_options(title, colorscale, token_width, height, log_scale,
-                                 _plotly.trace_patch(kwargs))
+                                 _plotly.trace_patch(kwargs), hover_value)
         html = _html_options(include_plotlyjs, full_html, div_id, responsive)
         C.trajplot_statistic_write_figure_html(self._live(), ctypes.byref(figure),
                                                ctypes.byref(html), _arrays.c_path(file))

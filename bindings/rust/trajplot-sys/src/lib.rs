@@ -194,7 +194,7 @@ pub const TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE: trajplot_measure = 20;
 /// the ranks, not tokens.
 pub const TRAJPLOT_SHOW_RANKS: c_uint = 1;
 
-pub const TRAJPLOT_FIGURE_OPTIONS_VERSION: c_uint = 1;
+pub const TRAJPLOT_FIGURE_OPTIONS_VERSION: c_uint = 2;
 
 /// `trajplot_figure_options`. Start from [`TRAJPLOT_FIGURE_OPTIONS_INIT`] or
 /// [`trajplot_figure_options_init`].
@@ -208,6 +208,7 @@ pub struct trajplot_figure_options {
     pub token_width: usize,
     pub height: usize,
     pub log_scale: bool,
+    pub hover_value: bool,
 }
 
 /// `TRAJPLOT_FIGURE_OPTIONS_INIT`.
@@ -219,6 +220,7 @@ pub const TRAJPLOT_FIGURE_OPTIONS_INIT: trajplot_figure_options = trajplot_figur
     token_width: 80,
     height: 0,
     log_scale: false,
+    hover_value: false,
 };
 
 /// `enum trajplot_plotlyjs`, the values of `trajplot_html_options::plotlyjs`.
@@ -228,6 +230,7 @@ pub const TRAJPLOT_PLOTLYJS_CDN: trajplot_plotlyjs = 0;
 pub const TRAJPLOT_PLOTLYJS_SRC: trajplot_plotlyjs = 1;
 pub const TRAJPLOT_PLOTLYJS_INLINE: trajplot_plotlyjs = 2;
 pub const TRAJPLOT_PLOTLYJS_NONE: trajplot_plotlyjs = 3;
+pub const TRAJPLOT_PLOTLYJS_LOCAL: trajplot_plotlyjs = 4;
 
 pub const TRAJPLOT_HTML_OPTIONS_VERSION: c_uint = 1;
 
@@ -247,14 +250,14 @@ pub struct trajplot_html_options {
 /// `TRAJPLOT_HTML_OPTIONS_INIT`.
 pub const TRAJPLOT_HTML_OPTIONS_INIT: trajplot_html_options = trajplot_html_options {
     version: TRAJPLOT_HTML_OPTIONS_VERSION,
-    plotlyjs: TRAJPLOT_PLOTLYJS_CDN,
+    plotlyjs: TRAJPLOT_PLOTLYJS_LOCAL,
     plotlyjs_location: ptr::null(),
     div_id: ptr::null(),
     full_html: true,
     responsive: false,
 };
 
-pub const TRAJPLOT_PANEL_OPTIONS_VERSION: c_uint = 1;
+pub const TRAJPLOT_PANEL_OPTIONS_VERSION: c_uint = 2;
 
 /// `trajplot_panel_options`: how to draw one panel of a stacked figure.
 /// Start from [`TRAJPLOT_PANEL_OPTIONS_INIT`] or
@@ -267,6 +270,7 @@ pub struct trajplot_panel_options {
     pub colorscale: *const c_char,
     pub extra_json: *const c_char,
     pub log_scale: bool,
+    pub hover_value: bool,
 }
 
 /// `TRAJPLOT_PANEL_OPTIONS_INIT`.
@@ -276,9 +280,10 @@ pub const TRAJPLOT_PANEL_OPTIONS_INIT: trajplot_panel_options = trajplot_panel_o
     colorscale: ptr::null(),
     extra_json: ptr::null(),
     log_scale: false,
+    hover_value: false,
 };
 
-pub const TRAJPLOT_STACK_OPTIONS_VERSION: c_uint = 1;
+pub const TRAJPLOT_STACK_OPTIONS_VERSION: c_uint = 2;
 
 /// `trajplot_stack_options`: the figure around the panels. Start from
 /// [`TRAJPLOT_STACK_OPTIONS_INIT`] or [`trajplot_stack_options_init`].
@@ -291,6 +296,7 @@ pub struct trajplot_stack_options {
     pub height: usize,
     pub vertical_spacing: c_double,
     pub has_vertical_spacing: bool,
+    pub equal_panel_heights: bool,
 }
 
 /// `TRAJPLOT_STACK_OPTIONS_INIT`.
@@ -301,6 +307,7 @@ pub const TRAJPLOT_STACK_OPTIONS_INIT: trajplot_stack_options = trajplot_stack_o
     height: 0,
     vertical_spacing: 0.0,
     has_vertical_spacing: false,
+    equal_panel_heights: false,
 };
 
 // ---------------------------------------------------------------------------
@@ -594,6 +601,7 @@ extern "C" {
     ) -> trajplot_status;
 
     // HTML pages
+    pub fn trajplot_local_plotlyjs(out: *mut *mut c_char, out_len: *mut usize) -> trajplot_status;
     pub fn trajplot_html_options_init(
         options: *mut trajplot_html_options,
         version: c_uint,

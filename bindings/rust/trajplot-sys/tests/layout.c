@@ -73,6 +73,7 @@ int main(void) {
     FIELD(trajplot_figure_options, token_width);
     FIELD(trajplot_figure_options, height);
     FIELD(trajplot_figure_options, log_scale);
+    FIELD(trajplot_figure_options, hover_value);
 
     STRUCT(trajplot_html_options);
     FIELD(trajplot_html_options, version);
@@ -88,6 +89,7 @@ int main(void) {
     FIELD(trajplot_panel_options, colorscale);
     FIELD(trajplot_panel_options, extra_json);
     FIELD(trajplot_panel_options, log_scale);
+    FIELD(trajplot_panel_options, hover_value);
 
     STRUCT(trajplot_stack_options);
     FIELD(trajplot_stack_options, version);
@@ -96,6 +98,7 @@ int main(void) {
     FIELD(trajplot_stack_options, height);
     FIELD(trajplot_stack_options, vertical_spacing);
     FIELD(trajplot_stack_options, has_vertical_spacing);
+    FIELD(trajplot_stack_options, equal_panel_heights);
 
     /* Enums travel as their C type; the Rust side declares them as int. */
     STRUCT(trajplot_status);
@@ -138,5 +141,6 @@ int main(void) {
     CONST(TRAJPLOT_PLOTLYJS_SRC);
     CONST(TRAJPLOT_PLOTLYJS_INLINE);
     CONST(TRAJPLOT_PLOTLYJS_NONE);
+    CONST(TRAJPLOT_PLOTLYJS_LOCAL);
     return 0;
 }

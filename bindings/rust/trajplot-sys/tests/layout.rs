@@ -139,6 +139,7 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_figure_options, token_width);
     field!(facts, trajplot_figure_options, height);
     field!(facts, trajplot_figure_options, log_scale);
+    field!(facts, trajplot_figure_options, hover_value);
 
     structure!(facts, trajplot_html_options);
     field!(facts, trajplot_html_options, version);
@@ -154,6 +155,7 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_panel_options, colorscale);
     field!(facts, trajplot_panel_options, extra_json);
     field!(facts, trajplot_panel_options, log_scale);
+    field!(facts, trajplot_panel_options, hover_value);
 
     structure!(facts, trajplot_stack_options);
     field!(facts, trajplot_stack_options, version);
@@ -162,6 +164,7 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_stack_options, height);
     field!(facts, trajplot_stack_options, vertical_spacing);
     field!(facts, trajplot_stack_options, has_vertical_spacing);
+    field!(facts, trajplot_stack_options, equal_panel_heights);
 
     structure!(facts, trajplot_status);
     structure!(facts, trajplot_plotlyjs);
@@ -203,6 +206,7 @@ fn rust_facts() -> BTreeSet<String> {
     constant!(facts, TRAJPLOT_PLOTLYJS_SRC);
     constant!(facts, TRAJPLOT_PLOTLYJS_INLINE);
     constant!(facts, TRAJPLOT_PLOTLYJS_NONE);
+    constant!(facts, TRAJPLOT_PLOTLYJS_LOCAL);
     facts
 }
 
@@ -254,6 +258,7 @@ fn init_constants_equal_the_library_defaults() {
     let mut figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
     figure.token_width = 1;
     figure.log_scale = !figure.log_scale;
+    figure.hover_value = !figure.hover_value;
     let status =
         unsafe { trajplot_figure_options_init(&mut figure, TRAJPLOT_FIGURE_OPTIONS_VERSION) };
     assert_eq!(status, TRAJPLOT_OK);
@@ -264,6 +269,7 @@ fn init_constants_equal_the_library_defaults() {
 
     let mut panel = TRAJPLOT_PANEL_OPTIONS_INIT;
     panel.log_scale = !panel.log_scale;
+    panel.hover_value = !panel.hover_value;
     let status = unsafe { trajplot_panel_options_init(&mut panel, TRAJPLOT_PANEL_OPTIONS_VERSION) };
     assert_eq!(status, TRAJPLOT_OK);
     assert_eq!(
@@ -275,6 +281,7 @@ fn init_constants_equal_the_library_defaults() {
     stack.token_width = 1;
     stack.vertical_spacing = 0.5;
     stack.has_vertical_spacing = !stack.has_vertical_spacing;
+    stack.equal_panel_heights = !stack.equal_panel_heights;
     let status = unsafe { trajplot_stack_options_init(&mut stack, TRAJPLOT_STACK_OPTIONS_VERSION) };
     assert_eq!(status, TRAJPLOT_OK);
     assert_eq!(

@@ -98,6 +98,23 @@ pub fn set_memory_limit(bytes: usize) {
     unsafe { sys::trajplot_set_memory_limit(bytes) }
 }
 
+/// The plotly.js file that pages inline by default ([`PlotlyJs::Local`]):
+/// the file named by the environment variable `TRAJPLOT_PLOTLYJS`, else the
+/// copy installed with the library (`share/trajplot/plotly.min.js`); None
+/// when there is none, and pages then load plotly.js from its CDN.
+pub fn local_plotlyjs() -> Result<Option<std::path::PathBuf>> {
+    let mut pointer: *mut std::os::raw::c_char = std::ptr::null_mut();
+    let mut len = 0usize;
+    // SAFETY: valid output pointers; the string is released by LibraryString.
+    ffi::check(unsafe { sys::trajplot_local_plotlyjs(&mut pointer, &mut len) })?;
+    if pointer.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: a string the library returned, `len` bytes long.
+    let text = unsafe { ffi::LibraryString::new(pointer, len) }.text();
+    Ok(Some(std::path::PathBuf::from(text)))
+}
+
 static ABI_CHECKED: AtomicBool = AtomicBool::new(false);
 
 /// Ok when the loaded library has the ABI version this binding was written

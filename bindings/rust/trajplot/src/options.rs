@@ -7,8 +7,10 @@ use trajplot_sys as sys;
 use crate::error::Result;
 use crate::ffi;
 
-/// How to draw a statistic. The heatmap-trace exports use `colorscale`,
-/// `log_scale` and `extra_json`; the figure exports use every field.
+/// How to draw a statistic. The heatmap-trace exports write the trace of the
+/// figure these options draw (its title aside). Cell labels are sized to
+/// fit the cells (at most 12 px, never below 6 px) unless `extra_json` sets
+/// `textfont.size` or a `texttemplate` of its own.
 ///
 /// ```
 /// let options = trajplot::FigureOptions {
@@ -36,6 +38,9 @@ pub struct FigureOptions {
     pub height: Option<usize>,
     /// Colour by log10 of the values (default: false).
     pub log_scale: bool,
+    /// Show the cell's value, with the statistic's name and units, above
+    /// the hover table (default: false, the reference's hover).
+    pub hover_value: bool,
 }
 
 impl Default for FigureOptions {
@@ -48,6 +53,7 @@ impl Default for FigureOptions {
             token_width: defaults.token_width,
             height: None,
             log_scale: defaults.log_scale,
+            hover_value: defaults.hover_value,
         }
     }
 }
@@ -76,6 +82,7 @@ impl FigureOptions {
         raw.token_width = self.token_width;
         raw.height = self.height.unwrap_or(0);
         raw.log_scale = self.log_scale;
+        raw.hover_value = self.hover_value;
         let mut strings = vec![title, colorscale];
         strings.extend(extra_json);
         Ok(RawFigureOptions {
@@ -88,6 +95,10 @@ impl FigureOptions {
 /// Where an HTML page gets plotly.js from (plotly.py's `include_plotlyjs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PlotlyJs {
+    /// The default: the local plotly.js (see [`local_plotlyjs`](crate::local_plotlyjs))
+    /// inlined, so that the page draws offline, as plotly.py's `write_html`
+    /// inlines its bundle; without a local copy, as [`PlotlyJs::Cdn`].
+    Local,
     /// A `<script src>` on the official CDN, at the plotly.js version
     /// trajplot is tested with.
     Cdn,
@@ -103,7 +114,7 @@ pub enum PlotlyJs {
 /// How to write an HTML page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HtmlOptions {
-    /// Where plotly.js comes from (default: the CDN).
+    /// Where plotly.js comes from (default: [`PlotlyJs::Local`]).
     pub plotlyjs: PlotlyJs,
     /// The id of the figure's `<div>`: letters, digits, '-' and '_',
     /// starting with a letter; None: "trajplot-figure". Give each figure on
@@ -119,7 +130,7 @@ impl Default for HtmlOptions {
     fn default() -> HtmlOptions {
         let defaults = sys::TRAJPLOT_HTML_OPTIONS_INIT;
         HtmlOptions {
-            plotlyjs: PlotlyJs::Cdn,
+            plotlyjs: PlotlyJs::Local,
             div_id: None,
             full_html: defaults.full_html,
             responsive: defaults.responsive,
@@ -136,6 +147,7 @@ pub(crate) struct RawHtmlOptions {
 impl HtmlOptions {
     pub(crate) fn to_raw(&self) -> Result<RawHtmlOptions> {
         let (plotlyjs, location) = match &self.plotlyjs {
+            PlotlyJs::Local => (sys::TRAJPLOT_PLOTLYJS_LOCAL, None),
             PlotlyJs::Cdn => (sys::TRAJPLOT_PLOTLYJS_CDN, None),
             PlotlyJs::Src(url) => (
                 sys::TRAJPLOT_PLOTLYJS_SRC,

@@ -36,6 +36,9 @@ pub struct PanelOptions {
     pub extra_json: Option<String>,
     /// Colour by log10 of the values (default: false).
     pub log_scale: bool,
+    /// Show each cell's value, with the statistic's name and units, above
+    /// the hover table (default: false).
+    pub hover_value: bool,
 }
 
 impl Default for PanelOptions {
@@ -45,6 +48,7 @@ impl Default for PanelOptions {
             colorscale: "rdbu_r".to_string(),
             extra_json: None,
             log_scale: sys::TRAJPLOT_PANEL_OPTIONS_INIT.log_scale,
+            hover_value: sys::TRAJPLOT_PANEL_OPTIONS_INIT.hover_value,
         }
     }
 }
@@ -72,6 +76,10 @@ pub struct StackOptions {
     /// in [0, 1 / (panels - 1)); None: 0.3 / panels, as plotly.py's
     /// `make_subplots`.
     pub vertical_spacing: Option<f64>,
+    /// Panels share the height in proportion to their rows, so that their
+    /// cells are about equally tall (each at least 90 px while there is
+    /// room); true: every panel the same height (default: false).
+    pub equal_panel_heights: bool,
 }
 
 impl Default for StackOptions {
@@ -82,6 +90,7 @@ impl Default for StackOptions {
             token_width: defaults.token_width,
             height: None,
             vertical_spacing: None,
+            equal_panel_heights: defaults.equal_panel_heights,
         }
     }
 }
@@ -272,6 +281,7 @@ impl RawCall {
                 &field("extra_json"),
             )?;
             raw.log_scale = panel.log_scale;
+            raw.hover_value = panel.hover_value;
             panels.push(raw);
         }
         let mut raw_options = sys::TRAJPLOT_STACK_OPTIONS_INIT;
@@ -282,6 +292,7 @@ impl RawCall {
             raw_options.vertical_spacing = spacing;
             raw_options.has_vertical_spacing = true;
         }
+        raw_options.equal_panel_heights = options.equal_panel_heights;
         Ok(RawCall {
             statistics: figure
                 .panels

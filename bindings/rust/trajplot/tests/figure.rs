@@ -143,7 +143,7 @@ fn log_scale_colours_by_log10() {
     assert_eq!(trace.at("colorbar.tickvals").array().len(), 3);
     assert_eq!(
         trace.at("colorbar.ticktext").strings(),
-        strings(&["10^0", "10^1", "10^2"])
+        strings(&["10<sup>0</sup>", "10<sup>1</sup>", "10<sup>2</sup>"])
     );
     assert_eq!(trace.at("colorbar.title.text").str(), "KL (bits)");
     let negative_min = Statistic::builder("KL", &[1.0, 10.0], 1, 2)
@@ -357,10 +357,26 @@ fn a_page_draws_the_figure_with_plotly_from_the_cdn() {
         page.starts_with("<!DOCTYPE html>") || page.contains("<html"),
         "not a whole document"
     );
-    assert!(
-        page.contains("<script src=\"https://cdn.plot.ly/plotly-"),
-        "no CDN script"
-    );
+    // The default inlines the local plotly.js, or loads the CDN's without one.
+    match trajplot::local_plotlyjs().unwrap() {
+        Some(local) => {
+            let script = fs::read_to_string(&local).unwrap();
+            assert!(page.contains(&script), "the page does not inline {:?}", local);
+            assert!(!page.contains("<script src"));
+        }
+        None => assert!(
+            page.contains("<script src=\"https://cdn.plot.ly/plotly-"),
+            "no CDN script"
+        ),
+    }
+    let cdn = HtmlOptions {
+        plotlyjs: PlotlyJs::Cdn,
+        ..Default::default()
+    };
+    assert!(statistic
+        .figure_html(&options, &cdn)
+        .unwrap()
+        .contains("<script src=\"https://cdn.plot.ly/plotly-"));
     assert!(page.contains("id=\"trajplot-figure\""));
     let figure = figure_in_page(&page);
     assert_eq!(
@@ -451,8 +467,13 @@ fn caller_text_cannot_end_the_script() {
         .sequence_labels(&["<!--"])
         .build()
         .unwrap();
+    // Without plotly.js in the page, whose own code holds "<!--".
+    let html = HtmlOptions {
+        plotlyjs: PlotlyJs::None,
+        ..Default::default()
+    };
     let page = statistic
-        .figure_html(&FigureOptions::default(), &HtmlOptions::default())
+        .figure_html(&FigureOptions::default(), &html)
         .unwrap();
     assert!(!page.contains("alert(1)</script>"));
     assert!(!page.contains("<!--"));
@@ -490,7 +511,7 @@ fn option_defaults_match_the_c_defaults() {
     assert_eq!(
         (
             figure.height,
-            figure.log_scale,
+            figure.log_scale || figure.hover_value,
             figure.extra_json.as_deref(),
             figure.title.as_str()
         ),
@@ -500,10 +521,29 @@ fn option_defaults_match_the_c_defaults() {
     assert_eq!(
         html,
         HtmlOptions {
-            plotlyjs: PlotlyJs::Cdn,
+            plotlyjs: PlotlyJs::Local,
             div_id: None,
             full_html: true,
             responsive: false
         }
     );
+}
+
+#[test]
+fn hover_value_puts_the_value_above_the_hover_table() {
+    let statistic = entropy();
+    let options = FigureOptions {
+        hover_value: true,
+        ..Default::default()
+    };
+    let trace = Json::parse(&statistic.heatmap_json(&options).unwrap());
+    let template = trace.at("hovertemplate").str();
+    assert!(
+        template.starts_with("Entropy: %{customdata[2]} nats<br>"),
+        "{}",
+        template
+    );
+    assert_eq!(trace.at("customdata.1.1.2").str(), "1.25");
+    let plain = Json::parse(&statistic.heatmap_json(&FigureOptions::default()).unwrap());
+    assert!(!plain.at("hovertemplate").str().contains("Entropy"));
 }

@@ -141,12 +141,15 @@ fn panels_are_stacked_top_to_bottom_with_one_shared_x_axis() {
     let figure = json_of(&panels.figure(), &StackOptions::default());
     let layout = figure.at("layout");
     let count = 3;
-    // make_subplots's default gap is 0.3 / rows; the panels share the rest.
+    // make_subplots's default gap is 0.3 / rows; the panels share the rest
+    // by their rows (3, 3 and 2).
     let gap = 0.3 / count as f64;
-    let panel_height = (1.0 - gap * (count - 1) as f64) / count as f64;
+    let rows = [3.0, 3.0, 2.0];
+    let row_height = (1.0 - gap * (count - 1) as f64) / rows.iter().sum::<f64>();
+    let mut expected_top = 1.0;
     for index in 0..count {
         let (bottom, top) = domain(&figure, index);
-        let expected_top = 1.0 - index as f64 * (panel_height + gap);
+        let panel_height = rows[index] * row_height;
         assert!(
             (top - expected_top).abs() < 1e-12,
             "panel {} top {}",
@@ -158,6 +161,7 @@ fn panels_are_stacked_top_to_bottom_with_one_shared_x_axis() {
             "panel {} height",
             index
         );
+        expected_top = bottom - gap;
         let trace = figure.at(&format!("data.{}", index));
         assert!((trace.at("colorbar.len").number() - (top - bottom)).abs() < 1e-12);
         assert!((trace.at("colorbar.y").number() - (top + bottom) / 2.0).abs() < 1e-12);
@@ -190,6 +194,7 @@ fn stack_options_shape_the_figure() {
         // Not 900, the default for three panels.
         height: Some(700),
         vertical_spacing: Some(0.02),
+        equal_panel_heights: false,
     };
     let figure = json_of(&panels.figure(), &options);
     assert_eq!(
@@ -541,7 +546,11 @@ fn the_page_draws_the_figure() {
         .to_html(&options, &HtmlOptions::default())
         .unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"), "not a whole document");
-    assert!(page.contains("<script src=\"https://cdn.plot.ly/plotly-"));
+    assert_eq!(
+        page.contains("<script src=\"https://cdn.plot.ly/plotly-"),
+        trajplot::local_plotlyjs().unwrap().is_none(),
+        "the default inlines the local plotly.js when there is one"
+    );
     assert_eq!(
         figure_in_page(&page),
         Json::parse(&panels.figure().to_json(&options).unwrap())
@@ -653,7 +662,9 @@ fn option_defaults_match_the_c_defaults() {
     assert!(panel.colorscale.is_null() && defaults.colorscale == "rdbu_r");
     assert!(panel.extra_json.is_null() && defaults.extra_json.is_none());
     assert_eq!(defaults.log_scale, panel.log_scale);
+    assert_eq!(defaults.hover_value, panel.hover_value);
     let defaults = StackOptions::default();
+    assert_eq!(defaults.equal_panel_heights, stack.equal_panel_heights);
     assert!(stack.title.is_null() && defaults.title.is_empty());
     assert_eq!(defaults.token_width, stack.token_width);
     assert_eq!(defaults.height.unwrap_or(0), stack.height);
@@ -678,4 +689,23 @@ fn figures_may_be_shared_between_threads() {
             assert_eq!(handle.join().unwrap(), expected);
         }
     });
+}
+
+#[test]
+fn equal_panel_heights_on_request() {
+    let panels = panels();
+    let options = StackOptions {
+        equal_panel_heights: true,
+        ..Default::default()
+    };
+    let figure = json_of(&panels.figure(), &options);
+    let heights: Vec<f64> = (0..3)
+        .map(|index| {
+            let (bottom, top) = domain(&figure, index);
+            top - bottom
+        })
+        .collect();
+    for height in &heights {
+        assert!((height - heights[0]).abs() < 1e-9, "{:?}", heights);
+    }
 }

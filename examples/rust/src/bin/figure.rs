@@ -96,7 +96,8 @@ fn write_figure(out: &str) -> Result<(), trajplot::Error> {
         title: "Entropy by layer".to_string(),
         ..Default::default()
     };
-    // Default HtmlOptions: a whole page that loads plotly.js from its CDN.
+    // Default HtmlOptions: a whole page that inlines the local plotly.js
+    // (the copy installed with trajplot), so that it draws offline.
     entropy.write_figure_html(out, &figure, &HtmlOptions::default())
 }
 
