@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages trajplot needs, only those missing.
-#   scripts/install-deps.sh          build dependencies
+#   scripts/install-deps.sh          build dependencies (npm fetches the
+#                                    plotly.js that pages inline)
 #   scripts/install-deps.sh --tests  build and test dependencies (GoogleTest,
 #                                    plotly.py, Chromium and Node.js for the
 #                                    browser tests, clang and its sanitizer
@@ -8,12 +9,13 @@
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
+# The build obtains plotly.js with npm; Node.js and npm may come from
+# elsewhere than Debian, so only missing ones are installed.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(googletest libgtest-dev binutils python3 python3-plotly python3-numpy chromium fonts-dejavu-core
              clang-14 libclang-rt-14-dev valgrind locales)
-  # Node.js may come from elsewhere than Debian; only a missing one is installed.
-  command -v node >/dev/null || packages+=(nodejs)
-  command -v npm >/dev/null || packages+=(npm)
   # Rust binding tests: rustup's cargo if present, else Debian's (rustc 1.63).
   command -v cargo >/dev/null || [[ -x "$HOME/.cargo/bin/cargo" ]] || packages+=(cargo)
 fi

@@ -1,13 +1,15 @@
 // Checks trajplot's figures against the real plotly.js in headless Chromium.
 //
 // Every case of cases.json is rendered by the trajplot CLI twice: as the JSON
-// figure (checked with Plotly.validate) and as an HTML page with plotly.js
-// inlined (loaded offline and inspected: tick labels, cell texts, hover
-// tables, titles and the page's own markup). What each check expects is
-// computed here from the case's spec and options, never from trajplot's
-// output.
+// figure (checked with Plotly.validate) and as an HTML page with the CLI's
+// default plotly.js, the copy the build installs, inlined (loaded with every
+// network request refused and inspected: tick labels, cell texts and their
+// size, hover tables, titles, colour bars and the page's own markup). What
+// each check expects is computed here from the case's spec and options,
+// never from trajplot's output.
 //
 //   TRAJPLOT_CLI=build/trajplot TRAJPLOT_BROWSER_OUT=build/browser \
+//   TRAJPLOT_BROWSER_PLOTLYJS=build/share/trajplot/plotly.min.js \
 //     node --test tests/browser/run_browser_tests.mjs
 
 import { after, before, describe, test } from 'node:test';
@@ -25,7 +27,10 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLI = process.env.TRAJPLOT_CLI;
 const OUT = process.env.TRAJPLOT_BROWSER_OUT;
 const CHROMIUM = process.env.TRAJPLOT_CHROMIUM || '/usr/bin/chromium';
-const PLOTLY_JS = path.join(HERE, 'node_modules', 'plotly.js-dist-min', 'plotly.min.js');
+const ROOT = path.resolve(HERE, '..', '..');
+// The plotly.js the build obtained and installs, which the CLI's pages
+// inline by default; only Plotly.validate loads it from here.
+const PLOTLY_JS = process.env.TRAJPLOT_BROWSER_PLOTLYJS;
 const MANIFEST = JSON.parse(fs.readFileSync(path.join(HERE, 'cases.json'), 'utf8'));
 
 const CHROMIUM_ARGS = [
@@ -39,6 +44,12 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 const HOVER_COLUMN_WIDTH_LIMIT = 10;
+// Cell text: plotly.js's default font size is the most, and trajplot's
+// documented floor the least, it is drawn at.
+const MAX_CELL_FONT_PX = 12;
+const MIN_CELL_FONT_PX = 6;
+// A stacked panel's documented minimum height, while the figure has room.
+const MIN_PANEL_HEIGHT_PX = 90;
 // plotly.js throttles hover events; a hover sooner than this after the
 // previous one is dropped.
 const HOVER_SETTLE_MS = 120;
@@ -71,6 +82,7 @@ function parseOptions(options) {
     // Stacked figures: the gap between panels, and per-panel settings keyed
     // by the CLI's panel number (1 = top).
     verticalSpacing: null, panelTitles: new Map(), panelLogScales: new Set(),
+    hoverValue: false, equalPanelHeights: false,
   };
   for (let i = 0; i < options.length; i++) {
     switch (options[i]) {
@@ -81,6 +93,8 @@ function parseOptions(options) {
       case '--height': parsed.height = Number(options[++i]); break;
       case '--extra': parsed.extra = JSON.parse(options[++i]); break;
       case '--vertical-spacing': parsed.verticalSpacing = Number(options[++i]); break;
+      case '--hover-value': parsed.hoverValue = true; break;
+      case '--equal-panel-heights': parsed.equalPanelHeights = true; break;
       case '--panel-title': parsed.panelTitles.set(Number(options[i + 1]), options[i + 2]); i += 2; break;
       case '--panel-log-scale': parsed.panelLogScales.add(Number(options[++i])); break;
       case '--panel-colorscale': i += 2; break;
@@ -115,6 +129,9 @@ function expectedFigure(spec, options) {
     });
   }
   return {
+    name: spec.name,
+    units: spec.units ?? null,
+    stats: kept.map((row) => spec.stats[row]),
     layerLabels: kept.map((row) => allLayerLabels[row]),
     sequenceLabels: spec.sequence_labels ?? Array.from({ length: seqLen }, (_, i) => String(i)),
     cellLabels: labels ? kept.map((row) => labels.label_strings[row]) : null,
@@ -124,13 +141,30 @@ function expectedFigure(spec, options) {
   };
 }
 
-function expectedHoverLines(expected, row, column) {
-  return expected.hover[row][column].map((tableRow) =>
-    tableRow.map((entry, c) => truncStringLeft(entry, expected.hoverWidths[c])).join(''));
+// A value as the hover box shows it (--hover-value): whole numbers in full,
+// others to four significant digits; a gap as NaN.
+function hoverValueText(value) {
+  if (value === null || Number.isNaN(value)) return 'NaN';
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(4)));
 }
 
-// The integer powers of ten inside the colour range of a log-scale figure.
-function expectedLogTicks(spec, options) {
+function expectedHoverLines(expected, row, column, options) {
+  const lines = [];
+  if (options.hoverValue) {
+    let value = expected.stats[row][column];
+    if (options.clip && value !== null) value = Math.min(Math.max(value, options.clip[0]), options.clip[1]);
+    lines.push(`${expected.name}: ${hoverValueText(value)}${expected.units ? ` ${expected.units}` : ''}`);
+  }
+  if (expected.hover) {
+    lines.push(...expected.hover[row][column].map((tableRow) =>
+      tableRow.map((entry, c) => truncStringLeft(entry, expected.hoverWidths[c])).join('')));
+  }
+  return lines;
+}
+
+// The colour range of a log-scale figure: [low, high] of the values drawn.
+function expectedLogRange(spec, options) {
   let low; let high;
   if (options.clip) [low, high] = options.clip;
   else {
@@ -140,9 +174,54 @@ function expectedLogTicks(spec, options) {
     low = spec.min ?? Math.min(...positive);
     high = spec.max ?? Math.max(...positive);
   }
-  const ticks = [];
-  for (let k = Math.ceil(Math.log10(low)); k <= Math.floor(Math.log10(high)); k++) ticks.push(`10^${k}`);
-  return ticks;
+  return [low, high];
+}
+
+// The integer powers of ten inside [low, high].
+function powersOfTenWithin([low, high]) {
+  const powers = [];
+  for (let k = Math.ceil(Math.log10(low) - 1e-9); k <= Math.floor(Math.log10(high) + 1e-9); k++) powers.push(k || 0);
+  return powers;
+}
+
+// What a colour bar tick label says, as written (plotly.js keeps it in
+// data-unformatted): "2", "0.5", "10<sup>3</sup>", "2×10<sup>−5</sup>".
+function tickValue(label) {
+  const minus = (text) => text.replace(/\u2212/g, '-');
+  const power = /^(?:([0-9.]+)\u00d7)?10<sup>([\u2212-]?[0-9]+)<\/sup>$/.exec(label);
+  if (power) return Number(power[1] ?? 1) * 10 ** Number(minus(power[2]));
+  return /^[0-9.]+$/.test(label) ? Number(label) : NaN;
+}
+
+// A log colour bar's ticks: at least three, each labelled with a value
+// inside the range and drawn where log10 of that value lies on the bar
+// (checked as one straight line through every tick); the powers of ten
+// when at least three fit, written with superscripts.
+function checkLogColorbarTicks(ticks, range, where) {
+  assert.ok(ticks.length >= 3, `${where}: ${ticks.length} labelled ticks (${JSON.stringify(ticks)}), expected 3 or more`);
+  const values = ticks.map((tick) => tickValue(tick.label));
+  values.forEach((value, i) => {
+    assert.ok(Number.isFinite(value), `${where}: tick label ${JSON.stringify(ticks[i].label)} names no value`);
+    assert.ok(value >= range[0] * (1 - 1e-6) && value <= range[1] * (1 + 1e-6),
+      `${where}: tick ${ticks[i].label} lies outside the range ${range}`);
+  });
+  const [first, last] = [0, ticks.length - 1];
+  const slope = (ticks[last].position - ticks[first].position) / (Math.log10(values[last]) - Math.log10(values[first]));
+  ticks.forEach((tick, i) => {
+    const expected = ticks[first].position + slope * (Math.log10(values[i]) - Math.log10(values[first]));
+    assert.ok(Math.abs(tick.position - expected) < 1.5,
+      `${where}: tick ${tick.label} is drawn at ${tick.position}, log10(${values[i]}) lies at ${expected}`);
+  });
+  assert.ok(ticks.every((tick) => !tick.superscript || /<sup>/.test(tick.label)),
+    `${where}: a superscript drawn for a label without one`);
+  const powers = powersOfTenWithin(range);
+  if (powers.length >= 3) {
+    const exponents = values.map((value) => Math.round(Math.log10(value)) || 0).sort((a, b) => a - b);
+    // Beyond ten of them, every 2nd, 5th, 10th, ... power.
+    assert.deepEqual(exponents, powers.length <= 10 ? powers : powers.filter((k) => exponents.includes(k)),
+      `${where}: the ticks are the powers of ten inside the range`);
+    ticks.forEach((tick) => assert.ok(tick.superscript, `${where}: ${tick.label} has no superscript exponent`));
+  }
 }
 
 // A stacked figure: one panel per spec, the first on top, each with the
@@ -156,7 +235,7 @@ function expectedStackedFigure(specs, options) {
       number,
       axisSuffix: number === 1 ? '' : String(number),
       title: options.panelTitles.get(number) ?? spec.name,
-      logTicks: logScale ? expectedLogTicks(spec, options) : null,
+      logRange: logScale ? expectedLogRange(spec, options) : null,
     };
   });
   // Panels without sequence labels share those of the others.
@@ -169,6 +248,24 @@ function expectedStackedFigure(specs, options) {
     verticalSpacing: options.verticalSpacing ?? 0.3 / specs.length,
     height: options.height ?? 150 + 250 * specs.length,
   };
+}
+
+// The panels' heights in pixels, sharing `available`: in proportion to
+// their rows, each at least MIN_PANEL_HEIGHT_PX while the figure has room
+// for that (else all equal), or all equal with --equal-panel-heights.
+function expectedPanelHeights(rows, available, equal) {
+  const count = rows.length;
+  if (equal) return rows.map(() => available / count);
+  const floor = Math.min(MIN_PANEL_HEIGHT_PX, available / count);
+  const atFloor = rows.map(() => false);
+  for (;;) {
+    const freeRows = rows.reduce((sum, n, i) => sum + (atFloor[i] ? 0 : n), 0);
+    const freeHeight = available - floor * atFloor.filter(Boolean).length;
+    const heights = rows.map((n, i) => (atFloor[i] ? floor : freeHeight * n / freeRows));
+    const below = heights.findIndex((height, i) => !atFloor[i] && height < floor);
+    if (below < 0) return heights;
+    atFloor[below] = true;
+  }
 }
 
 // The same specs and options with every string replaced by plain text: their
@@ -215,11 +312,21 @@ function deepLeaves(value, prefix = []) {
 // ---------------------------------------------------------------------------
 // Running the CLI.
 
-function runCli(args) {
+// The CLI runs without TRAJPLOT_PLOTLYJS, so that its pages inline the copy
+// the build installs, found by the library itself.
+const CLI_ENVIRONMENT = Object.fromEntries(Object.entries(process.env)
+  .filter(([name]) => name !== 'TRAJPLOT_PLOTLYJS'));
+
+function runCli(args, command = CLI) {
   return new Promise((resolve, reject) => {
-    execFile(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+    execFile(command, args, { encoding: 'utf8', maxBuffer: 1 << 20, env: CLI_ENVIRONMENT }, (error, stdout, stderr) => {
       if (error) {
-        reject(new Error(`trajplot ${args.join(' ')} failed (exit status ${error.code}): ${stderr.trim()}`));
+        reject(new Error(`${path.basename(command)} ${args.join(' ')} failed (exit status ${error.code}): ` +
+          stderr.trim()));
+      } else if (stderr !== '') {
+        // A note on standard error (no local plotly.js) would mean a page
+        // that needs the network.
+        reject(new Error(`${path.basename(command)} ${args.join(' ')} wrote to standard error: ${stderr.trim()}`));
       } else {
         resolve();
       }
@@ -227,15 +334,16 @@ function runCli(args) {
   });
 }
 
-async function renderCase({ name, demo, stack, specPaths, options, outDir, plotlyJs = PLOTLY_JS }) {
+// The page with the CLI's default plotly.js, or with `plotlyJs` inlined.
+async function renderCase({ name, demo, stack, specPaths, options, outDir, plotlyJs = null }) {
   // The demo is itself a stacked figure.
   const source = demo ? ['demo'] : ['render', ...specPaths, ...(stack ? ['--stack'] : [])];
   const jsonPath = path.join(outDir, `${name}.json`);
   const htmlPath = path.join(outDir, `${name}.html`);
   const divId = `trajplot-case-${name}`;
   await runCli([...source, ...options, '--out', jsonPath]);
-  await runCli([...source, ...options, '--format', 'html', '--plotlyjs', `inline:${plotlyJs}`,
-    '--div-id', divId, '--out', htmlPath]);
+  const plotlyJsOptions = plotlyJs ? ['--plotlyjs', `inline:${plotlyJs}`] : [];
+  await runCli([...source, ...options, '--format', 'html', ...plotlyJsOptions, '--div-id', divId, '--out', htmlPath]);
   return { jsonPath, htmlPath, divId };
 }
 
@@ -252,7 +360,7 @@ async function launchBrowser() {
     args: CHROMIUM_ARGS,
     viewport: { width: 1600, height: 1600 },
   });
-  // Pages must work offline: anything but a local file is refused.
+  // Nothing may come from the network.
   await browser.context.route(/^(https?|wss?|ftp):/i, (route) => route.abort('blockedbyclient'));
   const validateHtml = path.join(OUT, 'validate.html');
   fs.writeFileSync(validateHtml, '<!DOCTYPE html><html><head><meta charset="utf-8"><title>validate</title>' +
@@ -279,9 +387,16 @@ async function openFigurePage(htmlPath) {
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
-  page.on('request', (request) => {
-    if (!/^(file|data|blob|about):/i.test(request.url())) problems.push(`network request: ${request.url()}`);
+  // The page must draw from itself alone: every request but the page's
+  // own is refused and reported, local files included.
+  const pageUrl = pathToFileURL(htmlPath).href;
+  await page.route(() => true, (route) => {
+    const url = route.request().url();
+    if (url === pageUrl || /^(data|blob|about):/i.test(url)) return route.continue();
+    problems.push(`request refused: ${url}`);
+    return route.abort('blockedbyclient');
   });
+  await page.addInitScript(colorbarTicksReader);
   // A copy of what the page hands to Plotly.newPlot, taken before plotly.js
   // completes it with its defaults.
   await page.addInitScript(() => {
@@ -300,7 +415,7 @@ async function openFigurePage(htmlPath) {
       },
     });
   });
-  await page.goto(pathToFileURL(htmlPath).href);
+  await page.goto(pageUrl);
   try {
     await page.waitForSelector('.js-plotly-plot .main-svg', { state: 'attached', timeout: 15_000 });
   } catch {
@@ -374,6 +489,9 @@ function readCellTexts(page, curve = 0, axisSuffix = '') {
         row: y.index,
         column: x.index,
         inside: x.offset < x.cell / 2 && y.offset < y.cell / 2,
+        fontSize: parseFloat(text.style.fontSize),
+        width: text.getBBox().width,
+        cellWidth: x.cell,
       };
     });
   }, [curve, axisSuffix]);
@@ -430,10 +548,27 @@ function readFigureState(page) {
       xTitle: texts('.xtitle').join(''),
       yTitle: texts('.ytitle').join(''),
       colorbarTitle: texts('.cbtitle text').join(''),
-      colorbarTicks: [...document.querySelectorAll('.colorbar text')]
-        .filter((t) => !t.closest('.cbtitle')).map((t) => t.textContent),
+      colorbarTicks: window.trajplotColorbarTicks(document),
     };
   });
+}
+
+// Defined in every figure page: the labelled ticks of the colour bars
+// under `root`, top to bottom: each label as written (plotly.js keeps it in
+// data-unformatted), where it is drawn along the bar, and whether a part of
+// it is drawn raised (a superscript).
+function colorbarTicksReader() {
+  window.trajplotColorbarTicks = (root) => [...root.querySelectorAll('.colorbar text')]
+    .filter((t) => !t.closest('.cbtitle'))
+    .map((t) => {
+      const [, , ty] = /translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)/.exec(t.getAttribute('transform')) ?? [];
+      return {
+        label: t.getAttribute('data-unformatted') ?? t.textContent,
+        position: Number(ty ?? NaN),
+        superscript: [...t.querySelectorAll('tspan')].some((span) => parseFloat(span.getAttribute('dy')) < 0),
+      };
+    })
+    .sort((a, b) => a.position - b.position);
 }
 
 function readFullTraceValue(page, keyPath) {
@@ -485,8 +620,7 @@ function readStackedState(page) {
           yTitle: texts(gd, `.y${suffix}title`).join(''),
           colorbarBox: box(colorbar),
           colorbarTitle: colorbar ? texts(colorbar, '.cbtitle text').join('') : null,
-          colorbarTicks: colorbar ? [...colorbar.querySelectorAll('text')]
-            .filter((t) => !t.closest('.cbtitle')).map((t) => t.textContent) : null,
+          colorbarTicks: colorbar ? window.trajplotColorbarTicks(colorbar) : null,
         };
       }),
     };
@@ -596,10 +730,60 @@ async function prepareCase(entry, casesDir) {
   return rendered;
 }
 
-async function prepareDemoScreenshot() {
+// The demo pages a user meets first: `trajplot demo --format html` with no
+// option, and the page scripts/demo.sh writes (scripts/render-demo.sh, with
+// this build's CLI).
+async function prepareDemoPage() {
   const htmlPath = path.join(OUT, 'demo.html');
-  await runCli(['demo', '--format', 'html', '--plotlyjs', `inline:${PLOTLY_JS}`, '--out', htmlPath]);
+  await runCli(['demo', '--format', 'html', '--out', htmlPath]);
   return openFigurePage(htmlPath);
+}
+
+async function prepareDemoShPage() {
+  const outDir = path.join(OUT, 'demo-sh');
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  await runCli([CLI, outDir], path.join(ROOT, 'scripts', 'render-demo.sh'));
+  return openFigurePage(path.join(outDir, 'demo.html'));
+}
+
+// A demo page draws its four heatmaps from itself alone, with cell text
+// of 9 px or more in every panel.
+async function checkDemoPage({ page, problems }) {
+  assert.deepEqual(problems, []);
+  const heatmaps = await page.evaluate(() => document.querySelectorAll('.heatmaplayer g.hm image').length);
+  assert.equal(heatmaps, 4, 'heatmaps drawn');
+  for (let panel = 0; panel < 4; panel++) {
+    const texts = await readCellTexts(page, panel, panel === 0 ? '' : String(panel + 1));
+    assert.ok(texts.length > 0, `panel ${panel + 1} draws no cell text`);
+    const sizes = [...new Set(texts.map((t) => t.fontSize))];
+    assert.ok(sizes.every((size) => size >= 9), `panel ${panel + 1}'s cell text is drawn at ${sizes} px`);
+  }
+}
+
+// Cell texts (of one heatmap) are drawn at one size: the caller's when
+// --extra sets textfont.size, else between the floor and plotly.js's
+// default, at least the case's min_cell_font, and small enough that each
+// text fits its cell (unless the floor is reached).
+function checkCellTextSize(texts, entry, options, where) {
+  const sizes = [...new Set(texts.map((t) => t.fontSize))];
+  assert.equal(sizes.length, 1, `${where}: cell texts drawn at several sizes: ${sizes}`);
+  const [size] = sizes;
+  const explicit = options.extra?.textfont?.size;
+  if (explicit !== undefined) {
+    assert.equal(size, explicit, `${where}: the caller's textfont.size`);
+    return;
+  }
+  assert.ok(size >= MIN_CELL_FONT_PX && size <= MAX_CELL_FONT_PX,
+    `${where}: cell text at ${size} px, outside [${MIN_CELL_FONT_PX}, ${MAX_CELL_FONT_PX}]`);
+  if (entry.min_cell_font !== undefined) {
+    assert.ok(size >= entry.min_cell_font, `${where}: cell text at ${size} px, below ${entry.min_cell_font} px`);
+  }
+  if (size > MIN_CELL_FONT_PX) {
+    const overflowing = texts.filter((t) => t.width > t.cellWidth + 0.5);
+    assert.deepEqual(overflowing.map((t) => `${JSON.stringify(t.text)}: ${t.width} px in ${t.cellWidth} px`), [],
+      `${where}: cell texts wider than their cells at ${size} px`);
+  }
 }
 
 // The checks of a figure of one statistic.
@@ -642,16 +826,22 @@ function defineSingleFigureChecks(entry, check, rendered) {
     assert.deepEqual(drawn, expected.cellLabels);
   });
 
+  check('cell texts are sized to be read and to fit their cells', {
+    skip: expected.cellLabels ? false : 'the case has no cell labels',
+  }, async () => {
+    checkCellTextSize(await readCellTexts(rendered.page), entry, options, 'the heatmap');
+  });
+
   const hoverCells = entry.hover_cells ?? [];
   check('hovering a cell shows its hover table', {
-    skip: expected.hover ? false : 'the case has no hover tables',
+    skip: expected.hover || options.hoverValue ? false : 'the case has no hover tables',
   }, async () => {
     assert.ok(hoverCells.length >= 2, 'cases.json must name at least two hover_cells for a case with hover tables');
     for (const [row, column] of hoverCells) {
       const shown = await hoverCell(rendered.page, row, column, HOVER_SETTLE_MS);
       assert.deepEqual(shown.hovered, [[row, column]], `hover at the centre of cell ${row},${column}`);
       assert.equal(shown.labelCount, 1, `one hover label for cell ${row},${column}`);
-      assert.deepEqual(shown.lines, expectedHoverLines(expected, row, column),
+      assert.deepEqual(shown.lines, expectedHoverLines(expected, row, column, options),
         `hover table of cell ${row},${column}`);
       assert.equal(shown.name, '', `the hover label of cell ${row},${column} names no trace`);
     }
@@ -665,10 +855,10 @@ function defineSingleFigureChecks(entry, check, rendered) {
     assert.equal(rendered.state.yTitle, 'Layer');
   });
 
-  check('log scale puts colour bar ticks at the powers of ten', {
+  check('log scale labels the colour bar with three or more ticks at their values', {
     skip: options.logScale ? false : 'the case is not log scale',
   }, () => {
-    assert.deepEqual(rendered.state.colorbarTicks, expectedLogTicks(spec, options));
+    checkLogColorbarTicks(rendered.state.colorbarTicks, expectedLogRange(spec, options), 'the colour bar');
   });
 
   check('the extra patch reaches the drawn trace', {
@@ -708,16 +898,38 @@ function defineStackedChecks(entry, check, rendered) {
     }
   });
 
-  check('panels are stacked top to bottom, of equal height, the spacing apart', {}, () => {
+  check("panels are stacked top to bottom, the spacing apart, heights following their rows", {}, () => {
     const area = rendered.stacked.plotArea;
     const gap = expected.verticalSpacing * area.h;
-    const height = (area.h - gap * (panels.length - 1)) / panels.length;
+    const rows = panels.map((panel) => panel.layerLabels.length);
+    const heights = expectedPanelHeights(rows, area.h - gap * (panels.length - 1), options.equalPanelHeights);
+    let top = area.t;
     for (const panel of panels) {
       const drawn = rendered.stacked.panels[panel.number - 1];
-      const top = area.t + (panel.number - 1) * (height + gap);
+      const height = heights[panel.number - 1];
       assert.ok(Math.abs(drawn.top - top) < 1 && Math.abs(drawn.bottom - (top + height)) < 1,
         `panel ${panel.number} spans ${drawn.top}..${drawn.bottom}, expected ${top}..${top + height}`);
+      top += height + gap;
     }
+    // Unless asked for equal panels, rows are as tall in every panel that
+    // is above the minimum height.
+    if (!options.equalPanelHeights) {
+      const rowHeights = panels.filter((panel, i) => heights[i] > MIN_PANEL_HEIGHT_PX + 0.5)
+        .map((panel) => { const d = rendered.stacked.panels[panel.number - 1]; return (d.bottom - d.top) / panel.layerLabels.length; });
+      for (const rowHeight of rowHeights) {
+        assert.ok(Math.abs(rowHeight - rowHeights[0]) < 0.5, `row heights differ between panels: ${rowHeights}`);
+      }
+    }
+  });
+
+  check('without a figure title, no empty band above the top panel', {
+    skip: options.title === null ? false : 'the figure has a title',
+  }, () => {
+    const { annotations, plotArea: area } = rendered.stacked;
+    // Room for the top panel's title, no more.
+    assert.ok(area.t <= 50.5, `the plotting area starts ${area.t} px down`);
+    assert.ok(annotations[0].box.top >= 0, `the top panel's title is cut off at ${annotations[0].box.top}`);
+    assert.ok(annotations[0].box.top <= 30, `${annotations[0].box.top} px of nothing above the top panel's title`);
   });
 
   check("each panel's y tick labels are its layer labels, bottom to top, on its rows", {}, async () => {
@@ -760,6 +972,15 @@ function defineStackedChecks(entry, check, rendered) {
     }
   });
 
+  check("each panel's cell texts are sized to be read and to fit their cells", {
+    skip: panels.some((panel) => panel.cellLabels) ? false : 'no panel has cell labels',
+  }, async () => {
+    for (const panel of panels.filter((p) => p.cellLabels)) {
+      checkCellTextSize(await readCellTexts(rendered.page, panel.number - 1, panel.axisSuffix), entry, options,
+        `panel ${panel.number}`);
+    }
+  });
+
   check('colour bars do not overlap, and each lies beside its own panel', {}, () => {
     const area = rendered.stacked.plotArea;
     const boxes = panels.map((panel) => rendered.stacked.panels[panel.number - 1].colorbarBox);
@@ -780,7 +1001,7 @@ function defineStackedChecks(entry, check, rendered) {
   });
 
   const hoverCells = entry.hover_cells ?? [];
-  const hoverPanels = panels.filter((panel) => panel.hover);
+  const hoverPanels = panels.filter((panel) => panel.hover || options.hoverValue);
   check("hovering a cell of a panel shows that panel's hover table", {
     skip: hoverPanels.length ? false : 'no panel has hover tables',
   }, async () => {
@@ -789,13 +1010,13 @@ function defineStackedChecks(entry, check, rendered) {
       'cases.json must name hover_cells ([panel, row, column]) in at least two panels with hover tables');
     for (const [number, row, column] of hoverCells) {
       const panel = panels[number - 1];
-      assert.ok(panel?.hover, `cases.json: hover_cells names panel ${number}, which has no hover tables`);
+      assert.ok(panel?.hover || options.hoverValue, `cases.json: hover_cells names panel ${number}, which has nothing to hover`);
       const where = `cell ${row},${column} of panel ${number}`;
       const shown = await hoverCell(rendered.page, row, column, HOVER_SETTLE_MS, number - 1, panel.axisSuffix);
       assert.deepEqual(shown.hoveredCurves, [number - 1], `the trace hovered at ${where}`);
       assert.deepEqual(shown.hovered, [[row, column]], `hover at the centre of ${where}`);
       assert.equal(shown.labelCount, 1, `one hover label for ${where}`);
-      assert.deepEqual(shown.lines, expectedHoverLines(panel, row, column), `hover table of ${where}`);
+      assert.deepEqual(shown.lines, expectedHoverLines(panel, row, column, options), `hover table of ${where}`);
       assert.equal(shown.name, '', `the hover label of ${where} names no trace`);
     }
   });
@@ -820,13 +1041,13 @@ function defineStackedChecks(entry, check, rendered) {
     });
   });
 
-  const logPanels = panels.filter((panel) => panel.logTicks);
-  check('log-scale panels put colour bar ticks at the powers of ten', {
+  const logPanels = panels.filter((panel) => panel.logRange);
+  check('log-scale panels label their colour bars with three or more ticks at their values', {
     skip: logPanels.length ? false : 'no panel is log scale',
   }, () => {
     for (const panel of logPanels) {
-      assert.deepEqual(rendered.stacked.panels[panel.number - 1].colorbarTicks, panel.logTicks,
-        `colour bar ticks of panel ${panel.number}`);
+      checkLogColorbarTicks(rendered.stacked.panels[panel.number - 1].colorbarTicks, panel.logRange,
+        `the colour bar of panel ${panel.number}`);
     }
   });
 }
@@ -834,9 +1055,10 @@ function defineStackedChecks(entry, check, rendered) {
 // ---------------------------------------------------------------------------
 // The tests.
 
-if (!CLI || !OUT) {
+if (!CLI || !OUT || !PLOTLY_JS) {
   test('environment', () => {
-    assert.fail('set TRAJPLOT_CLI to the trajplot binary and TRAJPLOT_BROWSER_OUT to an output directory');
+    assert.fail('set TRAJPLOT_CLI to the trajplot binary, TRAJPLOT_BROWSER_OUT to an output directory and ' +
+      'TRAJPLOT_BROWSER_PLOTLYJS to the plotly.min.js the build installs');
   });
 } else {
   const casesDir = path.join(OUT, 'cases');
@@ -853,13 +1075,15 @@ if (!CLI || !OUT) {
     const expected = entry.stack ? expectedStackedFigure(specs, options) : expectedFigure(specs[0], options);
     return { ...entry, specPaths, specs, parsedOptions: options, expected, prepared: deferred() };
   });
-  const demoScreenshot = deferred();
+  const demoPage = deferred();
+  const demoShPage = deferred();
 
   before(async () => {
     await launchBrowser();
     const jobs = entries.map((entry) => () => prepareCase(entry, casesDir)
       .then(entry.prepared.resolve, entry.prepared.reject));
-    jobs.push(() => prepareDemoScreenshot().then(demoScreenshot.resolve, demoScreenshot.reject));
+    jobs.push(() => prepareDemoPage().then(demoPage.resolve, demoPage.reject));
+    jobs.push(() => prepareDemoShPage().then(demoShPage.resolve, demoShPage.reject));
     // Not awaited: the checks of the first case start as soon as it is ready.
     runPool(jobs);
   }, { timeout: SETUP_TIMEOUT_MS });
@@ -921,12 +1145,24 @@ if (!CLI || !OUT) {
     });
   }
 
-  test('demo screenshot', { timeout: SETUP_TIMEOUT_MS * 2 }, async () => {
+  test("scripts/demo.sh's page draws offline, its cell text 9 px or more", { timeout: SETUP_TIMEOUT_MS * 2 },
+    async () => {
+      const prepared = await demoShPage.promise;
+      try {
+        await checkDemoPage(prepared);
+      } finally {
+        await prepared.page.close();
+      }
+    });
+
+  test('trajplot demo --format html draws offline, its cell text 9 px or more; its screenshot',
+    { timeout: SETUP_TIMEOUT_MS * 2 }, async () => {
     const pngPath = path.join(OUT, 'demo.png');
     fs.rmSync(pngPath, { force: true });
-    const { page, problems } = await demoScreenshot.promise;
+    const prepared = await demoPage.promise;
+    const { page } = prepared;
     try {
-      assert.deepEqual(problems, []);
+      await checkDemoPage(prepared);
       const figure = await page.evaluate(() => {
         const layout = document.querySelector('.js-plotly-plot')?._fullLayout;
         return layout ? { width: layout.width, height: layout.height } : null;
