@@ -217,6 +217,7 @@ trajplot_figure_options FigureRequest::options() const {
     options.token_width = token_width;
     options.height = height;
     options.log_scale = log_scale;
+    options.hover_value = hover_value;
     return options;
 }
 
@@ -226,6 +227,7 @@ Drawing FigureRequest::drawing(bool responsive) const {
     drawing.token_width = token_width;
     drawing.height = height;
     drawing.log_scale = log_scale;
+    drawing.hover_value = hover_value;
     drawing.responsive = responsive;
     if (extra_json && !c_string_part(*extra_json).empty()) {
         drawing.patch = json::parse(c_string_part(*extra_json));
@@ -300,7 +302,8 @@ Statuses expected_html_failures(const StatisticView& view, const FigureRequest& 
     const std::string location = html.location ? c_string_part(*html.location) : "";
     switch (html.plotlyjs) {
         case TRAJPLOT_PLOTLYJS_CDN:
-        case TRAJPLOT_PLOTLYJS_NONE: break;
+        case TRAJPLOT_PLOTLYJS_NONE:
+        case TRAJPLOT_PLOTLYJS_LOCAL: break;
         case TRAJPLOT_PLOTLYJS_SRC:
             if (location.empty()) add(failures, TRAJPLOT_EINVAL);
             break;
@@ -329,6 +332,7 @@ ExpectedPage expected_page(const StatisticView& view, const FigureRequest& figur
             page.location = sanitized_utf8(c_string_part(*html.location));
             break;
         case TRAJPLOT_PLOTLYJS_INLINE:
+        case TRAJPLOT_PLOTLYJS_LOCAL:
             page.plotlyjs = PlotlyJsSource::inline_file;
             page.location = plotlyjs_fixtures().usable_contents;
             break;
@@ -503,6 +507,7 @@ const PlotlyJsFixtures& plotlyjs_fixtures() {
         };
         made.usable_contents = "window.Plotly = {newPlot: function () { return 1 && 2; }};\n";
         made.usable = write("plotly.min.js", made.usable_contents);
+        ::setenv("TRAJPLOT_PLOTLYJS", made.usable.c_str(), 1);
         made.closes_script = write("closes.js", "var a = 1;</SCRIPT >");
         made.opens_script = write("opens.js", "var a = '<sCript';");
         made.empty = write("empty.js", "");

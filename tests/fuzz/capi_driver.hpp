@@ -50,6 +50,7 @@ struct FigureRequest {
     std::size_t token_width = 80;
     std::size_t height = 0;
     bool log_scale = false;
+    bool hover_value = false;
     // The caller's locale during the export calls (CallerLocale).
     std::size_t locale = 0;
 
@@ -113,6 +114,8 @@ void exercise_file_export(const trajplot_statistic* statistic, const StatisticVi
 std::string missing_path(const std::filesystem::path& directory, const std::string& name);
 
 // Files for TRAJPLOT_PLOTLYJS_INLINE, made once in the scratch directory.
+// Making them also names `usable` in TRAJPLOT_PLOTLYJS, so that the
+// default, TRAJPLOT_PLOTLYJS_LOCAL, inlines it wherever the harness runs.
 struct PlotlyJsFixtures {
     std::string usable;  // a small script the page may inline
     std::string usable_contents;

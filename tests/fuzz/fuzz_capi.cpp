@@ -256,7 +256,11 @@ FigureRequest read_figure_request(FuzzInput& in) {
     }
     if (mode & 0x04) request.extra_json = read_extra_json(in);
     request.log_scale = (mode & 0x08) != 0;
-    if ((mode & 0xF0) == 0xF0) request.version = TRAJPLOT_FIGURE_OPTIONS_VERSION + 1;
+    if ((mode & 0xF0) == 0xF0) {
+        request.version = TRAJPLOT_FIGURE_OPTIONS_VERSION + 1;
+    } else {
+        request.hover_value = (mode & 0x10) != 0;
+    }
     switch (in.below(8)) {
         case 0: request.token_width = 1; break;
         case 1: request.token_width = 0; break;
@@ -282,9 +286,10 @@ HtmlRequest read_html_request(FuzzInput& in) {
     request.full_html = (flags & 0x01) == 0;
     request.responsive = (flags & 0x02) != 0;
     if ((flags & 0x0C) == 0x0C) request.version = TRAJPLOT_HTML_OPTIONS_VERSION + 1;
-    const int sources[] = {
-        TRAJPLOT_PLOTLYJS_CDN, TRAJPLOT_PLOTLYJS_SRC, TRAJPLOT_PLOTLYJS_INLINE, TRAJPLOT_PLOTLYJS_NONE, -1, 4};
-    request.plotlyjs = sources[in.below(6)];
+    // The last one added last, so that older inputs keep their meaning.
+    const int sources[] = {TRAJPLOT_PLOTLYJS_CDN, TRAJPLOT_PLOTLYJS_SRC, TRAJPLOT_PLOTLYJS_INLINE, TRAJPLOT_PLOTLYJS_NONE,
+                           -1, 5, TRAJPLOT_PLOTLYJS_LOCAL};
+    request.plotlyjs = sources[in.below(7)];
     const PlotlyJsFixtures& fixtures = plotlyjs_fixtures();
     if (request.plotlyjs == TRAJPLOT_PLOTLYJS_SRC) {
         if (in.below(8) != 0) request.location = in.bytes();

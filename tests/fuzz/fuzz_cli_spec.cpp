@@ -188,6 +188,10 @@ void run(std::string_view input) {
     figure.height = options.height.value_or(0);
     figure.log_scale = options.log_scale;
     HtmlRequest html;
+    // The CLI's default: the local plotly.js, the fixture TRAJPLOT_PLOTLYJS
+    // names.
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_LOCAL;
+    static_cast<void>(plotlyjs_fixtures());
     if (options.plotlyjs) {
         html.plotlyjs = options.plotlyjs->source;
         html.location = options.plotlyjs->location;

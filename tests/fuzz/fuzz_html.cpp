@@ -259,7 +259,10 @@ void run(FuzzInput& in) {
             html.inline_contents = plotlyjs_fixtures().usable_contents;
             break;
         case 3: html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE; break;
-        default: break;
+        default:  // the default: the fixture TRAJPLOT_PLOTLYJS names
+            static_cast<void>(plotlyjs_fixtures());
+            html.plotlyjs = TRAJPLOT_PLOTLYJS_LOCAL;
+            break;
     }
     if (page_mode & 0x40) html.div_id = (page_mode & 0x80) ? "fig" + hostile_text(in) : hostile_text(in);
     figure.locale = in.below(CallerLocale::count);

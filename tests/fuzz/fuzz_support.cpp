@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <clocale>
 #include <cstdio>
@@ -474,9 +475,10 @@ float log10_or_nan(float value) {
                                              : std::numeric_limits<float>::quiet_NaN();
 }
 
+// In the units of z: the values, or their log10 in double precision.
 struct Range {
-    float min;
-    float max;
+    double min;
+    double max;
 };
 
 // The documented colour range: the statistic's bounds where set, else the
@@ -494,7 +496,7 @@ std::optional<Range> colour_range(const StatisticView& view, bool log_scale) {
     if (!min) min = data_min;
     if (!max) max = data_max;
     if (!min || !max) return std::nullopt;
-    if (log_scale) return Range{log10_or_nan(*min), log10_or_nan(*max)};
+    if (log_scale) return Range{std::log10(double{*min}), std::log10(double{*max})};
     return Range{*min, *max};
 }
 
@@ -535,29 +537,129 @@ void check_colorscale(const json& colorscale) {
     }
 }
 
-json expected_colorbar(const StatisticView& view, const std::optional<Range>& range, bool log_scale) {
+json expected_colorbar_title(const StatisticView& view) {
     std::string title = view.name;
     if (view.units && !view.units->empty()) title += " (" + *view.units + ")";
-    json colorbar = {{"title", {{"text", plotly_escaped(title)}, {"side", "right"}}}};
-    if (log_scale) {
-        json tickvals = json::array();
-        json ticktext = json::array();
-        if (range) {
-            for (double power = std::ceil(range->min); power <= std::floor(range->max); ++power) {
-                tickvals.push_back(static_cast<std::int64_t>(power));
-                ticktext.push_back("10^" + std::to_string(static_cast<std::int64_t>(power)));
-            }
-        }
-        colorbar["tickmode"] = "array";
-        colorbar["tickvals"] = tickvals;
-        colorbar["ticktext"] = ticktext;
-    }
-    return colorbar;
+    return {{"text", plotly_escaped(title)}, {"side", "right"}};
 }
 
-void check_customdata(const json& customdata, const StatisticView& view) {
+// The value a log colour bar's tick label names: "2", "0.05",
+// "10<sup>3</sup>", "2.5×10<sup>−7</sup>"; NaN for anything else.
+double tick_label_value(const std::string& label) {
+    const std::string minus = "\u2212";
+    const std::string times = "\u00D7";
+    const auto decimal = [](std::string_view text) {
+        if (text.empty() || text.find_first_not_of("0123456789.") != std::string_view::npos) {
+            return std::numeric_limits<double>::quiet_NaN();
+        }
+        return std::strtod(std::string(text).c_str(), nullptr);
+    };
+    const std::size_t power = label.find("10<sup>");
+    if (power == std::string::npos) return decimal(label);
+    if (!label.ends_with("</sup>")) return std::numeric_limits<double>::quiet_NaN();
+    double mantissa = 1;
+    if (power > 0) {
+        if (power < times.size() || label.compare(power - times.size(), times.size(), times) != 0) {
+            return std::numeric_limits<double>::quiet_NaN();
+        }
+        mantissa = decimal(std::string_view(label).substr(0, power - times.size()));
+    }
+    std::string exponent = label.substr(power + 7, label.size() - power - 7 - 6);
+    bool negative = false;
+    if (exponent.starts_with(minus)) {
+        negative = true;
+        exponent = exponent.substr(minus.size());
+    }
+    if (exponent.empty() || exponent.find_first_not_of("0123456789") != std::string::npos) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    return mantissa * std::pow(10.0, (negative ? -1.0 : 1.0) * std::strtod(exponent.c_str(), nullptr));
+}
+
+// A colour bar: its title, and on a log scale labelled ticks as documented:
+// inside the range, each at log10 of the value its label names, rising;
+// one for a range of one value, else three or more; the powers of ten,
+// written with superscripts, when three or more fit.
+void check_colorbar(const json& colorbar, const StatisticView& view, const std::optional<Range>& range,
+                    bool log_scale) {
+    const auto shown = [&] { return colorbar.dump(); };
+    check_equal(member(colorbar, "title", "colorbar"), expected_colorbar_title(view), [] { return std::string("colorbar.title"); });
+    check(colorbar.size() == (log_scale ? 4u : 1u), "the colour bar has other keys than expected", shown);
+    if (!log_scale) return;
+    check_equal(member(colorbar, "tickmode", "colorbar"), "array", [] { return std::string("colorbar.tickmode"); });
+    const json& values = member(colorbar, "tickvals", "colorbar");
+    const json& texts = member(colorbar, "ticktext", "colorbar");
+    check(values.is_array() && texts.is_array() && values.size() == texts.size(),
+          "tickvals and ticktext should be arrays of one length", shown);
+    if (!range || !std::isfinite(range->min) || !std::isfinite(range->max)) {
+        check(values.empty(), "a colour bar without a finite range (a bound set to infinity) should have no ticks",
+              shown);
+        return;
+    }
+    // A set bound beyond the data's other extreme reverses the range.
+    const double low = std::min(range->min, range->max);
+    const double high = std::max(range->min, range->max);
+    const std::size_t count = values.size();
+    check(low == high ? count == 1 : count >= 3 && count <= 12,
+          "a log colour bar over [" + std::to_string(low) + ", " + std::to_string(high) +
+              "] should have 3 to 12 ticks (1 for one value)",
+          shown);
+    // As documented: a tick within 1e-7 outside a bound counts as inside.
+    const auto slack = [](double) { return 1e-7; };
+    const auto first_power = std::ceil(low - slack(low));
+    const auto last_power = std::floor(high + slack(high));
+    const bool powers_only = last_power - first_power + 1 >= 3;
+    double previous = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < count; ++i) {
+        check(values[i].is_number() && texts[i].is_string(), "a tick should be a number and a label", shown);
+        const double value = values[i].get<double>();
+        const std::string text = texts[i].get<std::string>();
+        check(value >= low - slack(low) && value <= high + slack(high), "a tick lies outside the colour range", shown);
+        check(value > previous, "the ticks should rise", shown);
+        previous = value;
+        const double named = tick_label_value(text);
+        // A tick of a range of one value is labelled with the value's
+        // shortest float32 text, which reads back to 1e-7 of it.
+        check(std::abs(std::log10(named) - value) < 1e-7 * std::max(1.0, std::abs(value)),
+              "the tick labelled " + text + " is not at log10 of its value", shown);
+        check(!powers_only || (text.starts_with("10<sup>") && value == std::round(value)),
+              "with three or more powers of ten in range, the ticks should be the powers", shown);
+    }
+}
+
+// The hover box's value of a cell, as documented: whole numbers in full,
+// others to four significant digits (as %.4g in the C locale); NaN and
+// infinities named.
+std::string hover_value_text(float value) {
+    if (std::isnan(value)) return "NaN";
+    if (std::isinf(value)) return value > 0 ? "\u221E" : "\u2212\u221E";
+    const double exact = value + 0.0;  // -0 shows as 0
+    char text[64];
+    const auto [end, error] = std::trunc(exact) == exact && std::abs(exact) < 1e15
+                                  ? std::to_chars(text, text + sizeof text, exact, std::chars_format::fixed, 0)
+                                  : std::to_chars(text, text + sizeof text, exact, std::chars_format::general, 4);
+    check(error == std::errc{}, "the expected hover value does not fit its buffer");
+    return std::string(text, end);
+}
+
+// Text of the statistic in a hovertemplate, shown literally: markup and %
+// (as &#37;) escaped.
+std::string template_literal(const std::string& text) {
+    std::string escaped;
+    for (const char c : plotly_escaped(text)) escaped += c == '%' ? std::string("&#37;") : std::string(1, c);
+    return escaped;
+}
+
+std::string hover_value_line(const StatisticView& view, std::size_t index) {
+    std::string line = template_literal(view.name) + ": %{customdata[" + std::to_string(index) + "]}";
+    if (view.units && !view.units->empty()) line += " " + template_literal(*view.units);
+    return line;
+}
+
+void check_customdata(const json& customdata, const StatisticView& view, bool hover_value) {
     const std::size_t cols = view.hover_cols;
     const std::size_t table = view.hover_rows * cols;
+    const std::size_t per_cell = table + (hover_value ? 1 : 0);
     // Each column is as wide as its longest entry plus one, at most 10.
     std::vector<std::size_t> widths(cols, 0);
     for (std::size_t i = 0; i < view.hover_entries.size(); ++i) {
@@ -569,9 +671,14 @@ void check_customdata(const json& customdata, const StatisticView& view) {
     for (std::size_t layer = 0; layer < view.n_layers; ++layer) {
         sized_array(customdata[layer], view.seq_len, [&] { return indexed("customdata", {layer}); });
         for (std::size_t position = 0; position < view.seq_len; ++position) {
-            const json& cell = sized_array(customdata[layer][position], table, [&] {
+            const json& cell = sized_array(customdata[layer][position], per_cell, [&] {
                 return indexed("customdata", {layer, position});
             });
+            if (hover_value) {
+                check_equal(cell[table], hover_value_text(view.stats[layer * view.seq_len + position]), [&] {
+                    return indexed("customdata", {layer, position, table});
+                });
+            }
             const std::size_t first = (layer * view.seq_len + position) * table;
             for (std::size_t k = 0; k < table; ++k) {
                 check_equal(cell[k], plotly_escaped(fit_left(view.hover_entries[first + k], widths[k % cols])), [&] {
@@ -615,7 +722,16 @@ void check_heatmap_trace(const json& trace, const StatisticView& view, const Dra
     const std::optional<Range> range = colour_range(view, drawing.log_scale);
     if (range) expected_keys.insert({"zmin", "zmax"});
     if (view.cell_labels) expected_keys.insert({"text", "texttemplate"});
+    // Cell text is sized, unless extra_json brings a texttemplate of its own
+    // without a size (then plotly.js sizes it).
+    const bool has_text = view.cell_labels && std::any_of(view.cell_labels->begin(), view.cell_labels->end(),
+                                                          [](const std::string& label) { return !label.empty(); });
+    const bool own_template = patched("texttemplate") &&
+                              !(drawing.patch->contains("textfont") && (*drawing.patch)["textfont"].is_object() &&
+                                (*drawing.patch)["textfont"].contains("size"));
+    if (has_text && !own_template) expected_keys.insert("textfont");
     if (!view.hover_entries.empty()) expected_keys.insert({"customdata", "hovertemplate", "hoverlabel"});
+    if (drawing.hover_value) expected_keys.insert({"customdata", "hovertemplate"});
 
     for (const auto& [key, value] : trace.items()) {
         check(expected_keys.count(key) == 1 || patched(key), "the trace has an unexpected key \"" + key + "\"",
@@ -635,24 +751,52 @@ void check_heatmap_trace(const json& trace, const StatisticView& view, const Dra
             check_categories(value, view.layer_labels, "y");
         } else if (key == "z") {
             check_z(value, view, drawing.log_scale);
-        } else if (key == "zmin") {
-            check_float(value, range->min, name);
-        } else if (key == "zmax") {
-            check_float(value, range->max, name);
+        } else if (key == "zmin" || key == "zmax") {
+            const double expected = key == "zmin" ? range->min : range->max;
+            if (drawing.log_scale && !std::isfinite(expected)) {
+                check(value.is_null(), key + " should be null, for a bound of infinity", [&] { return value.dump(); });
+            } else if (drawing.log_scale) {
+                // Widened onto a tick within two float32 steps of it, at most.
+                check(value.is_number() && std::abs(value.get<double>() - expected) <= 1e-7,
+                      key + " should be log10 of the bound, " + std::to_string(expected), [&] { return value.dump(); });
+            } else {
+                check_float(value, static_cast<float>(expected), name);
+            }
         } else if (key == "colorscale") {
             check_colorscale(value);
         } else if (key == "colorbar") {
-            check_equal(value, expected_colorbar(view, range, drawing.log_scale), name);
+            check_colorbar(value, view, range, drawing.log_scale);
+        } else if (key == "textfont") {
+            check(value.is_object() && value.size() == 1 && value.contains("size") && value["size"].is_number_integer() &&
+                      value["size"].get<int>() >= 6 && value["size"].get<int>() <= 12,
+                  "textfont should be {\"size\": 6 to 12}", [&] { return value.dump(); });
         } else if (key == "text") {
             check_equal(value, expected_text(view), name);
         } else if (key == "texttemplate") {
             check_equal(value, "<b>%{text}</b>", name);
         } else if (key == "customdata") {
-            check_customdata(value, view);
+            check_customdata(value, view, drawing.hover_value);
         } else if (key == "hovertemplate") {
-            check_equal(value, hovertemplate(view.hover_rows, view.hover_cols), name);
+            const std::size_t table = view.hover_rows * view.hover_cols;
+            const std::string line = drawing.hover_value ? hover_value_line(view, table) : "";
+            check_equal(value,
+                        table == 0 ? line + "<extra></extra>"
+                                   : (line.empty() ? "" : line + "<br>") + hovertemplate(view.hover_rows, view.hover_cols),
+                        name);
         } else if (key == "hoverlabel") {
             check_equal(value, json{{"bgcolor", "rgb(42, 42, 50)"}, {"font", {{"family", "Monospace"}}}}, name);
+        }
+    }
+    // plotly.js draws only the ticks within zmin..zmax.
+    if (drawing.log_scale && range && !patched("colorbar") && !patched("zmin") && !patched("zmax") &&
+        trace["zmin"].is_number() && trace["zmax"].is_number()) {
+        const double zmin = trace["zmin"].get<double>();
+        const double zmax = trace["zmax"].get<double>();
+        for (const json& tick : trace["colorbar"]["tickvals"]) {
+            const double value = tick.get<double>();
+            check(value >= std::min(zmin, zmax) && value <= std::max(zmin, zmax),
+                  "a colour bar tick lies outside zmin..zmax, where plotly.js does not draw it",
+                  [&] { return trace["colorbar"].dump() + " zmin " + std::to_string(zmin) + " zmax " + std::to_string(zmax); });
         }
     }
 }
@@ -679,6 +823,11 @@ void check_figure(const json& figure, const StatisticView& view, const Drawing& 
 
 void check_merge_patch(const json& unpatched, const json& patch, const json& patched) {
     json expected = unpatched;
+    // A texttemplate of the caller's own takes the library's text size away,
+    // unless the patch sizes the text itself.
+    const bool sizes_text = patch.contains("textfont") && patch["textfont"].is_object() &&
+                            patch["textfont"].contains("size");
+    if (patch.contains("texttemplate") && !sizes_text) expected.erase("textfont");
     expected.merge_patch(patch);
     check_equal(patched, expected, [] { return std::string("the trace with extra_json merged"); });
 }

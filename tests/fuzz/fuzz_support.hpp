@@ -177,7 +177,8 @@ struct Drawing {
     std::uint64_t token_width = 80;
     std::uint64_t height = 0;
     bool log_scale = false;
-    bool responsive = false;  // HTML pages only: no fixed width
+    bool hover_value = false;  // the cell's value above the hover table
+    bool responsive = false;   // HTML pages only: no fixed width
     // The parsed extra_json; keys it sets are not checked against the
     // defaults (check_merge_patch covers them).
     std::optional<json> patch;

@@ -182,9 +182,9 @@ LOCALES = {"C": 0, "tr_TR.UTF-8": 1, "tr_TR.ISO-8859-9": 2}
 
 
 def figure_request(title=None, colorscale=None, extra=None, log_scale=False, token_width=None, height=None,
-                   locale="C"):
+                   locale="C", hover_value=False):
     mode = (1 if title is not None else 0) | (2 if colorscale is not None else 0) | \
-           (4 if extra is not None else 0) | (8 if log_scale else 0)
+           (4 if extra is not None else 0) | (8 if log_scale else 0) | (0x10 if hover_value else 0)
     data = byte(mode)
     if title is not None:
         data += text(title)
@@ -222,7 +222,7 @@ def html_request(source="cdn", location=None, inline_choice=0, div_id=None, frag
                  missing_name=b""):
     """inline_choice: 0-2 a usable file, 3 one closing its script, 4 one opening a script, 5 an empty one,
     6 a missing one, 7 a directory, 8 none, 9 a missing one named missing-<missing_name>."""
-    sources = {"cdn": 0, "src": 1, "inline": 2, "none": 3, "negative": 4, "unknown": 5}
+    sources = {"cdn": 0, "src": 1, "inline": 2, "none": 3, "negative": 4, "unknown": 5, "local": 6}
     data = byte((0x01 if fragment else 0) | (0x02 if responsive else 0)) + byte(sources[source])
     if source == "src":
         data += byte(1) + text(location) if location is not None else byte(0)
@@ -327,7 +327,8 @@ def capi_seeds():
         + op_stride(byte(2)) + op_clip(0.0, 5.0)
         + op_heatmap(figure_request(extra=extra_listed(1)))
         + op_figure(figure_request(title="t</script>", colorscale=colorscale_listed(0), height=450))
-        + op_html(default, html_request(div_id="fixed")))
+        + op_html(default, html_request(div_id="fixed"))
+        + op_heatmap(figure_request(hover_value=True)))
     write("fuzz_capi", "no-lengths", capi_statistic(
         2, 2, [1, 2, 3, 4], labels=(["a\0hidden", "b", "c", "d"], None, 0, 0), lengths=False,
         sequence_labels=["x\0y", "z"], layer_labels=["p", "q\0r"]) + op_figure(default))
@@ -335,7 +336,8 @@ def capi_seeds():
         2, 3, [0.001, 0.1, 10, 1000, 0, -5], min_value=None, max_value=None)
         + op_heatmap(figure_request(log_scale=True))
         + op_figure(figure_request(log_scale=True, colorscale=raw_text_choice("Viridis_R")))
-        + op_clip(-1.0, 100.0) + op_heatmap(figure_request(log_scale=True)))
+        + op_clip(-1.0, 100.0) + op_heatmap(figure_request(log_scale=True))
+        + op_figure(figure_request(log_scale=True, hover_value=True)))
     write("fuzz_capi", "no-layers", capi_statistic(0, 3, [], labels=([], None, 0, 0), labels_extras=b""))
     write("fuzz_capi", "no-positions", capi_statistic(6, 0, []))
     # A shape whose count overflows: labels and statistic refused with ERANGE.
@@ -357,7 +359,8 @@ def capi_seeds():
           + op_html(default, html_request("inline", inline_choice=6))
           + op_html(default, html_request("inline", inline_choice=9, missing_name=b"\xff.js"))
           + op_html(default, html_request("none", fragment=True, div_id="a b"))
-          + op_html(default, html_request("unknown")))
+          + op_html(default, html_request("unknown"))
+          + op_html(default, html_request("local")))
     write("fuzz_capi", "files", capi_statistic(2, 2, [1, 2, 3, 4])
           + op_file(0, "new", default) + op_file(1, "missing", default)
           + op_file(2, "directory", default, html_request()) + op_file(2, "new", default, html_request("none")))
@@ -567,6 +570,19 @@ def findings():
                                                 html_request(div_id=b"fig\xe4")))
     finding("fuzz_html", "div-id-latin-letter",
             byte(0) + byte(0) + hostile("n") + number(1.0) + byte(0x40 | 0x80) + hostile(b"\xe4") + byte(2))
+    # A log colour bar over a range of one value (one positive value) was
+    # labelled with the value's shortest text, "5.3205464e-11", not in the
+    # documented forms (fixed in src/colorbar_ticks.cpp).
+    finding("fuzz_capi", "log-colorbar-one-value-label",
+            capi_statistic(1, 1, [5.3205464e-11]) + op_heatmap(figure_request(log_scale=True)))
+    # The same for the smallest denormal float: its shortest text, "1e-45",
+    # named a tick at 10^-45, not at 1.4e-45 (fixed in src/colorbar_ticks.cpp).
+    finding("fuzz_capi", "log-colorbar-one-denormal-value-label",
+            capi_statistic(1, 1, [1.401298464324817e-45]) + op_heatmap(figure_request(log_scale=True)))
+    # A log colour bar whose set max lies below the data's minimum (zmin >
+    # zmax) had no tick at all (fixed in src/colorbar_ticks.cpp).
+    finding("fuzz_capi", "log-colorbar-reversed-range",
+            capi_statistic(1, 2, [0.5, 0.7], max_value=0.001) + op_heatmap(figure_request(log_scale=True)))
 
     # Messages that quote a file's bytes as read: invalid UTF-8, and
     # terminal escape sequences printed as they are (cli/npy_file.cpp's
