@@ -23,6 +23,8 @@ import zlib from 'node:zlib';
 
 import { chromium } from 'playwright-core';
 
+import { refuseAllButThePage } from './self_contained_page.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLI = process.env.TRAJPLOT_CLI;
 const OUT = process.env.TRAJPLOT_BROWSER_OUT;
@@ -382,20 +384,7 @@ async function closeBrowser() {
 // Loads a page with scripts running and waits until plotly.js has drawn.
 async function openFigurePage(htmlPath) {
   const page = await browser.context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  // The page must draw from itself alone: every request but the page's
-  // own is refused and reported, local files included.
-  const pageUrl = pathToFileURL(htmlPath).href;
-  await page.route(() => true, (route) => {
-    const url = route.request().url();
-    if (url === pageUrl || /^(data|blob|about):/i.test(url)) return route.continue();
-    problems.push(`request refused: ${url}`);
-    return route.abort('blockedbyclient');
-  });
+  const { pageUrl, problems } = await refuseAllButThePage(page, htmlPath);
   await page.addInitScript(colorbarTicksReader);
   // A copy of what the page hands to Plotly.newPlot, taken before plotly.js
   // completes it with its defaults.

@@ -12,9 +12,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+
+import { refuseAllButThePage } from './self_contained_page.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -50,19 +52,7 @@ async function main() {
   });
   try {
     const page = await browser.newPage();
-    const problems = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    // The page must draw from itself alone.
-    const pageUrl = pathToFileURL(htmlPath).href;
-    await page.route(() => true, (route) => {
-      const url = route.request().url();
-      if (url === pageUrl || /^(data|blob|about):/i.test(url)) return route.continue();
-      problems.push(`request refused: ${url}`);
-      return route.abort('blockedbyclient');
-    });
+    const { pageUrl, problems } = await refuseAllButThePage(page, htmlPath);
     await page.goto(pageUrl);
     await page.waitForSelector('.js-plotly-plot .main-svg', { state: 'attached', timeout: 15_000 });
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 20))));

@@ -415,10 +415,12 @@ free_string(ptr::Ptr{UInt8}) = ccall((:trajplot_string_free, libtrajplot), Cvoid
 
 # Runs `call(out, out_len)`, a ccall returning a library-owned string, and
 # returns a Julia copy of it, releasing the library's.
-function returned_string(call)
+# `nullable`: the call may return no string, given back as `nothing`.
+function returned_string(call; nullable::Bool = false)
     out = Ref{Ptr{UInt8}}(C_NULL)
     out_len = Ref{Csize_t}(0)
     check(call(out, out_len))
+    nullable && out[] == C_NULL && return nothing
     try
         return unsafe_string(out[], out_len[])
     finally
@@ -1215,14 +1217,8 @@ installed with the library (`share/trajplot/plotly.min.js`); `nothing` when
 there is none, and pages then load plotly.js from its CDN.
 """
 function local_plotlyjs()
-    out = Ref{Ptr{UInt8}}(C_NULL)
-    out_len = Ref{Csize_t}(0)
-    check(ccall((:trajplot_local_plotlyjs, libtrajplot), Cint, (Ptr{Ptr{UInt8}}, Ptr{Csize_t}), out, out_len))
-    out[] == C_NULL && return nothing
-    try
-        return unsafe_string(out[], out_len[])
-    finally
-        free_string(out[])
+    return returned_string(; nullable = true) do out, out_len
+        ccall((:trajplot_local_plotlyjs, libtrajplot), Cint, (Ptr{Ptr{UInt8}}, Ptr{Csize_t}), out, out_len)
     end
 end
 
