@@ -1,21 +1,35 @@
-// Plotly figures of a TrajectoryStatistic: the heatmap trace and the figure
-// around it, written as JSON by a streaming writer.
+// A Plotly figure of trajectory statistics and its exports: the figure of
+// one statistic (the reference's heatmap figure), or several statistics of
+// one sequence stacked as panels; written as the figure's JSON, as the
+// heatmap trace alone, or as an HTML page that draws it, into a string, a
+// stream, a caller's sink, or a file replaced atomically.
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "trajplot/html.hpp"
 #include "trajplot/model.hpp"
 
 namespace trajplot {
 
-struct HeatmapOptions {
+// How one statistic is drawn: its heatmap trace, and its panel in a
+// stacked figure.
+struct PanelOptions {
+    // Over the panel of a stacked figure; nullopt: the statistic's name. A
+    // figure of one statistic has the figure's title instead.
+    std::optional<std::string> title{};
+    // A plotly.py colourscale name, case-insensitive, "_r" for reversed.
     std::string colorscale = "rdbu_r";
-    bool log_scale = false;
+    bool log_scale = false;  // colour by log10 of the values
     // A JSON object merged into the trace as an RFC 7386 merge patch (the
     // reference's **kwargs); empty for none. Unless it sets textfont.size,
     // or a texttemplate of its own, cell text is sized to fit the cells.
@@ -26,74 +40,87 @@ struct HeatmapOptions {
     bool hover_value = false;
 };
 
+// The figure around the statistics.
 struct FigureOptions {
     std::string title{};
-    std::size_t token_width = 80;
-    std::size_t height = 0;  // pixels; 0 leaves it to Plotly (450)
-    HeatmapOptions heatmap{};
-};
-
-// Writes the heatmap trace of `statistic` as a JSON object to `out`. Options
-// are checked before anything is written. Its cell text is sized for the
-// cells of the figure trajplot draws around it: by default, or with the
-// token width and height of `figure` (whose heatmap options are the
-// trace's).
-void write_heatmap_json(std::ostream& out, const TrajectoryStatistic& statistic,
-                        const HeatmapOptions& options = {});
-void write_heatmap_json(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& figure);
-std::string heatmap_json(const TrajectoryStatistic& statistic, const HeatmapOptions& options = {});
-std::string heatmap_json(const TrajectoryStatistic& statistic, const FigureOptions& figure);
-
-// Writes the figure {"data": [trace], "layout": {...}} as JSON to `out`.
-void write_figure_json(std::ostream& out, const TrajectoryStatistic& statistic,
-                       const FigureOptions& options = {});
-std::string figure_json(const TrajectoryStatistic& statistic, const FigureOptions& options = {});
-
-// One panel of a stacked figure: a statistic with its own colour scale,
-// range and colour bar.
-struct Panel {
-    const TrajectoryStatistic& statistic;
-    std::optional<std::string> title{};  // over the panel; nullopt: the statistic's name
-    HeatmapOptions heatmap{};
-};
-
-// Several statistics of one sequence stacked top to bottom, as tuned-lens's
-// tutorial draws them with make_subplots: one x axis of input tokens, its
-// labels under the bottom panel only, zooming one panel zooms all.
-struct StackedFigureOptions {
-    std::string title{};
-    std::size_t token_width = 80;
-    // Total pixels; 0: 150 + 250 per panel.
+    std::size_t token_width = 80;  // pixels of width per position
+    // Pixels; 0: plotly.js's 450 for one statistic, 150 + 250 per panel
+    // for a stacked figure.
     std::size_t height = 0;
-    // Gap between panels as a fraction of the plotting area's height, in
-    // [0, 1 / (panels - 1)); nullopt: 0.3 / panels, as make_subplots.
+    // Stacked figures: the gap between panels as a fraction of the plotting
+    // area's height, in [0, 1 / (panels - 1)); nullopt: 0.3 / panels, as
+    // make_subplots.
     std::optional<double> vertical_spacing{};
-    // Panels share the height in proportion to their rows (each at least
-    // 90 pixels while there is room), so that every panel's cells are about
-    // as tall; true: all panels the same height.
+    // Stacked figures: panels share the height in proportion to their rows
+    // (each at least 90 pixels while there is room), so that every panel's
+    // cells are about as tall; true: all panels the same height.
     bool equal_panel_heights = false;
 };
 
-// Panels must have the same seq_len, and the same sequence labels where
-// they have any (layer counts may differ). Throws Error naming the panel
-// otherwise, before writing anything.
-void write_stacked_figure_json(std::ostream& out, std::span<const Panel> panels,
-                               const StackedFigureOptions& options = {});
-std::string stacked_figure_json(std::span<const Panel> panels, const StackedFigureOptions& options = {});
-void save_stacked_figure_json(const std::filesystem::path& path, std::span<const Panel> panels,
-                              const StackedFigureOptions& options = {});
+// One panel of a stacked figure.
+struct Panel {
+    std::shared_ptr<const TrajectoryStatistic> statistic;
+    PanelOptions options{};
+};
+
+enum class Format {
+    figure_json,  // {"data": [...], "layout": {...}}
+    trace_json,   // the heatmap trace of a figure of one statistic
+    html,         // a page (or fragment) that draws the figure with plotly.js
+};
+
+struct ExportOptions {
+    Format format = Format::figure_json;
+    HtmlOptions html{};  // Format::html only
+};
+
+// Receives an export's bytes, in order, a chunk at a time. An exception it
+// throws stops the export and propagates.
+using ExportSink = std::function<void(std::string_view)>;
+
+// A figure, planned and checked when it is made: an unknown colourscale,
+// invalid extra_json, a log scale with a bound <= 0, a token width of 0,
+// statistics that cannot share a stacked figure's x axis throw Error there,
+// so that an export can fail only on its own options (a page's div id and
+// plotly.js) and on output. Immutable: any number of threads may export
+// one figure at once. It keeps its statistics alive.
+class Figure {
+public:
+    // The figure of one statistic.
+    explicit Figure(std::shared_ptr<const TrajectoryStatistic> statistic, PanelOptions panel = {},
+                    FigureOptions options = {});
+    explicit Figure(TrajectoryStatistic statistic, PanelOptions panel = {}, FigureOptions options = {});
+
+    // Several statistics of one sequence stacked top to bottom, panels[0]
+    // on top, as tuned-lens's tutorial draws them with make_subplots: one x
+    // axis of input tokens, its labels under the bottom panel only, zooming
+    // one panel zooms all; each panel has its own colour scale, range and
+    // colour bar. Panels must have the same seq_len, and the same sequence
+    // labels where they have any (layer counts may differ); the error names
+    // the panel otherwise.
+    static Figure stacked(std::vector<Panel> panels, FigureOptions options = {});
+
+    bool is_stacked() const noexcept;
+    std::span<const Panel> panels() const noexcept;
+    const FigureOptions& options() const noexcept;
+
+    // The export as a string.
+    std::string to_string(const ExportOptions& options = {}) const;
+    // Streams the export; nothing is written when the options are refused.
+    void write(std::ostream& out, const ExportOptions& options = {}) const;
+    void write(const ExportSink& sink, const ExportOptions& options = {}) const;
+    // Streams the export into `path`, replacing it atomically: a failure
+    // leaves no partial file and any earlier file intact.
+    void save(const std::filesystem::path& path, const ExportOptions& options = {}) const;
+
+private:
+    struct State;
+    explicit Figure(std::shared_ptr<const State> state);
+    std::shared_ptr<const State> state_;
+};
 
 // The customdata of template_and_customdata as a JSON array
 // n_layers x seq_len x (rows * cols) of the padded entries, unescaped.
 std::string customdata_json(const HoverTemplate& hover);
-
-// Streams the JSON into `path`, replacing it atomically: a failure leaves no
-// partial file and any earlier file intact.
-void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
-                       const HeatmapOptions& options = {});
-void save_heatmap_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
-                       const FigureOptions& figure);
-void save_figure_json(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
-                      const FigureOptions& options = {});
 
 }  // namespace trajplot

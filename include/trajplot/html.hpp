@@ -1,15 +1,11 @@
-// Standalone HTML pages (or embeddable fragments) that draw a figure with
-// plotly.js, as plotly.py's write_html does.
+// Where an HTML page of a figure gets plotly.js from, and the page's own
+// options (plotly.py's write_html arguments).
 #pragma once
 
 #include <filesystem>
 #include <optional>
-#include <ostream>
-#include <span>
 #include <string>
 #include <string_view>
-
-#include "trajplot/figure.hpp"
 
 namespace trajplot {
 
@@ -21,12 +17,12 @@ enum class PlotlyJs {
     local,
     cdn,          // a <script src> on the official CDN, at the version trajplot is tested with
     src,          // a <script src> on `location`, a URL or path given by the caller
-    inline_file,  // the contents of the local file `location` (a plotly.min.js), inlined: works offline
+    inline_file,  // the contents of the local file `location` (a plotly.min.js), inlined
     none,         // no plotly.js: the embedding page already loads it
 };
 
-// The plotly.js build the CDN option points at; the browser tests run this
-// version.
+// The plotly.js build the CDN option points at; the build installs the same
+// version, and the browser tests run it.
 inline constexpr std::string_view plotlyjs_cdn_url = "https://cdn.plot.ly/plotly-4.1.2.min.js";
 
 // The environment variable that names the plotly.js file PlotlyJs::local
@@ -38,7 +34,8 @@ inline constexpr const char* plotlyjs_environment_variable = "TRAJPLOT_PLOTLYJS"
 // unreadable file is an error when the page is written, not a fallback),
 // else the copy installed with trajplot, share/trajplot/plotly.min.js
 // under the prefix of the library (or program) this code was loaded from,
-// or beside it in a build tree; nullopt when there is none.
+// beside it in a build tree, or under the prefix configured at build time;
+// nullopt when there is none.
 std::optional<std::filesystem::path> local_plotlyjs();
 
 struct HtmlOptions {
@@ -50,25 +47,5 @@ struct HtmlOptions {
     bool full_html = true;    // a whole document, or just a <div> to embed
     bool responsive = false;  // fill the width of the page and follow it
 };
-
-// Writes the page. Data cannot end the <script> element early or inject
-// markup: every string in the figure's JSON has <, > and & escaped. Throws
-// Error for a bad div_id, an unreadable inline file, or one that would
-// end its <script> element itself; options are checked before writing.
-void write_figure_html(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& figure = {},
-                       const HtmlOptions& html = {});
-std::string figure_html(const TrajectoryStatistic& statistic, const FigureOptions& figure = {},
-                        const HtmlOptions& html = {});
-// Replaces `path` atomically (see save_figure_json).
-void save_figure_html(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
-                      const FigureOptions& figure = {}, const HtmlOptions& html = {});
-
-// The stacked figure (write_stacked_figure_json) as a page.
-void write_stacked_figure_html(std::ostream& out, std::span<const Panel> panels,
-                               const StackedFigureOptions& figure = {}, const HtmlOptions& html = {});
-std::string stacked_figure_html(std::span<const Panel> panels, const StackedFigureOptions& figure = {},
-                                const HtmlOptions& html = {});
-void save_stacked_figure_html(const std::filesystem::path& path, std::span<const Panel> panels,
-                              const StackedFigureOptions& figure = {}, const HtmlOptions& html = {});
 
 }  // namespace trajplot

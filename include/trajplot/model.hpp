@@ -79,7 +79,7 @@ public:
         std::optional<TextArray<1>> layer_labels{};  // n_layers; derived when absent
     };
 
-    // Checks every invariant of behaviour.md; throws Error naming the field
+    // Checks every invariant of docs/behaviour.md (section 1); throws Error naming the field
     // and both shapes on a violation.
     explicit TrajectoryStatistic(Fields fields);
 

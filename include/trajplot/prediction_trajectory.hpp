@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "trajplot/model.hpp"
+#include "trajplot/threads.hpp"
 
 namespace trajplot {
 
@@ -91,8 +92,11 @@ struct TrajectoryInputs {
     // vocabulary (padded embedding matrices): ids past its end show "<unk>".
     std::shared_ptr<const std::vector<std::string>> vocabulary{};
     LabelOptions labels{};
-    // Threads that reduce the positions of a slab; 1 runs on the caller's.
-    std::size_t threads = 2;
+    // Threads that reduce the positions of a slab, the caller's among them:
+    // 1 runs on the caller's alone, 0 (the default) on
+    // default_thread_count(). A thread the system cannot start is done
+    // without: its share runs on the others.
+    std::size_t threads = 0;
 };
 
 // The tokens cross_entropy, rank and log_prob_diff are about: batch x

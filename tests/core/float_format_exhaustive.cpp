@@ -1,6 +1,6 @@
 // Compares write_shortest with std::to_chars on every finite float, on all
 // cores; a few minutes on two. Not part of ctest (test_float_format.cpp
-// runs a sample there); run it after changing src/float_format.cpp:
+// runs a sample there); run it after changing src/model/float_format.cpp:
 //   cmake --build build --target float_format_exhaustive && build/tests/core/float_format_exhaustive
 #include "float_format.hpp"
 

@@ -38,7 +38,7 @@ std::string ascii_uppercase(std::string_view text) {
     return upper;
 }
 
-// The stops as behaviour.md writes them: shortest round-trip numbers, so
+// The stops as docs/behaviour.md writes them: shortest round-trip numbers, so
 // 0.0 is "0" and 0.1 is "0.1" only if the position is the double nearest
 // to 0.1.
 std::string compact_json(const Colorscale& stops) {

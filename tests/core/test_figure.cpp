@@ -5,8 +5,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <limits>
 #include <memory>
 #include <regex>
 #include <set>
@@ -18,7 +16,6 @@
 
 #include "trajplot/colorscales.hpp"
 #include "trajplot/error.hpp"
-#include "trajplot/html.hpp"
 #include "trajplot/model.hpp"
 #include "trajplot/text_array.hpp"
 
@@ -30,8 +27,11 @@ namespace {
 using nlohmann::ordered_json;
 using trajplot::Errc;
 using trajplot::Error;
+using trajplot::ExportOptions;
+using trajplot::Figure;
 using trajplot::FigureOptions;
-using trajplot::HeatmapOptions;
+using trajplot::Format;
+using trajplot::PanelOptions;
 using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
@@ -45,13 +45,17 @@ using trajplot_test::statistic_of;
 using trajplot_test::text1;
 
 ordered_json parse(const std::string& text) { return ordered_json::parse(text); }
+const ExportOptions trace_only{Format::trace_json};
 
-ordered_json heatmap(const TrajectoryStatistic& statistic, const HeatmapOptions& options = {}) {
-    return parse(trajplot::heatmap_json(statistic, options));
+// The heatmap trace of the figure of `statistic`.
+ordered_json heatmap(const TrajectoryStatistic& statistic, const PanelOptions& panel = {},
+                     const FigureOptions& options = {}) {
+    return parse(Figure(statistic, panel, options).to_string(trace_only));
 }
 
-ordered_json figure(const TrajectoryStatistic& statistic, const FigureOptions& options = {}) {
-    return parse(trajplot::figure_json(statistic, options));
+ordered_json figure(const TrajectoryStatistic& statistic, const PanelOptions& panel = {},
+                    const FigureOptions& options = {}) {
+    return parse(Figure(statistic, panel, options).to_string());
 }
 
 // Key order is not part of the contract: compare objects as unordered JSON.
@@ -172,7 +176,7 @@ TEST(Heatmap, RepeatedTokenPayloadGrowsLinearly) {
     TrajectoryStatistic::Fields fields = fields_with(xt::xtensor<float, 2>::from_shape({1, count}));
     fields.stats.fill(0.0f);
     fields.sequence_labels = text1(Strings(count, "a"));
-    const std::string raw = trajplot::heatmap_json(TrajectoryStatistic(std::move(fields)));
+    const std::string raw = Figure(TrajectoryStatistic(std::move(fields))).to_string(trace_only);
     const ordered_json x = parse(raw).at("x");
     ASSERT_EQ(x.size(), count);
     expect_all_distinct(x);
@@ -180,62 +184,6 @@ TEST(Heatmap, RepeatedTokenPayloadGrowsLinearly) {
     EXPECT_LT(x.dump().size(), 64 * count);
     // The written text itself, z (4096 short numbers) included, stays linear too.
     EXPECT_LT(raw.size(), (64 + 16) * count);
-}
-
-// ---------------------------------------------------------------------------
-// zmin / zmax
-
-TEST(HeatmapRange, ExplicitMinAndMax) {
-    TrajectoryStatistic::Fields fields = fields_with({{0.0f, 10.0f}});
-    fields.min = -2.5f;
-    fields.max = 4.0f;
-    const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)));
-    EXPECT_EQ(trace.at("zmin").get<double>(), -2.5);
-    EXPECT_EQ(trace.at("zmax").get<double>(), 4.0);
-}
-
-TEST(HeatmapRange, FiniteExtremesIgnoringNanAndInfinity) {
-    const ordered_json trace =
-        heatmap(statistic_of({{nan_value, 3.5f, -inf_value}, {-1.25f, inf_value, 2.0f}}));
-    EXPECT_EQ(trace.at("zmin").get<double>(), -1.25);
-    EXPECT_EQ(trace.at("zmax").get<double>(), 3.5);
-}
-
-TEST(HeatmapRange, OneBoundGivenTheOtherFromTheData) {
-    TrajectoryStatistic::Fields only_min = fields_with({{1.0f, 7.0f, nan_value}});
-    only_min.min = 0.0f;
-    const ordered_json with_min = heatmap(TrajectoryStatistic(std::move(only_min)));
-    EXPECT_EQ(with_min.at("zmin").get<double>(), 0.0);
-    EXPECT_EQ(with_min.at("zmax").get<double>(), 7.0);
-
-    TrajectoryStatistic::Fields only_max = fields_with({{1.0f, 7.0f, -inf_value}});
-    only_max.max = 10.0f;
-    const ordered_json with_max = heatmap(TrajectoryStatistic(std::move(only_max)));
-    EXPECT_EQ(with_max.at("zmin").get<double>(), 1.0);
-    EXPECT_EQ(with_max.at("zmax").get<double>(), 10.0);
-}
-
-TEST(HeatmapRange, AbsentWhenEveryValueIsNonFinite) {
-    const ordered_json trace = heatmap(statistic_of({{nan_value, inf_value}, {-inf_value, nan_value}}));
-    EXPECT_FALSE(trace.contains("zmin")) << trace.dump();
-    EXPECT_FALSE(trace.contains("zmax")) << trace.dump();
-}
-
-TEST(HeatmapRange, AlwaysBothOrNeither) {
-    const std::vector<TrajectoryStatistic> statistics = {
-        statistic_of({{1.0f}}),
-        statistic_of({{nan_value}}),
-        statistic_of({{nan_value, 2.0f}}),
-        labelled_statistic(),
-    };
-    for (const TrajectoryStatistic& statistic : statistics) {
-        for (const bool log_scale : {false, true}) {
-            HeatmapOptions options;
-            options.log_scale = log_scale;
-            const ordered_json trace = heatmap(statistic, options);
-            EXPECT_EQ(trace.contains("zmin"), trace.contains("zmax")) << trace.dump();
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -264,17 +212,16 @@ TEST(HeatmapColorbar, EmptyUnitsAreNoUnits) {
 }
 
 TEST(HeatmapColorbar, NeverTitleside) {
-    HeatmapOptions log_options;
+    PanelOptions log_options;
     log_options.log_scale = true;
-    HeatmapOptions patched;
+    PanelOptions patched;
     patched.extra_json = R"({"colorbar": {"len": 0.25, "y": 0.89}, "textfont": {"size": 10}})";
-    for (const HeatmapOptions& options : {HeatmapOptions{}, log_options, patched}) {
-        const std::string trace = trajplot::heatmap_json(labelled_statistic(), options);
+    for (const PanelOptions& options : {PanelOptions{}, log_options, patched}) {
+        const std::string trace = Figure(labelled_statistic(), options).to_string(trace_only);
         EXPECT_EQ(trace.find("titleside"), std::string::npos) << trace;
         FigureOptions figure_options;
-        figure_options.heatmap = options;
         figure_options.title = "Title";
-        const std::string whole = trajplot::figure_json(labelled_statistic(), figure_options);
+        const std::string whole = Figure(labelled_statistic(), options, figure_options).to_string();
         EXPECT_EQ(whole.find("titleside"), std::string::npos) << whole;
     }
 }
@@ -288,7 +235,7 @@ TEST(HeatmapColorscale, DefaultIsRdbuRAsAnExplicitArray) {
 }
 
 TEST(HeatmapColorscale, NamesAreCaseInsensitiveAndRSuffixReverses) {
-    HeatmapOptions mixed_case;
+    PanelOptions mixed_case;
     mixed_case.colorscale = "RdBu_R";
     expect_colorscale(heatmap(statistic_of({{1.0f}}), mixed_case).at("colorscale"), rdbu_r_stops);
 
@@ -297,15 +244,15 @@ TEST(HeatmapColorscale, NamesAreCaseInsensitiveAndRSuffixReverses) {
     for (std::size_t i = 0; i < rdbu_r_stops.size(); ++i) {
         rdbu_stops.emplace_back(rdbu_r_stops[i].first, rdbu_r_stops[rdbu_r_stops.size() - 1 - i].second);
     }
-    HeatmapOptions forward;
+    PanelOptions forward;
     forward.colorscale = "rdbu";
     expect_colorscale(heatmap(statistic_of({{1.0f}}), forward).at("colorscale"), rdbu_stops);
 }
 
 TEST(HeatmapColorscale, UnknownNameIsAnErrorListingValidNames) {
-    HeatmapOptions options;
+    PanelOptions options;
     options.colorscale = "no_such_scale";
-    const Error error = error_of([&] { (void)trajplot::heatmap_json(statistic_of({{1.0f}}), options); });
+    const Error error = error_of([&] { (void)Figure(statistic_of({{1.0f}}), options); });
     EXPECT_EQ(error.code(), Errc::invalid_argument);
     const std::string message = error.what();
     EXPECT_NE(message.find("no_such_scale"), std::string::npos) << message;
@@ -315,9 +262,10 @@ TEST(HeatmapColorscale, UnknownNameIsAnErrorListingValidNames) {
     }
     EXPECT_TRUE(names_a_valid_scale) << message;
 
-    FigureOptions figure_options;
-    figure_options.heatmap.colorscale = "no_such_scale";
-    EXPECT_EQ(error_of([&] { (void)trajplot::figure_json(statistic_of({{1.0f}}), figure_options); }).code(),
+    // Refused for the figure whatever it is exported as.
+    FigureOptions titled;
+    titled.title = "Entropy";
+    EXPECT_EQ(error_of([&] { (void)Figure(statistic_of({{1.0f}}), options, titled); }).code(),
               Errc::invalid_argument);
 }
 
@@ -328,7 +276,7 @@ TEST(HeatmapLogScale, ZIsLog10WithGapsForNonPositiveAndNonFinite) {
     TrajectoryStatistic::Fields fields =
         fields_with({{0.5f, 10.0f, 100.0f}, {0.0f, -1.0f, nan_value}, {inf_value, 1000.0f, 2000.0f}}, "Rank");
     fields.units = "tokens";
-    HeatmapOptions options;
+    PanelOptions options;
     options.log_scale = true;
     const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);
     const ordered_json& z = trace.at("z");
@@ -361,7 +309,7 @@ TEST(HeatmapLogScale, ABoundOnAPowerOfTenIsLabelledDespiteFloatRounding) {
     TrajectoryStatistic::Fields fields = fields_with({{0.5f, 0.005f}});
     fields.min = 0.001f;
     fields.max = 10.0f;
-    HeatmapOptions options;
+    PanelOptions options;
     options.log_scale = true;
     const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);
     EXPECT_EQ(strings_of(trace.at("colorbar").at("ticktext")),
@@ -375,7 +323,7 @@ TEST(HeatmapLogScale, NegativePowersAndExplicitRange) {
     TrajectoryStatistic::Fields fields = fields_with({{0.001f, 0.5f, 30.0f}});
     fields.min = 0.02f;
     fields.max = 500.0f;
-    HeatmapOptions options;
+    PanelOptions options;
     options.log_scale = true;
     const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);
     EXPECT_NEAR(trace.at("zmin").get<double>(), std::log10(0.02), 1e-6);
@@ -392,17 +340,17 @@ TEST(HeatmapLogScale, ExplicitNonPositiveMinIsAnError) {
         fields.min = min;
         fields.max = 100.0f;
         const TrajectoryStatistic statistic(std::move(fields));
-        HeatmapOptions options;
+        PanelOptions options;
         options.log_scale = true;
-        EXPECT_EQ(error_of([&] { (void)trajplot::heatmap_json(statistic, options); }).code(), Errc::invalid_argument)
+        EXPECT_EQ(error_of([&] { (void)Figure(statistic, options); }).code(), Errc::invalid_argument)
             << "min " << min;
         // The same statistic draws on a linear scale.
-        EXPECT_NO_THROW((void)trajplot::heatmap_json(statistic));
+        EXPECT_NO_THROW((void)Figure(statistic).to_string(trace_only));
     }
 }
 
 TEST(HeatmapLogScale, NoPositiveValueMeansNoRange) {
-    HeatmapOptions options;
+    PanelOptions options;
     options.log_scale = true;
     const ordered_json trace = heatmap(statistic_of({{0.0f, -3.0f, nan_value}}), options);
     EXPECT_FALSE(trace.contains("zmin"));
@@ -455,7 +403,7 @@ TEST(HeatmapLabels, ReferenceExampleThroughTheTrace) {
 // extra: an RFC 7386 merge patch
 
 TEST(HeatmapExtra, AddsToTheColorbarAndKeepsItsTitle) {
-    HeatmapOptions options;
+    PanelOptions options;
     options.extra_json = R"({"colorbar": {"len": 0.25, "y": 0.89}, "textfont": {"size": 10}})";
     const ordered_json trace = heatmap(labelled_statistic(), options);
     const ordered_json& colorbar = trace.at("colorbar");
@@ -472,7 +420,7 @@ TEST(HeatmapExtra, AddsToTheColorbarAndKeepsItsTitle) {
 }
 
 TEST(HeatmapExtra, NullDeletesAKey) {
-    HeatmapOptions options;
+    PanelOptions options;
     options.extra_json = R"({"hoverlabel": null, "colorbar": {"title": null}})";
     const ordered_json trace = heatmap(labelled_statistic(), options);
     EXPECT_FALSE(trace.contains("hoverlabel"));
@@ -482,7 +430,7 @@ TEST(HeatmapExtra, NullDeletesAKey) {
 }
 
 TEST(HeatmapExtra, CanReplaceTheLargeArrays) {
-    HeatmapOptions options;
+    PanelOptions options;
     options.extra_json = R"({"z": [[9, 8, 7]], "text": [["p", "q", "r"]], "x": ["u", "v", "w"]})";
     const ordered_json trace = heatmap(labelled_statistic(), options);
     EXPECT_EQ(trace.at("z"), ordered_json::parse("[[9, 8, 7]]"));
@@ -492,7 +440,7 @@ TEST(HeatmapExtra, CanReplaceTheLargeArrays) {
 }
 
 TEST(HeatmapExtra, CanDeleteTheLargeArrays) {
-    HeatmapOptions options;
+    PanelOptions options;
     options.extra_json = R"({"customdata": null, "x": null})";
     const ordered_json trace = heatmap(labelled_statistic(), options);
     EXPECT_FALSE(trace.contains("customdata"));
@@ -501,18 +449,19 @@ TEST(HeatmapExtra, CanDeleteTheLargeArrays) {
 }
 
 TEST(HeatmapExtra, EmptyObjectChangesNothing) {
-    HeatmapOptions options;
+    PanelOptions options;
     options.extra_json = "{}";
-    EXPECT_EQ(trajplot::heatmap_json(labelled_statistic(), options), trajplot::heatmap_json(labelled_statistic()));
+    EXPECT_EQ(Figure(labelled_statistic(), options).to_string(trace_only),
+              Figure(labelled_statistic()).to_string(trace_only));
 }
 
 TEST(HeatmapExtra, NotJsonIsAnErrorNamingThePosition) {
     // The trailing comma makes the '}' at byte offset 52 (0-based) the error.
     const std::string extra = R"({"colorbar": {"len": 0.25}, "textfont": {"size": 1},})";
     ASSERT_EQ(extra.find(",}"), 51u);
-    HeatmapOptions options;
+    PanelOptions options;
     options.extra_json = extra;
-    const Error error = error_of([&] { (void)trajplot::heatmap_json(labelled_statistic(), options); });
+    const Error error = error_of([&] { (void)Figure(labelled_statistic(), options); });
     EXPECT_EQ(error.code(), Errc::invalid_argument);
     const std::string message = error.what();
     EXPECT_TRUE(message.find("52") != std::string::npos || message.find("53") != std::string::npos)
@@ -520,18 +469,16 @@ TEST(HeatmapExtra, NotJsonIsAnErrorNamingThePosition) {
 
     for (const char* not_json : {"{", "{\"a\": }", "nonsense", "{\"a\": 1} trailing"}) {
         options.extra_json = not_json;
-        EXPECT_EQ(error_of([&] { (void)trajplot::heatmap_json(labelled_statistic(), options); }).code(),
-                  Errc::invalid_argument)
+        EXPECT_EQ(error_of([&] { (void)Figure(labelled_statistic(), options); }).code(), Errc::invalid_argument)
             << not_json;
     }
 }
 
 TEST(HeatmapExtra, NotAnObjectIsAnError) {
     for (const char* not_object : {"[1, 2]", "42", "\"colorbar\"", "null", "true"}) {
-        HeatmapOptions options;
+        PanelOptions options;
         options.extra_json = not_object;
-        EXPECT_EQ(error_of([&] { (void)trajplot::heatmap_json(labelled_statistic(), options); }).code(),
-                  Errc::invalid_argument)
+        EXPECT_EQ(error_of([&] { (void)Figure(labelled_statistic(), options); }).code(), Errc::invalid_argument)
             << not_object;
     }
 }
@@ -544,10 +491,10 @@ TEST(Figure, LayoutAndData) {
     options.title = "Prediction trajectory";
     options.token_width = 17;
     const TrajectoryStatistic statistic = labelled_statistic();
-    const ordered_json result = figure(statistic, options);
+    const ordered_json result = figure(statistic, {}, options);
     ASSERT_TRUE(result.at("data").is_array());
     ASSERT_EQ(result.at("data").size(), 1u);
-    EXPECT_EQ(result.at("data")[0], heatmap(statistic, options.heatmap));
+    EXPECT_EQ(result.at("data")[0], heatmap(statistic, {}, options));
     EXPECT_EQ(unordered(result.at("layout")), nlohmann::json::parse(R"({
         "title": {"text": "Prediction trajectory", "x": 0.5},
         "width": 251,
@@ -567,36 +514,15 @@ TEST(Figure, Defaults) {
     expect_colorscale(result.at("data")[0].at("colorscale"), rdbu_r_stops);
 }
 
-TEST(Figure, HeatmapOptionsReachTheTrace) {
-    FigureOptions options;
-    options.heatmap.colorscale = "rdbu";
-    options.heatmap.log_scale = true;
-    options.heatmap.extra_json = R"({"textfont": {"size": 10}})";
+TEST(Figure, PanelOptionsReachTheTrace) {
+    PanelOptions options;
+    options.colorscale = "rdbu";
+    options.log_scale = true;
+    options.extra_json = R"({"textfont": {"size": 10}})";
     const ordered_json trace = figure(labelled_statistic(), options).at("data")[0];
-    EXPECT_EQ(trace, heatmap(labelled_statistic(), options.heatmap));
+    EXPECT_EQ(trace, heatmap(labelled_statistic(), options));
     EXPECT_EQ(trace.at("colorbar").at("tickmode"), "array");
     EXPECT_EQ(trace.at("colorscale")[0][1], "rgb(103,0,31)");
-}
-
-TEST(Figure, TokenWidthZeroIsAnError) {
-    FigureOptions options;
-    options.token_width = 0;
-    EXPECT_EQ(error_of([&] { (void)trajplot::figure_json(labelled_statistic(), options); }).code(),
-              Errc::invalid_argument);
-}
-
-TEST(Figure, OverflowingWidthIsARangeError) {
-    FigureOptions options;
-    options.token_width = std::numeric_limits<std::size_t>::max();
-    EXPECT_EQ(error_of([&] { (void)trajplot::figure_json(labelled_statistic(), options); }).code(), Errc::range);
-
-    // One position: token_width alone is fine, adding 200 overflows.
-    options.token_width = std::numeric_limits<std::size_t>::max() - 199;
-    EXPECT_EQ(error_of([&] { (void)trajplot::figure_json(statistic_of({{1.0f}}), options); }).code(), Errc::range);
-
-    // Half of the maximum times three positions.
-    options.token_width = std::numeric_limits<std::size_t>::max() / 2;
-    EXPECT_EQ(error_of([&] { (void)trajplot::figure_json(labelled_statistic(), options); }).code(), Errc::range);
 }
 
 // ---------------------------------------------------------------------------
@@ -618,7 +544,7 @@ TEST(TextReachingThePage, LabelsAreEscaped) {
         std::make_shared<const TrajectoryLabels>(TextArray<2>::from_strings({n, n}, cell_labels));
     FigureOptions options;
     options.title = "<|endoftext|> &amp; <br>";
-    const ordered_json result = figure(TrajectoryStatistic(std::move(fields)), options);
+    const ordered_json result = figure(TrajectoryStatistic(std::move(fields)), {}, options);
     const ordered_json& trace = result.at("data")[0];
 
     EXPECT_EQ(visible_texts(trace.at("x")), escaped_tokens);
@@ -677,106 +603,6 @@ TEST(TextReachingThePage, RepeatedEscapedTokensStayDistinct) {
 
 }  // namespace
 
-namespace {
-
-// Large z arrays are formatted by two threads in blocks of rows; rows must
-// still come out complete and in order, in plain and log scale alike.
-TEST(HeatmapLargeZ, RowsFormattedInParallelKeepTheirValuesAndOrder) {
-    const std::size_t n_layers = 37;  // blocks of rows do not divide it evenly
-    const std::size_t seq_len = 5003;
-    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({n_layers, seq_len});
-    for (std::size_t layer = 0; layer < n_layers; ++layer) {
-        for (std::size_t position = 0; position < seq_len; ++position) {
-            stats(layer, position) = static_cast<float>(layer) + static_cast<float>(position) / 8192.0f + 0.001f;
-        }
-    }
-    stats(20, 7) = std::numeric_limits<float>::quiet_NaN();
-    const trajplot::TrajectoryStatistic statistic({.name = "Big", .stats = stats});
-    for (const bool log_scale : {false, true}) {
-        const ordered_json trace = ordered_json::parse(trajplot::heatmap_json(statistic, {.log_scale = log_scale}));
-        const ordered_json& z = trace.at("z");
-        ASSERT_EQ(z.size(), n_layers);
-        for (std::size_t layer = 0; layer < n_layers; ++layer) {
-            ASSERT_EQ(z[layer].size(), seq_len) << "layer " << layer;
-            for (std::size_t position = 0; position < seq_len; position += 997) {
-                const float value = stats(layer, position);
-                if (std::isnan(value) || (log_scale && value <= 0)) continue;
-                const float expected = log_scale ? static_cast<float>(std::log10(static_cast<double>(value))) : value;
-                ASSERT_EQ(z[layer][position].get<float>(), expected) << "layer " << layer << " position " << position;
-            }
-        }
-        EXPECT_TRUE(z[20][7].is_null());
-    }
-}
-
-}  // namespace
-
-namespace {
-
-// Cell text and hover tables are formatted on two threads in blocks of rows
-// as well; in JSON and in an HTML page (whose strings are also escaped for
-// the page) every string must come out whole, escaped, and in order.
-TEST(HeatmapLargeLabels, RowsFormattedInParallelKeepTheirTextAndOrder) {
-    const std::size_t n_layers = 23;  // blocks of rows do not divide it evenly
-    const std::size_t seq_len = 3001;
-    std::vector<std::string> cells;
-    std::vector<std::string> entries;
-    for (std::size_t layer = 0; layer < n_layers; ++layer) {
-        for (std::size_t position = 0; position < seq_len; ++position) {
-            std::string cell = "t" + std::to_string(layer * seq_len + position);
-            if (position % 7 == 0) cell += "<&>";
-            if (position % 5 == 0) cell += "\xCE\x94";
-            if (position % 11 == 0) cell += "\xE2\x80\xA8";  // U+2028, a line break to older JavaScript
-            cells.push_back(cell);
-            for (const std::string& entry : {cell, std::string("12.5%"), std::to_string(position % 97), std::string("</script>")}) {
-                entries.push_back(entry);
-            }
-        }
-    }
-    const auto labels = std::make_shared<const TrajectoryLabels>(
-        TextArray<2>::from_strings({n_layers, seq_len}, cells),
-        TextArray<4>::from_strings({n_layers, seq_len, 2, 2}, entries));
-    const TrajectoryStatistic statistic({.name = "Big",
-                                         .stats = xt::zeros<float>({n_layers, seq_len}),
-                                         .trajectory_labels = labels});
-    const TextArray<3> padded = labels->template_and_customdata().customdata;
-
-    const auto check = [&](const ordered_json& trace, const std::string& where) {
-        const ordered_json& text = trace.at("text");
-        const ordered_json& customdata = trace.at("customdata");
-        ASSERT_EQ(text.size(), n_layers) << where;
-        ASSERT_EQ(customdata.size(), n_layers) << where;
-        for (std::size_t layer = 0; layer < n_layers; ++layer) {
-            ASSERT_EQ(text[layer].size(), seq_len) << where << " layer " << layer;
-            ASSERT_EQ(customdata[layer].size(), seq_len) << where << " layer " << layer;
-            for (std::size_t position = 0; position < seq_len; ++position) {
-                const std::size_t flat = layer * seq_len + position;
-                ASSERT_EQ(text[layer][position].get<std::string>(), trajplot::plotly_escaped(cells[flat]))
-                    << where << " layer " << layer << " position " << position;
-                for (std::size_t k = 0; k < 4; ++k) {
-                    ASSERT_EQ(customdata[layer][position][k].get<std::string>(),
-                              trajplot::plotly_escaped(padded.flat(flat * 4 + k)))
-                        << where << " layer " << layer << " position " << position << " entry " << k;
-                }
-            }
-        }
-    };
-    check(ordered_json::parse(trajplot::heatmap_json(statistic)), "JSON");
-
-    const std::string page = trajplot::figure_html(statistic);
-    const std::size_t start = page.find("var figure = ");
-    const std::size_t end = page.find(";\n  Plotly.newPlot", start);
-    ASSERT_NE(start, std::string::npos);
-    ASSERT_NE(end, std::string::npos);
-    const std::string embedded = page.substr(start + 13, end - start - 13);
-    EXPECT_EQ(embedded.find('<'), std::string::npos) << "the page's figure holds a raw '<'";
-    EXPECT_EQ(embedded.find("\xE2\x80\xA8"), std::string::npos) << "the page's figure holds a raw U+2028";
-    check(ordered_json::parse(embedded).at("data")[0], "HTML");
-    check(ordered_json::parse(trajplot::figure_json(statistic)).at("data")[0], "figure JSON");
-}
-
-}  // namespace
-
 // ---------------------------------------------------------------------------
 // Cell text sized to be read
 
@@ -814,7 +640,7 @@ TEST(CellTextSize, FollowsTheColumnWidthAndTheRowHeight) {
         FigureOptions options;
         options.token_width = token_width;
         options.height = height;
-        return size_of(figure(wide, options)["data"][0]);
+        return size_of(figure(wide, {}, options)["data"][0]);
     };
     EXPECT_GT(size_with(110, 0), size_with(80, 0));
     EXPECT_EQ(size_with(40, 0), trajplot::geometry::min_cell_text_size) << "never below the floor";
@@ -823,20 +649,20 @@ TEST(CellTextSize, FollowsTheColumnWidthAndTheRowHeight) {
     EXPECT_EQ(size_of(figure(tall)["data"][0]), 6);
     FigureOptions taller;
     taller.height = 30 * 20 + 180;
-    EXPECT_EQ(size_of(figure(tall, taller)["data"][0]), 12);
+    EXPECT_EQ(size_of(figure(tall, {}, taller)["data"][0]), 12);
 }
 
 TEST(CellTextSize, TheTraceAloneIsSizedForItsFigure) {
     const TrajectoryStatistic wide = labelled({"abcdefghijklm", "a", "b", "c", "d", "e", "f"});
     FigureOptions narrow;
     narrow.token_width = 50;
-    EXPECT_EQ(parse(trajplot::heatmap_json(wide, narrow)), figure(wide, narrow)["data"][0]);
+    EXPECT_EQ(heatmap(wide, {}, narrow), figure(wide, {}, narrow)["data"][0]);
     EXPECT_EQ(heatmap(wide), figure(wide)["data"][0]) << "by default, for the default figure";
 }
 
 TEST(CellTextSize, ACallersSizeWins) {
     const TrajectoryStatistic statistic = labelled({"<|endoftext|>", "a"});
-    HeatmapOptions options;
+    PanelOptions options;
     options.extra_json = R"({"textfont": {"size": 14, "family": "serif"}})";
     EXPECT_EQ(unordered(heatmap(statistic, options)["textfont"]),
               nlohmann::json::parse(R"({"size": 14, "family": "serif"})"));
@@ -849,7 +675,7 @@ TEST(CellTextSize, ACallersSizeWins) {
 
 TEST(CellTextSize, ACallersTemplateIsLeftToPlotly) {
     const TrajectoryStatistic statistic = labelled({"<|endoftext|>", "a"});
-    HeatmapOptions options;
+    PanelOptions options;
     options.extra_json = R"({"texttemplate": "%{z:.2f}"})";
     EXPECT_FALSE(heatmap(statistic, options).contains("textfont"));
     options.extra_json = R"({"texttemplate": "%{z:.2f}", "textfont": {"size": 8}})";
@@ -867,7 +693,7 @@ TEST(CellTextSize, NoTextNoSize) {
 // The cell's value on hover
 
 TEST(HoverValue, ComesAboveTheHoverTable) {
-    HeatmapOptions options;
+    PanelOptions options;
     options.hover_value = true;
     const ordered_json trace = heatmap(labelled_statistic(), options);
     // 1 x 2 hover tables: the value is customdata[2].
@@ -888,7 +714,7 @@ TEST(HoverValue, OffByDefault) {
 
 TEST(HoverValue, WithoutHoverTablesIsTheWholeBox) {
     TrajectoryStatistic::Fields fields = fields_with({{2.5f, 0.000123456f, nan_value}, {50257.0f, -3.0f, 1e9f}}, "Rank");
-    HeatmapOptions options;
+    PanelOptions options;
     options.hover_value = true;
     const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);
     EXPECT_EQ(trace["hovertemplate"], "Rank: %{customdata[0]}<extra></extra>");
@@ -899,7 +725,7 @@ TEST(HoverValue, WithoutHoverTablesIsTheWholeBox) {
 
 TEST(HoverValue, LogScaleShowsTheValueNotItsLogarithm) {
     TrajectoryStatistic::Fields fields = fields_with({{10.0f, 0.0f, 250.0f}}, "Rank");
-    HeatmapOptions options;
+    PanelOptions options;
     options.hover_value = true;
     options.log_scale = true;
     const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);
@@ -910,7 +736,7 @@ TEST(HoverValue, NameAndUnitsShowLiterally) {
     // Neither Plotly markup nor a %{...} placeholder of the template.
     TrajectoryStatistic::Fields fields = fields_with({{1.0f}}, "100% <b>%{y}</b>");
     fields.units = "n&ts %{x}";
-    HeatmapOptions options;
+    PanelOptions options;
     options.hover_value = true;
     const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);
     EXPECT_EQ(trace["hovertemplate"],

@@ -2,15 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <cctype>
 #include <cstdlib>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <iterator>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -18,7 +14,6 @@
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -38,29 +33,31 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 using trajplot::Errc;
 using trajplot::Error;
+using trajplot::Figure;
 using trajplot::FigureOptions;
+using trajplot::Format;
 using trajplot::HtmlOptions;
+using trajplot::Panel;
+using trajplot::PanelOptions;
 using trajplot::PlotlyJs;
 using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
+using trajplot_test::SinkRecorder;
 using trajplot_test::Strings;
+using trajplot_test::counting_statistic;
 using trajplot_test::directory_entries;
 using trajplot_test::error_of;
+using trajplot_test::fake_plotly_js;
 using trajplot_test::fields_with;
 using trajplot_test::labelled_statistic;
 using trajplot_test::read_file;
 using trajplot_test::text1;
+using trajplot_test::write_file;
 
-// A stand-in for plotly.min.js: pages that inline it are only read, never
-// run. It holds '<' and '&' to show that inlined code is not escaped.
-constexpr std::string_view fake_plotly_js =
-    "window.Plotly = {newPlot: function () { return 1 < 2 && 3 > 2; }};\n// fake plotly.js\n";
-
-void write_file(const fs::path& path, std::string_view content) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    ASSERT_TRUE(out.good()) << "cannot write " << path;
+// The figure's HTML page.
+std::string html_of(const Figure& figure, const HtmlOptions& options = {}) {
+    return figure.to_string({Format::html, options});
 }
 
 std::string lowercase(std::string_view text) {
@@ -225,23 +222,15 @@ HtmlOptions html_with(PlotlyJs plotlyjs, std::string location = {}) {
     return options;
 }
 
-// Gives each test a fresh directory for files it reads and writes.
-class HtmlFiles : public testing::Test {
+// Gives each test a fresh directory for files it reads and writes, holding
+// a fake plotly.min.js.
+class HtmlFiles : public trajplot_test::ScratchDirectory {
 protected:
     void SetUp() override {
-        const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-        directory_ = fs::temp_directory_path() /
-                     ("trajplot_html_tests_" + std::to_string(::getpid()) + "_" + info->name());
-        fs::remove_all(directory_);
-        fs::create_directories(directory_);
+        ScratchDirectory::SetUp();
         fake_plotly_ = directory_ / "plotly.min.js";
         write_file(fake_plotly_, fake_plotly_js);
     }
-    void TearDown() override {
-        std::error_code ignored;
-        fs::remove_all(directory_, ignored);
-    }
-    fs::path directory_;
     fs::path fake_plotly_;
 };
 
@@ -251,7 +240,7 @@ protected:
 // The document's structure, with plotly.js from the CDN: the text of an
 // inlined plotly.js holds tags in strings.
 TEST(HtmlPage, FullDocument) {
-    const std::string page = trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::cdn));
+    const std::string page = html_of(Figure(labelled_statistic()), html_with(PlotlyJs::cdn));
     EXPECT_TRUE(page.starts_with("<!DOCTYPE html>")) << page.substr(0, 40);
     for (const char* tag : {"<html", "</html>", "<head>", "</head>", "<body>", "</body>", "<title>", "</title>"}) {
         EXPECT_EQ(count_ignoring_case(page, tag), 1u) << tag;
@@ -269,13 +258,13 @@ TEST(HtmlPage, FullDocument) {
 TEST(HtmlPage, FragmentIsOneDivWithoutDocumentTags) {
     HtmlOptions options = html_with(PlotlyJs::cdn);
     options.full_html = false;
-    const std::string fragment = trajplot::figure_html(labelled_statistic(), {}, options);
+    const std::string fragment = html_of(Figure(labelled_statistic()), options);
     for (const char* tag : {"<!doctype", "<html", "</html", "<head", "</head", "<body", "</body", "<title", "<meta"}) {
         EXPECT_EQ(count_ignoring_case(fragment, tag), 0u) << tag << " in\n" << fragment;
     }
     EXPECT_TRUE(is_one_div_element(fragment)) << fragment;
     EXPECT_EQ(count_of(fragment, "<div id=\"trajplot-figure\""), 1u);
-    EXPECT_EQ(json(embedded_figure(fragment)), json::parse(trajplot::figure_json(labelled_statistic())));
+    EXPECT_EQ(json(embedded_figure(fragment)), json::parse(Figure(labelled_statistic()).to_string()));
 }
 
 TEST(HtmlPage, DocumentBodyIsTheFragment) {
@@ -283,8 +272,8 @@ TEST(HtmlPage, DocumentBodyIsTheFragment) {
     figure.title = "Same figure";
     HtmlOptions fragment_options;
     fragment_options.full_html = false;
-    const std::string fragment = trajplot::figure_html(labelled_statistic(), figure, fragment_options);
-    const std::string page = trajplot::figure_html(labelled_statistic(), figure);
+    const std::string fragment = html_of(Figure(labelled_statistic(), {}, figure), fragment_options);
+    const std::string page = html_of(Figure(labelled_statistic(), {}, figure));
     const std::optional<std::string> body = between(page, "<body>", "</body>");
     ASSERT_TRUE(body.has_value()) << page;
     EXPECT_EQ(trimmed(*body), trimmed(fragment)) << "the body holds the fragment, and only it";
@@ -294,7 +283,7 @@ TEST(HtmlPage, DocumentBodyIsTheFragment) {
 // Where plotly.js comes from
 
 TEST(HtmlPlotlyJs, CdnIsTheTestedBuild) {
-    const std::string page = trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::cdn));
+    const std::string page = html_of(Figure(labelled_statistic()), html_with(PlotlyJs::cdn));
     const std::vector<ScriptElement> scripts = script_elements(page);
     ASSERT_EQ(scripts.size(), 2u) << page;
     EXPECT_EQ(attribute(scripts[0].start_tag, "src"), std::string(trajplot::plotlyjs_cdn_url));
@@ -345,13 +334,13 @@ TEST_F(HtmlFiles, LocalInlinesTheFileTheEnvironmentNames) {
     write_file(script, "window.Plotly = {named: true};");
     const NamedPlotlyJs named(script.string());
     EXPECT_EQ(trajplot::local_plotlyjs(), script);
-    const std::string page = trajplot::figure_html(labelled_statistic());
+    const std::string page = html_of(Figure(labelled_statistic()));
     const std::vector<ScriptElement> scripts = script_elements(page);
     ASSERT_EQ(scripts.size(), 2u) << page;
     EXPECT_EQ(scripts[0].content, "window.Plotly = {named: true};");
     EXPECT_FALSE(attribute(scripts[0].start_tag, "src").has_value());
     // Only the default reads it.
-    EXPECT_EQ(trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::cdn)).find("named: true"),
+    EXPECT_EQ(html_of(Figure(labelled_statistic()), html_with(PlotlyJs::cdn)).find("named: true"),
               std::string::npos);
 }
 
@@ -359,7 +348,7 @@ TEST_F(HtmlFiles, LocalNamedFileThatCannotBeReadIsAnIoError) {
     const fs::path missing = directory_ / "missing-plotly.js";
     const NamedPlotlyJs named(missing.string());
     const fs::path page = directory_ / "page.html";
-    const trajplot::Error error = error_of([&] { trajplot::save_figure_html(page, labelled_statistic()); });
+    const trajplot::Error error = error_of([&] { Figure(labelled_statistic()).save(page, {Format::html}); });
     EXPECT_EQ(error.code(), trajplot::Errc::io);
     EXPECT_NE(std::string(error.what()).find("missing-plotly.js (named by TRAJPLOT_PLOTLYJS)"), std::string::npos)
         << error.what();
@@ -369,7 +358,7 @@ TEST_F(HtmlFiles, LocalNamedFileThatCannotBeReadIsAnIoError) {
 TEST(HtmlPlotlyJs, SrcIsTheGivenUrlEscapedInTheAttribute) {
     for (const std::string& location :
          {std::string("js/plotly.min.js"), std::string("https://example.test/p.js?a=1&b=\"2\"<3>'4'")}) {
-        const std::string page = trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::src, location));
+        const std::string page = html_of(Figure(labelled_statistic()), html_with(PlotlyJs::src, location));
         const std::vector<ScriptElement> scripts = script_elements(page);
         ASSERT_EQ(scripts.size(), 2u) << page;
         const std::optional<std::string> src = attribute(scripts[0].start_tag, "src");
@@ -382,13 +371,12 @@ TEST(HtmlPlotlyJs, SrcIsTheGivenUrlEscapedInTheAttribute) {
 }
 
 TEST(HtmlPlotlyJs, SrcWithoutLocationIsAnError) {
-    EXPECT_EQ(error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::src)); })
-                  .code(),
+    EXPECT_EQ(error_of([&] { (void)html_of(Figure(labelled_statistic()), html_with(PlotlyJs::src)); }).code(),
               Errc::invalid_argument);
 }
 
 TEST(HtmlPlotlyJs, NoneLoadsNoPlotlyJs) {
-    const std::string page = trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::none));
+    const std::string page = html_of(Figure(labelled_statistic()), html_with(PlotlyJs::none));
     const std::vector<ScriptElement> scripts = script_elements(page);
     ASSERT_EQ(scripts.size(), 1u) << page;
     EXPECT_FALSE(attribute(scripts[0].start_tag, "src").has_value());
@@ -398,7 +386,7 @@ TEST(HtmlPlotlyJs, NoneLoadsNoPlotlyJs) {
 
 TEST_F(HtmlFiles, InlineHoldsTheFileVerbatimInOneScript) {
     const std::string page =
-        trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::inline_file, fake_plotly_.string()));
+        html_of(Figure(labelled_statistic()), html_with(PlotlyJs::inline_file, fake_plotly_.string()));
     const std::vector<ScriptElement> scripts = script_elements(page);
     ASSERT_EQ(scripts.size(), 2u) << page;
     std::size_t holding = 0;
@@ -415,25 +403,27 @@ TEST_F(HtmlFiles, InlineHoldsTheFileVerbatimInOneScript) {
 
 TEST_F(HtmlFiles, InlineMissingFileIsAnIoErrorAndWritesNothing) {
     const HtmlOptions options = html_with(PlotlyJs::inline_file, (directory_ / "missing.js").string());
-    const Error error = error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, options); });
+    const Figure figure(labelled_statistic());
+    const Error error = error_of([&] { (void)html_of(figure, options); });
     EXPECT_EQ(error.code(), Errc::io) << error.what();
     EXPECT_NE(std::string(error.what()).find("missing.js"), std::string::npos) << error.what();
 
     std::ostringstream out;
-    EXPECT_EQ(error_of([&] { trajplot::write_figure_html(out, labelled_statistic(), {}, options); }).code(),
-              Errc::io);
+    EXPECT_EQ(error_of([&] { figure.write(out, {Format::html, options}); }).code(), Errc::io);
     EXPECT_EQ(out.str(), "");
+    SinkRecorder received;
+    EXPECT_EQ(error_of([&] { figure.write(received.sink(), {Format::html, options}); }).code(), Errc::io);
+    EXPECT_EQ(received.calls, 0u);
 
     const fs::path page = directory_ / "page.html";
-    EXPECT_EQ(error_of([&] { trajplot::save_figure_html(page, labelled_statistic(), {}, options); }).code(),
-              Errc::io);
+    EXPECT_EQ(error_of([&] { figure.save(page, {Format::html, options}); }).code(), Errc::io);
     EXPECT_FALSE(fs::exists(page));
     EXPECT_EQ(directory_entries(directory_), (Strings{"plotly.min.js"}));
 }
 
 TEST_F(HtmlFiles, InlineDirectoryIsAnIoError) {
     const HtmlOptions options = html_with(PlotlyJs::inline_file, directory_.string());
-    const Error error = error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, options); });
+    const Error error = error_of([&] { (void)html_of(Figure(labelled_statistic()), options); });
     EXPECT_EQ(error.code(), Errc::io) << error.what();
     EXPECT_NE(std::string(error.what()).find(directory_.string()), std::string::npos) << error.what();
 }
@@ -447,38 +437,41 @@ TEST_F(HtmlFiles, InlineFileThatWouldEndItsScriptIsRefused) {
         const fs::path path = directory_ / "closing.js";
         write_file(path, code);
         const HtmlOptions options = html_with(PlotlyJs::inline_file, path.string());
-        EXPECT_EQ(error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, options); }).code(),
-                  Errc::invalid_argument)
-            << code;
+        const Figure figure(labelled_statistic());
+        EXPECT_EQ(error_of([&] { (void)html_of(figure, options); }).code(), Errc::invalid_argument) << code;
         std::ostringstream out;
-        EXPECT_EQ(error_of([&] { trajplot::write_figure_html(out, labelled_statistic(), {}, options); }).code(),
-                  Errc::invalid_argument)
+        EXPECT_EQ(error_of([&] { figure.write(out, {Format::html, options}); }).code(), Errc::invalid_argument)
             << code;
         EXPECT_EQ(out.str(), "");
+        SinkRecorder received;
+        EXPECT_EQ(error_of([&] { figure.write(received.sink(), {Format::html, options}); }).code(),
+                  Errc::invalid_argument)
+            << code;
+        EXPECT_EQ(received.calls, 0u);
     }
 }
 
 TEST(HtmlPlotlyJs, InlineWithoutLocationIsAnError) {
-    EXPECT_EQ(
-        error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, html_with(PlotlyJs::inline_file)); })
-            .code(),
-        Errc::invalid_argument);
+    EXPECT_EQ(error_of([&] { (void)html_of(Figure(labelled_statistic()), html_with(PlotlyJs::inline_file)); }).code(),
+              Errc::invalid_argument);
 }
 
 // ---------------------------------------------------------------------------
 // The figure in the page
 
 TEST(HtmlFigure, EmbeddedJsonIsTheFigure) {
-    FigureOptions figure;
-    figure.title = "Entropy <b>by</b> layer & more";
-    figure.token_width = 33;
-    figure.heatmap.colorscale = "viridis";
-    figure.heatmap.extra_json = R"({"name": "<i>kept</i> & 'x' > y", "textfont": {"size": 10}})";
+    FigureOptions options;
+    options.title = "Entropy <b>by</b> layer & more";
+    options.token_width = 33;
+    PanelOptions panel;
+    panel.colorscale = "viridis";
+    panel.extra_json = R"({"name": "<i>kept</i> & 'x' > y", "textfont": {"size": 10}})";
+    const Figure figure(labelled_statistic(), panel, options);
     for (const bool full_html : {true, false}) {
-        HtmlOptions options = html_with(PlotlyJs::none);
-        options.full_html = full_html;
-        const std::string page = trajplot::figure_html(labelled_statistic(), figure, options);
-        EXPECT_EQ(embedded_figure(page), json::parse(trajplot::figure_json(labelled_statistic(), figure)));
+        HtmlOptions html = html_with(PlotlyJs::none);
+        html.full_html = full_html;
+        const std::string page = html_of(figure, html);
+        EXPECT_EQ(embedded_figure(page), json::parse(figure.to_string()));
         // Every <, > and & of the figure's strings is a JSON escape.
         const std::string raw = embedded_figure_text(page);
         EXPECT_EQ(raw.find_first_of("<>&"), std::string::npos) << raw;
@@ -487,35 +480,35 @@ TEST(HtmlFigure, EmbeddedJsonIsTheFigure) {
 }
 
 TEST(HtmlFigure, StreamedPageEqualsThePageString) {
-    FigureOptions figure;
-    figure.title = "streamed";
+    const Figure figure(labelled_statistic(), {}, {.title = "streamed"});
     for (const bool full_html : {true, false}) {
         HtmlOptions options;
         options.full_html = full_html;
         options.responsive = !full_html;
         std::ostringstream out;
-        trajplot::write_figure_html(out, labelled_statistic(), figure, options);
-        EXPECT_EQ(out.str(), trajplot::figure_html(labelled_statistic(), figure, options));
+        figure.write(out, {Format::html, options});
+        EXPECT_EQ(out.str(), html_of(figure, options));
+        SinkRecorder received;
+        figure.write(received.sink(), {Format::html, options});
+        EXPECT_EQ(received.text, out.str());
     }
 }
 
 TEST(HtmlFigure, LargeFigureIsStreamedWhole) {
     // Larger than any write buffer.
-    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({64, 2048});
-    for (std::size_t i = 0; i < stats.size(); ++i) stats.data()[i] = static_cast<float>(i) / 7.0f;
-    const TrajectoryStatistic statistic(fields_with(stats));
+    const Figure figure(counting_statistic(64, 2048));
     std::ostringstream out;
-    trajplot::write_figure_html(out, statistic);
-    const std::string page = trajplot::figure_html(statistic);
+    figure.write(out, {Format::html});
+    const std::string page = html_of(figure);
     EXPECT_GT(page.size(), std::size_t{1} << 20);
     EXPECT_EQ(out.str(), page);
-    EXPECT_EQ(embedded_figure(page), json::parse(trajplot::figure_json(statistic)));
+    EXPECT_EQ(embedded_figure(page), json::parse(figure.to_string()));
 }
 
 TEST(HtmlFigure, TitleElementShowsTheTitleEscaped) {
     FigureOptions figure;
     figure.title = "Entropy <b>&</b> \"KL\" 'x' </title>";
-    const std::string page = trajplot::figure_html(labelled_statistic(), figure);
+    const std::string page = html_of(Figure(labelled_statistic(), {}, figure));
     const std::optional<std::string> title = between(page, "<title>", "</title>");
     ASSERT_TRUE(title.has_value()) << page;
     EXPECT_EQ(title->find_first_of("<>"), std::string::npos) << *title;
@@ -525,7 +518,7 @@ TEST(HtmlFigure, TitleElementShowsTheTitleEscaped) {
 TEST(HtmlFigure, TitleElementFallsBackToTheName) {
     TrajectoryStatistic::Fields fields = fields_with({{1.0f, 2.0f}}, "KL <i>&</i>");
     fields.units = "nats";
-    const std::string page = trajplot::figure_html(TrajectoryStatistic(std::move(fields)));
+    const std::string page = html_of(Figure(TrajectoryStatistic(std::move(fields))));
     const std::optional<std::string> title = between(page, "<title>", "</title>");
     ASSERT_TRUE(title.has_value()) << page;
     EXPECT_EQ(html_unescaped(*title), "KL <i>&</i>");
@@ -571,9 +564,11 @@ TrajectoryStatistic hostile_statistic() {
     return TrajectoryStatistic(std::move(fields));
 }
 
-FigureOptions hostile_figure_options() {
-    FigureOptions figure;
-    figure.title = hostile_joined();
+// The figure of hostile_statistic(), titled with the hostile texts and with
+// a merge patch of them.
+Figure hostile_figure() {
+    FigureOptions options;
+    options.title = hostile_joined();
     ordered_json extra = ordered_json::object();
     ordered_json nested = ordered_json::object();
     for (std::size_t i = 0; i < hostile_texts.size(); ++i) {
@@ -582,14 +577,14 @@ FigureOptions hostile_figure_options() {
     }
     extra["meta"] = nested;
     extra["name"] = hostile_joined();
-    figure.heatmap.extra_json = extra.dump();
-    return figure;
+    PanelOptions panel;
+    panel.extra_json = extra.dump();
+    return Figure(hostile_statistic(), std::move(panel), std::move(options));
 }
 
 TEST_F(HtmlFiles, HostileTextCannotEndTheScriptOrOpenMarkup) {
-    const TrajectoryStatistic statistic = hostile_statistic();
-    const FigureOptions figure = hostile_figure_options();
-    const json expected_figure = json::parse(trajplot::figure_json(statistic, figure));
+    const Figure figure = hostile_figure();
+    const json expected_figure = json::parse(figure.to_string());
 
     struct Source {
         HtmlOptions options;
@@ -609,7 +604,7 @@ TEST_F(HtmlFiles, HostileTextCannotEndTheScriptOrOpenMarkup) {
                 options.responsive = responsive;
                 SCOPED_TRACE("plotlyjs " + std::to_string(static_cast<int>(options.plotlyjs)) + ", full_html " +
                              std::to_string(full_html) + ", responsive " + std::to_string(responsive));
-                const std::string page = trajplot::figure_html(statistic, figure, options);
+                const std::string page = html_of(figure, options);
 
                 EXPECT_EQ(count_ignoring_case(page, "<script"), source.scripts) << page;
                 EXPECT_EQ(count_ignoring_case(page, "</script"), source.scripts) << page;
@@ -638,9 +633,9 @@ TEST_F(HtmlFiles, HostileTextCannotEndTheScriptOrOpenMarkup) {
 }
 
 TEST(HtmlHostileText, ExtraJsonKeysAndValuesStayInsideTheirStrings) {
-    FigureOptions figure;
-    figure.heatmap.extra_json = R"({"</script><script>alert(1)</script>": {"<!--": "</SCRIPT >"}})";
-    const std::string page = trajplot::figure_html(labelled_statistic(), figure, html_with(PlotlyJs::none));
+    PanelOptions panel;
+    panel.extra_json = R"({"</script><script>alert(1)</script>": {"<!--": "</SCRIPT >"}})";
+    const std::string page = html_of(Figure(labelled_statistic(), panel), html_with(PlotlyJs::none));
     EXPECT_EQ(count_ignoring_case(page, "<script"), 1u) << page;
     EXPECT_EQ(count_ignoring_case(page, "</script"), 1u) << page;
     EXPECT_EQ(count_of(page, "<!--"), 0u);
@@ -652,7 +647,7 @@ TEST(HtmlHostileText, ExtraJsonKeysAndValuesStayInsideTheirStrings) {
 // The figure's <div>
 
 TEST(HtmlDivId, DefaultIsTrajplotFigure) {
-    const std::string page = trajplot::figure_html(labelled_statistic());
+    const std::string page = html_of(Figure(labelled_statistic()));
     EXPECT_EQ(count_of(page, "<div id=\"trajplot-figure\""), 1u) << page;
     EXPECT_EQ(count_of(page, "document.getElementById(\"trajplot-figure\")"), 1u) << page;
 }
@@ -660,7 +655,7 @@ TEST(HtmlDivId, DefaultIsTrajplotFigure) {
 TEST(HtmlDivId, GivenIdNamesTheDivAndTheScriptFindsIt) {
     HtmlOptions options;
     options.div_id = "fig-1_a";
-    const std::string page = trajplot::figure_html(labelled_statistic(), {}, options);
+    const std::string page = html_of(Figure(labelled_statistic()), options);
     EXPECT_EQ(count_of(page, "<div id=\"fig-1_a\""), 1u) << page;
     EXPECT_EQ(count_of(page, "document.getElementById(\"fig-1_a\")"), 1u) << page;
     EXPECT_EQ(page.find("trajplot-figure"), std::string::npos);
@@ -668,21 +663,24 @@ TEST(HtmlDivId, GivenIdNamesTheDivAndTheScriptFindsIt) {
 
 TEST_F(HtmlFiles, InvalidDivIdIsRefusedBeforeWriting) {
     const fs::path path = directory_ / "page.html";
+    const Figure figure(labelled_statistic());
     for (const std::string& id : {std::string(""), std::string("1fig"), std::string("-fig"), std::string("_fig"),
                                  std::string("fig\"x"), std::string("fig'x"), std::string("fig x"),
                                  std::string("fig<x"), std::string("fig>x"), std::string("fig.x")}) {
         HtmlOptions options;
         options.div_id = id;
-        const Error error = error_of([&] { (void)trajplot::figure_html(labelled_statistic(), {}, options); });
+        const Error error = error_of([&] { (void)html_of(figure, options); });
         EXPECT_EQ(error.code(), Errc::invalid_argument) << "div_id '" << id << "'";
         EXPECT_NE(std::string(error.what()).find("div_id"), std::string::npos) << error.what();
 
         std::ostringstream out;
-        EXPECT_EQ(error_of([&] { trajplot::write_figure_html(out, labelled_statistic(), {}, options); }).code(),
-                  Errc::invalid_argument);
+        EXPECT_EQ(error_of([&] { figure.write(out, {Format::html, options}); }).code(), Errc::invalid_argument);
         EXPECT_EQ(out.str(), "");
-        EXPECT_EQ(error_of([&] { trajplot::save_figure_html(path, labelled_statistic(), {}, options); }).code(),
+        SinkRecorder received;
+        EXPECT_EQ(error_of([&] { figure.write(received.sink(), {Format::html, options}); }).code(),
                   Errc::invalid_argument);
+        EXPECT_EQ(received.calls, 0u);
+        EXPECT_EQ(error_of([&] { figure.save(path, {Format::html, options}); }).code(), Errc::invalid_argument);
         EXPECT_FALSE(fs::exists(path));
     }
 }
@@ -691,7 +689,7 @@ TEST(HtmlDivId, LettersDigitsDashAndUnderscoreAreAccepted) {
     for (const std::string id : {"a", "Z", "fig-1_a", "F00_-_bar9"}) {
         HtmlOptions options;
         options.div_id = id;
-        const std::string page = trajplot::figure_html(labelled_statistic(), {}, options);
+        const std::string page = html_of(Figure(labelled_statistic()), options);
         EXPECT_EQ(count_of(page, "<div id=\"" + id + "\""), 1u) << id;
     }
 }
@@ -702,11 +700,10 @@ TEST(HtmlDivId, LettersDigitsDashAndUnderscoreAreAccepted) {
 TEST(HtmlResponsive, FollowsThePageWidth) {
     HtmlOptions options;
     options.responsive = true;
-    FigureOptions figure;
-    figure.title = "responsive";
-    const std::string page = trajplot::figure_html(labelled_statistic(), figure, options);
+    const Figure figure(labelled_statistic(), {}, {.title = "responsive"});
+    const std::string page = html_of(figure, options);
 
-    json expected = json::parse(trajplot::figure_json(labelled_statistic(), figure));
+    json expected = json::parse(figure.to_string());
     ASSERT_TRUE(expected["layout"].contains("width"));
     expected["layout"].erase("width");
     expected["layout"]["autosize"] = true;
@@ -727,7 +724,7 @@ TEST(HtmlResponsive, FollowsThePageWidth) {
 }
 
 TEST(HtmlResponsive, FixedWidthByDefault) {
-    const std::string page = trajplot::figure_html(labelled_statistic());
+    const std::string page = html_of(Figure(labelled_statistic()));
     const json layout = embedded_figure(page)["layout"];
     EXPECT_EQ(layout["width"], 200 + 80 * 3);
     EXPECT_FALSE(layout.contains("autosize"));
@@ -741,7 +738,7 @@ TEST(HtmlResponsive, KeepsAnExplicitHeight) {
     figure.height = 640;
     HtmlOptions options;
     options.responsive = true;
-    const json layout = embedded_figure(trajplot::figure_html(labelled_statistic(), figure, options))["layout"];
+    const json layout = embedded_figure(html_of(Figure(labelled_statistic(), {}, figure), options))["layout"];
     EXPECT_EQ(layout["height"], 640);
     EXPECT_FALSE(layout.contains("width"));
 }
@@ -752,98 +749,41 @@ TEST(HtmlResponsive, KeepsAnExplicitHeight) {
 TEST(FigureHeight, PresentWhenPositive) {
     FigureOptions figure;
     figure.height = 321;
-    const json layout = json::parse(trajplot::figure_json(labelled_statistic(), figure))["layout"];
+    const json layout = json::parse(Figure(labelled_statistic(), {}, figure).to_string())["layout"];
     EXPECT_EQ(layout["height"], 321);
     EXPECT_EQ(layout["width"], 200 + 80 * 3) << "height leaves the width alone";
-    EXPECT_EQ(embedded_figure(trajplot::figure_html(labelled_statistic(), figure))["layout"]["height"], 321);
+    EXPECT_EQ(embedded_figure(html_of(Figure(labelled_statistic(), {}, figure)))["layout"]["height"], 321);
 
     figure.height = 1;
-    EXPECT_EQ(json::parse(trajplot::figure_json(labelled_statistic(), figure))["layout"]["height"], 1);
+    EXPECT_EQ(json::parse(Figure(labelled_statistic(), {}, figure).to_string())["layout"]["height"], 1);
 }
 
 TEST(FigureHeight, AbsentAtZero) {
     FigureOptions figure;
     EXPECT_EQ(figure.height, 0u);
-    const json layout = json::parse(trajplot::figure_json(labelled_statistic(), figure))["layout"];
+    const json layout = json::parse(Figure(labelled_statistic(), {}, figure).to_string())["layout"];
     EXPECT_FALSE(layout.contains("height")) << layout;
     EXPECT_FALSE(
-        embedded_figure(trajplot::figure_html(labelled_statistic(), figure))["layout"].contains("height"));
+        embedded_figure(html_of(Figure(labelled_statistic(), {}, figure)))["layout"].contains("height"));
 }
 
 TEST(FigureHeight, TooLargeIsARangeError) {
+    // Refused when the figure is made, whatever it would be exported as.
     FigureOptions figure;
     figure.height = std::numeric_limits<std::size_t>::max();
-    EXPECT_EQ(error_of([&] { (void)trajplot::figure_json(labelled_statistic(), figure); }).code(), Errc::range);
-    EXPECT_EQ(error_of([&] { (void)trajplot::figure_html(labelled_statistic(), figure); }).code(), Errc::range);
+    EXPECT_EQ(error_of([&] { (void)Figure(labelled_statistic(), {}, figure); }).code(), Errc::range);
+    const auto statistic = trajplot_test::shared(labelled_statistic());
+    EXPECT_EQ(error_of([&] { (void)Figure::stacked({Panel{statistic}, Panel{statistic}}, figure); }).code(),
+              Errc::range);
     figure.height = 100000;
-    EXPECT_EQ(json::parse(trajplot::figure_json(labelled_statistic(), figure))["layout"]["height"], 100000);
+    EXPECT_EQ(json::parse(Figure(labelled_statistic(), {}, figure).to_string())["layout"]["height"], 100000);
 }
 
 TEST(FigureHeight, HeatmapTraceIsUnaffected) {
     FigureOptions figure;
     figure.height = 500;
-    const json document = json::parse(trajplot::figure_json(labelled_statistic(), figure));
-    EXPECT_EQ(document["data"][0], json::parse(trajplot::heatmap_json(labelled_statistic(), figure.heatmap)));
-}
-
-// ---------------------------------------------------------------------------
-// Saving
-
-TEST_F(HtmlFiles, SavedPageEqualsThePageString) {
-    FigureOptions figure;
-    figure.title = "Saved <page>";
-    for (const bool full_html : {true, false}) {
-        HtmlOptions options = html_with(PlotlyJs::inline_file, fake_plotly_.string());
-        options.full_html = full_html;
-        options.div_id = "saved";
-        const fs::path path = directory_ / "page.html";
-        trajplot::save_figure_html(path, labelled_statistic(), figure, options);
-        EXPECT_EQ(read_file(path), trajplot::figure_html(labelled_statistic(), figure, options));
-        EXPECT_EQ(directory_entries(directory_).size(), 2u) << "no temporary file is left";
-    }
-}
-
-TEST_F(HtmlFiles, SaveReplacesAnExistingFile) {
-    const fs::path path = directory_ / "page.html";
-    write_file(path, "an older page that is longer than nothing");
-    trajplot::save_figure_html(path, labelled_statistic());
-    EXPECT_EQ(read_file(path), trajplot::figure_html(labelled_statistic()));
-}
-
-TEST_F(HtmlFiles, SaveIntoAMissingDirectoryIsAnIoErrorAndLeavesNothing) {
-    const fs::path missing = directory_ / "missing";
-    const Error error = error_of([&] { trajplot::save_figure_html(missing / "page.html", labelled_statistic()); });
-    EXPECT_EQ(error.code(), Errc::io) << error.what();
-    EXPECT_FALSE(fs::exists(missing));
-    EXPECT_EQ(directory_entries(directory_), (Strings{"plotly.min.js"}));
-}
-
-TEST_F(HtmlFiles, FailedSaveLeavesAnExistingFileIntact) {
-    const fs::path path = directory_ / "page.html";
-    const std::string earlier = "<!DOCTYPE html><p>an earlier page</p>\n";
-    write_file(path, earlier);
-    const fs::path closing = directory_ / "closing.js";
-    write_file(closing, "x = '</script>';");
-
-    HtmlOptions bad_id;
-    bad_id.div_id = "1bad";
-    FigureOptions bad_scale;
-    bad_scale.heatmap.colorscale = "no_such_scale";
-    FigureOptions zero_width;
-    zero_width.token_width = 0;
-    const std::vector<std::pair<FigureOptions, HtmlOptions>> failing = {
-        {FigureOptions{}, bad_id},
-        {FigureOptions{}, html_with(PlotlyJs::inline_file, (directory_ / "missing.js").string())},
-        {FigureOptions{}, html_with(PlotlyJs::inline_file, closing.string())},
-        {FigureOptions{}, html_with(PlotlyJs::src)},
-        {bad_scale, HtmlOptions{}},
-        {zero_width, HtmlOptions{}},
-    };
-    for (const auto& [figure, options] : failing) {
-        (void)error_of([&] { trajplot::save_figure_html(path, labelled_statistic(), figure, options); });
-        EXPECT_EQ(read_file(path), earlier);
-        EXPECT_EQ(directory_entries(directory_).size(), 3u) << "a failed save left a file behind";
-    }
+    const json document = json::parse(Figure(labelled_statistic(), {}, figure).to_string());
+    EXPECT_EQ(document["data"][0], json::parse(Figure(labelled_statistic()).to_string({Format::trace_json})));
 }
 
 }  // namespace

@@ -2,11 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <csignal>
-
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -35,6 +30,7 @@
 #include "trajplot/text_array.hpp"
 
 #include "core_test_support.hpp"
+#include "text_internals.hpp"
 
 namespace {
 
@@ -42,20 +38,29 @@ namespace fs = std::filesystem;
 using nlohmann::ordered_json;
 using trajplot::Errc;
 using trajplot::Error;
+using trajplot::ExportOptions;
+using trajplot::Figure;
 using trajplot::FigureOptions;
-using trajplot::HeatmapOptions;
+using trajplot::Format;
+using trajplot::Panel;
+using trajplot::PanelOptions;
 using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
 using trajplot_test::Strings;
+using trajplot_test::counting_statistic;
 using trajplot_test::directory_entries;
 using trajplot_test::error_of;
 using trajplot_test::fields_with;
 using trajplot_test::inf_value;
 using trajplot_test::nan_value;
 using trajplot_test::read_file;
+using trajplot_test::shared;
 using trajplot_test::statistic_of;
 using trajplot_test::text1;
+using trajplot_test::with_file_size_limit;
+
+const ExportOptions trace_only{Format::trace_json};
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD";
 
@@ -126,46 +131,22 @@ std::string shortest_float_digits(float value) {
     return significant_digits(std::string(buffer, result.ptr));
 }
 
-// Runs `action` with files limited to `max_bytes`, so that writing more fails
-// with EFBIG: a real write error, which permissions cannot give a test that
-// may run as root. SIGXFSZ is ignored meanwhile so the write fails instead
-// of killing the process.
-void with_file_size_limit(rlim_t max_bytes, const std::function<void()>& action) {
-    struct Restore {
-        rlimit limit{};
-        void (*handler)(int) = SIG_DFL;
-        ~Restore() {
-            ::setrlimit(RLIMIT_FSIZE, &limit);
-            std::signal(SIGXFSZ, handler);
-        }
-    } restore;
-    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &restore.limit), 0);
-    ASSERT_TRUE(restore.limit.rlim_max == RLIM_INFINITY || restore.limit.rlim_max >= max_bytes);
-    restore.handler = std::signal(SIGXFSZ, SIG_IGN);
-    rlimit limited = restore.limit;
-    limited.rlim_cur = max_bytes;
-    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
-    action();
-}
-
 // ---------------------------------------------------------------------------
 // Output parses and carries no NaN or Infinity
 
 TEST(JsonOutput, EveryKindOfOutputParses) {
-    const TrajectoryStatistic statistic = full_statistic();
-    HeatmapOptions log_options;
+    PanelOptions log_options;
     log_options.log_scale = true;
-    for (const HeatmapOptions& options : {HeatmapOptions{}, log_options}) {
-        EXPECT_TRUE(ordered_json::accept(trajplot::heatmap_json(statistic, options)));
-        FigureOptions figure_options;
-        figure_options.heatmap = options;
-        EXPECT_TRUE(ordered_json::accept(trajplot::figure_json(statistic, figure_options)));
+    for (const PanelOptions& options : {PanelOptions{}, log_options}) {
+        const Figure figure(full_statistic(), options);
+        EXPECT_TRUE(ordered_json::accept(figure.to_string(trace_only)));
+        EXPECT_TRUE(ordered_json::accept(figure.to_string()));
         std::ostringstream streamed;
-        trajplot::write_figure_json(streamed, statistic, figure_options);
-        EXPECT_EQ(streamed.str(), trajplot::figure_json(statistic, figure_options));
+        figure.write(streamed);
+        EXPECT_EQ(streamed.str(), figure.to_string());
         std::ostringstream streamed_trace;
-        trajplot::write_heatmap_json(streamed_trace, statistic, options);
-        EXPECT_EQ(streamed_trace.str(), trajplot::heatmap_json(statistic, options));
+        figure.write(streamed_trace, trace_only);
+        EXPECT_EQ(streamed_trace.str(), figure.to_string(trace_only));
     }
 }
 
@@ -174,12 +155,10 @@ TEST(JsonOutput, NoNanOrInfinityLiterals) {
         fields_with({{nan_value, inf_value, -inf_value}, {-nan_value, 1.0f, std::numeric_limits<float>::max()}});
     const TrajectoryStatistic statistic(std::move(fields));
     const std::regex non_finite_literal("[\\[,:]\\s*[-+]?(NaN|nan|Infinity|infinity|inf|Inf)\\b");
-    HeatmapOptions log_options;
+    PanelOptions log_options;
     log_options.log_scale = true;
-    for (const HeatmapOptions& options : {HeatmapOptions{}, log_options}) {
-        FigureOptions figure_options;
-        figure_options.heatmap = options;
-        const std::string raw = trajplot::figure_json(statistic, figure_options);
+    for (const PanelOptions& options : {PanelOptions{}, log_options}) {
+        const std::string raw = Figure(statistic, options).to_string();
         EXPECT_FALSE(std::regex_search(raw, non_finite_literal)) << raw;
         const ordered_json parsed = ordered_json::parse(raw);
         const ordered_json& z = parsed.at("data")[0].at("z");
@@ -189,7 +168,7 @@ TEST(JsonOutput, NoNanOrInfinityLiterals) {
         EXPECT_TRUE(z[1][0].is_null());
     }
     // Every value non-finite: nothing to take a range from, and still no literal.
-    const std::string all_nan = trajplot::figure_json(statistic_of({{nan_value, inf_value}}));
+    const std::string all_nan = Figure(statistic_of({{nan_value, inf_value}})).to_string();
     EXPECT_FALSE(std::regex_search(all_nan, non_finite_literal)) << all_nan;
     EXPECT_TRUE(ordered_json::accept(all_nan));
 }
@@ -207,7 +186,7 @@ TEST(JsonOutput, InvalidInputBytesBecomeReplacementCharacters) {
         TextArray<4>::from_strings({1, 2, 1, 1}, {"\xE2\x82", "v"}));
     FigureOptions options;
     options.title = "title \xFE";
-    const std::string raw = trajplot::figure_json(TrajectoryStatistic(std::move(fields)), options);
+    const std::string raw = Figure(TrajectoryStatistic(std::move(fields)), {}, options).to_string();
 
     EXPECT_TRUE(trajplot::is_valid_utf8(raw));
     ordered_json parsed;
@@ -227,7 +206,7 @@ TEST(JsonOutput, InvalidInputBytesBecomeReplacementCharacters) {
 
 TEST(JsonOutput, ControlCharactersAreEscaped) {
     TrajectoryStatistic::Fields fields = fields_with({{1.0f}}, std::string("tab\tnew\nline\x01\"q\"\\"));
-    const std::string raw = trajplot::heatmap_json(TrajectoryStatistic(std::move(fields)));
+    const std::string raw = Figure(TrajectoryStatistic(std::move(fields))).to_string(trace_only);
     for (const char c : raw) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << "raw control byte in " << raw;
     EXPECT_EQ(ordered_json::parse(raw).at("colorbar").at("title").at("text"),
               std::string("tab\tnew\nline\x01\"q\"\\"));
@@ -237,7 +216,7 @@ TEST(JsonOutput, ControlCharactersAreEscaped) {
 // Floats: shortest round-trip form of the float32 value
 
 TEST(JsonOutput, FloatsAreShortestFloat32) {
-    const std::string raw = trajplot::heatmap_json(statistic_of({{0.1f, 1.0f / 3.0f, -0.7f}}));
+    const std::string raw = Figure(statistic_of({{0.1f, 1.0f / 3.0f, -0.7f}})).to_string(trace_only);
     const std::string z = raw_array_after_key(raw, "z");
     ASSERT_FALSE(z.empty()) << raw;
     EXPECT_EQ(number_tokens(z), (Strings{"0.1", "0.33333334", "-0.7"})) << z;
@@ -250,7 +229,7 @@ TEST(JsonOutput, RangeIsShortestFloat32) {
     TrajectoryStatistic::Fields fields = fields_with({{0.5f}});
     fields.min = 0.1f;
     fields.max = 0.7f;
-    const std::string raw = trajplot::heatmap_json(TrajectoryStatistic(std::move(fields)));
+    const std::string raw = Figure(TrajectoryStatistic(std::move(fields))).to_string(trace_only);
     EXPECT_TRUE(std::regex_search(raw, std::regex("\"zmin\"\\s*:\\s*0\\.1\\s*[,}]"))) << raw;
     EXPECT_TRUE(std::regex_search(raw, std::regex("\"zmax\"\\s*:\\s*0\\.7\\s*[,}]"))) << raw;
 }
@@ -270,7 +249,7 @@ TEST(JsonOutput, FloatsRoundTripWithTheFewestDigits) {
     }
     xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({1, values.size()});
     for (std::size_t i = 0; i < values.size(); ++i) stats(0, i) = values[i];
-    const std::string raw = trajplot::heatmap_json(statistic_of(stats));
+    const std::string raw = Figure(statistic_of(stats)).to_string(trace_only);
 
     const Strings tokens = number_tokens(raw_array_after_key(raw, "z"));
     ASSERT_EQ(tokens.size(), values.size());
@@ -283,48 +262,128 @@ TEST(JsonOutput, FloatsRoundTripWithTheFewestDigits) {
 }
 
 // ---------------------------------------------------------------------------
+// Large arrays, formatted on two threads
+
+// Large z arrays are formatted by two threads in blocks of rows; rows must
+// still come out complete and in order, in plain and log scale alike.
+TEST(HeatmapLargeZ, RowsFormattedInParallelKeepTheirValuesAndOrder) {
+    const std::size_t n_layers = 37;  // blocks of rows do not divide it evenly
+    const std::size_t seq_len = 5003;
+    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({n_layers, seq_len});
+    for (std::size_t layer = 0; layer < n_layers; ++layer) {
+        for (std::size_t position = 0; position < seq_len; ++position) {
+            stats(layer, position) = static_cast<float>(layer) + static_cast<float>(position) / 8192.0f + 0.001f;
+        }
+    }
+    stats(20, 7) = std::numeric_limits<float>::quiet_NaN();
+    const auto statistic = shared(TrajectoryStatistic({.name = "Big", .stats = stats}));
+    for (const bool log_scale : {false, true}) {
+        const Figure figure(statistic, {.log_scale = log_scale});
+        const ordered_json trace = ordered_json::parse(figure.to_string(trace_only));
+        const ordered_json& z = trace.at("z");
+        ASSERT_EQ(z.size(), n_layers);
+        for (std::size_t layer = 0; layer < n_layers; ++layer) {
+            ASSERT_EQ(z[layer].size(), seq_len) << "layer " << layer;
+            for (std::size_t position = 0; position < seq_len; position += 997) {
+                const float value = stats(layer, position);
+                if (std::isnan(value) || (log_scale && value <= 0)) continue;
+                const float expected = log_scale ? static_cast<float>(std::log10(static_cast<double>(value))) : value;
+                ASSERT_EQ(z[layer][position].get<float>(), expected) << "layer " << layer << " position " << position;
+            }
+        }
+        EXPECT_TRUE(z[20][7].is_null());
+    }
+}
+
+// Cell text and hover tables are formatted on two threads in blocks of rows
+// as well; in JSON and in an HTML page (whose strings are also escaped for
+// the page) every string must come out whole, escaped, and in order.
+TEST(HeatmapLargeLabels, RowsFormattedInParallelKeepTheirTextAndOrder) {
+    const std::size_t n_layers = 23;  // blocks of rows do not divide it evenly
+    const std::size_t seq_len = 3001;
+    std::vector<std::string> cells;
+    std::vector<std::string> entries;
+    for (std::size_t layer = 0; layer < n_layers; ++layer) {
+        for (std::size_t position = 0; position < seq_len; ++position) {
+            std::string cell = "t" + std::to_string(layer * seq_len + position);
+            if (position % 7 == 0) cell += "<&>";
+            if (position % 5 == 0) cell += "\xCE\x94";
+            if (position % 11 == 0) cell += "\xE2\x80\xA8";  // U+2028, a line break to older JavaScript
+            cells.push_back(cell);
+            for (const std::string& entry : {cell, std::string("12.5%"), std::to_string(position % 97), std::string("</script>")}) {
+                entries.push_back(entry);
+            }
+        }
+    }
+    const auto labels = std::make_shared<const TrajectoryLabels>(
+        TextArray<2>::from_strings({n_layers, seq_len}, cells),
+        TextArray<4>::from_strings({n_layers, seq_len, 2, 2}, entries));
+    const Figure figure(TrajectoryStatistic(
+        {.name = "Big", .stats = xt::zeros<float>({n_layers, seq_len}), .trajectory_labels = labels}));
+    const TextArray<3> padded = labels->template_and_customdata().customdata;
+
+    const auto check = [&](const ordered_json& trace, const std::string& where) {
+        const ordered_json& text = trace.at("text");
+        const ordered_json& customdata = trace.at("customdata");
+        ASSERT_EQ(text.size(), n_layers) << where;
+        ASSERT_EQ(customdata.size(), n_layers) << where;
+        for (std::size_t layer = 0; layer < n_layers; ++layer) {
+            ASSERT_EQ(text[layer].size(), seq_len) << where << " layer " << layer;
+            ASSERT_EQ(customdata[layer].size(), seq_len) << where << " layer " << layer;
+            for (std::size_t position = 0; position < seq_len; ++position) {
+                const std::size_t flat = layer * seq_len + position;
+                ASSERT_EQ(text[layer][position].get<std::string>(), trajplot::plotly_escaped(cells[flat]))
+                    << where << " layer " << layer << " position " << position;
+                for (std::size_t k = 0; k < 4; ++k) {
+                    ASSERT_EQ(customdata[layer][position][k].get<std::string>(),
+                              trajplot::plotly_escaped(padded.flat(flat * 4 + k)))
+                        << where << " layer " << layer << " position " << position << " entry " << k;
+                }
+            }
+        }
+    };
+    check(ordered_json::parse(figure.to_string(trace_only)), "JSON");
+
+    const std::string page = figure.to_string({Format::html});
+    const std::size_t start = page.find("var figure = ");
+    const std::size_t end = page.find(";\n  Plotly.newPlot", start);
+    ASSERT_NE(start, std::string::npos);
+    ASSERT_NE(end, std::string::npos);
+    const std::string embedded = page.substr(start + 13, end - start - 13);
+    EXPECT_EQ(embedded.find('<'), std::string::npos) << "the page's figure holds a raw '<'";
+    EXPECT_EQ(embedded.find("\xE2\x80\xA8"), std::string::npos) << "the page's figure holds a raw U+2028";
+    check(ordered_json::parse(embedded).at("data")[0], "HTML");
+    check(ordered_json::parse(figure.to_string()).at("data")[0], "figure JSON");
+}
+
+// ---------------------------------------------------------------------------
 // Saving
 
-class SaveJson : public testing::Test {
-protected:
-    void SetUp() override {
-        const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-        directory_ = fs::temp_directory_path() /
-                     ("trajplot_core_tests_" + std::to_string(::getpid()) + "_" + info->name());
-        fs::remove_all(directory_);
-        fs::create_directories(directory_);
-    }
-    void TearDown() override {
-        std::error_code ignored;
-        fs::remove_all(directory_, ignored);
-    }
-    fs::path directory_;
-};
+using SaveJson = trajplot_test::ScratchDirectory;
 
 TEST_F(SaveJson, FigureFileEqualsFigureJson) {
     FigureOptions options;
     options.title = "Saved";
-    options.heatmap.extra_json = R"({"textfont": {"size": 10}})";
+    const Figure figure(full_statistic(), {.extra_json = R"({"textfont": {"size": 10}})"}, options);
     const fs::path path = directory_ / "figure.json";
-    trajplot::save_figure_json(path, full_statistic(), options);
-    EXPECT_EQ(read_file(path), trajplot::figure_json(full_statistic(), options));
+    figure.save(path);
+    EXPECT_EQ(read_file(path), figure.to_string());
     EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
 }
 
 TEST_F(SaveJson, HeatmapFileEqualsHeatmapJson) {
     const fs::path path = directory_ / "trace.json";
-    trajplot::save_heatmap_json(path, full_statistic());
-    EXPECT_EQ(read_file(path), trajplot::heatmap_json(full_statistic()));
+    const Figure figure(full_statistic());
+    figure.save(path, trace_only);
+    EXPECT_EQ(read_file(path), figure.to_string(trace_only));
 }
 
 TEST_F(SaveJson, LargeFigureIsWrittenWhole) {
     // Larger than any write buffer: the file must still equal the string.
-    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({64, 4096});
-    for (std::size_t i = 0; i < stats.size(); ++i) stats.data()[i] = static_cast<float>(i) / 7.0f;
-    const TrajectoryStatistic statistic = statistic_of(stats);
+    const Figure figure(counting_statistic(64, 4096));
     const fs::path path = directory_ / "large.json";
-    trajplot::save_figure_json(path, statistic);
-    const std::string expected = trajplot::figure_json(statistic);
+    figure.save(path);
+    const std::string expected = figure.to_string();
     EXPECT_GT(expected.size(), std::size_t{1} << 20);
     EXPECT_EQ(read_file(path), expected);
 }
@@ -332,96 +391,101 @@ TEST_F(SaveJson, LargeFigureIsWrittenWhole) {
 TEST_F(SaveJson, ReplacesAnExistingFile) {
     const fs::path path = directory_ / "figure.json";
     std::ofstream(path) << "old content that is longer than nothing";
-    trajplot::save_figure_json(path, full_statistic());
-    EXPECT_EQ(read_file(path), trajplot::figure_json(full_statistic()));
+    const Figure figure(full_statistic());
+    figure.save(path);
+    EXPECT_EQ(read_file(path), figure.to_string());
     EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
 }
 
 TEST_F(SaveJson, MissingDirectoryIsAnIoErrorAndLeavesNothing) {
     const fs::path missing = directory_ / "missing";
-    const Error error = error_of([&] { trajplot::save_figure_json(missing / "figure.json", full_statistic()); });
+    const Figure figure(full_statistic());
+    const Error error = error_of([&] { figure.save(missing / "figure.json"); });
     EXPECT_EQ(error.code(), Errc::io) << error.what();
     EXPECT_FALSE(fs::exists(missing));
     EXPECT_TRUE(directory_entries(directory_).empty());
 
-    EXPECT_EQ(error_of([&] { trajplot::save_heatmap_json(missing / "trace.json", full_statistic()); }).code(),
-              Errc::io);
+    EXPECT_EQ(error_of([&] { figure.save(missing / "trace.json", trace_only); }).code(), Errc::io);
     EXPECT_FALSE(fs::exists(missing));
 }
 
 TEST_F(SaveJson, PathThroughAFileIsAnIoError) {
     const fs::path file = directory_ / "plain";
     std::ofstream(file) << "x";
-    EXPECT_EQ(error_of([&] { trajplot::save_figure_json(file / "figure.json", full_statistic()); }).code(), Errc::io);
+    EXPECT_EQ(error_of([&] { Figure(full_statistic()).save(file / "figure.json"); }).code(), Errc::io);
     EXPECT_EQ(read_file(file), "x");
     EXPECT_EQ(directory_entries(directory_), (Strings{"plain"}));
 }
 
 TEST_F(SaveJson, FailedSaveLeavesAnExistingFileIntact) {
     const fs::path path = directory_ / "figure.json";
-    const std::string earlier = trajplot::figure_json(statistic_of({{1.0f}}));
+    const std::string earlier = Figure(statistic_of({{1.0f}})).to_string();
     std::ofstream(path, std::ios::binary) << earlier;
 
-    FigureOptions unknown_scale;
-    unknown_scale.heatmap.colorscale = "no_such_scale";
+    PanelOptions unknown_scale;
+    unknown_scale.colorscale = "no_such_scale";
     FigureOptions zero_width;
     zero_width.token_width = 0;
-    FigureOptions bad_extra;
-    bad_extra.heatmap.extra_json = "{\"colorbar\": ";
+    PanelOptions bad_extra;
+    bad_extra.extra_json = "{\"colorbar\": ";
     FigureOptions huge_width;
     huge_width.token_width = std::numeric_limits<std::size_t>::max();
-    FigureOptions log_with_zero_min;
-    log_with_zero_min.heatmap.log_scale = true;
+    PanelOptions log_scale;
+    log_scale.log_scale = true;
     TrajectoryStatistic::Fields zero_min = fields_with({{1.0f, 2.0f}});
     zero_min.min = 0.0f;
     zero_min.max = 10.0f;
     const TrajectoryStatistic zero_min_statistic(std::move(zero_min));
 
-    // Each case fails; `trace_fails_too` when its heatmap options alone fail.
+    // Options that cannot make a figure are refused when it is made, so no
+    // export of it, its trace included, can begin.
     struct Failing {
         const TrajectoryStatistic* statistic;  // nullptr: full_statistic()
+        PanelOptions panel;
         FigureOptions options;
-        bool trace_fails_too;
     };
     const std::vector<Failing> failing = {
-        {nullptr, unknown_scale, true},
-        {nullptr, zero_width, false},
-        {nullptr, bad_extra, true},
-        {nullptr, huge_width, false},
-        {&zero_min_statistic, log_with_zero_min, true},
+        {nullptr, unknown_scale, {}},
+        {nullptr, {}, zero_width},
+        {nullptr, bad_extra, {}},
+        {nullptr, {}, huge_width},
+        {&zero_min_statistic, log_scale, {}},
     };
     const TrajectoryStatistic statistic = full_statistic();
     for (const Failing& failure : failing) {
         const TrajectoryStatistic& target = failure.statistic ? *failure.statistic : statistic;
-        (void)error_of([&] { trajplot::save_figure_json(path, target, failure.options); });
-        EXPECT_EQ(read_file(path), earlier);
-        EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
-
-        if (!failure.trace_fails_too) continue;
-        (void)error_of([&] { trajplot::save_heatmap_json(path, target, failure.options.heatmap); });
-        EXPECT_EQ(read_file(path), earlier);
-        EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
+        (void)error_of([&] { (void)Figure(target, failure.panel, failure.options); });
+        for (const ExportOptions& format : {ExportOptions{}, trace_only}) {
+            (void)error_of([&] { Figure(target, failure.panel, failure.options).save(path, format); });
+            EXPECT_EQ(read_file(path), earlier);
+            EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
+        }
     }
+
+    // A figure refuses only the exports it cannot make: a stacked figure has
+    // no single trace.
+    const Figure stacked = Figure::stacked({Panel{shared(full_statistic())}, Panel{shared(full_statistic())}});
+    EXPECT_EQ(error_of([&] { stacked.save(path, trace_only); }).code(), Errc::invalid_argument);
+    EXPECT_EQ(read_file(path), earlier);
+    EXPECT_EQ(directory_entries(directory_), (Strings{"figure.json"}));
 }
 
 TEST_F(SaveJson, WriteErrorIsAnIoErrorAndLeavesAnExistingFileIntact) {
     const fs::path path = directory_ / "figure.json";
-    const std::string earlier = trajplot::figure_json(statistic_of({{1.0f}}));
+    const std::string earlier = Figure(statistic_of({{1.0f}})).to_string();
     std::ofstream(path, std::ios::binary) << earlier;
-    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({64, 4096});
-    for (std::size_t i = 0; i < stats.size(); ++i) stats.data()[i] = static_cast<float>(i) / 7.0f;
-    const TrajectoryStatistic large = statistic_of(stats);
+    const Figure large(counting_statistic(64, 4096));
 
     std::optional<Error> figure_error;
     std::optional<Error> trace_error;
     with_file_size_limit(std::size_t{1} << 18, [&] {
         try {
-            trajplot::save_figure_json(path, large);
+            large.save(path);
         } catch (const Error& error) {
             figure_error = error;
         }
         try {
-            trajplot::save_heatmap_json(path, large);
+            large.save(path, trace_only);
         } catch (const Error& error) {
             trace_error = error;
         }
@@ -436,13 +500,11 @@ TEST_F(SaveJson, WriteErrorIsAnIoErrorAndLeavesAnExistingFileIntact) {
 
 TEST_F(SaveJson, WriteErrorLeavesNoPartialFile) {
     const fs::path path = directory_ / "figure.json";
-    xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({64, 4096});
-    for (std::size_t i = 0; i < stats.size(); ++i) stats.data()[i] = static_cast<float>(i) / 7.0f;
-    const TrajectoryStatistic large = statistic_of(stats);
+    const Figure large(counting_statistic(64, 4096));
     std::optional<Error> error;
     with_file_size_limit(std::size_t{1} << 18, [&] {
         try {
-            trajplot::save_figure_json(path, large);
+            large.save(path);
         } catch (const Error& caught) {
             error = caught;
         }
@@ -456,7 +518,13 @@ TEST_F(SaveJson, FailedSaveCreatesNoFile) {
     const fs::path path = directory_ / "figure.json";
     FigureOptions zero_width;
     zero_width.token_width = 0;
-    (void)error_of([&] { trajplot::save_figure_json(path, full_statistic(), zero_width); });
+    (void)error_of([&] { Figure(full_statistic(), {}, zero_width).save(path); });
+    EXPECT_FALSE(fs::exists(path));
+    EXPECT_TRUE(directory_entries(directory_).empty());
+
+    // Nor does an export the figure refuses.
+    const Figure stacked = Figure::stacked({Panel{shared(full_statistic())}});
+    (void)error_of([&] { stacked.save(path, trace_only); });
     EXPECT_FALSE(fs::exists(path));
     EXPECT_TRUE(directory_entries(directory_).empty());
 }

@@ -1,4 +1,4 @@
-// The statistics kernels (src/lens_kernel.cpp), every build this CPU runs,
+// The statistics kernels (src/engine/lens_kernel.cpp), every build this CPU runs,
 // against plain double-precision loops written here; and the statistics
 // engine on each build.
 #include "lens_kernel.hpp"

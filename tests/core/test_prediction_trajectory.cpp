@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <numeric>
@@ -20,6 +21,7 @@
 
 #include "core_test_support.hpp"
 #include "lens_kernel.hpp"
+#include "parallel.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/model.hpp"
 
@@ -479,6 +481,158 @@ TEST(PredictionTrajectory, ThreadsDoNotChangeTheNumbers) {
     }
 }
 
+// threads = 0 is one thread per CPU of the process, with the same numbers.
+TEST(PredictionTrajectory, ZeroThreadsIsOnePerCpu) {
+    const TrajectoryShape shape{1, 3, 9, 20000};
+    const Tensor self = random_tensor(shape, 43, ValueKind::logits);
+    auto inputs = inputs_for(shape, ValueKind::logits);
+    inputs.vocabulary = numbered_vocabulary(shape.vocab);
+    inputs.threads = 1;
+    PredictionTrajectory one(inputs, targets_for(shape));
+    one.add_all(self.values);
+    inputs.threads = 0;
+    PredictionTrajectory every_cpu(inputs, targets_for(shape));
+    every_cpu.add_all(self.values);
+    expect_same_stats(one.entropy(), every_cpu.entropy());
+    expect_same_stats(one.forward_kl(), every_cpu.forward_kl());
+    EXPECT_EQ(strings_of(*one.labels()->hover_over_entries()), strings_of(*every_cpu.labels()->hover_over_entries()));
+}
+
+// ---------------------------------------------------------------------------
+// Threads that cannot be started, and failures on threads
+
+// Thread starts fail as the system's would while it lives, after
+// `after_successful_starts`.
+class FailingThreadStarts {
+public:
+    explicit FailingThreadStarts(std::size_t after_successful_starts) {
+        trajplot::test_hooks::fail_thread_starts(after_successful_starts);
+    }
+    ~FailingThreadStarts() { trajplot::test_hooks::stop_failing_thread_starts(); }
+    FailingThreadStarts(const FailingThreadStarts&) = delete;
+    FailingThreadStarts& operator=(const FailingThreadStarts&) = delete;
+};
+
+// Every thread started while it lives throws `error` before its first task.
+class FailingStartedThreads {
+public:
+    explicit FailingStartedThreads(const trajplot::Error& error) {
+        trajplot::test_hooks::fail_in_started_threads(std::make_exception_ptr(error));
+    }
+    ~FailingStartedThreads() { trajplot::test_hooks::fail_in_started_threads(nullptr); }
+    FailingStartedThreads(const FailingStartedThreads&) = delete;
+    FailingStartedThreads& operator=(const FailingStartedThreads&) = delete;
+};
+
+// Big enough that every way of filling splits a slab's positions among
+// threads: 2 blocks for a streamed slab, 5 for a pair, 8 for add_all.
+struct ThreadedCase {
+    TrajectoryShape shape{2, 3, 9, 20000};
+    Tensor self = random_tensor(shape, 51, ValueKind::logits);
+    Tensor other = random_tensor(shape, 52, ValueKind::logits);
+    TrajectoryInputs inputs = [this] {
+        auto made = inputs_for(shape, ValueKind::logits);
+        made.vocabulary = numbered_vocabulary(shape.vocab);
+        return made;
+    }();
+
+    TrajectoryInputs with_threads(std::size_t threads) const {
+        TrajectoryInputs copy = inputs;
+        copy.threads = threads;
+        return copy;
+    }
+    void stream(PredictionTrajectory& trajectory) const {
+        for (std::size_t b = 0; b < shape.batch; ++b) {
+            trajectory.add(b, shape.layers - 1, self.slab_span(b, shape.layers - 1));
+            for (std::size_t l = 0; l + 1 < shape.layers; ++l) trajectory.add(b, l, self.slab_span(b, l));
+        }
+    }
+};
+
+void expect_same_trajectories(const PredictionTrajectory& expected, const PredictionTrajectory& actual) {
+    expect_same_stats(expected.entropy(), actual.entropy());
+    expect_same_stats(expected.cross_entropy(), actual.cross_entropy());
+    expect_same_stats(expected.forward_kl(), actual.forward_kl());
+    expect_same_stats(expected.max_probability(), actual.max_probability());
+    expect_same_stats(expected.rank(), actual.rank());
+    expect_same_stats(expected.log_prob_diff(), actual.log_prob_diff());
+    EXPECT_EQ(strings_of(expected.labels()->label_strings()), strings_of(actual.labels()->label_strings()));
+    EXPECT_EQ(strings_of(*expected.labels()->hover_over_entries()),
+              strings_of(*actual.labels()->hover_over_entries()));
+}
+
+void expect_same_comparisons(const TrajectoryComparison& expected, const TrajectoryComparison& actual) {
+    expect_same_stats(expected.kl_divergence(), actual.kl_divergence());
+    expect_same_stats(expected.js_divergence(), actual.js_divergence());
+    expect_same_stats(expected.half_symmetric_kl(), actual.half_symmetric_kl());
+    expect_same_stats(expected.total_variation(), actual.total_variation());
+    expect_same_stats(expected.max_abs_prob_difference(), actual.max_abs_prob_difference());
+    EXPECT_EQ(strings_of(expected.labels()->label_strings()), strings_of(actual.labels()->label_strings()));
+    EXPECT_EQ(strings_of(*expected.labels()->hover_over_entries()),
+              strings_of(*actual.labels()->hover_over_entries()));
+}
+
+// A process out of threads (or memory for their stacks) still gets its
+// statistics: the threads that could not start are done without.
+TEST(PredictionTrajectoryThreads, ThreadsThatCannotStartChangeNothing) {
+    const ThreadedCase c;
+    PredictionTrajectory one_thread(c.with_threads(1), targets_for(c.shape));
+    one_thread.add_all(c.self.values);
+    TrajectoryComparison one_thread_comparison(c.with_threads(1));
+    one_thread_comparison.add_all(c.self.values, c.other.values);
+
+    for (const std::size_t successful_starts : {0, 1}) {
+        SCOPED_TRACE(std::to_string(successful_starts) + " thread starts succeed");
+        const FailingThreadStarts failing(successful_starts);
+        PredictionTrajectory whole(c.with_threads(8), targets_for(c.shape));
+        whole.add_all(c.self.values);
+        expect_same_trajectories(one_thread, whole);
+        PredictionTrajectory streamed(c.with_threads(8), targets_for(c.shape));
+        c.stream(streamed);
+        expect_same_trajectories(one_thread, streamed);
+        TrajectoryComparison comparison(c.with_threads(8));
+        comparison.add_all(c.self.values, c.other.values);
+        expect_same_comparisons(one_thread_comparison, comparison);
+    }
+}
+
+// A failure on a worker thread is the call's Error, in the caller's thread,
+// and leaves nothing added: once the failure is gone the same slabs go in
+// and give the numbers of one thread.
+TEST(PredictionTrajectoryThreads, AFailureOnAWorkerIsTheCallsError) {
+    const ThreadedCase c;
+    PredictionTrajectory one_thread(c.with_threads(1), targets_for(c.shape));
+    one_thread.add_all(c.self.values);
+    TrajectoryComparison one_thread_comparison(c.with_threads(1));
+    one_thread_comparison.add_all(c.self.values, c.other.values);
+
+    PredictionTrajectory whole(c.with_threads(8), targets_for(c.shape));
+    PredictionTrajectory streamed(c.with_threads(8), targets_for(c.shape));
+    TrajectoryComparison comparison(c.with_threads(8));
+    {
+        const FailingStartedThreads failing(trajplot::Error(Errc::range, "injected failure on a worker"));
+        const auto expect_injected = [](const trajplot::Error& error) {
+            EXPECT_EQ(error.code(), Errc::range);
+            EXPECT_STREQ(error.what(), "injected failure on a worker");
+        };
+        expect_injected(error_of([&] { whole.add_all(c.self.values); }));
+        const std::size_t output = c.shape.layers - 1;
+        expect_injected(error_of([&] { streamed.add(0, output, c.self.slab_span(0, output)); }));
+        expect_injected(error_of([&] { comparison.add_all(c.self.values, c.other.values); }));
+        expect_injected(error_of([&] { comparison.add(0, 0, c.self.slab_span(0, 0), c.other.slab_span(0, 0)); }));
+    }
+    EXPECT_FALSE(whole.complete());
+    EXPECT_FALSE(streamed.complete());
+    EXPECT_FALSE(comparison.complete());
+
+    whole.add_all(c.self.values);
+    expect_same_trajectories(one_thread, whole);
+    c.stream(streamed);
+    expect_same_trajectories(one_thread, streamed);
+    comparison.add_all(c.self.values, c.other.values);
+    expect_same_comparisons(one_thread_comparison, comparison);
+}
+
 // ---------------------------------------------------------------------------
 // The worked example of the reference (V = 4, two lens layers and the
 // output, one position, target 1, anti-target 2).
@@ -921,7 +1075,6 @@ TEST(PredictionTrajectoryErrors, InvalidInputsAreNamed) {
     EXPECT_EQ(with([](auto& in) { in.labels.format.whitespace_token = ""; }),
               "format.whitespace_token must not be empty");
     EXPECT_EQ(with([](auto& in) { in.labels.format.ellipsis = "\xff"; }), "format.ellipsis is not valid UTF-8");
-    EXPECT_EQ(with([](auto& in) { in.threads = 0; }), "threads must be at least 1, got 0");
     EXPECT_EQ(message_of([] {
                   PredictionTrajectory trajectory(worked_inputs(), TrajectoryTargets{{{9}}, std::nullopt});
               }),

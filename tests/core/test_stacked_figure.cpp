@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,18 +21,22 @@ namespace {
 
 using nlohmann::json;
 using trajplot::Errc;
+using trajplot::Figure;
+using trajplot::FigureOptions;
+using trajplot::Format;
 using trajplot::Panel;
-using trajplot::StackedFigureOptions;
 using trajplot::TrajectoryStatistic;
 using trajplot_test::error_of;
 using trajplot_test::fields_with;
+using trajplot_test::shared;
 using trajplot_test::text1;
+
+using Statistic = std::shared_ptr<const TrajectoryStatistic>;
 
 // n_layers x 3 values, distinct per statistic, with the given sequence
 // labels (none when empty).
-TrajectoryStatistic statistic(const std::string& name, std::size_t n_layers, float base,
-                              const trajplot_test::Strings& sequence = {"The", "cat", "sat"},
-                              bool includes_output = true) {
+Statistic statistic(const std::string& name, std::size_t n_layers, float base,
+                    const trajplot_test::Strings& sequence = {"The", "cat", "sat"}, bool includes_output = true) {
     xt::xtensor<float, 2> stats = xt::zeros<float>({n_layers, std::size_t{3}});
     for (std::size_t layer = 0; layer < n_layers; ++layer) {
         for (std::size_t position = 0; position < 3; ++position) {
@@ -41,11 +47,11 @@ TrajectoryStatistic statistic(const std::string& name, std::size_t n_layers, flo
     if (!sequence.empty()) fields.sequence_labels = text1(sequence);
     fields.units = "nats";
     fields.includes_output = includes_output;
-    return TrajectoryStatistic(std::move(fields));
+    return shared(TrajectoryStatistic(std::move(fields)));
 }
 
-json stacked(const std::vector<Panel>& panels, const StackedFigureOptions& options = {}) {
-    return json::parse(trajplot::stacked_figure_json(panels, options));
+json stacked(std::vector<Panel> panels, const FigureOptions& options = {}) {
+    return json::parse(Figure::stacked(std::move(panels), options).to_string());
 }
 
 std::string axis_key(char letter, std::size_t number) {
@@ -58,11 +64,11 @@ std::string axis_id(char letter, std::size_t number) {
 
 class FourPanels : public ::testing::Test {
 protected:
-    TrajectoryStatistic entropy = statistic("Entropy", 4, 1.0f);
-    TrajectoryStatistic forward_kl = statistic("Forward KL", 4, 10.0f);
-    TrajectoryStatistic cross_entropy = statistic("Cross Entropy", 4, 20.0f);
-    TrajectoryStatistic delta = statistic("Log Prob Difference", 3, 30.0f, {"The", "cat", "sat"}, false);
-    std::vector<Panel> panels{{entropy}, {forward_kl, "KL to the output"}, {cross_entropy}, {delta}};
+    Statistic entropy = statistic("Entropy", 4, 1.0f);
+    Statistic forward_kl = statistic("Forward KL", 4, 10.0f);
+    Statistic cross_entropy = statistic("Cross Entropy", 4, 20.0f);
+    Statistic delta = statistic("Log Prob Difference", 3, 30.0f, {"The", "cat", "sat"}, false);
+    std::vector<Panel> panels{{entropy}, {forward_kl, {.title = "KL to the output"}}, {cross_entropy}, {delta}};
 };
 
 TEST_F(FourPanels, EachPanelDrawsItsStatisticOnItsOwnAxes) {
@@ -70,7 +76,7 @@ TEST_F(FourPanels, EachPanelDrawsItsStatisticOnItsOwnAxes) {
     ASSERT_EQ(figure["data"].size(), 4u);
     for (std::size_t i = 0; i < 4; ++i) {
         const json& trace = figure["data"][i];
-        const TrajectoryStatistic& statistic = panels[i].statistic;
+        const TrajectoryStatistic& statistic = *panels[i].statistic;
         EXPECT_EQ(trace["type"], "heatmap");
         EXPECT_EQ(trace["xaxis"], axis_id('x', i + 1));
         EXPECT_EQ(trace["yaxis"], axis_id('y', i + 1));
@@ -96,7 +102,7 @@ TEST_F(FourPanels, PanelsAreStackedTopToBottomWithoutOverlap) {
         EXPECT_LT(bottom, top) << i;
         EXPECT_LT(top, previous_bottom) << "panel " << i << " overlaps the one above";
         // Heights follow the rows (4, 4, 4 and 3), so rows are equally tall.
-        const double row_height = (top - bottom) / static_cast<double>(panels[i - 1].statistic.n_layers());
+        const double row_height = (top - bottom) / static_cast<double>(panels[i - 1].statistic->n_layers());
         if (i == 1) {
             EXPECT_DOUBLE_EQ(top, 1.0);
             first_row_height = row_height;
@@ -125,8 +131,8 @@ TEST_F(FourPanels, EqualPanelHeightsOnRequest) {
 }
 
 TEST(StackedFigure, APanelOfFewRowsKeepsAMinimumHeight) {
-    const TrajectoryStatistic tall = statistic("Entropy", 40, 1.0f);
-    const TrajectoryStatistic single = statistic("Delta", 1, 5.0f, {"The", "cat", "sat"}, false);
+    const Statistic tall = statistic("Entropy", 40, 1.0f);
+    const Statistic single = statistic("Delta", 1, 5.0f, {"The", "cat", "sat"}, false);
     const std::vector<Panel> panels{{tall}, {single}};
     // 150 + 2 x 250 = 650 px; without a title the plotting area is
     // 650 - 50 - 80 = 520 px, 0.15 of it the gap.
@@ -140,7 +146,7 @@ TEST(StackedFigure, APanelOfFewRowsKeepsAMinimumHeight) {
 }
 
 TEST(StackedFigure, NoEmptyBandAboveWithoutATitle) {
-    const TrajectoryStatistic entropy = statistic("Entropy", 4, 1.0f);
+    const Statistic entropy = statistic("Entropy", 4, 1.0f);
     const std::vector<Panel> panels{{entropy}, {entropy}};
     const json untitled = stacked(panels)["layout"];
     EXPECT_EQ(untitled["margin"], json({{"t", 50}})) << "room for the top panel's title only";
@@ -157,10 +163,10 @@ TEST(StackedFigure, CellTextIsSizedForEachPanelsCells) {
         for (std::size_t i = 0; i < n_layers; ++i) cells.insert(cells.end(), {"ab", "cd", "ef"});
         fields.trajectory_labels = std::make_shared<const trajplot::TrajectoryLabels>(
             trajplot::TextArray<2>::from_strings({n_layers, 3}, cells));
-        return TrajectoryStatistic(std::move(fields));
+        return shared(TrajectoryStatistic(std::move(fields)));
     };
-    const TrajectoryStatistic few = labelled(2);
-    const TrajectoryStatistic many = labelled(20);
+    const Statistic few = labelled(2);
+    const Statistic many = labelled(20);
     const std::vector<Panel> panels{{few}, {many}};
     // 400 px: a plotting area of 270 px, 0.15 of it the gap, 114.75 px a
     // panel: rows of 57.4 px and 5.7 px.
@@ -192,12 +198,12 @@ TEST_F(FourPanels, ColourBarsSitBesideTheirPanelsAndNoTaller) {
         EXPECT_NEAR(colorbar["len"].get<double>(), top - bottom, 1e-12) << i;
         EXPECT_NEAR(colorbar["y"].get<double>(), (top + bottom) / 2, 1e-12) << i;
         EXPECT_EQ(colorbar["yanchor"], "middle");
-        EXPECT_EQ(colorbar["title"]["text"], panels[i].statistic.name() + " (nats)");
+        EXPECT_EQ(colorbar["title"]["text"], panels[i].statistic->name() + " (nats)");
     }
 }
 
 TEST_F(FourPanels, TitlesOverEachPanelAndOverTheFigure) {
-    StackedFigureOptions options;
+    FigureOptions options;
     options.title = "Prediction trajectory <of> a sentence";
     const json figure = stacked(panels, options);
     EXPECT_EQ(figure["layout"]["title"]["text"], "Prediction trajectory &lt;of&gt; a sentence");
@@ -216,7 +222,7 @@ TEST_F(FourPanels, TitlesOverEachPanelAndOverTheFigure) {
 
 TEST_F(FourPanels, HeightAndSpacingAreConfigurable) {
     EXPECT_EQ(stacked(panels)["layout"]["height"], 150 + 250 * 4);
-    StackedFigureOptions options;
+    FigureOptions options;
     options.height = 900;
     options.vertical_spacing = 0.02;
     options.token_width = 50;
@@ -231,8 +237,8 @@ TEST_F(FourPanels, HeightAndSpacingAreConfigurable) {
 }
 
 TEST_F(FourPanels, EachPanelHasItsOwnColourScaleAndRange) {
-    panels[1].heatmap.log_scale = true;
-    panels[2].heatmap.colorscale = "viridis";
+    panels[1].options.log_scale = true;
+    panels[2].options.colorscale = "viridis";
     const json figure = stacked(panels);
     // Forward KL values 10..21 on a log scale: z is log10 of each.
     EXPECT_NEAR(figure["data"][1]["z"][0][0].get<double>(), 1.0, 1e-6);
@@ -244,7 +250,7 @@ TEST_F(FourPanels, EachPanelHasItsOwnColourScaleAndRange) {
 }
 
 TEST_F(FourPanels, APanelsMergePatchComesLastAndStaysInItsPanel) {
-    panels[2].heatmap.extra_json = R"({"colorbar": {"len": 0.1}, "opacity": 0.5})";
+    panels[2].options.extra_json = R"({"colorbar": {"len": 0.1}, "opacity": 0.5})";
     const json figure = stacked(panels);
     EXPECT_DOUBLE_EQ(figure["data"][2]["colorbar"]["len"].get<double>(), 0.1);
     EXPECT_EQ(figure["data"][2]["opacity"], 0.5);
@@ -255,7 +261,7 @@ TEST_F(FourPanels, APanelsMergePatchComesLastAndStaysInItsPanel) {
 TEST_F(FourPanels, TheHtmlPageDrawsEveryPanel) {
     trajplot::HtmlOptions html;
     html.plotlyjs = trajplot::PlotlyJs::none;
-    const std::string page = trajplot::stacked_figure_html(panels, {}, html);
+    const std::string page = Figure::stacked(panels).to_string({Format::html, html});
     EXPECT_NE(page.find("<title>Entropy, KL to the output, Cross Entropy, Log Prob Difference</title>"),
               std::string::npos);
     EXPECT_NE(page.find("\"yaxis4\""), std::string::npos);
@@ -263,8 +269,8 @@ TEST_F(FourPanels, TheHtmlPageDrawsEveryPanel) {
 }
 
 TEST(StackedFigure, PanelsWithoutSequenceLabelsShareTheOthersAxis) {
-    const TrajectoryStatistic labelled = statistic("Entropy", 2, 0.0f);
-    const TrajectoryStatistic unlabelled = statistic("Rank", 2, 5.0f, {});
+    const Statistic labelled = statistic("Entropy", 2, 0.0f);
+    const Statistic unlabelled = statistic("Rank", 2, 5.0f, {});
     const json figure = stacked({{unlabelled}, {labelled}});
     EXPECT_EQ(figure["data"][0]["x"], json({"The", "cat", "sat"}));
     EXPECT_EQ(figure["data"][1]["x"], json({"The", "cat", "sat"}));
@@ -274,7 +280,7 @@ TEST(StackedFigure, PanelsWithoutSequenceLabelsShareTheOthersAxis) {
 }
 
 TEST(StackedFigure, OnePanelIsAFigureWithOneSubplot) {
-    const TrajectoryStatistic entropy = statistic("Entropy", 2, 0.0f);
+    const Statistic entropy = statistic("Entropy", 2, 0.0f);
     const json figure = stacked({{entropy}});
     ASSERT_EQ(figure["data"].size(), 1u);
     EXPECT_EQ(figure["layout"]["xaxis"]["title"]["text"], "Input");
@@ -282,59 +288,56 @@ TEST(StackedFigure, OnePanelIsAFigureWithOneSubplot) {
 }
 
 TEST(StackedFigure, RefusesPanelsThatCannotShareAnAxis) {
-    const TrajectoryStatistic entropy = statistic("Entropy", 2, 0.0f);
-    const TrajectoryStatistic other_words = statistic("Rank", 2, 0.0f, {"The", "dog", "sat"});
-    TrajectoryStatistic::Fields wider_fields = fields_with(xt::zeros<float>({std::size_t{2}, std::size_t{4}}), "Wide");
-    const TrajectoryStatistic wider(std::move(wider_fields));
+    const Statistic entropy = statistic("Entropy", 2, 0.0f);
+    const Statistic other_words = statistic("Rank", 2, 0.0f, {"The", "dog", "sat"});
+    const Statistic wider =
+        shared(TrajectoryStatistic(fields_with(xt::zeros<float>({std::size_t{2}, std::size_t{4}}), "Wide")));
 
-    const trajplot::Error empty = error_of([&] { trajplot::stacked_figure_json({}); });
+    const trajplot::Error empty = error_of([&] { (void)Figure::stacked({}); });
     EXPECT_EQ(empty.code(), Errc::invalid_argument);
     EXPECT_STREQ(empty.what(), "a stacked figure needs at least one panel, got none");
 
-    const trajplot::Error length = error_of([&] { trajplot::stacked_figure_json(std::vector<Panel>{{entropy}, {wider}}); });
+    const trajplot::Error length = error_of([&] { (void)Figure::stacked({{entropy}, {wider}}); });
     EXPECT_EQ(length.code(), Errc::invalid_argument);
     EXPECT_STREQ(length.what(),
                  "panels[1] (Wide) has seq_len 4 but panels[0] (Entropy) has 3; stacked panels share one x axis");
 
-    const trajplot::Error words =
-        error_of([&] { trajplot::stacked_figure_json(std::vector<Panel>{{entropy}, {other_words}}); });
+    const trajplot::Error words = error_of([&] { (void)Figure::stacked({{entropy}, {other_words}}); });
     EXPECT_STREQ(words.what(),
                  "panels[1]'s sequence label at position 1 is \"dog\" but panels[0]'s is \"cat\"; stacked panels share "
                  "one x axis");
 }
 
 TEST(StackedFigure, RefusesBadOptionsNamingThePanel) {
-    const TrajectoryStatistic entropy = statistic("Entropy", 2, 0.0f);
+    const Statistic entropy = statistic("Entropy", 2, 0.0f);
     std::vector<Panel> panels{{entropy}, {entropy}, {entropy}};
-    StackedFigureOptions options;
+    FigureOptions options;
     options.vertical_spacing = 0.5;
-    const trajplot::Error spacing = error_of([&] { trajplot::stacked_figure_json(panels, options); });
+    const trajplot::Error spacing = error_of([&] { (void)Figure::stacked(panels, options); });
     EXPECT_EQ(spacing.code(), Errc::invalid_argument);
     EXPECT_STREQ(spacing.what(), "vertical_spacing must be in [0, 0.5) for 3 panels, got 0.5");
     options.vertical_spacing = -0.1;
-    EXPECT_EQ(error_of([&] { trajplot::stacked_figure_json(panels, options); }).code(), Errc::invalid_argument);
+    EXPECT_EQ(error_of([&] { (void)Figure::stacked(panels, options); }).code(), Errc::invalid_argument);
 
-    panels[1].heatmap.colorscale = "no-such-scale";
-    const std::string message = error_of([&] { trajplot::stacked_figure_json(panels); }).what();
+    panels[1].options.colorscale = "no-such-scale";
+    const std::string message = error_of([&] { (void)Figure::stacked(panels); }).what();
     EXPECT_EQ(message.rfind("panels[1] (Entropy): ", 0), 0u) << message;
     EXPECT_NE(message.find("no-such-scale"), std::string::npos) << message;
 
-    panels[1].heatmap.colorscale = "viridis";
-    panels[2].heatmap.extra_json = "[1]";
-    EXPECT_EQ(std::string(error_of([&] { trajplot::stacked_figure_json(panels); }).what()).rfind("panels[2] (Entropy): extra_json", 0),
+    panels[1].options.colorscale = "viridis";
+    panels[2].options.extra_json = "[1]";
+    EXPECT_EQ(std::string(error_of([&] { (void)Figure::stacked(panels); }).what()).rfind("panels[2] (Entropy): extra_json", 0),
               0u);
 }
 
 TEST(StackedFigure, FilesAreWrittenLikeSingleFigures) {
-    const TrajectoryStatistic entropy = statistic("Entropy", 2, 0.0f);
-    const TrajectoryStatistic rank = statistic("Rank", 2, 7.0f);
-    const std::vector<Panel> panels{{entropy}, {rank}};
+    const Figure figure = Figure::stacked({{statistic("Entropy", 2, 0.0f)}, {statistic("Rank", 2, 7.0f)}});
     const auto directory = std::filesystem::temp_directory_path() / ("trajplot-stacked-" + std::to_string(::getpid()));
     std::filesystem::create_directories(directory);
-    trajplot::save_stacked_figure_json(directory / "figure.json", panels);
-    EXPECT_EQ(trajplot_test::read_file(directory / "figure.json"), trajplot::stacked_figure_json(panels));
-    trajplot::save_stacked_figure_html(directory / "figure.html", panels);
-    EXPECT_EQ(trajplot_test::read_file(directory / "figure.html"), trajplot::stacked_figure_html(panels));
+    figure.save(directory / "figure.json");
+    EXPECT_EQ(trajplot_test::read_file(directory / "figure.json"), figure.to_string());
+    figure.save(directory / "figure.html", {Format::html});
+    EXPECT_EQ(trajplot_test::read_file(directory / "figure.html"), figure.to_string({Format::html}));
     std::filesystem::remove_all(directory);
 }
 

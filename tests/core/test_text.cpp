@@ -1,4 +1,5 @@
 #include "trajplot/text.hpp"
+#include "text_internals.hpp"
 
 #include <gtest/gtest.h>
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -21,6 +22,9 @@ public:
     explicit JsonWriter(std::string& target);
     // Writes to `out` chunk by chunk; call finish() at the end.
     explicit JsonWriter(std::ostream& out);
+    // Hands each full chunk to `sink`, which outlives the writer; call
+    // finish() at the end. What the sink throws propagates.
+    explicit JsonWriter(const std::function<void(std::string_view)>& sink);
 
     JsonWriter(const JsonWriter&) = delete;
     JsonWriter& operator=(const JsonWriter&) = delete;
@@ -45,7 +49,7 @@ public:
     // Plotly displays it exactly as given.
     void plotly_string(std::string_view valid_utf8, std::size_t pad = 0);
     // plotly_string of text that needs no escaping at all and may be read up
-    // to `read_slack` bytes past its end (TextArray::flat_is_plain).
+    // to `read_slack` bytes past its end (TextArrayInternals::is_plain).
     void plain_plotly_string(std::string_view plain_utf8, std::size_t pad);
     static constexpr std::size_t read_slack = 16;
     // A JSON number in shortest round-trip form; non-finite values are null.
@@ -83,6 +87,7 @@ private:
 
     std::string* string_target_ = nullptr;
     std::ostream* stream_target_ = nullptr;
+    const std::function<void(std::string_view)>* sink_target_ = nullptr;
     std::unique_ptr<char[]> chunk_;
     char* cursor_ = nullptr;
     char* end_ = nullptr;

@@ -10,6 +10,7 @@
 #include "trajplot/error.hpp"
 #include "trajplot/memory.hpp"
 #include "trajplot/text.hpp"
+#include "text_internals.hpp"
 
 namespace trajplot {
 namespace {
@@ -32,6 +33,9 @@ JsonWriter::JsonWriter(std::string& target)
 
 JsonWriter::JsonWriter(std::ostream& out)
     : stream_target_(&out), chunk_(new char[chunk_size]), cursor_(chunk_.get()), end_(chunk_.get() + chunk_size) {}
+
+JsonWriter::JsonWriter(const std::function<void(std::string_view)>& sink)
+    : sink_target_(&sink), chunk_(new char[chunk_size]), cursor_(chunk_.get()), end_(chunk_.get() + chunk_size) {}
 
 void JsonWriter::raw(std::string_view text) {
     if (text.size() > chunk_size) {
@@ -241,6 +245,10 @@ void JsonWriter::emit(const char* data, std::size_t size) {
     if (string_target_) {
         check_memory(string_target_->size() + size, "the output");
         string_target_->append(data, size);
+        return;
+    }
+    if (sink_target_) {
+        if (size > 0) (*sink_target_)(std::string_view(data, size));
         return;
     }
     stream_target_->write(data, static_cast<std::streamsize>(size));

@@ -1,8 +1,10 @@
-// The three places a document goes: a string, a stream, or a file replaced
-// atomically. `write` is called once with a JsonWriter on the target.
+// The places a document goes: a string, a stream, a sink, or a file
+// replaced atomically. `write` is called once with a JsonWriter on the
+// target.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -24,6 +26,13 @@ std::string write_to_string(Write&& write) {
 template <class Write>
 void write_to_stream(std::ostream& out, Write&& write) {
     JsonWriter writer(out);
+    write(writer);
+    writer.finish();
+}
+
+template <class Write>
+void write_to_sink(const std::function<void(std::string_view)>& sink, Write&& write) {
+    JsonWriter writer(sink);
     write(writer);
     writer.finish();
 }

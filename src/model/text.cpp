@@ -1,6 +1,7 @@
 #include "trajplot/text.hpp"
 
 #include "float_format.hpp"
+#include "text_internals.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,9 +1,13 @@
-// How the figure builder plans a figure before writing it, shared by the
-// JSON and HTML writers. Everything that can fail on the options fails
-// while planning, before the first byte is written.
+// How the figure builder plans a figure before writing it: the small
+// attributes as JSON, with placeholders for the large arrays that the
+// writer streams from the statistics. Everything that can fail on the
+// options fails while planning, before the first byte is written.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -13,6 +17,12 @@
 #include "trajplot/figure.hpp"
 
 namespace trajplot {
+
+// The large arrays of a trace are not built as JSON: the trace holds a
+// placeholder naming the array, which the writer replaces with the array
+// streamed from the statistic. A merge patch that touches such a key
+// replaces the placeholder like any other value.
+enum Placeholder : std::uint8_t { x_labels, y_labels, z_values, cell_text, hover_customdata };
 
 // A heatmap trace: its small attributes as JSON, with placeholders for the
 // arrays streamed from the statistic.
@@ -45,12 +55,17 @@ struct CellBox {
     double height;
 };
 
+// z of a log-scale trace: log10 of positive finite values, else a gap.
+inline float log10_value(float value) {
+    return value > 0 && std::isfinite(value) ? static_cast<float>(std::log10(static_cast<double>(value)))
+                                             : std::numeric_limits<float>::quiet_NaN();
+}
+
 // The trace of `statistic` drawn in cells of `cell`.
-HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const HeatmapOptions& options, const CellBox& cell);
-// The trace of figure plan_figure(statistic, options), alone.
-HeatmapPlan plan_trace(const TrajectoryStatistic& statistic, const FigureOptions& options);
-FigurePlan plan_figure(const TrajectoryStatistic& statistic, const FigureOptions& options);
-FigurePlan plan_stacked_figure(std::span<const Panel> panels, const StackedFigureOptions& options);
+HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const PanelOptions& options, const CellBox& cell);
+FigurePlan plan_single_figure(const TrajectoryStatistic& statistic, const PanelOptions& panel,
+                              const FigureOptions& options);
+FigurePlan plan_stacked_figure(std::span<const Panel> panels, const FigureOptions& options);
 
 // `statistic` must be the one the plan was made for.
 void write_trace(JsonWriter& writer, const TrajectoryStatistic& statistic, const HeatmapPlan& plan);

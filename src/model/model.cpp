@@ -9,6 +9,7 @@
 
 #include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
+#include "text_internals.hpp"
 
 namespace trajplot {
 namespace {

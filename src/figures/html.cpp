@@ -1,4 +1,6 @@
-#include "trajplot/html.hpp"
+// HTML pages that draw a figure with plotly.js, as plotly.py's write_html
+// writes them, and where they get plotly.js from.
+#include "html_page.hpp"
 
 #include <dlfcn.h>
 
@@ -11,8 +13,6 @@
 #include <system_error>
 #include <vector>
 
-#include "figure_plan.hpp"
-#include "output.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
 
@@ -56,12 +56,6 @@ bool contains_tag(std::string_view code, std::string_view tag) {
     return found != code.end();
 }
 
-// What the page needs besides the figure, read and checked before writing.
-struct PagePlan {
-    FigurePlan figure;
-    std::string plotlyjs_tag;
-    std::string title;
-};
 
 std::string cdn_tag() { return "<script src=\"" + std::string(plotlyjs_cdn_url) + "\" charset=\"utf-8\"></script>\n"; }
 
@@ -151,13 +145,20 @@ std::string plotlyjs_tag(const HtmlOptions& html) {
     fail(Errc::invalid_argument, "unknown plotlyjs option");
 }
 
-PagePlan plan_page(FigurePlan figure, const HtmlOptions& html) {
+}  // namespace
+
+std::optional<std::filesystem::path> local_plotlyjs() {
+    if (const char* named = plotlyjs_from_environment()) return std::filesystem::path(named);
+    return installed_plotlyjs();
+}
+
+PagePlan plan_page(const FigurePlan& figure, const HtmlOptions& html) {
     if (!is_valid_div_id(html.div_id)) {
         fail(Errc::invalid_argument, "div_id \"" + html_escaped(html.div_id) +
                                          "\" must start with a letter and hold only letters, digits, '-' and '_'");
     }
     PagePlan plan;
-    plan.figure = std::move(figure);
+    plan.figure = figure;
     if (html.responsive) {
         // A fixed width would defeat Plotly's resizing.
         plan.figure.layout.merge_patch(JsonValue::object({{"width", nullptr}, {"autosize", true}}));
@@ -188,49 +189,6 @@ void write_page(JsonWriter& writer, const HtmlOptions& html, const PagePlan& pla
                "\"), figure.data, figure.layout, {\"responsive\": " + (html.responsive ? "true" : "false") +
                "});\n})();\n</script>\n</div>\n");
     if (html.full_html) writer.raw("</body>\n</html>\n");
-}
-
-}  // namespace
-
-std::optional<std::filesystem::path> local_plotlyjs() {
-    if (const char* named = plotlyjs_from_environment()) return std::filesystem::path(named);
-    return installed_plotlyjs();
-}
-
-void write_figure_html(std::ostream& out, const TrajectoryStatistic& statistic, const FigureOptions& figure,
-                       const HtmlOptions& html) {
-    const PagePlan plan = plan_page(plan_figure(statistic, figure), html);
-    write_to_stream(out, [&](JsonWriter& writer) { write_page(writer, html, plan); });
-}
-
-std::string figure_html(const TrajectoryStatistic& statistic, const FigureOptions& figure,
-                        const HtmlOptions& html) {
-    const PagePlan plan = plan_page(plan_figure(statistic, figure), html);
-    return write_to_string([&](JsonWriter& writer) { write_page(writer, html, plan); });
-}
-
-void save_figure_html(const std::filesystem::path& path, const TrajectoryStatistic& statistic,
-                      const FigureOptions& figure, const HtmlOptions& html) {
-    const PagePlan plan = plan_page(plan_figure(statistic, figure), html);
-    write_to_file(path, [&](JsonWriter& writer) { write_page(writer, html, plan); });
-}
-
-void write_stacked_figure_html(std::ostream& out, std::span<const Panel> panels, const StackedFigureOptions& figure,
-                               const HtmlOptions& html) {
-    const PagePlan plan = plan_page(plan_stacked_figure(panels, figure), html);
-    write_to_stream(out, [&](JsonWriter& writer) { write_page(writer, html, plan); });
-}
-
-std::string stacked_figure_html(std::span<const Panel> panels, const StackedFigureOptions& figure,
-                                const HtmlOptions& html) {
-    const PagePlan plan = plan_page(plan_stacked_figure(panels, figure), html);
-    return write_to_string([&](JsonWriter& writer) { write_page(writer, html, plan); });
-}
-
-void save_stacked_figure_html(const std::filesystem::path& path, std::span<const Panel> panels,
-                              const StackedFigureOptions& figure, const HtmlOptions& html) {
-    const PagePlan plan = plan_page(plan_stacked_figure(panels, figure), html);
-    write_to_file(path, [&](JsonWriter& writer) { write_page(writer, html, plan); });
 }
 
 }  // namespace trajplot

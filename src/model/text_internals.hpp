@@ -1,0 +1,49 @@
+// Text as the writers and messages need it, beyond the public text.hpp:
+// hover entries fitted to their column without copies, Plotly markup
+// escaped, the bytes a JSON string may have to escape, and floats as the
+// shortest text for messages. Internal to the library.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "trajplot/text.hpp"
+
+namespace trajplot {
+
+// trunc_string_left without building the string: `pad` spaces followed by
+// `text`, a suffix of the input.
+struct FittedText {
+    std::size_t pad;
+    std::string_view text;
+};
+FittedText fit_to_width(std::string_view utf8, std::size_t width) noexcept;
+// The same for text whose length in code points is known; inline, since
+// every hover entry of every export goes through it.
+FittedText keep_last_code_points(std::string_view utf8, std::size_t code_points, std::size_t width) noexcept;
+inline FittedText fit_to_width(std::string_view utf8, std::size_t code_points, std::size_t width) noexcept {
+    if (code_points < width) return {width - code_points, utf8};
+    return keep_last_code_points(utf8, code_points, width);
+}
+
+// Appends `text` with Plotly's markup characters escaped (& < > as &amp;
+// &lt; &gt;), so that it displays exactly as given.
+void append_plotly_escaped(std::string& out, std::string_view text);
+std::string plotly_escaped(std::string_view text);
+
+// Whether a byte is one that a JSON string, a JSON string inside HTML, or
+// Plotly's markup may have to escape: controls, " and \, < > &, and 0xE2,
+// the lead byte of U+2028 and U+2029. The writer's escaping table is
+// checked against it at compile time.
+constexpr bool may_need_escaping(unsigned char byte) noexcept {
+    return byte < 0x20 || byte == '"' || byte == '\\' || byte == '<' || byte == '>' || byte == '&' || byte == 0xE2;
+}
+
+// Whether valid UTF-8 `text` holds such a byte.
+bool needs_json_escaping(std::string_view text) noexcept;
+
+// The shortest decimal text that reads back as `value` (for messages).
+std::string shortest_string(float value);
+
+}  // namespace trajplot
