@@ -62,7 +62,7 @@ extern "C" {
 
 /* ABI version: changes only on a breaking change of the binary interface.
  * It is the SONAME's number (libtrajplot.so.<TRAJPLOT_ABI_VERSION>). */
-#define TRAJPLOT_ABI_VERSION 1
+#define TRAJPLOT_ABI_VERSION 2
 
 /* The ABI version of the library actually loaded. A program built against
  * this header should check it equals TRAJPLOT_ABI_VERSION. */
@@ -113,16 +113,23 @@ TRAJPLOT_API size_t trajplot_memory_limit(void);
  * Safe from any thread; calls already running may see either value. */
 TRAJPLOT_API void trajplot_set_memory_limit(size_t bytes);
 
+/* The threads work is spread over by default (a trajectory's threads 0):
+ * the cores available to this process, its CPU affinity and any cgroup
+ * CPU quota included; at least 1. */
+TRAJPLOT_API size_t trajplot_default_threads(void);
+
 /* ------------------------------------------------------------------ */
 /* Text                                                                */
 /* ------------------------------------------------------------------ */
 
-/* Truncates `string` to its last `new_len` code points, or pads it on the
- * left with spaces to `new_len` code points when it is shorter (Python's
- * tuned_lens trunc_string_left). `*out` is NUL-terminated and released with
+/* Truncates `string` (`string_len` bytes, which may include NUL bytes) to
+ * its last `new_len` code points, or pads it on the left with spaces to
+ * `new_len` code points when it is shorter (Python's tuned_lens
+ * trunc_string_left). `*out` is NUL-terminated and released with
  * trajplot_string_free(); `out_len` (may be NULL) receives its byte length. */
 TRAJPLOT_API trajplot_status trajplot_trunc_string_left(char **out, size_t *out_len,
-                                                        const char *string, size_t new_len);
+                                                        const char *string, size_t string_len,
+                                                        size_t new_len);
 
 /* ------------------------------------------------------------------ */
 /* Trajectory labels                                                   */
@@ -204,17 +211,21 @@ typedef struct trajplot_statistic trajplot_statistic;
 typedef struct trajplot_statistic_options {
     unsigned int version;               /* TRAJPLOT_STATISTIC_OPTIONS_VERSION */
     const char *units;                  /* e.g. "nats"; NULL: none */
-    /* seq_len input tokens for the x axis; NULL: none (positions are
-     * numbered). Lengths as in trajplot_labels_create. */
+    /* Input tokens for the x axis, sequence_label_count of them, which must
+     * be seq_len; NULL: none (positions are numbered). Lengths as in
+     * trajplot_labels_create. */
     const char *const *sequence_labels;
     const size_t *sequence_label_lengths;
+    size_t sequence_label_count;
     /* Text per cell; NULL: none. Shape must equal the statistic's. The
      * statistic keeps its own reference. */
     const trajplot_labels *trajectory_labels;
-    /* n_layers labels for the y axis; NULL: "0", "1", ..., and "output" for
-     * the last layer when includes_output. */
+    /* Labels for the y axis, layer_label_count of them, which must be
+     * n_layers; NULL: "0", "1", ..., and "output" for the last layer when
+     * includes_output. */
     const char *const *layer_labels;
     const size_t *layer_label_lengths;
+    size_t layer_label_count;
     float min;                          /* colour range, used when has_min */
     float max;                          /* colour range, used when has_max */
     bool has_min;
@@ -223,7 +234,7 @@ typedef struct trajplot_statistic_options {
 } trajplot_statistic_options;
 
 #define TRAJPLOT_STATISTIC_OPTIONS_INIT \
-    { TRAJPLOT_STATISTIC_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, \
+    { TRAJPLOT_STATISTIC_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, \
       0.0f, 0.0f, false, false, true }
 
 /* Fills `options` with the defaults of `version` (for callers that cannot
@@ -365,7 +376,8 @@ typedef struct trajplot_trajectory_options {
     const char *newline_replacement;
     const char *whitespace_token;       /* shown as whitespace_replacement ("\u0120", "_") */
     const char *whitespace_replacement;
-    /* Threads reducing the positions of each slab; 0: one per core. */
+    /* Threads reducing the positions of each slab; 0:
+     * trajplot_default_threads(). */
     size_t threads;
     /* Trajectories: compute forward KL to the model's output (true). It
      * needs the output layer of each batch item added before its other
@@ -539,86 +551,132 @@ TRAJPLOT_API trajplot_status trajplot_comparison_labels(
 /* Figures                                                             */
 /* ------------------------------------------------------------------ */
 
-#define TRAJPLOT_FIGURE_OPTIONS_VERSION 2
+/* A Plotly figure of statistics: the figure of one statistic (the
+ * reference's heatmap figure), or several statistics of one sequence
+ * stacked as panels (tuned-lens's tutorial figure). It is planned and
+ * checked when it is made, and exported any number of times in any format
+ * (figure JSON, the heatmap trace alone, an HTML page) to any destination
+ * (a returned string, a file replaced atomically, a caller's write
+ * function). Immutable; any number of threads may export it at once. It
+ * keeps its own reference to each statistic, which may be freed once the
+ * figure is made. */
+typedef struct trajplot_figure trajplot_figure;
 
-/* How to draw a statistic. Initialise with TRAJPLOT_FIGURE_OPTIONS_INIT or
- * trajplot_figure_options_init(). The heatmap-trace exports write the trace
- * of the figure these options draw (without title).
+#define TRAJPLOT_PANEL_OPTIONS_VERSION 1
+
+/* How one statistic is drawn: its heatmap trace, and its panel in a
+ * stacked figure. Initialise with TRAJPLOT_PANEL_OPTIONS_INIT or
+ * trajplot_panel_options_init().
  * Cell text is sized to fit the cells: by the longest label as it is shown
  * (in code points), the column width (token_width) and the row height (the
- * plotting area's height over the layers), at most 12 px (plotly.js's
+ * plotting area's height over the rows), at most 12 px (plotly.js's
  * default) and never below 6 px; extra_json that sets textfont.size, or a
  * texttemplate of its own, takes over. */
-typedef struct trajplot_figure_options {
-    unsigned int version;    /* TRAJPLOT_FIGURE_OPTIONS_VERSION */
-    const char *title;       /* figure title; NULL: "" */
+typedef struct trajplot_panel_options {
+    unsigned int version;    /* TRAJPLOT_PANEL_OPTIONS_VERSION */
+    /* Over the panel of a stacked figure; NULL: the statistic's name. A
+     * figure of one statistic has trajplot_figure_options.title instead. */
+    const char *title;
     /* A plotly.py colourscale name, case-insensitive, "_r" for reversed;
      * NULL: "rdbu_r". */
     const char *colorscale;
     /* A JSON object merged into the heatmap trace as an RFC 7386 merge
-     * patch (Python's **kwargs); NULL or "": none. Text in it is written
-     * as given, Plotly markup included. */
+     * patch (Python's **kwargs), after trajplot's own attributes (a stacked
+     * panel's colour bar place included); NULL or "": none. Text in it is
+     * written as given, Plotly markup included. */
     const char *extra_json;
-    size_t token_width;      /* figure width per position, pixels; >= 1 */
-    size_t height;           /* figure height, pixels; 0: Plotly's default */
     bool log_scale;          /* colour by log10 of the values */
     /* Show the cell's value with the statistic's name and units above the
      * hover table ("Entropy: 2.718 nats"); false: the reference's hover. */
     bool hover_value;
+} trajplot_panel_options;
+
+#define TRAJPLOT_PANEL_OPTIONS_INIT { TRAJPLOT_PANEL_OPTIONS_VERSION, NULL, NULL, NULL, false, false }
+
+TRAJPLOT_API trajplot_status trajplot_panel_options_init(
+    trajplot_panel_options *options, unsigned int version);
+
+#define TRAJPLOT_FIGURE_OPTIONS_VERSION 1
+
+/* The figure around the statistics. Initialise with
+ * TRAJPLOT_FIGURE_OPTIONS_INIT or trajplot_figure_options_init(). The
+ * figure is 200 + token_width * seq_len pixels wide. In a stacked figure
+ * the panels share the plotting height in proportion to their rows, so
+ * that their cells are about equally tall, each at least 90 px while there
+ * is room; without a title, the top margin keeps only the top panel's
+ * title (50 px rather than plotly.js's 100). */
+typedef struct trajplot_figure_options {
+    unsigned int version;      /* TRAJPLOT_FIGURE_OPTIONS_VERSION */
+    const char *title;         /* over the figure; NULL: "" */
+    size_t token_width;        /* width per position, pixels; >= 1 */
+    /* Pixels; 0: plotly.js's 450 for one statistic, 150 + 250 per panel
+     * for a stacked figure. */
+    size_t height;
+    /* Stacked: the gap between panels as a fraction of the plotting area's
+     * height, used when has_vertical_spacing, in [0, 1 / (panels - 1));
+     * otherwise 0.3 / panels, as plotly.py's make_subplots. */
+    double vertical_spacing;
+    bool has_vertical_spacing;
+    bool equal_panel_heights;  /* stacked: every panel the same height */
 } trajplot_figure_options;
 
-#define TRAJPLOT_FIGURE_OPTIONS_INIT \
-    { TRAJPLOT_FIGURE_OPTIONS_VERSION, NULL, NULL, NULL, 80, 0, false, false }
+#define TRAJPLOT_FIGURE_OPTIONS_INIT { TRAJPLOT_FIGURE_OPTIONS_VERSION, NULL, 80, 0, 0.0, false, false }
 
 TRAJPLOT_API trajplot_status trajplot_figure_options_init(
     trajplot_figure_options *options, unsigned int version);
 
-/* The Plotly heatmap trace of the statistic as a JSON object. `options` may
- * be NULL for the defaults. `*out` is NUL-terminated, released with
- * trajplot_string_free(); `out_len` (may be NULL) gets its byte length.
- * Errors: EINVAL for an unknown colourscale (the message lists valid
- * names), invalid extra_json (the message gives the position), log scale
- * with a colour range bound <= 0. */
-TRAJPLOT_API trajplot_status trajplot_statistic_heatmap_json(
-    char **out, size_t *out_len, const trajplot_statistic *statistic,
+/* The figure of one statistic. `panel` and `options` may be NULL for the
+ * defaults. Errors (EINVAL, ERANGE): NULL out or statistic; an unknown
+ * colourscale (the message lists valid names); extra_json that is not a
+ * JSON object (the message gives the position); a log scale with a colour
+ * range bound <= 0; token_width 0; a width or height that overflows. */
+TRAJPLOT_API trajplot_status trajplot_figure_create(
+    trajplot_figure **out, const trajplot_statistic *statistic,
+    const trajplot_panel_options *panel, const trajplot_figure_options *options);
+
+/* A stacked figure of `count` statistics, statistics[0] on top: panels
+ * share one x axis of input tokens, labelled under the bottom panel only,
+ * and zooming one zooms all; each has its title, its colour range, scale
+ * and colour bar beside it, its layer labels (counts may differ). `panels`
+ * is NULL for the defaults or `count` pointers, each NULL for the defaults
+ * of its panel; `options` may be NULL. Errors as trajplot_figure_create,
+ * naming the panel, and: count 0 or a NULL statistic; statistics of
+ * different seq_len, or whose sequence labels differ; a vertical_spacing
+ * out of range. */
+TRAJPLOT_API trajplot_status trajplot_figure_create_stacked(
+    trajplot_figure **out, const trajplot_statistic *const *statistics,
+    const trajplot_panel_options *const *panels, size_t count,
     const trajplot_figure_options *options);
 
-/* The whole Plotly figure, {"data": [trace], "layout": {...}}, as JSON.
- * Errors as trajplot_statistic_heatmap_json, and EINVAL for token_width 0,
- * ERANGE when the figure width overflows. */
-TRAJPLOT_API trajplot_status trajplot_statistic_figure_json(
-    char **out, size_t *out_len, const trajplot_statistic *statistic,
-    const trajplot_figure_options *options);
+TRAJPLOT_API void trajplot_figure_free(trajplot_figure *figure);
 
-/* Write the heatmap trace or the figure as JSON to the file `path`,
- * streamed without holding the document in memory. The file is replaced
- * atomically: the JSON goes to a temporary file beside it that is renamed
- * over `path` once complete, so a failed call (EIO, or any error above)
- * leaves no partial file and any earlier file intact. */
-TRAJPLOT_API trajplot_status trajplot_statistic_write_heatmap_json(
-    const trajplot_statistic *statistic, const trajplot_figure_options *options,
-    const char *path);
-TRAJPLOT_API trajplot_status trajplot_statistic_write_figure_json(
-    const trajplot_statistic *statistic, const trajplot_figure_options *options,
-    const char *path);
+/* Whether the figure is stacked, and its panel count (1 for a figure of
+ * one statistic). Any output pointer may be NULL. */
+TRAJPLOT_API trajplot_status trajplot_figure_shape(
+    bool *stacked, size_t *panels, const trajplot_figure *figure);
 
-/* ------------------------------------------------------------------ */
-/* HTML pages                                                          */
-/* ------------------------------------------------------------------ */
+/* What an export writes. */
+typedef enum trajplot_format {
+    TRAJPLOT_FORMAT_FIGURE_JSON = 0, /* {"data": [...], "layout": {...}} */
+    /* The heatmap trace alone, sized for the figure's cells; a figure of
+     * one statistic only. Placed in a layout of your own, it needs
+     * "type": "category" on both axes. */
+    TRAJPLOT_FORMAT_TRACE_JSON = 1,
+    TRAJPLOT_FORMAT_HTML = 2         /* a page (or fragment) drawing it with plotly.js */
+} trajplot_format;
 
 /* Where an HTML page gets plotly.js from (plotly.py's include_plotlyjs). */
 typedef enum trajplot_plotlyjs {
-    TRAJPLOT_PLOTLYJS_CDN = 0,    /* <script src> on the official CDN, at the
-                                     plotly.js version trajplot is tested with */
-    TRAJPLOT_PLOTLYJS_SRC = 1,    /* <script src> on plotlyjs_location (URL or path) */
-    TRAJPLOT_PLOTLYJS_INLINE = 2, /* the contents of the local file
-                                     plotlyjs_location (a plotly.min.js),
-                                     inlined: the page works offline */
-    TRAJPLOT_PLOTLYJS_NONE = 3,   /* nothing: the embedding page loads plotly.js */
     /* The default: the local plotly.js (trajplot_local_plotlyjs) inlined, as
      * plotly.py's write_html inlines its bundle, so that the page draws
      * offline; with no local copy, as TRAJPLOT_PLOTLYJS_CDN. */
-    TRAJPLOT_PLOTLYJS_LOCAL = 4
+    TRAJPLOT_PLOTLYJS_LOCAL = 0,
+    TRAJPLOT_PLOTLYJS_CDN = 1,    /* <script src> on the official CDN, at the
+                                     plotly.js version trajplot is tested with */
+    TRAJPLOT_PLOTLYJS_SRC = 2,    /* <script src> on plotlyjs_location (URL or path) */
+    TRAJPLOT_PLOTLYJS_INLINE = 3, /* the contents of the file plotlyjs_location
+                                     (a plotly.min.js), inlined */
+    TRAJPLOT_PLOTLYJS_NONE = 4    /* nothing: the embedding page loads plotly.js */
 } trajplot_plotlyjs;
 
 /* The plotly.js file TRAJPLOT_PLOTLYJS_LOCAL inlines: the file named by the
@@ -631,12 +689,14 @@ typedef enum trajplot_plotlyjs {
  * local copy (pages then load plotly.js from the CDN). */
 TRAJPLOT_API trajplot_status trajplot_local_plotlyjs(char **out, size_t *out_len);
 
-#define TRAJPLOT_HTML_OPTIONS_VERSION 1
+#define TRAJPLOT_EXPORT_OPTIONS_VERSION 1
 
-/* How to write a page. Initialise with TRAJPLOT_HTML_OPTIONS_INIT or
- * trajplot_html_options_init(). */
-typedef struct trajplot_html_options {
-    unsigned int version;           /* TRAJPLOT_HTML_OPTIONS_VERSION */
+/* How to export a figure. Initialise with TRAJPLOT_EXPORT_OPTIONS_INIT or
+ * trajplot_export_options_init(). The HTML fields are read for
+ * TRAJPLOT_FORMAT_HTML only. */
+typedef struct trajplot_export_options {
+    unsigned int version;           /* TRAJPLOT_EXPORT_OPTIONS_VERSION */
+    int format;                     /* a trajplot_format */
     int plotlyjs;                   /* a trajplot_plotlyjs */
     const char *plotlyjs_location;  /* for SRC and INLINE, see above */
     /* id of the figure's <div>: letters, digits, '-' and '_', starting with
@@ -644,113 +704,49 @@ typedef struct trajplot_html_options {
     const char *div_id;
     bool full_html;                 /* a whole document; false: an embeddable <div> */
     bool responsive;                /* follow the page's width (no fixed width) */
-} trajplot_html_options;
+} trajplot_export_options;
 
-#define TRAJPLOT_HTML_OPTIONS_INIT \
-    { TRAJPLOT_HTML_OPTIONS_VERSION, TRAJPLOT_PLOTLYJS_LOCAL, NULL, NULL, true, false }
+#define TRAJPLOT_EXPORT_OPTIONS_INIT \
+    { TRAJPLOT_EXPORT_OPTIONS_VERSION, TRAJPLOT_FORMAT_FIGURE_JSON, TRAJPLOT_PLOTLYJS_LOCAL, NULL, NULL, \
+      true, false }
 
-TRAJPLOT_API trajplot_status trajplot_html_options_init(
-    trajplot_html_options *options, unsigned int version);
+TRAJPLOT_API trajplot_status trajplot_export_options_init(
+    trajplot_export_options *options, unsigned int version);
 
-/* The figure as an HTML page (or fragment) that draws it with plotly.js.
- * Nothing the caller passes (labels, titles, units, extra_json) can end the
- * page's <script> element or inject markup. `figure` and `html` may be NULL
- * for the defaults. `*out` is released with trajplot_string_free().
- * Errors as trajplot_statistic_figure_json, and EINVAL for a bad div_id, a
- * missing plotlyjs_location, an unknown plotlyjs value, or an inline file
- * containing "</script"; EIO when the inline file cannot be read. */
-TRAJPLOT_API trajplot_status trajplot_statistic_figure_html(
-    char **out, size_t *out_len, const trajplot_statistic *statistic,
-    const trajplot_figure_options *figure, const trajplot_html_options *html);
+/* Exports the figure into a new string, `*out` (NUL-terminated, released
+ * with trajplot_string_free(); `out_len`, which may be NULL, gets its byte
+ * length). `options` may be NULL for figure JSON. Nothing a caller passes
+ * (labels, titles, units, extra_json) can end an HTML page's <script>
+ * element or inject markup.
+ * Errors: EINVAL for an unknown format or plotlyjs value, the trace of a
+ * stacked figure, a bad div_id, a missing plotlyjs_location, an inline
+ * file holding "<script" or "</script"; EIO when a plotly.js file cannot be
+ * read; ERANGE when the output would pass the memory limit. */
+TRAJPLOT_API trajplot_status trajplot_figure_export(
+    char **out, size_t *out_len, const trajplot_figure *figure,
+    const trajplot_export_options *options);
 
-/* Writes the page to `path`, replaced atomically as the JSON writers do. */
-TRAJPLOT_API trajplot_status trajplot_statistic_write_figure_html(
-    const trajplot_statistic *statistic, const trajplot_figure_options *figure,
-    const trajplot_html_options *html, const char *path);
+/* Exports the figure into the file `path`, streamed without holding the
+ * output in memory and replaced atomically: it is written to a temporary
+ * file beside `path`, renamed over it once complete, so that a failed call
+ * (EIO naming the file and the reason, or any error above) leaves no
+ * partial file and any earlier file intact. A device or FIFO is written
+ * directly. */
+TRAJPLOT_API trajplot_status trajplot_figure_save(
+    const trajplot_figure *figure, const trajplot_export_options *options, const char *path);
 
-/* ------------------------------------------------------------------ */
-/* Stacked figures                                                     */
-/* ------------------------------------------------------------------ */
+/* A destination of the caller's: called with consecutive pieces of the
+ * output, in order (a piece is not NUL-terminated, never empty), always on
+ * the thread that called the export; returns 0 to go on, anything else to
+ * stop the export, which then fails with EIO and calls it no more. */
+typedef int (*trajplot_write_fn)(void *user, const char *data, size_t len);
 
-/* Several statistics of one sequence in one figure, one panel each, top to
- * bottom (tuned-lens's tutorial figure): panels share one x axis of input
- * tokens, labelled under the bottom panel only, and zooming one zooms all;
- * each panel has its title, its own colour range and scale, its layer
- * labels and a colour bar beside it no taller than it. Layer counts may
- * differ (a delta statistic has no output row). */
-
-#define TRAJPLOT_PANEL_OPTIONS_VERSION 2
-
-/* How to draw one panel. Initialise with TRAJPLOT_PANEL_OPTIONS_INIT or
- * trajplot_panel_options_init(). */
-typedef struct trajplot_panel_options {
-    unsigned int version;    /* TRAJPLOT_PANEL_OPTIONS_VERSION */
-    const char *title;       /* over the panel; NULL: the statistic's name */
-    const char *colorscale;  /* as in trajplot_figure_options; NULL: "rdbu_r" */
-    /* A JSON object merged into this panel's trace (after the stacking's
-     * own settings, so it may change them); NULL or "": none. */
-    const char *extra_json;
-    bool log_scale;          /* colour by log10 of the values */
-    bool hover_value;        /* as in trajplot_figure_options */
-} trajplot_panel_options;
-
-#define TRAJPLOT_PANEL_OPTIONS_INIT { TRAJPLOT_PANEL_OPTIONS_VERSION, NULL, NULL, NULL, false, false }
-
-TRAJPLOT_API trajplot_status trajplot_panel_options_init(
-    trajplot_panel_options *options, unsigned int version);
-
-#define TRAJPLOT_STACK_OPTIONS_VERSION 2
-
-/* The figure around the panels. Initialise with TRAJPLOT_STACK_OPTIONS_INIT
- * or trajplot_stack_options_init(). Panels share the plotting height in
- * proportion to their rows, so that their cells are about equally tall,
- * each at least 90 px while there is room; each panel's cell text is sized
- * for its cells. Without a title, the top margin keeps only the top
- * panel's title (50 px rather than plotly.js's 100). */
-typedef struct trajplot_stack_options {
-    unsigned int version;     /* TRAJPLOT_STACK_OPTIONS_VERSION */
-    const char *title;        /* over the figure; NULL: "" */
-    size_t token_width;       /* figure width per position, pixels; >= 1 */
-    size_t height;            /* total pixels; 0: 150 + 250 per panel */
-    /* The gap between panels as a fraction of the plotting area's height,
-     * used when has_vertical_spacing, in [0, 1 / (panels - 1)); otherwise
-     * 0.3 / panels, as plotly.py's make_subplots. */
-    double vertical_spacing;
-    bool has_vertical_spacing;
-    bool equal_panel_heights;  /* every panel the same height, whatever its rows */
-} trajplot_stack_options;
-
-#define TRAJPLOT_STACK_OPTIONS_INIT { TRAJPLOT_STACK_OPTIONS_VERSION, NULL, 80, 0, 0.0, false, false }
-
-TRAJPLOT_API trajplot_status trajplot_stack_options_init(
-    trajplot_stack_options *options, unsigned int version);
-
-/* The stacked figure of `count` statistics, statistics[0] on top, as JSON.
- * `panels` is NULL for the defaults or `count` panel options; `options` may
- * be NULL. `*out` is released with trajplot_string_free().
- * Errors (EINVAL; messages name the panel): count 0 or a NULL statistic;
- * statistics of different seq_len, or whose sequence labels differ; a
- * vertical_spacing out of range; a panel option refused as
- * trajplot_statistic_heatmap_json refuses it; token_width 0. */
-TRAJPLOT_API trajplot_status trajplot_stacked_figure_json(
-    char **out, size_t *out_len, const trajplot_statistic *const *statistics, size_t count,
-    const trajplot_panel_options *panels, const trajplot_stack_options *options);
-
-/* Writes it to `path`, replaced atomically as the other file writers do. */
-TRAJPLOT_API trajplot_status trajplot_stacked_write_figure_json(
-    const trajplot_statistic *const *statistics, size_t count,
-    const trajplot_panel_options *panels, const trajplot_stack_options *options, const char *path);
-
-/* The stacked figure as an HTML page, as trajplot_statistic_figure_html. */
-TRAJPLOT_API trajplot_status trajplot_stacked_figure_html(
-    char **out, size_t *out_len, const trajplot_statistic *const *statistics, size_t count,
-    const trajplot_panel_options *panels, const trajplot_stack_options *options,
-    const trajplot_html_options *html);
-
-TRAJPLOT_API trajplot_status trajplot_stacked_write_figure_html(
-    const trajplot_statistic *const *statistics, size_t count,
-    const trajplot_panel_options *panels, const trajplot_stack_options *options,
-    const trajplot_html_options *html, const char *path);
+/* Exports the figure through `write`, passing it `user` unchanged: into a
+ * socket, a file object of another language, a buffer of the caller's.
+ * Nothing is written when the options are refused. */
+TRAJPLOT_API trajplot_status trajplot_figure_stream(
+    const trajplot_figure *figure, const trajplot_export_options *options,
+    trajplot_write_fn write, void *user);
 
 #ifdef __cplusplus
 }

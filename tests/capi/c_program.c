@@ -1,8 +1,10 @@
 /*
  * The C API used from C: build a statistic with labels and hover tables,
- * stride, clip, export, provoke a few errors; compute entropy from a small
- * streamed trajectory of logits and export its figure; free everything.
- * Exits 0 only when every check passed; prints each failed check.
+ * stride, clip, make figures of it (alone and stacked) and export them to a
+ * string, a file and a write function of our own, provoke a few errors;
+ * compute entropy from a small streamed trajectory of logits and export its
+ * figure; free everything. Exits 0 only when every check passed; prints
+ * each failed check.
  *
  * Usage: c_program <path of a JSON file to write> <path of an HTML file to write>
  */
@@ -52,6 +54,34 @@ static unsigned long json_number_after(const char *text, const char *key) {
     return strtoul(at, NULL, 10);
 }
 
+/* A growing buffer that a write function appends to; it stops the export
+ * (returning 7) once it holds `limit` bytes or more, when `limit` is not 0. */
+struct buffer {
+    char *data;
+    size_t size;
+    size_t capacity;
+    size_t calls;
+    size_t limit;
+};
+
+static int append_to_buffer(void *user, const char *data, size_t len) {
+    struct buffer *buffer = (struct buffer *)user;
+    ++buffer->calls;
+    if (buffer->size + len + 1 > buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity : 256;
+        char *grown;
+        while (capacity < buffer->size + len + 1) capacity *= 2;
+        grown = (char *)realloc(buffer->data, capacity);
+        if (grown == NULL) return 1;
+        buffer->data = grown;
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->data + buffer->size, data, len);
+    buffer->size += len;
+    buffer->data[buffer->size] = '\0';
+    return buffer->limit != 0 && buffer->size >= buffer->limit ? 7 : 0;
+}
+
 /* Reads a whole file into a malloc'd, NUL-terminated buffer. */
 static char *read_file(const char *path, size_t *size) {
     FILE *file = fopen(path, "rb");
@@ -73,8 +103,13 @@ static void check_errors(const trajplot_statistic *statistic) {
     trajplot_statistic *out = NULL;
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     const float stats[2] = {1.0f, 2.0f};
-    char *json = NULL;
+    const char *tokens[2] = {"a", "b"};
+    trajplot_figure *figure = NULL;
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
     trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    trajplot_export_options export_options = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    const trajplot_statistic *two[2];
+    char *json = NULL;
 
     CHECK(trajplot_statistic_stride(&out, statistic, 0) == TRAJPLOT_EINVAL);
     CHECK(out == NULL);
@@ -94,30 +129,63 @@ static void check_errors(const trajplot_statistic *statistic) {
     CHECK(contains(trajplot_error_last(), "99"));
     CHECK(out == NULL);
 
-    figure_options.colorscale = "no-such-scale";
-    CHECK(trajplot_statistic_figure_json(&json, NULL, statistic, &figure_options) == TRAJPLOT_EINVAL);
+    /* Sequence labels come with their count, which must be seq_len. */
+    options = (trajplot_statistic_options)TRAJPLOT_STATISTIC_OPTIONS_INIT;
+    options.sequence_labels = tokens;
+    CHECK(trajplot_statistic_create(&out, "x", stats, 1, 2, &options) == TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "options->sequence_label_count"));
+    options.sequence_label_count = 1;
+    CHECK(trajplot_statistic_create(&out, "x", stats, 1, 2, &options) == TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "has 1 labels"));
+    CHECK(contains(trajplot_error_last(), "has 2 (seq_len)"));
+    CHECK(out == NULL);
+
+    /* Panel options are checked when the figure is made. */
+    panel.colorscale = "no-such-scale";
+    CHECK(trajplot_figure_create(&figure, statistic, &panel, NULL) == TRAJPLOT_EINVAL);
     CHECK(contains(trajplot_error_last(), "no-such-scale"));
+    CHECK(figure == NULL);
+    figure_options.token_width = 0;
+    CHECK(trajplot_figure_create(&figure, statistic, NULL, &figure_options) == TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "token_width"));
+    CHECK(figure == NULL);
+
+    /* A stacked figure has no single trace; export options are checked by
+     * each export. */
+    two[0] = statistic;
+    two[1] = statistic;
+    CHECK_OK(trajplot_figure_create_stacked(&figure, two, NULL, 2, NULL));
+    export_options.format = TRAJPLOT_FORMAT_TRACE_JSON;
+    CHECK(trajplot_figure_export(&json, NULL, figure, &export_options) == TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "stacked"));
+    export_options.format = 3;
+    CHECK(trajplot_figure_export(&json, NULL, figure, &export_options) == TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "options->format"));
     CHECK(json == NULL);
+    trajplot_figure_free(figure);
 
     trajplot_error_clear();
     CHECK(strcmp(trajplot_error_last(), "") == 0);
     CHECK(trajplot_error_last_status() == TRAJPLOT_OK);
 }
 
-/* An HTML page for a page that loads plotly.js itself, to a string and to
- * a file. */
-static void check_html(const trajplot_statistic *statistic, const trajplot_figure_options *figure_options,
-                       const char *path) {
-    trajplot_html_options html;
+/* An HTML page for a page that loads plotly.js itself, to a string, to a
+ * file and through a write function: the same bytes. */
+static void check_html(const trajplot_figure *figure, const char *path) {
+    trajplot_export_options html;
     char *page = NULL;
     size_t page_len = 0;
     char *written = NULL;
     size_t written_len = 0;
+    struct buffer streamed = {NULL, 0, 0, 0, 0};
 
-    CHECK_OK(trajplot_html_options_init(&html, TRAJPLOT_HTML_OPTIONS_VERSION));
+    CHECK_OK(trajplot_export_options_init(&html, TRAJPLOT_EXPORT_OPTIONS_VERSION));
+    CHECK(html.format == TRAJPLOT_FORMAT_FIGURE_JSON);
+    CHECK(html.plotlyjs == TRAJPLOT_PLOTLYJS_LOCAL);
+    html.format = TRAJPLOT_FORMAT_HTML;
     html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
     html.div_id = "c-figure";
-    CHECK_OK(trajplot_statistic_figure_html(&page, &page_len, statistic, figure_options, &html));
+    CHECK_OK(trajplot_figure_export(&page, &page_len, figure, &html));
     CHECK(page != NULL && strlen(page) == page_len);
     CHECK(contains(page, "<div id=\"c-figure\""));
     CHECK(contains(page, "getElementById(\"c-figure\")"));
@@ -125,17 +193,22 @@ static void check_html(const trajplot_statistic *statistic, const trajplot_figur
     CHECK(!contains(page, "cdn.plot.ly"));
     CHECK(!contains(page, "<script src"));
 
-    CHECK_OK(trajplot_statistic_write_figure_html(statistic, figure_options, &html, path));
+    CHECK_OK(trajplot_figure_save(figure, &html, path));
     written = read_file(path, &written_len);
     CHECK(written != NULL);
     CHECK(written != NULL && page != NULL && written_len == page_len && memcmp(written, page, page_len) == 0);
     free(written);
+
+    CHECK_OK(trajplot_figure_stream(figure, &html, append_to_buffer, &streamed));
+    CHECK(streamed.calls >= 1);
+    CHECK(page != NULL && streamed.size == page_len && memcmp(streamed.data, page, page_len) == 0);
+    free(streamed.data);
     trajplot_string_free(page);
 
     html.plotlyjs = 5;
     page = NULL;
-    CHECK(trajplot_statistic_figure_html(&page, NULL, statistic, figure_options, &html) == TRAJPLOT_EINVAL);
-    CHECK(contains(trajplot_error_last(), "html->plotlyjs"));
+    CHECK(trajplot_figure_export(&page, NULL, figure, &html) == TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "options->plotlyjs"));
     CHECK(page == NULL);
 }
 
@@ -197,6 +270,7 @@ static void check_lens(void) {
     trajplot_statistic *cross_entropy = NULL;
     trajplot_labels *labels = NULL;
     trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    trajplot_figure *entropy_figure = NULL;
     char *figure = NULL;
     int measure = -1;
     bool complete = true;
@@ -301,7 +375,12 @@ static void check_lens(void) {
     trajplot_labels_free(labels);
 
     figure_options.title = "Entropy of a lens";
-    CHECK_OK(trajplot_statistic_figure_json(&figure, NULL, entropy, &figure_options));
+    CHECK_OK(trajplot_figure_create(&entropy_figure, entropy, NULL, &figure_options));
+    /* The figure keeps its own reference to the statistic. */
+    trajplot_statistic_free(entropy);
+    entropy = NULL;
+    CHECK_OK(trajplot_figure_export(&figure, NULL, entropy_figure, NULL));
+    trajplot_figure_free(entropy_figure);
     CHECK(contains(figure, "\"heatmap\""));
     CHECK(contains(figure, "Entropy (nats)"));
     CHECK(contains(figure, "\"y\":[\"0\",\"1\",\"output\"]"));
@@ -324,9 +403,16 @@ int main(int argc, char **argv) {
     trajplot_statistic *strided = NULL;
     trajplot_statistic *clipped = NULL;
     trajplot_statistic_options options;
+    trajplot_panel_options panel;
     trajplot_figure_options figure_options;
+    trajplot_export_options export_options = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    trajplot_figure *strided_figure = NULL;
+    trajplot_figure *stacked_figure = NULL;
     char *figure = NULL;
     size_t figure_len = 0;
+    char *trace = NULL;
+    char *truncated = NULL;
+    size_t truncated_len = 0;
     size_t i;
 
     if (argc != 3) {
@@ -334,6 +420,16 @@ int main(int argc, char **argv) {
         return 2;
     }
     CHECK(trajplot_abi_version() == TRAJPLOT_ABI_VERSION);
+    CHECK(trajplot_abi_version() == 2);
+    CHECK(trajplot_default_threads() >= 1);
+
+    /* A byte length: the string may hold NUL bytes. */
+    CHECK_OK(trajplot_trunc_string_left(&truncated, &truncated_len, "ab\0cd", 5, 4));
+    CHECK(truncated != NULL && truncated_len == 4 && memcmp(truncated, "b\0cd", 5) == 0);
+    trajplot_string_free(truncated);
+    CHECK_OK(trajplot_trunc_string_left(&truncated, &truncated_len, "xyz", 2, 4));
+    CHECK(truncated != NULL && truncated_len == 4 && strcmp(truncated, "  xy") == 0);
+    trajplot_string_free(truncated);
 
     for (i = 0; i < N_LAYERS * SEQ_LEN; ++i) {
         snprintf(labels_storage[i], sizeof labels_storage[i], "L%u", (unsigned)i);
@@ -350,6 +446,7 @@ int main(int argc, char **argv) {
     CHECK_OK(trajplot_statistic_options_init(&options, TRAJPLOT_STATISTIC_OPTIONS_VERSION));
     options.units = "nats";
     options.sequence_labels = tokens;
+    options.sequence_label_count = SEQ_LEN;
     options.trajectory_labels = labels;
     CHECK_OK(trajplot_statistic_create(&statistic, "Entropy", stats, N_LAYERS, SEQ_LEN, &options));
     /* The statistic keeps its own reference to the labels. */
@@ -398,19 +495,33 @@ int main(int argc, char **argv) {
         CHECK(has_min && has_max && min == -1.0f && max == 1.0f);
     }
 
-    /* Export the figure, to a string and to a file. */
-    figure_options = (trajplot_figure_options)TRAJPLOT_FIGURE_OPTIONS_INIT;
+    /* The figure of the strided statistic, exported to a string, a file and
+     * a write function. */
+    CHECK_OK(trajplot_panel_options_init(&panel, TRAJPLOT_PANEL_OPTIONS_VERSION));
+    panel.colorscale = "Viridis";
+    CHECK_OK(trajplot_figure_options_init(&figure_options, TRAJPLOT_FIGURE_OPTIONS_VERSION));
     figure_options.title = "Entropy from C";
-    figure_options.colorscale = "Viridis";
-    CHECK_OK(trajplot_statistic_figure_json(&figure, &figure_len, strided, &figure_options));
+    CHECK_OK(trajplot_figure_create(&strided_figure, strided, &panel, &figure_options));
+    if (strided_figure == NULL) {
+        fprintf(stderr, "cannot continue without a figure\n");
+        return 1;
+    }
+    {
+        bool stacked = true;
+        size_t panels = 0;
+        CHECK_OK(trajplot_figure_shape(&stacked, &panels, strided_figure));
+        CHECK(!stacked && panels == 1);
+    }
+    CHECK_OK(trajplot_figure_export(&figure, &figure_len, strided_figure, NULL));
     CHECK(figure != NULL && strlen(figure) == figure_len);
     CHECK(contains(figure, "\"heatmap\""));
     CHECK(contains(figure, "Entropy from C"));
     CHECK(contains(figure, "Entropy (nats)"));
     CHECK(contains(figure, "&lt;s&gt;"));
+    CHECK(contains(figure, "#440154"));
     CHECK(json_number_after(figure, "\"width\"") == 200 + 80 * SEQ_LEN);
     CHECK(contains(figure, "%{customdata[3]}"));
-    CHECK_OK(trajplot_statistic_write_figure_json(strided, &figure_options, argv[1]));
+    CHECK_OK(trajplot_figure_save(strided_figure, NULL, argv[1]));
     {
         size_t size = 0;
         char *written = read_file(argv[1], &size);
@@ -418,9 +529,63 @@ int main(int argc, char **argv) {
         CHECK(written != NULL && figure != NULL && size == figure_len && memcmp(written, figure, size) == 0);
         free(written);
     }
+    {
+        struct buffer streamed = {NULL, 0, 0, 0, 0};
+        struct buffer stopped = {NULL, 0, 0, 0, 1};
+        CHECK_OK(trajplot_figure_stream(strided_figure, NULL, append_to_buffer, &streamed));
+        CHECK(figure != NULL && streamed.size == figure_len && memcmp(streamed.data, figure, figure_len) == 0);
+        /* A nonzero return stops the export. */
+        CHECK(trajplot_figure_stream(strided_figure, NULL, append_to_buffer, &stopped) == TRAJPLOT_EIO);
+        CHECK(contains(trajplot_error_last(), "returned 7"));
+        CHECK(stopped.calls == 1);
+        free(streamed.data);
+        free(stopped.data);
+    }
+    /* The trace alone is the figure's only trace. */
+    export_options.format = TRAJPLOT_FORMAT_TRACE_JSON;
+    CHECK_OK(trajplot_figure_export(&trace, NULL, strided_figure, &export_options));
+    CHECK(trace != NULL && figure != NULL && contains(figure, trace));
+    trajplot_string_free(trace);
     trajplot_string_free(figure);
+    figure = NULL;
 
-    check_html(strided, &figure_options, argv[2]);
+    check_html(strided_figure, argv[2]);
+    trajplot_figure_free(strided_figure);
+
+    /* Stacked: the statistic, then the clipped one with its panel options;
+     * a NULL entry is the defaults. The figure outlives the statistics. */
+    {
+        const trajplot_statistic *panels_statistics[2];
+        const trajplot_panel_options *panels[2];
+        trajplot_panel_options clipped_panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+        bool stacked = false;
+        size_t count = 0;
+        trajplot_statistic *doomed = NULL;
+        clipped_panel.title = "Clipped";
+        clipped_panel.version = 9;
+        panels_statistics[0] = statistic;
+        panels_statistics[1] = clipped;
+        panels[0] = NULL;
+        panels[1] = &clipped_panel;
+        CHECK(trajplot_figure_create_stacked(&stacked_figure, panels_statistics, panels, 2, NULL) ==
+              TRAJPLOT_EINVAL);
+        CHECK(contains(trajplot_error_last(), "panels[1]->version is 9"));
+        CHECK(stacked_figure == NULL);
+        clipped_panel.version = TRAJPLOT_PANEL_OPTIONS_VERSION;
+        CHECK_OK(trajplot_statistic_clip(&doomed, statistic, -2.0f, 2.0f));
+        panels_statistics[1] = doomed;
+        CHECK_OK(trajplot_figure_create_stacked(&stacked_figure, panels_statistics, panels, 2, NULL));
+        trajplot_statistic_free(doomed);
+        CHECK_OK(trajplot_figure_shape(&stacked, &count, stacked_figure));
+        CHECK(stacked && count == 2);
+        CHECK_OK(trajplot_figure_export(&figure, NULL, stacked_figure, NULL));
+        CHECK(contains(figure, "\"yaxis2\""));
+        CHECK(contains(figure, "\"text\":\"Entropy\""));
+        CHECK(contains(figure, "\"text\":\"Clipped\""));
+        trajplot_string_free(figure);
+        trajplot_figure_free(stacked_figure);
+    }
+
     check_errors(statistic);
     check_lens();
 
@@ -428,6 +593,7 @@ int main(int argc, char **argv) {
     trajplot_statistic_free(strided);
     trajplot_statistic_free(statistic);
     trajplot_statistic_free(NULL);
+    trajplot_figure_free(NULL);
     trajplot_labels_free(NULL);
     trajplot_vocabulary_free(NULL);
     trajplot_trajectory_free(NULL);

@@ -152,22 +152,116 @@ inline std::vector<std::string> read_layer_labels(const trajplot_statistic* stat
     return labels;
 }
 
-inline std::string figure_json(const trajplot_statistic* statistic, const trajplot_figure_options* options) {
-    char* json = nullptr;
-    std::size_t len = 0;
-    EXPECT_EQ(trajplot_statistic_figure_json(&json, &len, statistic, options), TRAJPLOT_OK)
-        << trajplot_error_last();
-    const StringPtr owned(json);
-    return json != nullptr ? std::string(json, len) : std::string();
+struct FigureDeleter {
+    void operator()(trajplot_figure* figure) const noexcept { trajplot_figure_free(figure); }
+};
+using FigurePtr = std::unique_ptr<trajplot_figure, FigureDeleter>;
+
+inline trajplot_figure* sentinel_figure() {
+    static char storage;
+    return reinterpret_cast<trajplot_figure*>(&storage);
 }
 
-inline std::string heatmap_json(const trajplot_statistic* statistic, const trajplot_figure_options* options) {
-    char* json = nullptr;
-    std::size_t len = 0;
-    EXPECT_EQ(trajplot_statistic_heatmap_json(&json, &len, statistic, options), TRAJPLOT_OK)
+// The figure of one statistic; fails the test (returning NULL) when
+// creation fails.
+inline FigurePtr make_figure(const trajplot_statistic* statistic, const trajplot_panel_options* panel = nullptr,
+                             const trajplot_figure_options* options = nullptr) {
+    trajplot_figure* created = nullptr;
+    const trajplot_status status = trajplot_figure_create(&created, statistic, panel, options);
+    EXPECT_EQ(status, TRAJPLOT_OK) << trajplot_error_last();
+    return FigurePtr(created);
+}
+
+// A stacked figure; `panels` empty passes NULL (every panel's defaults).
+inline FigurePtr make_stacked(const std::vector<const trajplot_statistic*>& statistics,
+                              const std::vector<const trajplot_panel_options*>& panels = {},
+                              const trajplot_figure_options* options = nullptr) {
+    trajplot_figure* created = nullptr;
+    const trajplot_status status = trajplot_figure_create_stacked(
+        &created, statistics.data(), panels.empty() ? nullptr : panels.data(), statistics.size(), options);
+    EXPECT_EQ(status, TRAJPLOT_OK) << trajplot_error_last();
+    return FigurePtr(created);
+}
+
+inline trajplot_export_options export_options(int format) {
+    trajplot_export_options options = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    options.format = format;
+    return options;
+}
+
+// The export as a string, checking that the reported length agrees with
+// the NUL terminator; "" (and a test failure) when the export fails.
+inline std::string export_string(const trajplot_figure* figure, const trajplot_export_options* options = nullptr) {
+    char* text = nullptr;
+    std::size_t len = sentinel_size;
+    EXPECT_EQ(trajplot_figure_export(&text, &len, figure, options), TRAJPLOT_OK) << trajplot_error_last();
+    const StringPtr owned(text);
+    if (text == nullptr) return std::string();
+    EXPECT_EQ(text[len], '\0');
+    return std::string(text, len);
+}
+
+inline std::string export_string(const trajplot_figure* figure, int format) {
+    const trajplot_export_options options = export_options(format);
+    return export_string(figure, &options);
+}
+
+// What a stream's write function received: every piece, in order. It stops
+// the export (returning stop_value) at call number stop_at (1-based; 0:
+// never).
+struct StreamCapture {
+    std::string bytes;
+    std::size_t calls = 0;
+    std::size_t stop_at = 0;
+    int stop_value = 1;
+    std::size_t calls_after_stop = 0;
+    bool stopped = false;
+};
+
+inline int capture_piece(void* user, const char* data, std::size_t len) {
+    auto& capture = *static_cast<StreamCapture*>(user);
+    if (capture.stopped) {
+        ++capture.calls_after_stop;
+        return capture.stop_value;
+    }
+    ++capture.calls;
+    capture.bytes.append(data, len);
+    if (capture.stop_at != 0 && capture.calls == capture.stop_at) {
+        capture.stopped = true;
+        return capture.stop_value;
+    }
+    return 0;
+}
+
+// The export through trajplot_figure_stream; "" (and a test failure) when
+// it fails.
+inline std::string stream_string(const trajplot_figure* figure, const trajplot_export_options* options = nullptr) {
+    StreamCapture capture;
+    EXPECT_EQ(trajplot_figure_stream(figure, options, capture_piece, &capture), TRAJPLOT_OK)
         << trajplot_error_last();
-    const StringPtr owned(json);
-    return json != nullptr ? std::string(json, len) : std::string();
+    return capture.bytes;
+}
+
+// The figure JSON, the trace JSON or the page of a figure of one statistic.
+inline std::string figure_json(const trajplot_statistic* statistic, const trajplot_panel_options* panel = nullptr,
+                               const trajplot_figure_options* options = nullptr) {
+    const FigurePtr figure = make_figure(statistic, panel, options);
+    return figure ? export_string(figure.get(), TRAJPLOT_FORMAT_FIGURE_JSON) : std::string();
+}
+
+inline std::string trace_json(const trajplot_statistic* statistic, const trajplot_panel_options* panel = nullptr,
+                              const trajplot_figure_options* options = nullptr) {
+    const FigurePtr figure = make_figure(statistic, panel, options);
+    return figure ? export_string(figure.get(), TRAJPLOT_FORMAT_TRACE_JSON) : std::string();
+}
+
+inline std::string html_page(const trajplot_statistic* statistic, const trajplot_panel_options* panel,
+                             const trajplot_figure_options* options, const trajplot_export_options* html) {
+    const FigurePtr figure = make_figure(statistic, panel, options);
+    if (!figure) return std::string();
+    trajplot_export_options page = html != nullptr ? *html : export_options(TRAJPLOT_FORMAT_HTML);
+    page.format = TRAJPLOT_FORMAT_HTML;
+    return export_string(figure.get(), &page);
 }
 
 // Stats whose value names its cell: layer * 10 + position.

@@ -8,24 +8,46 @@ static_assert(std::is_same_v<decltype(&trajplot_statistic_create),
                              trajplot_status (*)(trajplot_statistic**, const char*, const float*, size_t, size_t,
                                                  const trajplot_statistic_options*)>);
 static_assert(std::is_same_v<decltype(&trajplot_error_last), const char* (*)()>);
-static_assert(std::is_same_v<decltype(&trajplot_statistic_figure_html),
-                             trajplot_status (*)(char**, size_t*, const trajplot_statistic*,
-                                                 const trajplot_figure_options*, const trajplot_html_options*)>);
-static_assert(std::is_same_v<decltype(&trajplot_statistic_write_figure_html),
-                             trajplot_status (*)(const trajplot_statistic*, const trajplot_figure_options*,
-                                                 const trajplot_html_options*, const char*)>);
-static_assert(std::is_same_v<decltype(&trajplot_html_options_init),
-                             trajplot_status (*)(trajplot_html_options*, unsigned int)>);
-static_assert(TRAJPLOT_PLOTLYJS_CDN == 0 && TRAJPLOT_PLOTLYJS_NONE == 3);
+static_assert(std::is_same_v<decltype(&trajplot_default_threads), size_t (*)()>);
+static_assert(std::is_same_v<decltype(&trajplot_trunc_string_left),
+                             trajplot_status (*)(char**, size_t*, const char*, size_t, size_t)>);
+static_assert(std::is_same_v<decltype(&trajplot_figure_create),
+                             trajplot_status (*)(trajplot_figure**, const trajplot_statistic*,
+                                                 const trajplot_panel_options*, const trajplot_figure_options*)>);
+static_assert(std::is_same_v<decltype(&trajplot_figure_create_stacked),
+                             trajplot_status (*)(trajplot_figure**, const trajplot_statistic* const*,
+                                                 const trajplot_panel_options* const*, size_t,
+                                                 const trajplot_figure_options*)>);
+static_assert(std::is_same_v<decltype(&trajplot_figure_shape),
+                             trajplot_status (*)(bool*, size_t*, const trajplot_figure*)>);
+static_assert(std::is_same_v<decltype(&trajplot_figure_export),
+                             trajplot_status (*)(char**, size_t*, const trajplot_figure*,
+                                                 const trajplot_export_options*)>);
+static_assert(std::is_same_v<decltype(&trajplot_figure_save),
+                             trajplot_status (*)(const trajplot_figure*, const trajplot_export_options*, const char*)>);
+static_assert(std::is_same_v<trajplot_write_fn, int (*)(void*, const char*, size_t)>);
+static_assert(std::is_same_v<decltype(&trajplot_figure_stream),
+                             trajplot_status (*)(const trajplot_figure*, const trajplot_export_options*,
+                                                 trajplot_write_fn, void*)>);
+static_assert(std::is_same_v<decltype(&trajplot_export_options_init),
+                             trajplot_status (*)(trajplot_export_options*, unsigned int)>);
+static_assert(std::is_same_v<decltype(&trajplot_panel_options_init),
+                             trajplot_status (*)(trajplot_panel_options*, unsigned int)>);
+static_assert(TRAJPLOT_ABI_VERSION == 2);
+static_assert(TRAJPLOT_PLOTLYJS_LOCAL == 0 && TRAJPLOT_PLOTLYJS_CDN == 1 && TRAJPLOT_PLOTLYJS_SRC == 2 &&
+              TRAJPLOT_PLOTLYJS_INLINE == 3 && TRAJPLOT_PLOTLYJS_NONE == 4);
+static_assert(TRAJPLOT_FORMAT_FIGURE_JSON == 0 && TRAJPLOT_FORMAT_TRACE_JSON == 1 && TRAJPLOT_FORMAT_HTML == 2);
 static_assert(TRAJPLOT_OK == 0 && TRAJPLOT_EIO == -5);
 
 int trajplot_header_cpp_check();
 
 int trajplot_header_cpp_check() {
     const trajplot_statistic_options statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+    const trajplot_panel_options panel_options = TRAJPLOT_PANEL_OPTIONS_INIT;
     const trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    const trajplot_html_options html_options = TRAJPLOT_HTML_OPTIONS_INIT;
-    return static_cast<int>(statistic_options.version + figure_options.token_width + figure_options.height +
-                            html_options.version) +
-           html_options.plotlyjs;
+    const trajplot_export_options export_options = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    return static_cast<int>(statistic_options.version + statistic_options.sequence_label_count +
+                            statistic_options.layer_label_count + panel_options.version +
+                            figure_options.token_width + figure_options.height + export_options.version) +
+           export_options.format + export_options.plotlyjs;
 }

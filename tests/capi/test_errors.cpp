@@ -1,9 +1,10 @@
-// Every error path of trajplot.h: the status, a message naming the function
-// and the offending field or value, and outputs left untouched.
+// Every error path of the labels and statistics of trajplot.h, and of the
+// options structs' init functions: the status, a message naming the function
+// and the offending field or value, and outputs left untouched. Figures and
+// exports: test_figure_errors.cpp.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -244,19 +245,35 @@ TEST_F(CapiErrors, FigureOptionsInitArguments) {
     EXPECT_EQ(std::memcmp(&options, &before, sizeof options), 0) << "options were written by a failed call";
 }
 
-TEST_F(CapiErrors, HtmlOptionsInitArguments) {
-    EXPECT_TRAJPLOT_FAILS(trajplot_html_options_init(nullptr, TRAJPLOT_HTML_OPTIONS_VERSION), TRAJPLOT_EINVAL,
-                          "trajplot_html_options_init", "options");
-    trajplot_html_options options;
+TEST_F(CapiErrors, PanelOptionsInitArguments) {
+    EXPECT_TRAJPLOT_FAILS(trajplot_panel_options_init(nullptr, TRAJPLOT_PANEL_OPTIONS_VERSION), TRAJPLOT_EINVAL,
+                          "trajplot_panel_options_init", "options");
+    trajplot_panel_options options;
     std::memset(&options, 0x5A, sizeof options);
-    trajplot_html_options before;
+    trajplot_panel_options before;
     std::memcpy(&before, &options, sizeof options);
-    EXPECT_TRAJPLOT_FAILS(trajplot_html_options_init(&options, TRAJPLOT_HTML_OPTIONS_VERSION + 1), TRAJPLOT_EINVAL,
-                          "trajplot_html_options_init", "version",
-                          std::to_string(TRAJPLOT_HTML_OPTIONS_VERSION + 1),
-                          std::to_string(TRAJPLOT_HTML_OPTIONS_VERSION));
-    EXPECT_TRAJPLOT_FAILS(trajplot_html_options_init(&options, 0), TRAJPLOT_EINVAL, "trajplot_html_options_init",
+    EXPECT_TRAJPLOT_FAILS(trajplot_panel_options_init(&options, TRAJPLOT_PANEL_OPTIONS_VERSION + 1), TRAJPLOT_EINVAL,
+                          "trajplot_panel_options_init", "version",
+                          std::to_string(TRAJPLOT_PANEL_OPTIONS_VERSION + 1),
+                          std::to_string(TRAJPLOT_PANEL_OPTIONS_VERSION));
+    EXPECT_TRAJPLOT_FAILS(trajplot_panel_options_init(&options, 0), TRAJPLOT_EINVAL, "trajplot_panel_options_init",
                           "version");
+    EXPECT_EQ(std::memcmp(&options, &before, sizeof options), 0) << "options were written by a failed call";
+}
+
+TEST_F(CapiErrors, ExportOptionsInitArguments) {
+    EXPECT_TRAJPLOT_FAILS(trajplot_export_options_init(nullptr, TRAJPLOT_EXPORT_OPTIONS_VERSION), TRAJPLOT_EINVAL,
+                          "trajplot_export_options_init", "options");
+    trajplot_export_options options;
+    std::memset(&options, 0x5A, sizeof options);
+    trajplot_export_options before;
+    std::memcpy(&before, &options, sizeof options);
+    EXPECT_TRAJPLOT_FAILS(trajplot_export_options_init(&options, TRAJPLOT_EXPORT_OPTIONS_VERSION + 1),
+                          TRAJPLOT_EINVAL, "trajplot_export_options_init", "version",
+                          std::to_string(TRAJPLOT_EXPORT_OPTIONS_VERSION + 1),
+                          std::to_string(TRAJPLOT_EXPORT_OPTIONS_VERSION));
+    EXPECT_TRAJPLOT_FAILS(trajplot_export_options_init(&options, 0), TRAJPLOT_EINVAL,
+                          "trajplot_export_options_init", "version");
     EXPECT_EQ(std::memcmp(&options, &before, sizeof options), 0) << "options were written by a failed call";
 }
 
@@ -310,10 +327,12 @@ TEST_F(CapiErrors, StatisticCreateNullSequenceOrLayerLabel) {
 
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.sequence_labels = tokens;
+    options.sequence_label_count = 3;
     EXPECT_TRAJPLOT_FAILS(trajplot_statistic_create(&out, "x", stats.data(), 2, 3, &options), TRAJPLOT_EINVAL,
                           "trajplot_statistic_create", "sequence_labels[1] is NULL");
     options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.layer_labels = layers;
+    options.layer_label_count = 2;
     EXPECT_TRAJPLOT_FAILS(trajplot_statistic_create(&out, "x", stats.data(), 2, 3, &options), TRAJPLOT_EINVAL,
                           "trajplot_statistic_create", "layer_labels[1] is NULL");
     EXPECT_EQ(out, sentinel_statistic());
@@ -453,6 +472,7 @@ TEST_F(CapiErrors, StatisticSequenceLabelArguments) {
     const char* tokens[3] = {"a", "b", "c"};
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.sequence_labels = tokens;
+    options.sequence_label_count = 3;
     const StatisticPtr with_tokens = make_statistic("x", numbered_stats(2, 3), 2, 3, &options);
     ASSERT_TRUE(with_tokens);
     const char* out = sentinel_const_string();
@@ -505,214 +525,4 @@ TEST_F(CapiErrors, StatisticClipArguments) {
     EXPECT_TRAJPLOT_FAILS(trajplot_statistic_clip(&out, statistic_.get(), 0, not_a_number), TRAJPLOT_EINVAL,
                           "trajplot_statistic_clip", "NaN");
     EXPECT_EQ(out, sentinel_statistic());
-}
-
-// ---------------------------------------------------------------------------
-// Exports
-
-TEST_F(CapiErrors, ExportNullArguments) {
-    char* out = sentinel_string();
-    std::size_t len = sentinel_size;
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_heatmap_json(nullptr, &len, statistic_.get(), nullptr),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_heatmap_json", "out");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_heatmap_json(&out, &len, nullptr, nullptr), TRAJPLOT_EINVAL,
-                          "trajplot_statistic_heatmap_json", "statistic");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_json(nullptr, &len, statistic_.get(), nullptr), TRAJPLOT_EINVAL,
-                          "trajplot_statistic_figure_json", "out");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_json(&out, &len, nullptr, nullptr), TRAJPLOT_EINVAL,
-                          "trajplot_statistic_figure_json", "statistic");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_heatmap_json(nullptr, nullptr, "unused.json"), TRAJPLOT_EINVAL,
-                          "trajplot_statistic_write_heatmap_json", "statistic");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_heatmap_json(statistic_.get(), nullptr, nullptr),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_write_heatmap_json", "path");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_json(nullptr, nullptr, "unused.json"), TRAJPLOT_EINVAL,
-                          "trajplot_statistic_write_figure_json", "statistic");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_json(statistic_.get(), nullptr, nullptr), TRAJPLOT_EINVAL,
-                          "trajplot_statistic_write_figure_json", "path");
-    EXPECT_EQ(out, sentinel_string());
-    EXPECT_EQ(len, sentinel_size);
-}
-
-TEST_F(CapiErrors, HtmlExportNullArguments) {
-    char* out = sentinel_string();
-    std::size_t len = sentinel_size;
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(nullptr, &len, statistic_.get(), nullptr, nullptr),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_figure_html", "out");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&out, &len, nullptr, nullptr, nullptr), TRAJPLOT_EINVAL,
-                          "trajplot_statistic_figure_html", "statistic");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(nullptr, nullptr, nullptr, "unused.html"),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_write_figure_html", "statistic");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, nullptr, nullptr),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_write_figure_html", "path");
-    EXPECT_EQ(out, sentinel_string());
-    EXPECT_EQ(len, sentinel_size);
-    EXPECT_FALSE(std::ifstream("unused.html").good()) << "a failed export wrote its file";
-}
-
-// Both HTML exports must refuse the same bad HTML options.
-class CapiHtmlOptionErrors : public CapiErrors {
-protected:
-    void expect_both_html_exports_fail(const trajplot_html_options& html, trajplot_status status,
-                                       std::initializer_list<std::string_view> mentions) {
-        char* out = sentinel_string();
-        std::size_t len = sentinel_size;
-        trajplot_error_clear();
-        expect_failure(trajplot_statistic_figure_html(&out, &len, statistic_.get(), nullptr, &html), status,
-                       "trajplot_statistic_figure_html", mentions);
-        trajplot_error_clear();
-        expect_failure(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, &html, "never-written.html"),
-                       status, "trajplot_statistic_write_figure_html", mentions);
-        EXPECT_EQ(out, sentinel_string());
-        EXPECT_EQ(len, sentinel_size);
-        EXPECT_FALSE(std::ifstream("never-written.html").good()) << "a failed export wrote its file";
-    }
-};
-
-TEST_F(CapiHtmlOptionErrors, UnknownPlotlyJsValue) {
-    for (const int plotlyjs : {5, -1, 1000}) {
-        trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
-        html.plotlyjs = plotlyjs;
-        expect_both_html_exports_fail(html, TRAJPLOT_EINVAL, {"html->plotlyjs", std::to_string(plotlyjs)});
-    }
-}
-
-TEST_F(CapiHtmlOptionErrors, WrongVersion) {
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
-    html.version = TRAJPLOT_HTML_OPTIONS_VERSION + 1;
-    expect_both_html_exports_fail(html, TRAJPLOT_EINVAL,
-                                  {"html->version", std::to_string(TRAJPLOT_HTML_OPTIONS_VERSION + 1),
-                                   std::to_string(TRAJPLOT_HTML_OPTIONS_VERSION)});
-}
-
-TEST_F(CapiHtmlOptionErrors, BadDivId) {
-    for (const char* id : {"", "1bad", "fig\"x", "fig x", "fig<x", "-fig"}) {
-        trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
-        html.div_id = id;
-        SCOPED_TRACE(id);
-        expect_both_html_exports_fail(html, TRAJPLOT_EINVAL, {"div_id"});
-    }
-}
-
-TEST_F(CapiHtmlOptionErrors, LocationMissingForSrcAndInline) {
-    for (const int plotlyjs : {TRAJPLOT_PLOTLYJS_SRC, TRAJPLOT_PLOTLYJS_INLINE}) {
-        for (const char* location : {static_cast<const char*>(nullptr), ""}) {
-            trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
-            html.plotlyjs = plotlyjs;
-            html.plotlyjs_location = location;
-            expect_both_html_exports_fail(html, TRAJPLOT_EINVAL, {"plotlyjs"});
-        }
-    }
-}
-
-// Each export function must refuse the same bad options.
-class CapiExportOptionErrors : public CapiErrors {
-protected:
-    void expect_every_export_fails(const trajplot_figure_options& options, trajplot_status status,
-                                   std::initializer_list<std::string_view> mentions, bool figure_only = false) {
-        char* out = sentinel_string();
-        std::size_t len = sentinel_size;
-        if (!figure_only) {
-            trajplot_error_clear();
-            expect_failure(trajplot_statistic_heatmap_json(&out, &len, statistic_.get(), &options), status,
-                           "trajplot_statistic_heatmap_json", mentions);
-            trajplot_error_clear();
-            expect_failure(trajplot_statistic_write_heatmap_json(statistic_.get(), &options, "never-written.json"),
-                           status, "trajplot_statistic_write_heatmap_json", mentions);
-        }
-        trajplot_error_clear();
-        expect_failure(trajplot_statistic_figure_json(&out, &len, statistic_.get(), &options), status,
-                       "trajplot_statistic_figure_json", mentions);
-        trajplot_error_clear();
-        expect_failure(trajplot_statistic_write_figure_json(statistic_.get(), &options, "never-written.json"),
-                       status, "trajplot_statistic_write_figure_json", mentions);
-        // An HTML page draws the figure: the same options fail the same way.
-        trajplot_error_clear();
-        expect_failure(trajplot_statistic_figure_html(&out, &len, statistic_.get(), &options, nullptr), status,
-                       "trajplot_statistic_figure_html", mentions);
-        trajplot_error_clear();
-        expect_failure(trajplot_statistic_write_figure_html(statistic_.get(), &options, nullptr, "never-written.json"),
-                       status, "trajplot_statistic_write_figure_html", mentions);
-        EXPECT_EQ(out, sentinel_string());
-        EXPECT_EQ(len, sentinel_size);
-        EXPECT_FALSE(std::ifstream("never-written.json").good()) << "a failed export wrote its file";
-    }
-};
-
-TEST_F(CapiExportOptionErrors, WrongVersion) {
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.version = TRAJPLOT_FIGURE_OPTIONS_VERSION + 1;
-    expect_every_export_fails(options, TRAJPLOT_EINVAL,
-                              {"version", std::to_string(TRAJPLOT_FIGURE_OPTIONS_VERSION + 1),
-                               std::to_string(TRAJPLOT_FIGURE_OPTIONS_VERSION)});
-}
-
-TEST_F(CapiExportOptionErrors, UnknownColorscaleListsValidNames) {
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.colorscale = "no_such_scale";
-    expect_every_export_fails(options, TRAJPLOT_EINVAL, {"colorscale", "no_such_scale"});
-    // A few of plotly.py's names must be offered.
-    char* out = nullptr;
-    ASSERT_EQ(trajplot_statistic_heatmap_json(&out, nullptr, statistic_.get(), &options), TRAJPLOT_EINVAL);
-    const std::string message = trajplot_error_last();
-    int named = 0;
-    for (const char* name : {"rdbu", "viridis", "blues", "plasma", "greys", "jet", "hot", "ylgnbu", "inferno"}) {
-        named += message.find(name) != std::string::npos;
-    }
-    EXPECT_GE(named, 2) << message;
-}
-
-TEST_F(CapiExportOptionErrors, ExtraJsonThatIsNotJson) {
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.extra_json = R"({"colorbar": {"len": 0.5,}})";
-    // The parser stops at the '}' after the stray comma, the 26th byte.
-    expect_every_export_fails(options, TRAJPLOT_EINVAL, {"extra_json", "26"});
-}
-
-TEST_F(CapiExportOptionErrors, ExtraJsonThatIsNotAnObject) {
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.extra_json = "[1, 2]";
-    expect_every_export_fails(options, TRAJPLOT_EINVAL, {"extra_json", "object"});
-    options.extra_json = "\"text\"";
-    expect_every_export_fails(options, TRAJPLOT_EINVAL, {"extra_json", "object"});
-}
-
-TEST_F(CapiExportOptionErrors, LogScaleWithNonPositiveBound) {
-    trajplot_statistic_options statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
-    statistic_options.has_min = statistic_options.has_max = true;
-    statistic_options.min = 0;
-    statistic_options.max = 10;
-    statistic_ = make_statistic("x", numbered_stats(2, 3), 2, 3, &statistic_options);
-    ASSERT_TRUE(statistic_);
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.log_scale = true;
-    expect_every_export_fails(options, TRAJPLOT_EINVAL, {"log", "min", "0"});
-}
-
-TEST_F(CapiExportOptionErrors, TokenWidthZero) {
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.token_width = 0;
-    expect_every_export_fails(options, TRAJPLOT_EINVAL, {"token_width"}, /*figure_only=*/true);
-}
-
-TEST_F(CapiExportOptionErrors, FigureWidthOverflow) {
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.token_width = SIZE_MAX / 2;
-    expect_every_export_fails(options, TRAJPLOT_ERANGE, {"token_width", size_text(SIZE_MAX / 2)},
-                              /*figure_only=*/true);
-}
-
-TEST_F(CapiExportOptionErrors, FigureHeightTooLarge) {
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.height = SIZE_MAX;
-    expect_every_export_fails(options, TRAJPLOT_ERANGE, {"height", size_text(SIZE_MAX)}, /*figure_only=*/true);
-}
-
-TEST_F(CapiExportOptionErrors, HeatmapExportsIgnoreFigureOnlyFields) {
-    // token_width, height and title belong to the figure: a trace export succeeds.
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.token_width = 0;
-    options.height = SIZE_MAX;
-    char* out = nullptr;
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_heatmap_json(&out, nullptr, statistic_.get(), &options));
-    trajplot_string_free(out);
 }

@@ -56,6 +56,8 @@ protected:
         ASSERT_TRUE(fs::create_directories(directory_));
         statistic_ = make_statistic("Entropy", numbered_stats(3, 4), 3, 4);
         ASSERT_TRUE(statistic_);
+        figure_ = make_figure(statistic_.get());
+        ASSERT_TRUE(figure_);
     }
     void TearDown() override {
         std::error_code ignored;
@@ -65,6 +67,7 @@ protected:
 
     fs::path directory_;
     StatisticPtr statistic_;
+    FigurePtr figure_;
 };
 
 // ---------------------------------------------------------------------------
@@ -118,27 +121,41 @@ TEST(CapiHostileInput, LoweredMemoryLimitRefusesStringsButNotFiles) {
     EXPECT_EQ(labels, sentinel_labels());
 
     // 100 x 2000 stats (800 KB) fit; their figure JSON (about 1.9 MB) does
-    // not fit in a returned string, but streams to a file.
+    // not fit in a returned string, but streams to a file or to the
+    // caller's write function.
     std::vector<float> stats(100 * 2000);
     for (std::size_t i = 0; i < stats.size(); ++i) stats[i] = 1.0f + static_cast<float>(i) / 3.0f;
     const StatisticPtr statistic = make_statistic("Wide", stats, 100, 2000);
     ASSERT_TRUE(statistic);
+    const FigurePtr wide = make_figure(statistic.get());
+    ASSERT_TRUE(wide);
     char* out = sentinel_string();
     std::size_t out_len = 77;
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_json(&out, &out_len, statistic.get(), nullptr), TRAJPLOT_ERANGE,
-                          "trajplot_statistic_figure_json", "the output", "memory limit");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_export(&out, &out_len, wide.get(), nullptr), TRAJPLOT_ERANGE,
+                          "trajplot_figure_export", "the output", "memory limit");
     EXPECT_EQ(out, sentinel_string());
     EXPECT_EQ(out_len, 77u);
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&out, &out_len, statistic.get(), nullptr, nullptr),
-                          TRAJPLOT_ERANGE, "trajplot_statistic_figure_html", "memory limit");
+    trajplot_export_options html = export_options(TRAJPLOT_FORMAT_HTML);
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_export(&out, &out_len, wide.get(), &html), TRAJPLOT_ERANGE,
+                          "trajplot_figure_export", "memory limit");
+    const trajplot_export_options trace = export_options(TRAJPLOT_FORMAT_TRACE_JSON);
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_export(&out, &out_len, wide.get(), &trace), TRAJPLOT_ERANGE,
+                          "trajplot_figure_export", "memory limit");
+    EXPECT_EQ(out, sentinel_string());
 
     const fs::path path = fs::temp_directory_path() / ("trajplot-limit-" + std::to_string(::getpid()) + ".json");
-    ASSERT_EQ(trajplot_statistic_write_figure_json(statistic.get(), nullptr, path.c_str()), TRAJPLOT_OK)
-        << trajplot_error_last();
-    const json figure = json::parse(read_file(path));
+    ASSERT_EQ(trajplot_figure_save(wide.get(), nullptr, path.c_str()), TRAJPLOT_OK) << trajplot_error_last();
+    const std::string saved = read_file(path);
     fs::remove(path);
+    EXPECT_GT(saved.size(), std::size_t{1} << 20);
+    const json figure = json::parse(saved);
     ASSERT_EQ(figure["data"][0]["z"].size(), 100u);
     EXPECT_EQ(figure["data"][0]["z"][99][1999].get<float>(), stats.back());
+    StreamCapture capture;
+    ASSERT_EQ(trajplot_figure_stream(wide.get(), nullptr, capture_piece, &capture), TRAJPLOT_OK)
+        << trajplot_error_last();
+    EXPECT_EQ(capture.bytes, saved);
 }
 
 // ---------------------------------------------------------------------------
@@ -165,12 +182,13 @@ TEST(CapiHostileInput, TokensOfAMegabyteSurviveEveryExport) {
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.sequence_labels = sequence_pointers.data();
     options.sequence_label_lengths = sequence_lengths.data();
+    options.sequence_label_count = sequence_pointers.size();
     options.trajectory_labels = labels.get();
     options.units = token.c_str();
     const StatisticPtr statistic = make_statistic(token.c_str(), {1.0f, 2.0f}, 1, 2, &options);
     ASSERT_TRUE(statistic);
 
-    const json figure = json::parse(figure_json(statistic.get(), nullptr));
+    const json figure = json::parse(figure_json(statistic.get()));
     const json& trace = figure["data"][0];
     EXPECT_EQ(trace["x"][0].get<std::string>().find(escaped), 0u);
     EXPECT_EQ(trace["text"][0][0], escaped);
@@ -180,12 +198,7 @@ TEST(CapiHostileInput, TokensOfAMegabyteSurviveEveryExport) {
     EXPECT_TRUE(escaped.ends_with(entry)) << entry;
     EXPECT_EQ(trace["colorbar"]["title"]["text"], escaped + " (" + escaped + ")");
 
-    char* page = nullptr;
-    std::size_t page_len = 0;
-    ASSERT_EQ(trajplot_statistic_figure_html(&page, &page_len, statistic.get(), nullptr, nullptr), TRAJPLOT_OK)
-        << trajplot_error_last();
-    const StringPtr page_owner(page);
-    const std::string html(page, page_len);
+    const std::string html = html_page(statistic.get(), nullptr, nullptr, nullptr);
     EXPECT_GT(html.size(), std::size_t{4} << 20);
     EXPECT_EQ(html.find("<b>"), std::string::npos) << "markup from a token reached the page";
 }
@@ -207,7 +220,7 @@ TEST(CapiHostileInput, NonFiniteStatsEverywhereGiveValidOutput) {
     const StatisticPtr strided_owner(strided);
 
     for (const bool log_scale : {false, true}) {
-        trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+        trajplot_panel_options options = TRAJPLOT_PANEL_OPTIONS_INIT;
         options.log_scale = log_scale;
         const std::string text = figure_json(statistic.get(), &options);
         EXPECT_EQ(text.find("NaN"), std::string::npos);
@@ -218,7 +231,7 @@ TEST(CapiHostileInput, NonFiniteStatsEverywhereGiveValidOutput) {
         }
         EXPECT_FALSE(trace.contains("zmin"));
         // Clipping keeps NaN as a gap and brings the infinities to the bounds.
-        const json clipped_z = json::parse(figure_json(clipped, nullptr))["data"][0]["z"];
+        const json clipped_z = json::parse(figure_json(clipped))["data"][0]["z"];
         EXPECT_EQ(clipped_z, json::parse("[[null, 1, -1], [null, -1, 1]]"));
         const json strided_trace = json::parse(figure_json(strided, &options))["data"][0];
         EXPECT_EQ(strided_trace["z"].size(), 2u);
@@ -247,12 +260,17 @@ TEST(CapiHostileInput, ExtraJsonNestedTenThousandDeepIsRefused) {
     for (int i = 0; i < 10000; ++i) objects += "{\"a\":";
     objects += "1" + std::string(10000, '}');
     for (const std::string* extra : std::vector<const std::string*>{&balanced, &unbalanced, &objects}) {
-        trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-        options.extra_json = extra->c_str();
-        char* out = sentinel_string();
-        EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_json(&out, nullptr, statistic.get(), &options),
-                              TRAJPLOT_EINVAL, "trajplot_statistic_figure_json", "extra_json");
-        EXPECT_EQ(out, sentinel_string());
+        trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+        panel.extra_json = extra->c_str();
+        trajplot_figure* out = sentinel_figure();
+        EXPECT_TRAJPLOT_FAILS(trajplot_figure_create(&out, statistic.get(), &panel, nullptr), TRAJPLOT_EINVAL,
+                              "trajplot_figure_create", "extra_json");
+        EXPECT_EQ(out, sentinel_figure());
+        const trajplot_statistic* statistics[] = {statistic.get()};
+        const trajplot_panel_options* panels[] = {&panel};
+        EXPECT_TRAJPLOT_FAILS(trajplot_figure_create_stacked(&out, statistics, panels, 1, nullptr), TRAJPLOT_EINVAL,
+                              "trajplot_figure_create_stacked", "panels[0] (Entropy)", "extra_json");
+        EXPECT_EQ(out, sentinel_figure());
     }
 }
 
@@ -261,15 +279,15 @@ TEST(CapiHostileInput, ExtraJsonNestedTenThousandDeepIsRefused) {
 
 TEST_F(CapiHostileFiles, DiskFullIsAnIoErrorNamingTheReason) {
     if (!fs::is_character_file("/dev/full")) GTEST_FAIL() << "/dev/full is missing";
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_json(statistic_.get(), nullptr, "/dev/full"), TRAJPLOT_EIO,
-                          "trajplot_statistic_write_figure_json", "/dev/full", "No space left on device");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, nullptr, "/dev/full"),
-                          TRAJPLOT_EIO, "trajplot_statistic_write_figure_html", "/dev/full",
-                          "No space left on device");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), nullptr, "/dev/full"), TRAJPLOT_EIO,
+                          "trajplot_figure_save", "/dev/full", "No space left on device");
+    trajplot_export_options html = export_options(TRAJPLOT_FORMAT_HTML);
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), &html, "/dev/full"), TRAJPLOT_EIO,
+                          "trajplot_figure_save", "/dev/full", "No space left on device");
     // A device is written, never replaced.
     EXPECT_TRUE(fs::is_character_file("/dev/full"));
-    EXPECT_EQ(trajplot_statistic_write_figure_json(statistic_.get(), nullptr, "/dev/null"), TRAJPLOT_OK)
-        << trajplot_error_last();
+    EXPECT_EQ(trajplot_figure_save(figure_.get(), nullptr, "/dev/null"), TRAJPLOT_OK) << trajplot_error_last();
     EXPECT_TRUE(fs::is_character_file("/dev/null"));
 }
 
@@ -278,16 +296,15 @@ TEST_F(CapiHostileFiles, SymbolicLinkKeepsPointingAtTheReplacedFile) {
     const fs::path link = directory_ / "link.json";
     std::ofstream(target) << "old";
     fs::create_symlink(target.filename(), link);
-    ASSERT_EQ(trajplot_statistic_write_figure_json(statistic_.get(), nullptr, link.c_str()), TRAJPLOT_OK)
-        << trajplot_error_last();
+    ASSERT_EQ(trajplot_figure_save(figure_.get(), nullptr, link.c_str()), TRAJPLOT_OK) << trajplot_error_last();
     EXPECT_TRUE(fs::is_symlink(link));
-    EXPECT_EQ(read_file(target), figure_json(statistic_.get(), nullptr));
+    EXPECT_EQ(read_file(target), figure_json(statistic_.get()));
     EXPECT_EQ(entries_of(directory_), (std::vector<std::string>{"link.json", "real.json"}));
 }
 
 TEST_F(CapiHostileFiles, DirectoryAsTheOutputIsAnIoError) {
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_json(statistic_.get(), nullptr, directory_.c_str()),
-                          TRAJPLOT_EIO, "trajplot_statistic_write_figure_json", "Is a directory");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), nullptr, directory_.c_str()), TRAJPLOT_EIO,
+                          "trajplot_figure_save", "Is a directory");
     EXPECT_TRUE(entries_of(directory_).empty());
 }
 
@@ -302,7 +319,7 @@ TEST_F(CapiHostileFiles, ReadOnlyDirectoryKeepsTheEarlierFileAndAddsNothing) {
     ASSERT_GE(child, 0);
     if (child == 0) {
         if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
-        const trajplot_status status = trajplot_statistic_write_figure_json(statistic_.get(), nullptr, path.c_str());
+        const trajplot_status status = trajplot_figure_save(figure_.get(), nullptr, path.c_str());
         const std::string message = trajplot_error_last();
         const bool named = message.find("Permission denied") != std::string::npos &&
                            message.find(directory_.string()) != std::string::npos;

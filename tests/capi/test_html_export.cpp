@@ -1,5 +1,5 @@
-// HTML pages through the C API: the options struct, the page as a string
-// and as a file, and the figure height.
+// HTML pages through the C API: the page's export options, the page as a
+// string and as a file, and the figure height.
 #include <unistd.h>
 
 #include <cctype>
@@ -26,15 +26,14 @@ namespace {
 // A stand-in for plotly.min.js: the pages are read, never run.
 constexpr const char* fake_plotly_js = "window.Plotly = {newPlot: function () { return 1 < 2; }};\n";
 
-std::string page_of(const trajplot_statistic* statistic, const trajplot_figure_options* figure,
-                    const trajplot_html_options* html) {
-    char* page = nullptr;
-    std::size_t len = 0;
-    EXPECT_EQ(trajplot_statistic_figure_html(&page, &len, statistic, figure, html), TRAJPLOT_OK)
-        << trajplot_error_last();
-    const StringPtr owned(page);
-    return page != nullptr ? std::string(page, len) : std::string();
+// The page of the figure of `statistic`; `html` NULL: the default page
+// options (its format is made TRAJPLOT_FORMAT_HTML in any case).
+std::string page_of(const trajplot_statistic* statistic, const trajplot_panel_options* panel,
+                    const trajplot_figure_options* figure, const trajplot_export_options* html) {
+    return html_page(statistic, panel, figure, html);
 }
+
+trajplot_export_options html_options() { return export_options(TRAJPLOT_FORMAT_HTML); }
 
 json parse(const std::string& text) {
     json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -102,10 +101,13 @@ protected:
         const char* tokens[] = {"<s>", "x", "x"};
         trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
         options.sequence_labels = tokens;
+        options.sequence_label_count = 3;
         options.units = "nats";
         options.trajectory_labels = labels_.get();
         statistic_ = make_statistic("Entropy", numbered_stats(2, 3), 2, 3, &options);
         ASSERT_TRUE(labels_ && statistic_);
+        figure_ = make_figure(statistic_.get());
+        ASSERT_TRUE(figure_);
     }
     void TearDown() override {
         std::error_code ignored;
@@ -116,6 +118,7 @@ protected:
     fs::path fake_plotly_;
     LabelsPtr labels_;
     StatisticPtr statistic_;
+    FigurePtr figure_;
 };
 
 }  // namespace
@@ -123,33 +126,15 @@ protected:
 // ---------------------------------------------------------------------------
 // Options
 
-TEST(CapiHtmlOptions, InitMatchesTheMacro) {
-    const trajplot_html_options expected = TRAJPLOT_HTML_OPTIONS_INIT;
-    trajplot_html_options options;
-    std::memset(&options, 0xAB, sizeof options);
-    ASSERT_TRAJPLOT_OK(trajplot_html_options_init(&options, TRAJPLOT_HTML_OPTIONS_VERSION));
-    EXPECT_EQ(options.version, expected.version);
-    EXPECT_EQ(options.plotlyjs, expected.plotlyjs);
-    EXPECT_EQ(options.plotlyjs_location, expected.plotlyjs_location);
-    EXPECT_EQ(options.div_id, expected.div_id);
-    EXPECT_EQ(options.full_html, expected.full_html);
-    EXPECT_EQ(options.responsive, expected.responsive);
-    // The documented defaults.
-    EXPECT_EQ(options.version, static_cast<unsigned>(TRAJPLOT_HTML_OPTIONS_VERSION));
+TEST(CapiHtmlOptions, PageOptionsAreExportOptions) {
+    // The page's options are the export options' HTML fields; their defaults
+    // are plotly.py's write_html's.
+    const trajplot_export_options options = TRAJPLOT_EXPORT_OPTIONS_INIT;
     EXPECT_EQ(options.plotlyjs, TRAJPLOT_PLOTLYJS_LOCAL);
     EXPECT_EQ(options.plotlyjs_location, nullptr);
     EXPECT_EQ(options.div_id, nullptr);
     EXPECT_TRUE(options.full_html);
     EXPECT_FALSE(options.responsive);
-}
-
-TEST(CapiHtmlOptions, PlotlyJsValuesAreStable) {
-    // Bindings in other languages hard-code these numbers.
-    EXPECT_EQ(TRAJPLOT_PLOTLYJS_CDN, 0);
-    EXPECT_EQ(TRAJPLOT_PLOTLYJS_SRC, 1);
-    EXPECT_EQ(TRAJPLOT_PLOTLYJS_INLINE, 2);
-    EXPECT_EQ(TRAJPLOT_PLOTLYJS_NONE, 3);
-    EXPECT_EQ(TRAJPLOT_PLOTLYJS_LOCAL, 4);
 }
 
 // ---------------------------------------------------------------------------
@@ -160,12 +145,12 @@ TEST(CapiFigureHeight, ReachesTheLayout) {
     ASSERT_TRUE(statistic);
     trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
     options.height = 333;
-    const json layout = parse(figure_json(statistic.get(), &options))["layout"];
+    const json layout = parse(figure_json(statistic.get(), nullptr, &options))["layout"];
     EXPECT_EQ(layout["height"], 333);
     EXPECT_EQ(layout["width"], 200 + 80 * 3);
-    EXPECT_EQ(embedded_figure(page_of(statistic.get(), &options, nullptr))["layout"]["height"], 333);
-    // The trace is the same with or without a height.
-    EXPECT_EQ(heatmap_json(statistic.get(), &options), heatmap_json(statistic.get(), nullptr));
+    EXPECT_EQ(embedded_figure(page_of(statistic.get(), nullptr, &options, nullptr))["layout"]["height"], 333);
+    // The trace is the same with or without a height (it has no cell text).
+    EXPECT_EQ(trace_json(statistic.get(), nullptr, &options), trace_json(statistic.get()));
 }
 
 TEST(CapiFigureHeight, ZeroLeavesItToPlotly) {
@@ -173,9 +158,9 @@ TEST(CapiFigureHeight, ZeroLeavesItToPlotly) {
     ASSERT_TRUE(statistic);
     const trajplot_figure_options defaults = TRAJPLOT_FIGURE_OPTIONS_INIT;
     EXPECT_EQ(defaults.height, 0u);
-    EXPECT_FALSE(parse(figure_json(statistic.get(), &defaults))["layout"].contains("height"));
-    EXPECT_FALSE(parse(figure_json(statistic.get(), nullptr))["layout"].contains("height"));
-    EXPECT_FALSE(embedded_figure(page_of(statistic.get(), nullptr, nullptr))["layout"].contains("height"));
+    EXPECT_FALSE(parse(figure_json(statistic.get(), nullptr, &defaults))["layout"].contains("height"));
+    EXPECT_FALSE(parse(figure_json(statistic.get()))["layout"].contains("height"));
+    EXPECT_FALSE(embedded_figure(page_of(statistic.get(), nullptr, nullptr, nullptr))["layout"].contains("height"));
 }
 
 // ---------------------------------------------------------------------------
@@ -224,7 +209,7 @@ std::optional<std::string> local_plotly_js() {
 
 TEST_F(CapiHtml, DefaultsAreAWholePageInliningTheLocalPlotlyJs) {
     ::unsetenv("TRAJPLOT_PLOTLYJS");
-    const std::string page = page_of(statistic_.get(), nullptr, nullptr);
+    const std::string page = page_of(statistic_.get(), nullptr, nullptr, nullptr);
     EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u) << page.substr(0, 40);
     EXPECT_EQ(count_ignoring_case(page, "<html"), 1u);
     EXPECT_EQ(count_ignoring_case(page, "<body>"), 1u);
@@ -243,20 +228,23 @@ TEST_F(CapiHtml, DefaultsAreAWholePageInliningTheLocalPlotlyJs) {
     EXPECT_NE(page.find("<div id=\"trajplot-figure\""), std::string::npos);
     EXPECT_NE(page.find("document.getElementById(\"trajplot-figure\")"), std::string::npos);
     EXPECT_EQ(between(page, "<title>", "</title>"), "Entropy");
-    EXPECT_EQ(embedded_figure(page), parse(figure_json(statistic_.get(), nullptr)));
+    EXPECT_EQ(embedded_figure(page), parse(figure_json(statistic_.get())));
 
-    // NULL options are the defaults.
+    // NULL options are the defaults; the export options need only the
+    // format.
+    const trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
     const trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    const trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
-    EXPECT_EQ(page_of(statistic_.get(), &figure, &html), page);
-    EXPECT_EQ(page_of(statistic_.get(), nullptr, &html), page);
-    EXPECT_EQ(page_of(statistic_.get(), &figure, nullptr), page);
+    const trajplot_export_options html = html_options();
+    EXPECT_EQ(page_of(statistic_.get(), &panel, &figure, &html), page);
+    EXPECT_EQ(page_of(statistic_.get(), nullptr, nullptr, &html), page);
+    EXPECT_EQ(page_of(statistic_.get(), &panel, &figure, nullptr), page);
+    EXPECT_EQ(export_string(figure_.get(), &html), page);
 }
 
 TEST_F(CapiHtml, CdnLoadsPlotlyJsFromItsPinnedVersion) {
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_export_options html = html_options();
     html.plotlyjs = TRAJPLOT_PLOTLYJS_CDN;
-    const std::string page = page_of(statistic_.get(), nullptr, &html);
+    const std::string page = page_of(statistic_.get(), nullptr, nullptr, &html);
     EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
     const std::optional<std::string> src = between(page, "<script src=\"", "\"");
     ASSERT_TRUE(src.has_value()) << page;
@@ -278,15 +266,17 @@ TEST_F(CapiHtml, LocalPlotlyJsIsTheCopyBesideTheLibrary) {
 TEST_F(CapiHtml, EnvironmentVariableNamesAnotherPlotlyJs) {
     const ScopedEnvironment named("TRAJPLOT_PLOTLYJS", fake_plotly_.string());
     EXPECT_EQ(local_plotly_js(), fake_plotly_.string());
-    const std::string page = page_of(statistic_.get(), nullptr, nullptr);
+    const std::string page = page_of(statistic_.get(), nullptr, nullptr, nullptr);
     EXPECT_NE(page.find(std::string("<script type=\"text/javascript\">") + fake_plotly_js + "</script>"),
               std::string::npos)
         << page.substr(0, 400);
     EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
+    // The file is read by each export, not once when the figure is made.
+    EXPECT_EQ(export_string(figure_.get(), TRAJPLOT_FORMAT_HTML), page);
     // Only the default reads it: an explicit choice stays what it says.
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_export_options html = html_options();
     html.plotlyjs = TRAJPLOT_PLOTLYJS_CDN;
-    EXPECT_EQ(page_of(statistic_.get(), nullptr, &html).find(fake_plotly_js), std::string::npos);
+    EXPECT_EQ(page_of(statistic_.get(), nullptr, nullptr, &html).find(fake_plotly_js), std::string::npos);
 }
 
 TEST_F(CapiHtml, EmptyEnvironmentVariableIsUnset) {
@@ -305,15 +295,19 @@ TEST_F(CapiHtml, UnreadablePlotlyJsNamedByTheEnvironmentIsAnError) {
     // Named is named: the query reports it, and the page fails rather than
     // quietly falling back to another copy.
     EXPECT_EQ(local_plotly_js(), missing.string());
+    const trajplot_export_options html = html_options();
     char* page = nullptr;
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&page, nullptr, statistic_.get(), nullptr, nullptr),
-                          TRAJPLOT_EIO, "trajplot_statistic_figure_html", "no-such-plotly.js",
-                          "TRAJPLOT_PLOTLYJS");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_export(&page, nullptr, figure_.get(), &html), TRAJPLOT_EIO,
+                          "trajplot_figure_export", "no-such-plotly.js", "TRAJPLOT_PLOTLYJS");
     EXPECT_EQ(page, nullptr);
     const fs::path path = directory_ / "page.html";
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, nullptr, path.c_str()),
-                          TRAJPLOT_EIO, "trajplot_statistic_write_figure_html", "TRAJPLOT_PLOTLYJS");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), &html, path.c_str()), TRAJPLOT_EIO,
+                          "trajplot_figure_save", "TRAJPLOT_PLOTLYJS");
     EXPECT_FALSE(fs::exists(path));
+    StreamCapture capture;
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_stream(figure_.get(), &html, capture_piece, &capture), TRAJPLOT_EIO,
+                          "trajplot_figure_stream", "no-such-plotly.js");
+    EXPECT_EQ(capture.calls, 0u);
 }
 
 TEST(CapiLocalPlotlyJs, NullOutIsAnError) {
@@ -322,26 +316,27 @@ TEST(CapiLocalPlotlyJs, NullOutIsAnError) {
 }
 
 TEST_F(CapiHtml, LengthIsReportedAndOptional) {
+    const trajplot_export_options html = html_options();
     char* page = nullptr;
     std::size_t len = sentinel_size;
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_figure_html(&page, &len, statistic_.get(), nullptr, nullptr));
+    ASSERT_TRAJPLOT_OK(trajplot_figure_export(&page, &len, figure_.get(), &html));
     StringPtr owned(page);
     EXPECT_EQ(len, std::strlen(page));
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_figure_html(&page, nullptr, statistic_.get(), nullptr, nullptr));
+    ASSERT_TRAJPLOT_OK(trajplot_figure_export(&page, nullptr, figure_.get(), &html));
     owned.reset(page);
-    EXPECT_EQ(std::string(page), page_of(statistic_.get(), nullptr, nullptr));
+    EXPECT_EQ(std::string(page), page_of(statistic_.get(), nullptr, nullptr, nullptr));
 }
 
 TEST_F(CapiHtml, EveryOptionReachesThePage) {
     trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
     figure.title = "Entropy by layer";
     figure.height = 512;
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_export_options html = html_options();
     html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
     html.div_id = "fig-1_a";
     html.full_html = false;
     html.responsive = true;
-    const std::string page = page_of(statistic_.get(), &figure, &html);
+    const std::string page = page_of(statistic_.get(), nullptr, &figure, &html);
 
     EXPECT_EQ(page.rfind("<div>", 0), 0u) << "a fragment is one <div>: " << page.substr(0, 40);
     for (const char* tag : {"<!doctype", "<html", "<head", "<body", "<title"}) {
@@ -353,7 +348,7 @@ TEST_F(CapiHtml, EveryOptionReachesThePage) {
     EXPECT_NE(page.find("document.getElementById(\"fig-1_a\")"), std::string::npos);
     EXPECT_NE(page.find("{\"responsive\": true}"), std::string::npos) << page;
 
-    json expected = parse(figure_json(statistic_.get(), &figure));
+    json expected = parse(figure_json(statistic_.get(), nullptr, &figure));
     expected["layout"].erase("width");
     expected["layout"]["autosize"] = true;
     const json embedded = embedded_figure(page);
@@ -363,21 +358,21 @@ TEST_F(CapiHtml, EveryOptionReachesThePage) {
 }
 
 TEST_F(CapiHtml, SrcPointsAtTheGivenLocation) {
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_export_options html = html_options();
     html.plotlyjs = TRAJPLOT_PLOTLYJS_SRC;
     html.plotlyjs_location = "js/plotly.min.js?v=1&x=\"2\"";
-    const std::string page = page_of(statistic_.get(), nullptr, &html);
+    const std::string page = page_of(statistic_.get(), nullptr, nullptr, &html);
     EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
     EXPECT_EQ(between(page, "<script src=\"", "\""), "js/plotly.min.js?v=1&amp;x=&quot;2&quot;") << page;
     EXPECT_EQ(page.find("cdn.plot.ly"), std::string::npos);
 }
 
 TEST_F(CapiHtml, InlineHoldsTheFile) {
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_export_options html = html_options();
     html.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
     const std::string location = fake_plotly_.string();
     html.plotlyjs_location = location.c_str();
-    const std::string page = page_of(statistic_.get(), nullptr, &html);
+    const std::string page = page_of(statistic_.get(), nullptr, nullptr, &html);
     EXPECT_EQ(count_ignoring_case(page, "<script"), 2u);
     EXPECT_EQ(count_ignoring_case(page, "<script src"), 0u);
     EXPECT_NE(page.find(fake_plotly_js), std::string::npos) << page;
@@ -387,15 +382,16 @@ TEST_F(CapiHtml, InlineHoldsTheFile) {
 TEST_F(CapiHtml, CallerTextCannotEndTheScript) {
     trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
     figure.title = "</script><script>alert(1)</script><!--";
-    figure.extra_json = R"({"name": "</SCRIPT ><!--", "</script>": "<![CDATA["})";
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.extra_json = R"({"name": "</SCRIPT ><!--", "</script>": "<![CDATA["})";
+    trajplot_export_options html = html_options();
     html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
-    const std::string page = page_of(statistic_.get(), &figure, &html);
+    const std::string page = page_of(statistic_.get(), &panel, &figure, &html);
     EXPECT_EQ(count_ignoring_case(page, "<script"), 1u) << page;
     EXPECT_EQ(count_ignoring_case(page, "</script"), 1u) << page;
     EXPECT_EQ(page.find("<!--"), std::string::npos) << page;
     const json embedded = embedded_figure(page);
-    EXPECT_EQ(embedded, parse(figure_json(statistic_.get(), &figure)));
+    EXPECT_EQ(embedded, parse(figure_json(statistic_.get(), &panel, &figure)));
     EXPECT_EQ(embedded["data"][0]["name"], "</SCRIPT ><!--");
     EXPECT_EQ(between(page, "<title>", "</title>"),
               "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!--");
@@ -404,59 +400,57 @@ TEST_F(CapiHtml, CallerTextCannotEndTheScript) {
 // ---------------------------------------------------------------------------
 // Files
 
-TEST_F(CapiHtml, WrittenFileEqualsThePage) {
-    trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    figure.title = "written";
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+TEST_F(CapiHtml, SavedFileEqualsThePage) {
+    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    options.title = "written";
+    const FigurePtr figure = make_figure(statistic_.get(), nullptr, &options);
+    ASSERT_TRUE(figure);
+    trajplot_export_options html = html_options();
     html.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
     const std::string location = fake_plotly_.string();
     html.plotlyjs_location = location.c_str();
     const fs::path path = directory_ / "page.html";
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_write_figure_html(statistic_.get(), &figure, &html, path.c_str()));
-    EXPECT_EQ(read_file(path), page_of(statistic_.get(), &figure, &html));
+    ASSERT_TRAJPLOT_OK(trajplot_figure_save(figure.get(), &html, path.c_str()));
+    EXPECT_EQ(read_file(path), page_of(statistic_.get(), nullptr, &options, &html));
     EXPECT_EQ(directory_entries(directory_), (std::set<std::string>{"page.html", "plotly.min.js"}))
         << "no temporary file is left";
 
-    // NULL options are the defaults; an earlier file is replaced.
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, nullptr, path.c_str()));
-    EXPECT_EQ(read_file(path), page_of(statistic_.get(), nullptr, nullptr));
+    // Default page options; an earlier file is replaced.
+    const trajplot_export_options defaults = html_options();
+    ASSERT_TRAJPLOT_OK(trajplot_figure_save(figure_.get(), &defaults, path.c_str()));
+    EXPECT_EQ(read_file(path), page_of(statistic_.get(), nullptr, nullptr, nullptr));
 }
 
 TEST_F(CapiHtml, MissingDirectoryIsAnIoErrorAndLeavesNothing) {
     const fs::path missing = directory_ / "missing";
     const fs::path path = missing / "page.html";
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, nullptr, path.c_str()),
-                          TRAJPLOT_EIO, "trajplot_statistic_write_figure_html", "page.html");
+    const trajplot_export_options html = html_options();
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), &html, path.c_str()), TRAJPLOT_EIO,
+                          "trajplot_figure_save", "page.html");
     EXPECT_FALSE(fs::exists(missing));
     EXPECT_EQ(directory_entries(directory_), std::set<std::string>{"plotly.min.js"});
 }
 
-TEST_F(CapiHtml, FailedWriteLeavesTheEarlierFileIntact) {
+TEST_F(CapiHtml, FailedSaveLeavesTheEarlierFileIntact) {
     const fs::path path = directory_ / "page.html";
     const std::string earlier = "<p>an earlier page</p>\n";
     write_file(path, earlier);
     const std::string missing = (directory_ / "missing.js").string();
 
-    trajplot_html_options bad_id = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_export_options bad_id = html_options();
     bad_id.div_id = "1bad";
-    trajplot_html_options bad_source = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_export_options bad_source = html_options();
     bad_source.plotlyjs = 5;
-    trajplot_html_options missing_file = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_export_options missing_file = html_options();
     missing_file.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
     missing_file.plotlyjs_location = missing.c_str();
-    trajplot_figure_options bad_scale = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    bad_scale.colorscale = "no_such_scale";
 
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), nullptr, &bad_id, path.c_str()),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_write_figure_html", "div_id", "1bad");
-    EXPECT_TRAJPLOT_FAILS(
-        trajplot_statistic_write_figure_html(statistic_.get(), nullptr, &bad_source, path.c_str()), TRAJPLOT_EINVAL,
-        "trajplot_statistic_write_figure_html", "html->plotlyjs");
-    EXPECT_TRAJPLOT_FAILS(
-        trajplot_statistic_write_figure_html(statistic_.get(), nullptr, &missing_file, path.c_str()), TRAJPLOT_EIO,
-        "trajplot_statistic_write_figure_html", "missing.js");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_html(statistic_.get(), &bad_scale, nullptr, path.c_str()),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_write_figure_html", "no_such_scale");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), &bad_id, path.c_str()), TRAJPLOT_EINVAL,
+                          "trajplot_figure_save", "div_id", "1bad");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), &bad_source, path.c_str()), TRAJPLOT_EINVAL,
+                          "trajplot_figure_save", "options->plotlyjs");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), &missing_file, path.c_str()), TRAJPLOT_EIO,
+                          "trajplot_figure_save", "missing.js");
     EXPECT_EQ(read_file(path), earlier);
     EXPECT_EQ(directory_entries(directory_), (std::set<std::string>{"page.html", "plotly.min.js"}));
 }
@@ -464,30 +458,50 @@ TEST_F(CapiHtml, FailedWriteLeavesTheEarlierFileIntact) {
 TEST_F(CapiHtml, InlineFileProblems) {
     char* page = sentinel_string();
     std::size_t len = sentinel_size;
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_export_options html = html_options();
     html.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
 
     const std::string missing = (directory_ / "missing.js").string();
     html.plotlyjs_location = missing.c_str();
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&page, &len, statistic_.get(), nullptr, &html),
-                          TRAJPLOT_EIO, "trajplot_statistic_figure_html", "missing.js");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_export(&page, &len, figure_.get(), &html), TRAJPLOT_EIO,
+                          "trajplot_figure_export", "missing.js");
 
     const fs::path closing = directory_ / "closing.js";
     write_file(closing, "var s = '</ScRiPt>';");
     const std::string closing_location = closing.string();
     html.plotlyjs_location = closing_location.c_str();
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&page, &len, statistic_.get(), nullptr, &html),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_figure_html", "closing.js", "</script");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_export(&page, &len, figure_.get(), &html), TRAJPLOT_EINVAL,
+                          "trajplot_figure_export", "closing.js", "</script");
+
+    const fs::path opening = directory_ / "opening.js";
+    write_file(opening, "var s = '<!--<script>';");
+    const std::string opening_location = opening.string();
+    html.plotlyjs_location = opening_location.c_str();
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_export(&page, &len, figure_.get(), &html), TRAJPLOT_EINVAL,
+                          "trajplot_figure_export", "opening.js", "<script");
 
     for (const int plotlyjs : {TRAJPLOT_PLOTLYJS_INLINE, TRAJPLOT_PLOTLYJS_SRC}) {
         html.plotlyjs = plotlyjs;
         html.plotlyjs_location = nullptr;
-        EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&page, &len, statistic_.get(), nullptr, &html),
-                              TRAJPLOT_EINVAL, "trajplot_statistic_figure_html");
+        EXPECT_TRAJPLOT_FAILS(trajplot_figure_export(&page, &len, figure_.get(), &html), TRAJPLOT_EINVAL,
+                              "trajplot_figure_export");
         html.plotlyjs_location = "";
-        EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_html(&page, &len, statistic_.get(), nullptr, &html),
-                              TRAJPLOT_EINVAL, "trajplot_statistic_figure_html");
+        EXPECT_TRAJPLOT_FAILS(trajplot_figure_export(&page, &len, figure_.get(), &html), TRAJPLOT_EINVAL,
+                              "trajplot_figure_export");
     }
     EXPECT_EQ(page, sentinel_string());
     EXPECT_EQ(len, sentinel_size);
+}
+
+TEST_F(CapiHtml, StackedFigurePage) {
+    const StatisticPtr rank = make_statistic("Rank", numbered_stats(3, 3), 3, 3);
+    ASSERT_TRUE(rank);
+    const FigurePtr stacked = make_stacked({statistic_.get(), rank.get()});
+    ASSERT_TRUE(stacked);
+    trajplot_export_options html = html_options();
+    html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
+    const std::string page = export_string(stacked.get(), &html);
+    EXPECT_EQ(between(page, "<title>", "</title>"), "Entropy, Rank");
+    EXPECT_EQ(embedded_figure(page), parse(export_string(stacked.get())));
+    EXPECT_EQ(count_ignoring_case(page, "<script"), 1u);
 }

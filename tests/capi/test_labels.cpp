@@ -51,7 +51,7 @@ TemplateAndCustomdata template_and_customdata(const trajplot_labels* labels, std
     return {std::string(hovertemplate, template_len), std::string(customdata, customdata_len)};
 }
 
-// The reference example of behaviour.md: 2 layers, 1 position, 2 x 2 tables.
+// The reference example of docs/behaviour.md (section 2): 2 layers, 1 position, 2 x 2 tables.
 LabelsPtr reference_example_labels() {
     return make_labels(2, 1, {"x", "y"}, {"ab", "c", "de", "f", "idk", "l", "mno", "p"}, 2, 2);
 }

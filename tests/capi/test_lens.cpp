@@ -1964,7 +1964,7 @@ TEST(CapiLensExport, EntropyFigureHasTheLayerLabelsAndTheCellTexts) {
 
     trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
     figure_options.title = "Entropy of a lens";
-    const json figure = json::parse(figure_json(entropy, &figure_options), nullptr, false);
+    const json figure = json::parse(figure_json(entropy, nullptr, &figure_options), nullptr, false);
     ASSERT_FALSE(figure.is_discarded());
     ASSERT_TRUE(figure["data"].is_array() && figure["data"].size() == 1u) << figure;
     const json& trace = figure["data"][0];
@@ -1992,7 +1992,7 @@ TEST(CapiLensExport, EntropyFigureHasTheLayerLabelsAndTheCellTexts) {
     trajplot_statistic* strided = nullptr;
     ASSERT_TRAJPLOT_OK(trajplot_statistic_stride(&strided, entropy, 2));
     const StatisticPtr strided_owner(strided);
-    const json strided_trace = json::parse(heatmap_json(strided, nullptr), nullptr, false);
+    const json strided_trace = json::parse(trace_json(strided), nullptr, false);
     ASSERT_FALSE(strided_trace.is_discarded());
     EXPECT_EQ(strided_trace["y"], json::parse(R"(["0", "2", "output"])"));
     EXPECT_EQ(strided_trace["text"][1][2], labels.cells[2 * 3 + 2]);

@@ -43,9 +43,12 @@ struct Everything {
 };
 
 std::string figure_of(const trajplot_statistic* statistic) {
+    trajplot_figure* figure = nullptr;
+    if (trajplot_figure_create(&figure, statistic, nullptr, nullptr) != TRAJPLOT_OK) return "failed";
+    const FigurePtr figure_owner(figure);
     char* json = nullptr;
     std::size_t len = 0;
-    if (trajplot_statistic_figure_json(&json, &len, statistic, nullptr) != TRAJPLOT_OK) return "failed";
+    if (trajplot_figure_export(&json, &len, figure, nullptr) != TRAJPLOT_OK) return "failed";
     const StringPtr owner(json);
     return std::string(json, len);
 }

@@ -12,6 +12,8 @@
 #include <new>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "capi_test_support.hpp"
@@ -75,14 +77,54 @@ protected:
         trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
         options.trajectory_labels = labels_.get();
         options.sequence_labels = tokens;
+        options.sequence_label_count = 2;
         options.units = "nats";
         statistic_ = make_statistic("Entropy", numbered_stats(3, 2), 3, 2, &options);
-        ASSERT_TRUE(labels_ && statistic_);
+        rank_ = make_statistic("Rank", numbered_stats(2, 2), 2, 2);
+        ASSERT_TRUE(labels_ && statistic_ && rank_);
+        trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+        panel.extra_json = R"({"colorbar": {"len": 0.5}})";
+        trajplot_figure_options options_of_figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
+        options_of_figure.title = "a title long enough to need its own allocation";
+        figure_ = make_figure(statistic_.get(), &panel, &options_of_figure);
+        stacked_ = make_stacked({statistic_.get(), rank_.get()}, {nullptr, &panel});
+        ASSERT_TRUE(figure_ && stacked_);
+    }
+
+    // An HTML export that depends on no plotly.js file, with options that
+    // need allocations of their own.
+    static trajplot_export_options page_options() {
+        trajplot_export_options html = TRAJPLOT_EXPORT_OPTIONS_INIT;
+        html.format = TRAJPLOT_FORMAT_HTML;
+        html.plotlyjs = TRAJPLOT_PLOTLYJS_CDN;
+        html.div_id = "a-div-id-long-enough-to-need-its-own-allocation";
+        html.responsive = true;
+        return html;
     }
 
     LabelsPtr labels_;
     StatisticPtr statistic_;
+    StatisticPtr rank_;
+    FigurePtr figure_;
+    FigurePtr stacked_;
 };
+
+// A write function that does not allocate (an allocation failing inside it
+// would be the test's, not the library's): it copies into a buffer reserved
+// beforehand.
+struct FixedBuffer {
+    std::vector<char> bytes = std::vector<char>(std::size_t{1} << 20);
+    std::size_t size = 0;
+    std::string_view text() const { return std::string_view(bytes.data(), size); }
+};
+
+int write_into_fixed_buffer(void* user, const char* data, std::size_t len) {
+    auto& buffer = *static_cast<FixedBuffer*>(user);
+    if (buffer.bytes.size() - buffer.size < len) return 1;
+    std::memcpy(buffer.bytes.data() + buffer.size, data, len);
+    buffer.size += len;
+    return 0;
+}
 
 }  // namespace
 
@@ -105,6 +147,7 @@ TEST_F(CapiOutOfMemory, StatisticCreate) {
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.trajectory_labels = labels_.get();
     options.sequence_labels = tokens;
+    options.sequence_label_count = 2;
     options.units = "nats";
     trajplot_statistic* out = sentinel_statistic();
     const int failures = fail_each_allocation(
@@ -151,24 +194,92 @@ TEST_F(CapiOutOfMemory, TemplateAndCustomdata) {
     trajplot_string_free(customdata);
 }
 
-TEST_F(CapiOutOfMemory, FigureJson) {
-    char* out = sentinel_string();
-    std::size_t len = sentinel_size;
+TEST_F(CapiOutOfMemory, FigureCreate) {
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.extra_json = R"({"colorbar": {"len": 0.5}, "name": "a name long enough to need an allocation"})";
+    panel.colorscale = "Viridis_r";
     trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.extra_json = R"({"colorbar": {"len": 0.5}})";
+    options.title = "a title long enough to need its own allocation";
+    trajplot_figure* out = sentinel_figure();
     EXPECT_GT(fail_each_allocation(
-                  "trajplot_statistic_figure_json",
-                  [&] { return trajplot_statistic_figure_json(&out, &len, statistic_.get(), &options); },
-                  [&] {
-                      EXPECT_EQ(out, sentinel_string());
-                      EXPECT_EQ(len, sentinel_size);
-                  }),
+                  "trajplot_figure_create",
+                  [&] { return trajplot_figure_create(&out, statistic_.get(), &panel, &options); },
+                  [&] { EXPECT_EQ(out, sentinel_figure()); }),
               0);
-    EXPECT_EQ(std::strlen(out), len);
-    trajplot_string_free(out);
+    const FigurePtr figure(out);
+    ASSERT_NE(out, sentinel_figure());
+    EXPECT_NE(export_string(figure.get()).find("a name long enough"), std::string::npos);
 }
 
-TEST_F(CapiOutOfMemory, WriteFigureJsonLeavesNoPartialFile) {
+TEST_F(CapiOutOfMemory, FigureCreateStacked) {
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.title = "a panel title long enough to need its own allocation";
+    panel.log_scale = true;
+    const trajplot_statistic* statistics[] = {statistic_.get(), rank_.get(), statistic_.get()};
+    const trajplot_panel_options* panels[] = {nullptr, &panel, nullptr};
+    trajplot_figure* out = sentinel_figure();
+    EXPECT_GT(fail_each_allocation(
+                  "trajplot_figure_create_stacked",
+                  [&] { return trajplot_figure_create_stacked(&out, statistics, panels, 3, nullptr); },
+                  [&] { EXPECT_EQ(out, sentinel_figure()); }),
+              0);
+    const FigurePtr figure(out);
+    ASSERT_NE(out, sentinel_figure());
+    std::size_t count = 0;
+    ASSERT_TRAJPLOT_OK(trajplot_figure_shape(nullptr, &count, figure.get()));
+    EXPECT_EQ(count, 3u);
+}
+
+TEST_F(CapiOutOfMemory, ExportEveryFormat) {
+    const trajplot_export_options page = page_options();
+    const std::vector<std::pair<const trajplot_figure*, trajplot_export_options>> exports = {
+        {figure_.get(), export_options(TRAJPLOT_FORMAT_FIGURE_JSON)},
+        {figure_.get(), export_options(TRAJPLOT_FORMAT_TRACE_JSON)},
+        {figure_.get(), page},
+        {stacked_.get(), export_options(TRAJPLOT_FORMAT_FIGURE_JSON)},
+        {stacked_.get(), page},
+    };
+    for (const auto& [figure, options] : exports) {
+        SCOPED_TRACE(options.format);
+        const std::string expected = export_string(figure, &options);
+        char* out = sentinel_string();
+        std::size_t len = sentinel_size;
+        EXPECT_GT(fail_each_allocation(
+                      "trajplot_figure_export",
+                      [&] { return trajplot_figure_export(&out, &len, figure, &options); },
+                      [&] {
+                          EXPECT_EQ(out, sentinel_string());
+                          EXPECT_EQ(len, sentinel_size);
+                      }),
+                  0);
+        ASSERT_NE(out, sentinel_string());
+        EXPECT_EQ(std::string_view(out, len), expected);
+        trajplot_string_free(out);
+    }
+}
+
+TEST_F(CapiOutOfMemory, StreamEveryFormat) {
+    const trajplot_export_options page = page_options();
+    for (const trajplot_export_options& options :
+         {export_options(TRAJPLOT_FORMAT_FIGURE_JSON), export_options(TRAJPLOT_FORMAT_TRACE_JSON), page}) {
+        SCOPED_TRACE(options.format);
+        const std::string expected = export_string(figure_.get(), &options);
+        FixedBuffer buffer;
+        // A failed export may have written a start of the output, never
+        // anything else.
+        EXPECT_GT(fail_each_allocation(
+                      "trajplot_figure_stream",
+                      [&] {
+                          buffer.size = 0;
+                          return trajplot_figure_stream(figure_.get(), &options, write_into_fixed_buffer, &buffer);
+                      },
+                      [&] { EXPECT_EQ(expected.compare(0, buffer.size, buffer.text()), 0); }),
+                  0);
+        EXPECT_EQ(buffer.text(), expected);
+    }
+}
+
+TEST_F(CapiOutOfMemory, SaveFigureJsonLeavesNoPartialFile) {
     namespace fs = std::filesystem;
     // In the working directory, so that a run that aborts leaves nothing in
     // the system's temporary directory; the next run starts afresh.
@@ -178,9 +289,8 @@ TEST_F(CapiOutOfMemory, WriteFigureJsonLeavesNoPartialFile) {
     const fs::path path = directory / "figure.json";
     const std::string target = path.string();
     EXPECT_GT(fail_each_allocation(
-                  "trajplot_statistic_write_figure_json",
-                  [&] { return trajplot_statistic_write_figure_json(statistic_.get(), nullptr, target.c_str()); },
-                  [&] { EXPECT_TRUE(fs::is_empty(directory)) << "a failed write left a file behind"; }),
+                  "trajplot_figure_save", [&] { return trajplot_figure_save(stacked_.get(), nullptr, target.c_str()); },
+                  [&] { EXPECT_TRUE(fs::is_empty(directory)) << "a failed save left a file behind"; }),
               0);
     std::set<std::string> names;
     for (const auto& entry : fs::directory_iterator(directory)) names.insert(entry.path().filename().string());
@@ -188,27 +298,7 @@ TEST_F(CapiOutOfMemory, WriteFigureJsonLeavesNoPartialFile) {
     fs::remove_all(directory);
 }
 
-TEST_F(CapiOutOfMemory, FigureHtml) {
-    char* out = sentinel_string();
-    std::size_t len = sentinel_size;
-    trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    figure.title = "a title long enough to need its own allocation";
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
-    html.div_id = "a-div-id-long-enough-to-need-its-own-allocation";
-    html.responsive = true;
-    EXPECT_GT(fail_each_allocation(
-                  "trajplot_statistic_figure_html",
-                  [&] { return trajplot_statistic_figure_html(&out, &len, statistic_.get(), &figure, &html); },
-                  [&] {
-                      EXPECT_EQ(out, sentinel_string());
-                      EXPECT_EQ(len, sentinel_size);
-                  }),
-              0);
-    EXPECT_EQ(std::strlen(out), len);
-    trajplot_string_free(out);
-}
-
-TEST_F(CapiOutOfMemory, WriteFigureHtmlWithInlinePlotlyJsLeavesNoPartialFile) {
+TEST_F(CapiOutOfMemory, SaveHtmlWithInlinePlotlyJsLeavesNoPartialFile) {
     namespace fs = std::filesystem;
     const fs::path directory = fs::current_path() / "out-of-memory-write-html";
     fs::remove_all(directory);
@@ -221,14 +311,13 @@ TEST_F(CapiOutOfMemory, WriteFigureHtmlWithInlinePlotlyJsLeavesNoPartialFile) {
         std::fclose(file);
     }
     const std::string location = plotly.string();
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+    trajplot_export_options html = page_options();
     html.plotlyjs = TRAJPLOT_PLOTLYJS_INLINE;
     html.plotlyjs_location = location.c_str();
     const std::string target = (directory / "page.html").string();
     EXPECT_GT(fail_each_allocation(
-                  "trajplot_statistic_write_figure_html",
-                  [&] { return trajplot_statistic_write_figure_html(statistic_.get(), nullptr, &html, target.c_str()); },
-                  [&] { EXPECT_TRUE(fs::is_empty(directory)) << "a failed write left a file behind"; }),
+                  "trajplot_figure_save", [&] { return trajplot_figure_save(figure_.get(), &html, target.c_str()); },
+                  [&] { EXPECT_TRUE(fs::is_empty(directory)) << "a failed save left a file behind"; }),
               0);
     std::set<std::string> names;
     for (const auto& entry : fs::directory_iterator(directory)) names.insert(entry.path().filename().string());
@@ -244,7 +333,7 @@ TEST_F(CapiOutOfMemory, TruncStringLeft) {
     const std::string text(100, 'x');
     EXPECT_GT(fail_each_allocation(
                   "trajplot_trunc_string_left",
-                  [&] { return trajplot_trunc_string_left(&out, &len, text.c_str(), 120); },
+                  [&] { return trajplot_trunc_string_left(&out, &len, text.data(), text.size(), 120); },
                   [&] {
                       EXPECT_EQ(out, sentinel_string());
                       EXPECT_EQ(len, sentinel_size);

@@ -2,6 +2,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -121,9 +123,13 @@ TEST(CapiStatistic, OptionsInitMatchesTheMacro) {
     EXPECT_EQ(options.units, expected.units);
     EXPECT_EQ(options.sequence_labels, expected.sequence_labels);
     EXPECT_EQ(options.sequence_label_lengths, expected.sequence_label_lengths);
+    EXPECT_EQ(options.sequence_label_count, expected.sequence_label_count);
+    EXPECT_EQ(options.sequence_label_count, 0u);
     EXPECT_EQ(options.trajectory_labels, expected.trajectory_labels);
     EXPECT_EQ(options.layer_labels, expected.layer_labels);
     EXPECT_EQ(options.layer_label_lengths, expected.layer_label_lengths);
+    EXPECT_EQ(options.layer_label_count, expected.layer_label_count);
+    EXPECT_EQ(options.layer_label_count, 0u);
     EXPECT_EQ(options.min, expected.min);
     EXPECT_EQ(options.max, expected.max);
     EXPECT_EQ(options.has_min, expected.has_min);
@@ -151,8 +157,10 @@ TEST(CapiStatistic, RoundTripOfEveryOption) {
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.units = "nats";
     options.sequence_labels = token_pointers.data();
+    options.sequence_label_count = token_pointers.size();
     options.trajectory_labels = labels.get();
     options.layer_labels = layer_pointers.data();
+    options.layer_label_count = layer_pointers.size();
     options.min = -1.5f;
     options.max = 2.25f;
     options.has_min = true;
@@ -213,6 +221,7 @@ TEST(CapiStatistic, InputsAreCopied) {
     auto token_pointers = c_strings(tokens);
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.sequence_labels = token_pointers.data();
+    options.sequence_label_count = token_pointers.size();
     std::string name = "Name";
     const StatisticPtr statistic = make_statistic(name.c_str(), stats, 1, 3, &options);
     ASSERT_TRUE(statistic);
@@ -258,8 +267,10 @@ TEST(CapiStatistic, EmbeddedNulBytesInSequenceAndLayerLabels) {
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.sequence_labels = token_pointers.data();
     options.sequence_label_lengths = token_lengths.data();
+    options.sequence_label_count = token_pointers.size();
     options.layer_labels = layer_pointers.data();
     options.layer_label_lengths = layer_lengths.data();
+    options.layer_label_count = layer_pointers.size();
     const StatisticPtr statistic = make_statistic("x", {1, 2}, 1, 2, &options);
     ASSERT_TRUE(statistic);
     EXPECT_EQ(sequence_label(statistic.get(), 0), tokens[0]);
@@ -273,7 +284,9 @@ TEST(CapiStatistic, InvalidUtf8IsReplacedInEveryString) {
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.units = "n\xFE" "ts";
     options.sequence_labels = tokens;
+    options.sequence_label_count = 2;
     options.layer_labels = layers;
+    options.layer_label_count = 1;
     const StatisticPtr statistic = make_statistic("Ent\xFFropy", {1, 2}, 1, 2, &options);
     ASSERT_TRUE(statistic);
     EXPECT_EQ(name_of(statistic.get()), "Ent\xEF\xBF\xBDropy");
@@ -297,6 +310,7 @@ TEST(CapiStatistic, StrideTableOnStatsAndLayerLabels) {
     ASSERT_TRUE(labels);
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.sequence_labels = token_pointers.data();
+    options.sequence_label_count = token_pointers.size();
     options.trajectory_labels = labels.get();
     options.units = "bits";
     options.has_min = options.has_max = true;
@@ -376,4 +390,78 @@ TEST(CapiStatistic, ClipToInfiniteBoundsKeepsValues) {
     ASSERT_TRAJPLOT_OK(trajplot_statistic_clip(&created, statistic.get(), -infinity, infinity));
     const StatisticPtr clipped(created);
     expect_same_floats(read_stats(clipped.get()), stats);
+}
+
+// ---------------------------------------------------------------------------
+// Label counts
+
+TEST(CapiStatistic, SequenceLabelCountMustBeSeqLen) {
+    const char* tokens[4] = {"a", "b", "c", "d"};
+    const std::vector<float> stats = numbered_stats(2, 3);
+    trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+    options.sequence_labels = tokens;
+    trajplot_statistic* out = sentinel_statistic();
+    // Too few (the macro's 0 included), too many: the message names the
+    // array, its count field, both counts and the dimension.
+    for (const std::size_t count : {std::size_t{0}, std::size_t{2}, std::size_t{4}}) {
+        SCOPED_TRACE("sequence_label_count " + std::to_string(count));
+        options.sequence_label_count = count;
+        EXPECT_TRAJPLOT_FAILS(trajplot_statistic_create(&out, "x", stats.data(), 2, 3, &options), TRAJPLOT_EINVAL,
+                              "trajplot_statistic_create", "options->sequence_labels",
+                              "options->sequence_label_count", "has " + std::to_string(count) + " labels",
+                              "has 3 (seq_len)");
+    }
+    EXPECT_EQ(out, sentinel_statistic());
+    options.sequence_label_count = 3;
+    const StatisticPtr statistic = make_statistic("x", stats, 2, 3, &options);
+    ASSERT_TRUE(statistic);
+    EXPECT_EQ(sequence_label(statistic.get(), 2), "c");
+}
+
+TEST(CapiStatistic, LayerLabelCountMustBeNLayers) {
+    const char* layers[3] = {"embed", "middle", "final"};
+    const std::vector<float> stats = numbered_stats(2, 3);
+    trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+    options.layer_labels = layers;
+    trajplot_statistic* out = sentinel_statistic();
+    for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+        SCOPED_TRACE("layer_label_count " + std::to_string(count));
+        options.layer_label_count = count;
+        EXPECT_TRAJPLOT_FAILS(trajplot_statistic_create(&out, "x", stats.data(), 2, 3, &options), TRAJPLOT_EINVAL,
+                              "trajplot_statistic_create", "options->layer_labels", "options->layer_label_count",
+                              "has " + std::to_string(count) + " labels", "has 2 (n_layers)");
+    }
+    EXPECT_EQ(out, sentinel_statistic());
+    options.layer_label_count = 2;
+    const StatisticPtr statistic = make_statistic("x", stats, 2, 3, &options);
+    ASSERT_TRUE(statistic);
+    EXPECT_EQ(read_layer_labels(statistic.get()), (std::vector<std::string>{"embed", "middle"}));
+}
+
+TEST(CapiStatistic, CountsWithoutLabelsAreIgnored) {
+    // A count is read only with its array: NULL labels keep their defaults
+    // whatever the count says.
+    trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+    options.sequence_label_count = 7;
+    options.layer_label_count = 9;
+    const StatisticPtr statistic = make_statistic("x", numbered_stats(2, 3), 2, 3, &options);
+    ASSERT_TRUE(statistic);
+    EXPECT_EQ(sequence_label(statistic.get(), 0), std::nullopt);
+    EXPECT_EQ(read_layer_labels(statistic.get()), (std::vector<std::string>{"0", "output"}));
+}
+
+TEST(CapiStatistic, ShortLabelArraysAreNeverReadPastTheirCount) {
+    // Two labels for three positions: refused from the count alone, so the
+    // missing third pointer is never read (ASan would see it).
+    const auto tokens = std::make_unique<const char*[]>(2);
+    tokens[0] = "a";
+    tokens[1] = "b";
+    trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
+    options.sequence_labels = tokens.get();
+    options.sequence_label_count = 2;
+    const std::vector<float> stats = numbered_stats(1, 3);
+    trajplot_statistic* out = sentinel_statistic();
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_create(&out, "x", stats.data(), 1, 3, &options), TRAJPLOT_EINVAL,
+                          "trajplot_statistic_create", "options->sequence_label_count");
+    EXPECT_EQ(out, sentinel_statistic());
 }

@@ -1,11 +1,8 @@
-// Heatmap trace and figure JSON, to strings and to files.
-#include <unistd.h>
-
+// What a figure of one statistic holds: its heatmap trace (the trace JSON
+// export) and the figure around it (the figure JSON export). Destinations:
+// test_figure_destinations.cpp; pages: test_html_export.cpp.
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <set>
 #include <string>
@@ -17,8 +14,6 @@
 
 using namespace capi_test;
 using nlohmann::json;
-namespace fs = std::filesystem;
-
 namespace {
 
 constexpr float infinity = std::numeric_limits<float>::infinity();
@@ -30,12 +25,15 @@ json parse(const std::string& text) {
     return parsed;
 }
 
-json heatmap(const trajplot_statistic* statistic, const trajplot_figure_options* options = nullptr) {
-    return parse(heatmap_json(statistic, options));
+// The trace and the figure of a figure made with these options.
+json heatmap(const trajplot_statistic* statistic, const trajplot_panel_options* panel = nullptr,
+             const trajplot_figure_options* options = nullptr) {
+    return parse(trace_json(statistic, panel, options));
 }
 
-json figure(const trajplot_statistic* statistic, const trajplot_figure_options* options = nullptr) {
-    return parse(figure_json(statistic, options));
+json figure(const trajplot_statistic* statistic, const trajplot_panel_options* panel = nullptr,
+            const trajplot_figure_options* options = nullptr) {
+    return parse(figure_json(statistic, panel, options));
 }
 
 // Expects a colourscale stop [position, colour].
@@ -43,18 +41,6 @@ void expect_stop(const json& stop, double position, const std::string& color) {
     ASSERT_TRUE(stop.is_array() && stop.size() == 2) << stop;
     EXPECT_DOUBLE_EQ(stop[0].get<double>(), position);
     EXPECT_EQ(stop[1], color);
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    EXPECT_TRUE(in.good()) << "cannot read " << path;
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::set<std::string> directory_entries(const fs::path& directory) {
-    std::set<std::string> names;
-    for (const auto& entry : fs::directory_iterator(directory)) names.insert(entry.path().filename().string());
-    return names;
 }
 
 }  // namespace
@@ -65,6 +51,7 @@ TEST(CapiHeatmap, TraceStructure) {
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.units = "nats";
     options.sequence_labels = token_pointers.data();
+    options.sequence_label_count = token_pointers.size();
     const StatisticPtr statistic = make_statistic("Entropy", {0.5f, -2, not_a_number, 1.25f, infinity, 3}, 3, 2, &options);
     ASSERT_TRUE(statistic);
     const json trace = heatmap(statistic.get());
@@ -79,7 +66,7 @@ TEST(CapiHeatmap, TraceStructure) {
     EXPECT_EQ(trace["zmax"].get<double>(), 3.0);
     EXPECT_EQ(trace["colorbar"]["title"]["text"], "Entropy (nats)");
     EXPECT_EQ(trace["colorbar"]["title"]["side"], "right");
-    EXPECT_EQ(heatmap_json(statistic.get(), nullptr).find("titleside"), std::string::npos);
+    EXPECT_EQ(trace_json(statistic.get()).find("titleside"), std::string::npos);
     // Without trajectory labels there is no cell text or hover table.
     EXPECT_FALSE(trace.contains("text"));
     EXPECT_FALSE(trace.contains("customdata"));
@@ -105,6 +92,7 @@ TEST(CapiHeatmap, RepeatedTokensStayDistinctCategories) {
     const char* tokens[] = {"a", "a", "b", "a"};
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.sequence_labels = tokens;
+    options.sequence_label_count = 4;
     const StatisticPtr statistic = make_statistic("x", {1, 2, 3, 4}, 1, 4, &options);
     ASSERT_TRUE(statistic);
     const json trace = heatmap(statistic.get());
@@ -188,17 +176,17 @@ TEST(CapiHeatmap, LabelsWithoutHoverHaveNoHoverTemplate) {
 TEST(CapiHeatmap, ColorscaleNamesAreCaseInsensitiveAndReversible) {
     const StatisticPtr statistic = make_statistic("x", {1, 2}, 1, 2);
     ASSERT_TRUE(statistic);
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.colorscale = "RdBu";
-    const json forward = heatmap(statistic.get(), &options)["colorscale"];
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.colorscale = "RdBu";
+    const json forward = heatmap(statistic.get(), &panel)["colorscale"];
     ASSERT_EQ(forward.size(), 11u);
     expect_stop(forward[0], 0, "rgb(103,0,31)");
     expect_stop(forward[10], 1, "rgb(5,48,97)");
-    options.colorscale = "RDBU_R";
-    const json reversed = heatmap(statistic.get(), &options)["colorscale"];
+    panel.colorscale = "RDBU_R";
+    const json reversed = heatmap(statistic.get(), &panel)["colorscale"];
     expect_stop(reversed[0], 0, "rgb(5,48,97)");
-    options.colorscale = "Viridis";
-    const json viridis = heatmap(statistic.get(), &options)["colorscale"];
+    panel.colorscale = "Viridis";
+    const json viridis = heatmap(statistic.get(), &panel)["colorscale"];
     expect_stop(viridis[0], 0, "#440154");
 }
 
@@ -210,11 +198,11 @@ TEST(CapiHeatmap, ExtraJsonIsAMergePatch) {
     statistic_options.units = "bits";
     const StatisticPtr statistic = make_statistic("KL", {1, 2}, 1, 2, &statistic_options);
     ASSERT_TRUE(statistic);
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.extra_json =
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.extra_json =
         R"({"colorbar": {"len": 0.25, "y": 0.89}, "textfont": {"size": 10}, "hoverlabel": null,
             "name": "<i>kept</i>"})";
-    const json trace = heatmap(statistic.get(), &options);
+    const json trace = heatmap(statistic.get(), &panel);
     EXPECT_EQ(trace["colorbar"]["title"]["text"], "KL (bits)") << "the patch keeps the colour bar title";
     EXPECT_EQ(trace["colorbar"]["title"]["side"], "right");
     EXPECT_DOUBLE_EQ(trace["colorbar"]["len"].get<double>(), 0.25);
@@ -228,9 +216,9 @@ TEST(CapiHeatmap, ExtraJsonIsAMergePatch) {
 TEST(CapiHeatmap, LogScale) {
     const StatisticPtr statistic = make_statistic("Rank", {1, 10, 100, 0, -1, not_a_number}, 2, 3);
     ASSERT_TRUE(statistic);
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.log_scale = true;
-    const json trace = heatmap(statistic.get(), &options);
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.log_scale = true;
+    const json trace = heatmap(statistic.get(), &panel);
     EXPECT_EQ(trace["z"], json::parse("[[0,1,2],[null,null,null]]"));
     EXPECT_EQ(trace["zmin"].get<double>(), 0.0);
     EXPECT_EQ(trace["zmax"].get<double>(), 2.0);
@@ -244,47 +232,22 @@ TEST(CapiHeatmap, LogScale) {
 TEST(CapiHeatmap, LengthIsReportedAndOptional) {
     const StatisticPtr statistic = make_statistic("x", {1, 2}, 1, 2);
     ASSERT_TRUE(statistic);
+    const FigurePtr figure = make_figure(statistic.get());
+    ASSERT_TRUE(figure);
+    const trajplot_export_options trace = export_options(TRAJPLOT_FORMAT_TRACE_JSON);
     char* out = nullptr;
     std::size_t len = sentinel_size;
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_heatmap_json(&out, &len, statistic.get(), nullptr));
+    ASSERT_TRAJPLOT_OK(trajplot_figure_export(&out, &len, figure.get(), &trace));
     StringPtr owned(out);
     EXPECT_EQ(len, std::strlen(out));
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_figure_json(&out, nullptr, statistic.get(), nullptr));
-    owned.reset(out);
     EXPECT_EQ(out[0], '{');
+    ASSERT_TRAJPLOT_OK(trajplot_figure_export(&out, nullptr, figure.get(), nullptr));
+    owned.reset(out);
+    EXPECT_EQ(std::string(out, 9), "{\"data\":[") << "NULL options export the figure JSON";
 }
 
 // ---------------------------------------------------------------------------
 // Figure
-
-TEST(CapiFigure, OptionsInitMatchesTheMacro) {
-    const trajplot_figure_options expected = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    trajplot_figure_options options;
-    std::memset(&options, 0xAB, sizeof options);
-    ASSERT_TRAJPLOT_OK(trajplot_figure_options_init(&options, TRAJPLOT_FIGURE_OPTIONS_VERSION));
-    EXPECT_EQ(options.version, expected.version);
-    EXPECT_EQ(options.title, expected.title);
-    EXPECT_EQ(options.colorscale, expected.colorscale);
-    EXPECT_EQ(options.extra_json, expected.extra_json);
-    EXPECT_EQ(options.token_width, expected.token_width);
-    EXPECT_EQ(options.token_width, 80u);
-    EXPECT_EQ(options.height, expected.height);
-    EXPECT_EQ(options.height, 0u);
-    EXPECT_EQ(options.log_scale, expected.log_scale);
-    EXPECT_EQ(options.hover_value, expected.hover_value);
-    EXPECT_FALSE(options.hover_value);
-}
-
-TEST(CapiFigure, AnOlderOptionsVersionIsRefusedNamingBoth) {
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.version = 1;  // before hover_value
-    const StatisticPtr statistic = make_statistic("x", {1, 2}, 1, 2);
-    char* out = nullptr;
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_figure_json(&out, nullptr, statistic.get(), &options), TRAJPLOT_EINVAL,
-                          "trajplot_statistic_figure_json", "options->version is 1",
-                          "knows version " + std::to_string(TRAJPLOT_FIGURE_OPTIONS_VERSION));
-    EXPECT_EQ(out, nullptr);
-}
 
 TEST(CapiFigure, CellTextIsSizedForTheCellsOfTheFigure) {
     const LabelsPtr labels = make_labels(1, 7, {"<|endoftext|>", "a", "b", "c", "d", "e", "f"});
@@ -298,20 +261,21 @@ TEST(CapiFigure, CellTextIsSizedForTheCellsOfTheFigure) {
     EXPECT_EQ(heatmap(statistic.get())["textfont"]["size"], 9);
     trajplot_figure_options narrow = TRAJPLOT_FIGURE_OPTIONS_INIT;
     narrow.token_width = 60;
-    EXPECT_EQ(heatmap(statistic.get(), &narrow)["textfont"]["size"], 7);
-    EXPECT_EQ(figure(statistic.get(), &narrow)["data"][0], heatmap(statistic.get(), &narrow));
-    trajplot_figure_options sized = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    EXPECT_EQ(heatmap(statistic.get(), nullptr, &narrow)["textfont"]["size"], 7);
+    EXPECT_EQ(figure(statistic.get(), nullptr, &narrow)["data"][0], heatmap(statistic.get(), nullptr, &narrow));
+    trajplot_panel_options sized = TRAJPLOT_PANEL_OPTIONS_INIT;
     sized.extra_json = R"({"textfont": {"size": 11}})";
     EXPECT_EQ(heatmap(statistic.get(), &sized)["textfont"]["size"], 11);
+    EXPECT_EQ(heatmap(statistic.get(), &sized, &narrow)["textfont"]["size"], 11);
 }
 
 TEST(CapiFigure, HoverValueShowsTheValueWithNameAndUnits) {
     trajplot_statistic_options statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     statistic_options.units = "nats";
     const StatisticPtr statistic = make_statistic("Entropy", {0.5f, 2.25f}, 1, 2, &statistic_options);
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.hover_value = true;
-    const json trace = heatmap(statistic.get(), &options);
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.hover_value = true;
+    const json trace = heatmap(statistic.get(), &panel);
     EXPECT_EQ(trace["hovertemplate"], "Entropy: %{customdata[0]} nats<extra></extra>");
     EXPECT_EQ(trace["customdata"], json::parse(R"([[["0.5"], ["2.25"]]])"));
     EXPECT_FALSE(heatmap(statistic.get()).contains("customdata"));
@@ -321,17 +285,20 @@ TEST(CapiFigure, Structure) {
     const char* tokens[] = {"1", "2", "3"};
     trajplot_statistic_options statistic_options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     statistic_options.sequence_labels = tokens;
+    statistic_options.sequence_label_count = 3;
     const StatisticPtr statistic = make_statistic("Entropy", numbered_stats(4, 3), 4, 3, &statistic_options);
     ASSERT_TRUE(statistic);
     trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
     options.title = "Entropy by layer";
     options.token_width = 37;
-    options.colorscale = "viridis";
-    const json document = figure(statistic.get(), &options);
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.colorscale = "viridis";
+    const json document = figure(statistic.get(), &panel, &options);
 
     ASSERT_TRUE(document["data"].is_array());
     ASSERT_EQ(document["data"].size(), 1u);
-    EXPECT_EQ(document["data"][0], heatmap(statistic.get(), &options));
+    EXPECT_EQ(document["data"][0], heatmap(statistic.get(), &panel, &options));
+    expect_stop(document["data"][0]["colorscale"][0], 0, "#440154");
     const json& layout = document["layout"];
     EXPECT_EQ(layout["title"]["text"], "Entropy by layer");
     EXPECT_DOUBLE_EQ(layout["title"]["x"].get<double>(), 0.5);
@@ -357,7 +324,7 @@ TEST(CapiFigure, TokenWidthOfOne) {
     ASSERT_TRUE(statistic);
     trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
     options.token_width = 1;
-    EXPECT_EQ(figure(statistic.get(), &options)["layout"]["width"], 207);
+    EXPECT_EQ(figure(statistic.get(), nullptr, &options)["layout"]["width"], 207);
 }
 
 TEST(CapiFigure, StridedStatisticDrawsTheKeptLayers) {
@@ -371,95 +338,38 @@ TEST(CapiFigure, StridedStatisticDrawsTheKeptLayers) {
     EXPECT_EQ(trace["z"], json::parse("[[0],[30],[40]]"));
 }
 
-// ---------------------------------------------------------------------------
-// Files
+TEST(CapiFigure, PanelTitleBelongsToStackedPanelsOnly) {
+    // A figure of one statistic has the figure's title; a panel title does
+    // not change it, nor the trace.
+    const StatisticPtr statistic = make_statistic("Entropy", numbered_stats(2, 2), 2, 2);
+    ASSERT_TRUE(statistic);
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.title = "a panel title";
+    EXPECT_EQ(figure_json(statistic.get(), &panel), figure_json(statistic.get()));
+    EXPECT_EQ(trace_json(statistic.get(), &panel), trace_json(statistic.get()));
+}
 
-class CapiFiles : public ::testing::Test {
-protected:
-    void SetUp() override {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        directory_ = fs::temp_directory_path() /
-                     ("trajplot-capi-" + std::to_string(::getpid()) + "-" + info->name());
-        fs::remove_all(directory_);
-        ASSERT_TRUE(fs::create_directories(directory_));
-        const char* tokens[] = {"<s>", "a", "a"};
-        trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
-        options.sequence_labels = tokens;
-        options.units = "nats";
-        statistic_ = make_statistic("Entropy", numbered_stats(3, 3), 3, 3, &options);
-        ASSERT_TRUE(statistic_);
-    }
-    void TearDown() override {
-        std::error_code ignored;
-        fs::remove_all(directory_, ignored);
-    }
-
-    fs::path directory_;
-    StatisticPtr statistic_;
-};
-
-TEST_F(CapiFiles, WriteFigureJsonEqualsFigureJson) {
+TEST(CapiFigure, VerticalSpacingAndEqualHeightsBelongToStackedFiguresOnly) {
+    const StatisticPtr statistic = make_statistic("Entropy", numbered_stats(2, 2), 2, 2);
+    ASSERT_TRUE(statistic);
     trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.title = "T";
-    const fs::path path = directory_ / "figure.json";
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_write_figure_json(statistic_.get(), &options, path.c_str()));
-    EXPECT_EQ(read_file(path), figure_json(statistic_.get(), &options));
-    EXPECT_EQ(directory_entries(directory_), std::set<std::string>{"figure.json"}) << "no temporary file is left";
+    options.has_vertical_spacing = true;
+    options.vertical_spacing = 0.5;
+    options.equal_panel_heights = true;
+    EXPECT_EQ(figure_json(statistic.get(), nullptr, &options), figure_json(statistic.get()));
 }
 
-TEST_F(CapiFiles, WriteHeatmapJsonEqualsHeatmapJson) {
-    const fs::path path = directory_ / "trace.json";
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_write_heatmap_json(statistic_.get(), nullptr, path.c_str()));
-    EXPECT_EQ(read_file(path), heatmap_json(statistic_.get(), nullptr));
-}
-
-TEST_F(CapiFiles, WritingReplacesAnEarlierFile) {
-    const fs::path path = directory_ / "figure.json";
-    std::ofstream(path) << "old content that is longer than nothing";
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.title = "new";
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_write_figure_json(statistic_.get(), &options, path.c_str()));
-    EXPECT_EQ(read_file(path), figure_json(statistic_.get(), &options));
-}
-
-TEST_F(CapiFiles, MissingDirectoryIsAnIoErrorAndLeavesNothing) {
-    const fs::path missing = directory_ / "missing";
-    const fs::path path = missing / "figure.json";
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_json(statistic_.get(), nullptr, path.c_str()),
-                          TRAJPLOT_EIO, "trajplot_statistic_write_figure_json", "figure.json");
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_heatmap_json(statistic_.get(), nullptr, path.c_str()),
-                          TRAJPLOT_EIO, "trajplot_statistic_write_heatmap_json", "figure.json");
-    EXPECT_FALSE(fs::exists(missing));
-    EXPECT_TRUE(directory_entries(directory_).empty());
-}
-
-TEST_F(CapiFiles, FailedCallLeavesTheEarlierFileIntact) {
-    const fs::path path = directory_ / "figure.json";
-    ASSERT_TRAJPLOT_OK(trajplot_statistic_write_figure_json(statistic_.get(), nullptr, path.c_str()));
-    const std::string earlier = read_file(path);
-
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.colorscale = "not-a-colorscale";
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_json(statistic_.get(), &options, path.c_str()),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_write_figure_json", "not-a-colorscale");
-    options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.extra_json = "{";
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_heatmap_json(statistic_.get(), &options, path.c_str()),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_write_heatmap_json", "extra_json");
-    EXPECT_EQ(read_file(path), earlier);
-    EXPECT_EQ(directory_entries(directory_), std::set<std::string>{"figure.json"});
-}
-
-TEST_F(CapiFiles, TargetThatIsADirectoryIsAnIoErrorAndLeavesNoTemporary) {
-    const fs::path target = directory_ / "occupied";
-    ASSERT_TRUE(fs::create_directory(target));
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_json(statistic_.get(), nullptr, target.c_str()),
-                          TRAJPLOT_EIO, "trajplot_statistic_write_figure_json", "occupied");
-    EXPECT_TRUE(fs::is_directory(target));
-    EXPECT_EQ(directory_entries(directory_), std::set<std::string>{"occupied"});
-}
-
-TEST_F(CapiFiles, EmptyPathIsAnIoError) {
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_write_figure_json(statistic_.get(), nullptr, ""), TRAJPLOT_EIO,
-                          "trajplot_statistic_write_figure_json", "path");
+TEST(CapiFigure, EmptyExtraJsonAndNullColorscaleAreTheDefaults) {
+    const StatisticPtr statistic = make_statistic("Entropy", numbered_stats(2, 2), 2, 2);
+    ASSERT_TRUE(statistic);
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.extra_json = "";
+    EXPECT_EQ(figure_json(statistic.get(), &panel), figure_json(statistic.get()));
+    panel.extra_json = "{}";
+    EXPECT_EQ(figure_json(statistic.get(), &panel), figure_json(statistic.get()));
+    panel.extra_json = nullptr;
+    panel.colorscale = "rdbu_r";
+    EXPECT_EQ(figure_json(statistic.get(), &panel), figure_json(statistic.get()));
+    panel.colorscale = "rdbu";
+    EXPECT_NE(figure_json(statistic.get(), &panel), figure_json(statistic.get()));
 }

@@ -1,0 +1,214 @@
+// Figures: made from one statistic or from panels, exported in any format to
+// a returned string, a file or the caller's write function.
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "boundary.hpp"
+#include "trajplot/figure.hpp"
+#include "trajplot/html.hpp"
+
+// The figure is immutable and shares its statistics, so a handle is the
+// value itself.
+struct trajplot_figure {
+    trajplot::Figure value;
+};
+
+using namespace trajplot::capi;
+using trajplot::Errc;
+using trajplot::fail;
+
+namespace {
+
+const trajplot_panel_options default_panel_options = TRAJPLOT_PANEL_OPTIONS_INIT;
+const trajplot_figure_options default_figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+const trajplot_export_options default_export_options = TRAJPLOT_EXPORT_OPTIONS_INIT;
+
+// `name` is how the caller's message names the struct ("panel",
+// "panels[2]").
+trajplot::PanelOptions panel_options_of(const trajplot_panel_options* options, const std::string& name) {
+    const trajplot_panel_options& given = options != nullptr ? *options : default_panel_options;
+    require_version(given.version, TRAJPLOT_PANEL_OPTIONS_VERSION, (name + "->version").c_str(),
+                    "TRAJPLOT_PANEL_OPTIONS_VERSION");
+    trajplot::PanelOptions converted;
+    if (given.title != nullptr) converted.title = utf8_string(given.title);
+    if (given.colorscale != nullptr) converted.colorscale = given.colorscale;
+    if (given.extra_json != nullptr) converted.extra_json = given.extra_json;
+    converted.log_scale = given.log_scale;
+    converted.hover_value = given.hover_value;
+    return converted;
+}
+
+trajplot::FigureOptions figure_options_of(const trajplot_figure_options* options) {
+    const trajplot_figure_options& given = options != nullptr ? *options : default_figure_options;
+    require_version(given.version, TRAJPLOT_FIGURE_OPTIONS_VERSION, "options->version",
+                    "TRAJPLOT_FIGURE_OPTIONS_VERSION");
+    trajplot::FigureOptions converted;
+    if (given.title != nullptr) converted.title = utf8_string(given.title);
+    converted.token_width = given.token_width;
+    converted.height = given.height;
+    if (given.has_vertical_spacing) converted.vertical_spacing = given.vertical_spacing;
+    converted.equal_panel_heights = given.equal_panel_heights;
+    return converted;
+}
+
+trajplot::ExportOptions export_options_of(const trajplot_export_options* options) {
+    const trajplot_export_options& given = options != nullptr ? *options : default_export_options;
+    require_version(given.version, TRAJPLOT_EXPORT_OPTIONS_VERSION, "options->version",
+                    "TRAJPLOT_EXPORT_OPTIONS_VERSION");
+    trajplot::ExportOptions converted;
+    switch (given.format) {
+        case TRAJPLOT_FORMAT_FIGURE_JSON: converted.format = trajplot::Format::figure_json; break;
+        case TRAJPLOT_FORMAT_TRACE_JSON: converted.format = trajplot::Format::trace_json; break;
+        case TRAJPLOT_FORMAT_HTML: converted.format = trajplot::Format::html; break;
+        default:
+            invalid("options->format is ", given.format,
+                    ", not a trajplot_format (TRAJPLOT_FORMAT_FIGURE_JSON 0, TRAJPLOT_FORMAT_TRACE_JSON 1, "
+                    "TRAJPLOT_FORMAT_HTML 2)");
+    }
+    if (converted.format != trajplot::Format::html) return converted;
+
+    trajplot::HtmlOptions& html = converted.html;
+    switch (given.plotlyjs) {
+        case TRAJPLOT_PLOTLYJS_LOCAL: html.plotlyjs = trajplot::PlotlyJs::local; break;
+        case TRAJPLOT_PLOTLYJS_CDN: html.plotlyjs = trajplot::PlotlyJs::cdn; break;
+        case TRAJPLOT_PLOTLYJS_SRC: html.plotlyjs = trajplot::PlotlyJs::src; break;
+        case TRAJPLOT_PLOTLYJS_INLINE: html.plotlyjs = trajplot::PlotlyJs::inline_file; break;
+        case TRAJPLOT_PLOTLYJS_NONE: html.plotlyjs = trajplot::PlotlyJs::none; break;
+        default: invalid("options->plotlyjs is ", given.plotlyjs, ", not a trajplot_plotlyjs value (0 to 4)");
+    }
+    if (given.plotlyjs_location != nullptr) html.location = given.plotlyjs_location;
+    if (given.div_id != nullptr) html.div_id = given.div_id;
+    html.full_html = given.full_html;
+    html.responsive = given.responsive;
+    return converted;
+}
+
+const trajplot::Figure& figure_of(const trajplot_figure* handle) {
+    require(handle, "figure");
+    return handle->value;
+}
+
+std::shared_ptr<const trajplot::TrajectoryStatistic> shared_statistic(const trajplot_statistic* handle,
+                                                                      const std::string& name) {
+    statistic_of(handle, name.c_str());
+    return handle->value;
+}
+
+}  // namespace
+
+trajplot_status trajplot_panel_options_init(trajplot_panel_options* options, unsigned int version) {
+    return guarded(__func__, [&] {
+        require(options, "options");
+        require_version(version, TRAJPLOT_PANEL_OPTIONS_VERSION, "version", "TRAJPLOT_PANEL_OPTIONS_VERSION");
+        *options = default_panel_options;
+    });
+}
+
+trajplot_status trajplot_figure_options_init(trajplot_figure_options* options, unsigned int version) {
+    return guarded(__func__, [&] {
+        require(options, "options");
+        require_version(version, TRAJPLOT_FIGURE_OPTIONS_VERSION, "version", "TRAJPLOT_FIGURE_OPTIONS_VERSION");
+        *options = default_figure_options;
+    });
+}
+
+trajplot_status trajplot_export_options_init(trajplot_export_options* options, unsigned int version) {
+    return guarded(__func__, [&] {
+        require(options, "options");
+        require_version(version, TRAJPLOT_EXPORT_OPTIONS_VERSION, "version", "TRAJPLOT_EXPORT_OPTIONS_VERSION");
+        *options = default_export_options;
+    });
+}
+
+trajplot_status trajplot_figure_create(trajplot_figure** out, const trajplot_statistic* statistic,
+                                       const trajplot_panel_options* panel, const trajplot_figure_options* options) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        auto value = shared_statistic(statistic, "statistic");
+        trajplot::Figure figure(std::move(value), panel_options_of(panel, "panel"), figure_options_of(options));
+        *out = new trajplot_figure{std::move(figure)};
+    });
+}
+
+trajplot_status trajplot_figure_create_stacked(trajplot_figure** out, const trajplot_statistic* const* statistics,
+                                               const trajplot_panel_options* const* panels, size_t count,
+                                               const trajplot_figure_options* options) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        require(statistics, "statistics");
+        if (count == 0) invalid("count is 0; a stacked figure needs at least one statistic");
+        checked_count({{"count", count}}, sizeof(trajplot::Panel));
+        std::vector<trajplot::Panel> converted;
+        converted.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            converted.push_back({shared_statistic(statistics[i], message("statistics[", i, "]")),
+                                 panel_options_of(panels != nullptr ? panels[i] : nullptr,
+                                                  message("panels[", i, "]"))});
+        }
+        trajplot::Figure figure = trajplot::Figure::stacked(std::move(converted), figure_options_of(options));
+        *out = new trajplot_figure{std::move(figure)};
+    });
+}
+
+void trajplot_figure_free(trajplot_figure* figure) { delete figure; }
+
+trajplot_status trajplot_figure_shape(bool* stacked, size_t* panels, const trajplot_figure* figure) {
+    return guarded(__func__, [&] {
+        const trajplot::Figure& value = figure_of(figure);
+        if (stacked != nullptr) *stacked = value.is_stacked();
+        if (panels != nullptr) *panels = value.panels().size();
+    });
+}
+
+trajplot_status trajplot_local_plotlyjs(char** out, size_t* out_len) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const std::optional<std::filesystem::path> found = trajplot::local_plotlyjs();
+        if (!found) {
+            *out = nullptr;
+            if (out_len != nullptr) *out_len = 0;
+            return;
+        }
+        give_string(out, out_len, found->string());
+    });
+}
+
+trajplot_status trajplot_figure_export(char** out, size_t* out_len, const trajplot_figure* figure,
+                                       const trajplot_export_options* options) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot::Figure& value = figure_of(figure);
+        const trajplot::ExportOptions converted = export_options_of(options);
+        give_streamed(out, out_len, [&](std::ostream& stream) { value.write(stream, converted); });
+    });
+}
+
+trajplot_status trajplot_figure_save(const trajplot_figure* figure, const trajplot_export_options* options,
+                                     const char* path) {
+    return guarded(__func__, [&] {
+        const trajplot::Figure& value = figure_of(figure);
+        require(path, "path");
+        value.save(std::filesystem::path(path), export_options_of(options));
+    });
+}
+
+trajplot_status trajplot_figure_stream(const trajplot_figure* figure, const trajplot_export_options* options,
+                                       trajplot_write_fn write, void* user) {
+    return guarded(__func__, [&] {
+        const trajplot::Figure& value = figure_of(figure);
+        if (write == nullptr) invalid("write is NULL");
+        const trajplot::ExportOptions converted = export_options_of(options);
+        value.write(
+            [&](std::string_view piece) {
+                const int stopped = write(user, piece.data(), piece.size());
+                if (stopped != 0) fail(Errc::io, message("the write function returned ", stopped, "; export stopped"));
+            },
+            converted);
+    });
+}
