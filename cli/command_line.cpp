@@ -571,16 +571,12 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
     }
 
     // A figure-only option next to --trace-only would be silently ignored,
-    // which hides a mistake in the command line.
+    // which hides a mistake in the command line. --token-width and --height
+    // are not such: the trace's cell text is sized for the cells of the
+    // figure they describe.
     if (invocation.options.trace_only) {
         if (invocation.options.title) {
             fail_usage("--title applies to the figure and has no effect with --trace-only");
-        }
-        if (invocation.options.token_width) {
-            fail_usage("--token-width applies to the figure and has no effect with --trace-only");
-        }
-        if (invocation.options.height) {
-            fail_usage("--height applies to the figure and has no effect with --trace-only");
         }
         if (invocation.options.format == OutputFormat::html) {
             fail_usage("--trace-only writes JSON; an HTML page draws the whole figure");
@@ -636,7 +632,8 @@ Options of render, demo and stats:
   --format json|html  output format (default json): the Plotly figure as
                       JSON, or an HTML page that draws it with plotly.js
   --trace-only        write only the heatmap trace, not the whole figure
-                      (not for stacked figures)
+                      (not for stacked figures); its cell text is sized
+                      for the figure --token-width and --height describe
   --stride K          keep every K-th layer and the last one
   --clip MIN MAX      clamp values into [MIN, MAX] and use it as colour range
   --title TEXT        figure title
@@ -737,7 +734,8 @@ may be larger than memory:
                       batch items side by side in hover tables (default 3)
   --max-string-len N  shorten longer tokens to N characters with an
                       ellipsis (default 7; 0: never)
-  --threads N         threads reducing each slab (default: one per core)
+  --threads N         threads reducing each slab
+                      (default: the CPUs available)
 
 --stride is applied before --clip. Exit status: 0 on success, 1 for input
 that cannot be rendered (or read), 2 for a wrong command line.

@@ -24,6 +24,9 @@ struct TrajectoryDeleter {
 struct ComparisonDeleter {
     void operator()(trajplot_comparison* comparison) const noexcept { trajplot_comparison_free(comparison); }
 };
+struct FigureDeleter {
+    void operator()(trajplot_figure* figure) const noexcept { trajplot_figure_free(figure); }
+};
 struct LibraryStringDeleter {
     void operator()(char* string) const noexcept { trajplot_string_free(string); }
 };
@@ -33,6 +36,7 @@ using StatisticHandle = std::unique_ptr<trajplot_statistic, StatisticDeleter>;
 using VocabularyHandle = std::unique_ptr<trajplot_vocabulary, VocabularyDeleter>;
 using TrajectoryHandle = std::unique_ptr<trajplot_trajectory, TrajectoryDeleter>;
 using ComparisonHandle = std::unique_ptr<trajplot_comparison, ComparisonDeleter>;
+using FigureHandle = std::unique_ptr<trajplot_figure, FigureDeleter>;
 using LibraryString = std::unique_ptr<char, LibraryStringDeleter>;
 
 // A failed call becomes a bad-input error carrying the library's message,

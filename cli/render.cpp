@@ -64,11 +64,13 @@ StatisticHandle create_statistic(const StatisticSpec& spec) {
     if (spec.sequence_labels) {
         options.sequence_labels = sequence_labels.pointers();
         options.sequence_label_lengths = sequence_labels.lengths();
+        options.sequence_label_count = spec.sequence_labels->size();
     }
     options.trajectory_labels = labels.get();
     if (spec.layer_labels) {
         options.layer_labels = layer_labels.pointers();
         options.layer_label_lengths = layer_labels.lengths();
+        options.layer_label_count = spec.layer_labels->size();
     }
     options.has_min = spec.min.has_value();
     options.min = spec.min.value_or(0.0f);
@@ -100,16 +102,39 @@ StatisticHandle transform(const trajplot_statistic* statistic, const RenderOptio
     return transformed;
 }
 
-void write_to_stdout(const char* data, std::size_t size) {
-    if (std::fwrite(data, 1, size, stdout) != size || std::fflush(stdout) != 0) {
-        fail_input("cannot write to standard output");
+// Standard output as the library's write function: each piece is written
+// as the export produces it, and a failed write stops the export.
+struct StandardOutput {
+    bool failed = false;
+};
+
+int write_to_stdout(void* user, const char* data, std::size_t size) {
+    if (std::fwrite(data, 1, size, stdout) == size) return 0;
+    static_cast<StandardOutput*>(user)->failed = true;
+    return 1;
+}
+
+// Writes the figure to --out or to standard output. A file is streamed by
+// the library into a temporary file beside the target and renamed into
+// place, so that a failure leaves no partial file.
+void write_figure(const trajplot_figure* figure, const trajplot_export_options& exported,
+                  const RenderOptions& options) {
+    if (!options.writes_to_stdout()) {
+        check(trajplot_figure_save(figure, &exported, options.out->c_str()));
+        return;
     }
+    StandardOutput output;
+    const trajplot_status status = trajplot_figure_stream(figure, &exported, write_to_stdout, &output);
+    // The library's message would only say that the export was stopped.
+    if (output.failed) fail_input("cannot write to standard output");
+    check(status);
+    if (std::fflush(stdout) != 0) fail_input("cannot write to standard output");
 }
 
 // A page that was to draw offline but will need the network says so: the
 // library has no local plotly.js to inline.
-void note_when_plotlyjs_needs_the_network(const trajplot_html_options& html) {
-    if (html.plotlyjs != TRAJPLOT_PLOTLYJS_LOCAL) return;
+void note_when_plotlyjs_needs_the_network(const trajplot_export_options& exported) {
+    if (exported.plotlyjs != TRAJPLOT_PLOTLYJS_LOCAL) return;
     char* local = nullptr;
     check(trajplot_local_plotlyjs(&local, nullptr));
     const LibraryString owned(local);
@@ -121,40 +146,44 @@ void note_when_plotlyjs_needs_the_network(const trajplot_html_options& html) {
                stderr);
 }
 
-trajplot_html_options html_options(const RenderOptions& options) {
-    trajplot_html_options html = TRAJPLOT_HTML_OPTIONS_INIT;
+// What is written: the figure or its heatmap trace as JSON, or the figure
+// as an HTML page.
+trajplot_export_options export_options(const RenderOptions& options) {
+    trajplot_export_options exported = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    if (options.format != OutputFormat::html) {
+        exported.format = options.trace_only ? TRAJPLOT_FORMAT_TRACE_JSON : TRAJPLOT_FORMAT_FIGURE_JSON;
+        return exported;
+    }
+    exported.format = TRAJPLOT_FORMAT_HTML;
     if (options.plotlyjs) {
-        html.plotlyjs = options.plotlyjs->source;
-        html.plotlyjs_location = options.plotlyjs->location.c_str();
+        exported.plotlyjs = options.plotlyjs->source;
+        exported.plotlyjs_location = options.plotlyjs->location.c_str();
     }
-    note_when_plotlyjs_needs_the_network(html);
-    html.div_id = options.div_id ? options.div_id->c_str() : nullptr;
-    html.full_html = !options.html_fragment;
-    html.responsive = options.responsive;
-    return html;
+    note_when_plotlyjs_needs_the_network(exported);
+    exported.div_id = options.div_id ? options.div_id->c_str() : nullptr;
+    exported.full_html = !options.html_fragment;
+    exported.responsive = options.responsive;
+    return exported;
 }
 
-// Writes what `to_string` makes to standard output; the library string it
-// returns is released here.
-template <typename MakeString>
-void write_library_string_to_stdout(MakeString to_string) {
-    char* text = nullptr;
-    std::size_t size = 0;
-    check(to_string(&text, &size));
-    const LibraryString owned(text);
-    write_to_stdout(owned.get(), size);
+// --title, --token-width and --height: the figure around the statistics.
+trajplot_figure_options figure_options(const RenderOptions& options) {
+    trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    figure.title = options.title ? options.title->c_str() : nullptr;
+    if (options.token_width) figure.token_width = *options.token_width;
+    if (options.height) figure.height = *options.height;
+    return figure;
 }
 
-void write_html(const trajplot_statistic* statistic, const trajplot_figure_options& figure,
-                const RenderOptions& options) {
-    const trajplot_html_options html = html_options(options);
-    if (!options.writes_to_stdout()) {
-        check(trajplot_statistic_write_figure_html(statistic, &figure, &html, options.out->c_str()));
-        return;
-    }
-    write_library_string_to_stdout([&](char** page, std::size_t* size) {
-        return trajplot_statistic_figure_html(page, size, statistic, &figure, &html);
-    });
+// --colorscale, --extra, --log-scale and --hover-value: how a statistic is
+// drawn.
+trajplot_panel_options panel_options(const RenderOptions& options) {
+    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
+    panel.colorscale = options.colorscale ? options.colorscale->c_str() : nullptr;
+    panel.extra_json = options.extra_json ? options.extra_json->c_str() : nullptr;
+    panel.log_scale = options.log_scale;
+    panel.hover_value = options.hover_value;
+    return panel;
 }
 
 // The x axis every panel shares: a spec of another length, or with other
@@ -199,38 +228,13 @@ void write_statistic(const trajplot_statistic* original, const RenderOptions& op
     const StatisticHandle transformed = transform(original, options);
     const trajplot_statistic* statistic = transformed ? transformed.get() : original;
 
-    trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    figure.title = options.title ? options.title->c_str() : nullptr;
-    figure.colorscale = options.colorscale ? options.colorscale->c_str() : nullptr;
-    figure.extra_json = options.extra_json ? options.extra_json->c_str() : nullptr;
-    if (options.token_width) {
-        figure.token_width = *options.token_width;
-    }
-    if (options.height) {
-        figure.height = *options.height;
-    }
-    figure.log_scale = options.log_scale;
-    figure.hover_value = options.hover_value;
-
-    if (options.format == OutputFormat::html) {
-        write_html(statistic, figure, options);
-        return;
-    }
-
-    if (!options.writes_to_stdout()) {
-        // The library streams into a temporary file beside the target and
-        // renames it into place, so a failure leaves no partial file.
-        const char* path = options.out->c_str();
-        check(options.trace_only ? trajplot_statistic_write_heatmap_json(statistic, &figure, path)
-                                 : trajplot_statistic_write_figure_json(statistic, &figure, path));
-        return;
-    }
-    char* json = nullptr;
-    std::size_t json_size = 0;
-    check(options.trace_only ? trajplot_statistic_heatmap_json(&json, &json_size, statistic, &figure)
-                             : trajplot_statistic_figure_json(&json, &json_size, statistic, &figure));
-    const LibraryString owned_json(json);
-    write_to_stdout(owned_json.get(), json_size);
+    const trajplot_panel_options panel = panel_options(options);
+    const trajplot_figure_options figure_settings = figure_options(options);
+    const trajplot_export_options exported = export_options(options);
+    trajplot_figure* created = nullptr;
+    check(trajplot_figure_create(&created, statistic, &panel, &figure_settings));
+    const FigureHandle figure(created);
+    write_figure(figure.get(), exported, options);
 }
 
 void render_stacked(const std::vector<SourcedSpec>& specs, const RenderOptions& options) {
@@ -254,14 +258,12 @@ void write_stacked(std::span<const trajplot_statistic* const> originals, const R
         statistics.push_back(transformed.back() ? transformed.back().get() : original);
     }
 
-    std::vector<trajplot_panel_options> panels(statistics.size());
+    std::vector<trajplot_panel_options> panels(statistics.size(), panel_options(options));
+    std::vector<const trajplot_panel_options*> panel_pointers;
+    panel_pointers.reserve(panels.size());
     for (std::size_t i = 0; i < panels.size(); ++i) {
         trajplot_panel_options& panel = panels[i];
-        panel = TRAJPLOT_PANEL_OPTIONS_INIT;
-        panel.colorscale = options.colorscale ? options.colorscale->c_str() : nullptr;
-        panel.extra_json = options.extra_json ? options.extra_json->c_str() : nullptr;
-        panel.log_scale = options.log_scale;
-        panel.hover_value = options.hover_value;
+        panel_pointers.push_back(&panel);
         const auto given = options.panels.find(i + 1);
         if (given == options.panels.end()) continue;
         const PanelOverride& chosen = given->second;
@@ -270,37 +272,19 @@ void write_stacked(std::span<const trajplot_statistic* const> originals, const R
         if (chosen.log_scale) panel.log_scale = true;
     }
 
-    trajplot_stack_options stack = TRAJPLOT_STACK_OPTIONS_INIT;
-    stack.title = options.title ? options.title->c_str() : nullptr;
-    if (options.token_width) stack.token_width = *options.token_width;
-    if (options.height) stack.height = *options.height;
+    trajplot_figure_options stack = figure_options(options);
     if (options.vertical_spacing) {
         stack.vertical_spacing = *options.vertical_spacing;
         stack.has_vertical_spacing = true;
     }
     stack.equal_panel_heights = options.equal_panel_heights;
 
-    const trajplot_statistic* const* data = statistics.data();
-    const std::size_t count = statistics.size();
-    const char* path = options.writes_to_stdout() ? nullptr : options.out->c_str();
-    if (options.format == OutputFormat::html) {
-        const trajplot_html_options html = html_options(options);
-        if (path != nullptr) {
-            check(trajplot_stacked_write_figure_html(data, count, panels.data(), &stack, &html, path));
-            return;
-        }
-        write_library_string_to_stdout([&](char** page, std::size_t* size) {
-            return trajplot_stacked_figure_html(page, size, data, count, panels.data(), &stack, &html);
-        });
-        return;
-    }
-    if (path != nullptr) {
-        check(trajplot_stacked_write_figure_json(data, count, panels.data(), &stack, path));
-        return;
-    }
-    write_library_string_to_stdout([&](char** json, std::size_t* size) {
-        return trajplot_stacked_figure_json(json, size, data, count, panels.data(), &stack);
-    });
+    const trajplot_export_options exported = export_options(options);
+    trajplot_figure* created = nullptr;
+    check(trajplot_figure_create_stacked(&created, statistics.data(), panel_pointers.data(), statistics.size(),
+                                         &stack));
+    const FigureHandle figure(created);
+    write_figure(figure.get(), exported, options);
 }
 
 }  // namespace trajplot_cli

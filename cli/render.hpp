@@ -16,10 +16,11 @@ namespace trajplot_cli {
 void render(const StatisticSpec& spec, const RenderOptions& options);
 
 // Applies --stride and then --clip to `statistic` (which stays unchanged),
-// and writes the figure (or with --trace-only the heatmap trace) as JSON,
-// or the figure as an HTML page, to --out or to standard output. Throws
-// CliError (bad input) with the library's message when a library call
-// fails; a failed run leaves no output file behind.
+// makes its figure, and writes it (or with --trace-only its heatmap trace)
+// as JSON, or as an HTML page, to --out or, as it is produced, to standard
+// output. Throws CliError (bad input) with the library's message when a
+// library call fails, or when standard output cannot be written; a failed
+// run leaves no output file behind.
 void write_statistic(const trajplot_statistic* statistic, const RenderOptions& options);
 
 // A checked SPEC and where it came from ("spec file 'a.json'"), for messages.

@@ -95,6 +95,7 @@ trajplot_trajectory_options trajectory_options(const StatsOptions& stats, const 
     if (stats.min_prob_delta) options.min_prob_delta = *stats.min_prob_delta;
     if (stats.max_batch_items_shown) options.max_batch_items_shown = *stats.max_batch_items_shown;
     if (stats.max_string_len) options.max_string_len = *stats.max_string_len;
+    // 0: trajplot_default_threads(), the CPUs available to this process.
     options.threads = stats.threads.value_or(0);
     // Without forward KL the trajectory keeps nothing that grows with the
     // vocabulary, and the layers may come in file order.

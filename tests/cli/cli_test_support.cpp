@@ -1,6 +1,7 @@
 #include "cli_test_support.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -65,6 +66,16 @@ void CliTest::TearDown() {
 
 CliResult CliTest::run(const std::vector<std::string>& arguments, const std::optional<std::string>& stdin_text,
                        const std::vector<std::pair<std::string, std::string>>& environment) const {
+    return run_child(arguments, stdin_text, environment, StandardOutput::captured);
+}
+
+CliResult CliTest::run_with_output(const std::vector<std::string>& arguments, StandardOutput output) const {
+    return run_child(arguments, std::nullopt, {}, output);
+}
+
+CliResult CliTest::run_child(const std::vector<std::string>& arguments, const std::optional<std::string>& stdin_text,
+                             const std::vector<std::pair<std::string, std::string>>& environment,
+                             StandardOutput output) const {
     const fs::path stdin_path = root_ / "stdin";
     const fs::path stdout_path = root_ / "stdout";
     const fs::path stderr_path = root_ / "stderr";
@@ -95,13 +106,38 @@ CliResult CliTest::run(const std::vector<std::string>& arguments, const std::opt
     const std::string cwd = work_dir_.string();
 
     const int in_fd = open_or_throw(stdin_path, O_RDONLY);
-    const int out_fd = open_or_throw(stdout_path, O_WRONLY | O_CREAT | O_TRUNC);
+    int out_fd = -1;
+    switch (output) {
+    case StandardOutput::captured: out_fd = open_or_throw(stdout_path, O_WRONLY | O_CREAT | O_TRUNC); break;
+    case StandardOutput::full_device: out_fd = open_or_throw("/dev/full", O_WRONLY); break;
+    case StandardOutput::closed: break;
+    case StandardOutput::unread_pipe: {
+        int ends[2];
+        if (::pipe2(ends, O_CLOEXEC) != 0) {
+            throw std::system_error(errno, std::generic_category(), "pipe2");
+        }
+        ::close(ends[0]);
+        out_fd = ends[1];
+        break;
+    }
+    }
     const int err_fd = open_or_throw(stderr_path, O_WRONLY | O_CREAT | O_TRUNC);
+    // An ignored signal stays ignored across execve.
+    struct sigaction ignore_sigpipe {};
+    ignore_sigpipe.sa_handler = SIG_IGN;
+    ::sigemptyset(&ignore_sigpipe.sa_mask);
 
     const pid_t pid = ::fork();
     if (pid == 0) {
-        if (::chdir(cwd.c_str()) != 0 || ::dup2(in_fd, STDIN_FILENO) < 0 ||
-            ::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(err_fd, STDERR_FILENO) < 0) {
+        if (::chdir(cwd.c_str()) != 0 || ::dup2(in_fd, STDIN_FILENO) < 0 || ::dup2(err_fd, STDERR_FILENO) < 0) {
+            ::_exit(126);
+        }
+        if (out_fd < 0) {
+            ::close(STDOUT_FILENO);
+        } else if (::dup2(out_fd, STDOUT_FILENO) < 0) {
+            ::_exit(126);
+        }
+        if (output == StandardOutput::unread_pipe && ::sigaction(SIGPIPE, &ignore_sigpipe, nullptr) != 0) {
             ::_exit(126);
         }
         ::execve(program.c_str(), argv.data(), envp.data());
@@ -109,7 +145,7 @@ CliResult CliTest::run(const std::vector<std::string>& arguments, const std::opt
     }
     const int fork_errno = errno;
     ::close(in_fd);
-    ::close(out_fd);
+    if (out_fd >= 0) ::close(out_fd);
     ::close(err_fd);
     if (pid < 0) {
         throw std::system_error(fork_errno, std::generic_category(), "fork");
@@ -126,7 +162,7 @@ CliResult CliTest::run(const std::vector<std::string>& arguments, const std::opt
     result.peak_rss_kib = usage.ru_maxrss;
     // A crash must fail the test, never pass for an expected exit status.
     result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
-    result.out = read_file(stdout_path);
+    if (output == StandardOutput::captured) result.out = read_file(stdout_path);
     result.err = read_file(stderr_path);
     return result;
 }

@@ -24,6 +24,16 @@ struct CliResult {
     long peak_rss_kib = 0;
 };
 
+// What the tool's standard output is connected to.
+enum class StandardOutput {
+    captured,     // a file, returned as CliResult::out
+    full_device,  // /dev/full: every write fails with ENOSPC
+    closed,       // no descriptor 1 at all: writes fail with EBADF
+    // A pipe whose reading end is closed, SIGPIPE ignored (as a caller
+    // that ignores it passes it on): writes fail with EPIPE.
+    unread_pipe,
+};
+
 class CliTest : public ::testing::Test {
 protected:
     void SetUp() override;
@@ -37,6 +47,10 @@ protected:
                   const std::optional<std::string>& stdin_text = std::nullopt,
                   const std::vector<std::pair<std::string, std::string>>& environment = {}) const;
 
+    // Runs `trajplot arguments...` as run() does, with standard output
+    // connected to `output` (CliResult::out is empty unless it is captured).
+    CliResult run_with_output(const std::vector<std::string>& arguments, StandardOutput output) const;
+
     // The directory the tool runs in and writes its outputs to; it starts
     // empty, and the captured streams are kept outside it.
     const std::filesystem::path& work_dir() const { return work_dir_; }
@@ -45,6 +59,10 @@ protected:
     std::set<std::string> work_entries() const;
 
 private:
+    CliResult run_child(const std::vector<std::string>& arguments, const std::optional<std::string>& stdin_text,
+                        const std::vector<std::pair<std::string, std::string>>& environment,
+                        StandardOutput output) const;
+
     std::filesystem::path root_;
     std::filesystem::path work_dir_;
 };

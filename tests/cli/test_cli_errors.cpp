@@ -160,9 +160,7 @@ const BadOptions bad_command_lines[] = {
     {"RepeatedOption", {"render", minimal_spec, "--stride", "2", "--stride", "3"}, "--stride is given more than once"},
     {"UnknownFormat", {"render", minimal_spec, "--format", "pdf"}, "--format must be json or html, got 'pdf'"},
     {"TitleWithTraceOnly", {"render", minimal_spec, "--trace-only", "--title", "x"}, "--title"},
-    {"TokenWidthWithTraceOnly", {"render", minimal_spec, "--trace-only", "--token-width", "9"}, "--token-width"},
     {"VersionTakesNoArguments", {"--version", "extra"}, "unexpected argument 'extra'"},
-    {"HeightWithTraceOnly", {"render", minimal_spec, "--trace-only", "--height", "300"}, "--height"},
     {"HeightMissingValue", {"render", minimal_spec, "--height"}, "--height needs a value"},
     {"TraceOnlyWithHtml", {"render", minimal_spec, "--format", "html", "--trace-only"}, "--trace-only"},
     {"PlotlyJsUnknownValue", {"render", minimal_spec, "--format", "html", "--plotlyjs", "bundle"},
@@ -227,6 +225,28 @@ TEST_F(CliFailureTest, ExistingOutputSurvivesAFailingRunByteForByte) {
         EXPECT_EQ(result.exit_status, 1) << arguments.back() << ": " << result.err;
         EXPECT_EQ(read_file(work_dir() / "figure.json"), earlier) << arguments.back();
         EXPECT_EQ(work_entries(), std::set<std::string>{"figure.json"}) << arguments.back();
+    }
+}
+
+// Standard output that cannot be written: the export stops at the first
+// failed write (a large output) or fails at the final flush (a small one),
+// and either way the tool says so and exits 1.
+TEST_F(CliFailureTest, StandardOutputThatCannotBeWrittenIsAnError) {
+    const std::vector<std::vector<std::string>> runs = {
+        {"render", minimal_spec},
+        {"render", minimal_spec, "--trace-only"},
+        {"render", minimal_spec, "--format", "html", "--plotlyjs", "cdn"},
+        {"demo"},
+        {"demo", "--format", "html"},
+    };
+    for (const StandardOutput output :
+         {StandardOutput::full_device, StandardOutput::closed, StandardOutput::unread_pipe}) {
+        for (const std::vector<std::string>& arguments : runs) {
+            SCOPED_TRACE(arguments.front() + " " + arguments.back() + ", output " +
+                         std::to_string(static_cast<int>(output)));
+            expect_error(run_with_output(arguments, output), 1, "cannot write to standard output");
+            EXPECT_EQ(work_entries(), std::set<std::string>{});
+        }
     }
 }
 

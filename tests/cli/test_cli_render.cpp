@@ -1,5 +1,5 @@
 // What `trajplot render` and `trajplot demo` write for good input: checked
-// against the input spec and behaviour.md, never against earlier output.
+// against the input spec and docs/behaviour.md, never against earlier output.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -263,6 +263,33 @@ TEST_F(CliRenderTest, TraceOnlyWritesTheHeatmapTraceOfTheFigure) {
     EXPECT_EQ(read_json(work_dir() / "trace.json"), trace);
 }
 
+// A bare trace is sized for the figure trajplot would draw around it, so
+// --token-width and --height shape its cell text as they shape the
+// figure's (docs/behaviour.md, "Cell text and its size").
+TEST_F(CliRenderTest, TraceOnlyCellTextFollowsTokenWidthAndHeight) {
+    const std::string spec = spec_path("full.json");
+    const json wide = render_stdout({"render", spec, "--trace-only"});
+    ASSERT_TRUE(wide.contains("textfont")) << wide.dump();
+    EXPECT_EQ(wide["textfont"]["size"], 12);
+
+    const json narrow = render_stdout({"render", spec, "--trace-only", "--token-width", "20"});
+    ASSERT_TRUE(narrow.contains("textfont")) << narrow.dump();
+    EXPECT_LT(narrow["textfont"]["size"].get<int>(), wide["textfont"]["size"].get<int>());
+    EXPECT_GE(narrow["textfont"]["size"].get<int>(), 6);
+    EXPECT_EQ(narrow, trace_of(render_stdout({"render", spec, "--token-width", "20"})));
+
+    const json low = render_stdout({"render", spec, "--trace-only", "--height", "200"});
+    ASSERT_TRUE(low.contains("textfont")) << low.dump();
+    EXPECT_LT(low["textfont"]["size"].get<int>(), wide["textfont"]["size"].get<int>());
+    EXPECT_EQ(low, trace_of(render_stdout({"render", spec, "--height", "200"})));
+
+    // Written to a file, the same trace.
+    const CliResult to_file =
+        run({"render", spec, "--trace-only", "--token-width", "20", "--out", "trace.json"});
+    ASSERT_EQ(to_file.exit_status, 0) << to_file.err;
+    EXPECT_EQ(read_json(work_dir() / "trace.json"), narrow);
+}
+
 TEST_F(CliRenderTest, StrideKeepsEveryKthLayerAndTheLast) {
     const json spec = read_json(spec_path("five_layers.json"));
     const Grid stats = spec_stats(spec);
@@ -394,6 +421,30 @@ TEST_F(CliRenderTest, DemoTakesTheRenderingOptions) {
     EXPECT_EQ(strings_of(trace["y"]), (std::vector<std::string>{"0", "4", "8", "output"}));
     EXPECT_EQ(trace["zmin"], 1.0);
     EXPECT_EQ(trace["zmax"], 5.0);
+}
+
+// Standard output gets the figure as it is produced, --out gets it from a
+// temporary file renamed into place: the same bytes either way.
+TEST_F(CliRenderTest, StandardOutputAndAFileGetTheSameBytes) {
+    const std::vector<std::vector<std::string>> runs = {
+        {"render", spec_path("full.json")},
+        {"render", spec_path("full.json"), "--trace-only", "--token-width", "30"},
+        {"render", spec_path("full.json"), "--format", "html", "--title", "t"},
+        {"demo"},
+        {"demo", "--format", "html", "--html-fragment"},
+    };
+    for (const std::vector<std::string>& arguments : runs) {
+        SCOPED_TRACE(arguments.front() + " " + arguments.back());
+        const CliResult to_stdout = run(arguments);
+        ASSERT_EQ(to_stdout.exit_status, 0) << to_stdout.err;
+        std::vector<std::string> to_file_arguments = arguments;
+        to_file_arguments.insert(to_file_arguments.end(), {"--out", "figure.out"});
+        const CliResult to_file = run(to_file_arguments);
+        ASSERT_EQ(to_file.exit_status, 0) << to_file.err;
+        EXPECT_EQ(to_file.out, "");
+        EXPECT_FALSE(to_stdout.out.empty());
+        EXPECT_TRUE(read_file(work_dir() / "figure.out") == to_stdout.out);
+    }
 }
 
 TEST_F(CliRenderTest, SuccessReplacesAnExistingOutputFile) {

@@ -1320,7 +1320,9 @@ TEST_F(CliStatsTest, HelpDocumentsTheCommandAndEveryOption) {
          {"trajplot stats", "--logits", "--log-probs", "--input-ids", "--targets", "--anti-targets", "--other",
           "--vocab", "--statistic", "--show-ranks", "--top-k", "--min-prob", "--min-prob-delta",
           "--max-batch-items-shown", "--max-string-len", "--threads", "-o, --out", "--output-dir", "--format",
-          "--stride", "--clip", "--title", "tokenizer.json", "<unk>"}) {
+          "--stride", "--clip", "--title", "tokenizer.json", "<unk>",
+          // --threads by default: what trajplot_default_threads() counts.
+          "(default: the CPUs available)"}) {
         EXPECT_NE(result.out.find(option), std::string::npos) << option;
     }
     for (const std::string name : {"entropy", "cross_entropy", "forward_kl", "max_probability", "rank",
