@@ -6,4 +6,4 @@
 #  define EXPORTED
 #endif
 
-EXPORTED int trajplot_abi_version(void) { return 2; }
+EXPORTED int trajplot_abi_version(void) { return 1; }

@@ -41,7 +41,8 @@ class HeatmapContents(unittest.TestCase):
         with self.assertRaises(trajplot.InvalidArgumentError) as caught:
             make_statistic().heatmap_dict(colorscale="nope")
         self.assertIn("nope", str(caught.exception))
-        self.assertTrue(str(caught.exception).startswith("trajplot_statistic_heatmap_json:"))
+        # Checked when the figure drawing the trace is made.
+        self.assertTrue(str(caught.exception).startswith("trajplot_figure_create:"))
 
     def test_log_scale_with_min_not_positive(self):
         with self.assertRaises(ValueError):
@@ -123,7 +124,8 @@ class FigureContents(unittest.TestCase):
     def test_zero_token_width_is_the_library_error(self):
         with self.assertRaises(ValueError) as caught:
             make_statistic().figure_dict(token_width=0)
-        self.assertTrue(str(caught.exception).startswith("trajplot_statistic_figure_json:"))
+        self.assertTrue(str(caught.exception).startswith("trajplot_figure_create:"))
+        self.assertIn("token_width must be at least 1, got 0", str(caught.exception))
 
 
 class ReturnTypesWithoutPlotly(unittest.TestCase):

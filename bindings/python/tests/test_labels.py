@@ -172,6 +172,24 @@ class TruncStringLeft(unittest.TestCase):
         self.assertEqual(trajplot.trunc_string_left("Δ0.00%", 6), "Δ0.00%")
         self.assertEqual(trajplot.trunc_string_left("abc", 0), "")
 
+    def test_nul_characters_are_characters(self):
+        # The string goes with its byte length: a NUL does not end it.
+        self.assertEqual(trajplot.trunc_string_left("a\0b", 2), "\0b")
+        self.assertEqual(trajplot.trunc_string_left("a\0b", 5), "  a\0b")
+        self.assertEqual(trajplot.trunc_string_left("\0", 3), "  \0")
+        self.assertEqual(trajplot.trunc_string_left("x\0Δ\0", 3), "\0Δ\0")
+        self.assertEqual(trajplot.trunc_string_left("", 2), "  ")
+
+    def test_lone_surrogates_become_replacement_characters(self):
+        text = trajplot.trunc_string_left("a\ud800", 8).lstrip(" ")
+        self.assertTrue(text.startswith("a") and set(text[1:]) == {"\ufffd"}, repr(text))
+
+    def test_arguments(self):
+        with self.assertRaisesRegex(TypeError, "string must be str, not bytes"):
+            trajplot.trunc_string_left(b"abc", 2)
+        with self.assertRaisesRegex(trajplot.InvalidArgumentError, "new_len must not be negative"):
+            trajplot.trunc_string_left("abc", -1)
+
 
 if __name__ == "__main__":
     unittest.main()

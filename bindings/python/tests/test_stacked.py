@@ -324,77 +324,64 @@ class Files(unittest.TestCase):
             self.assertIn("missing-directory", str(caught.exception))
             self.assertFalse(os.path.exists(target))
 
-    def test_a_refused_figure_leaves_an_earlier_file_intact(self):
+    def test_a_refused_export_leaves_an_earlier_file_intact(self):
         self.figure.write_json(self.path("figure.json"))
         earlier = self.read("figure.json")
-        refused = trajplot.StackedFigure(four_statistics(), colorscales="no-such-scale")
-        with self.assertRaises(trajplot.InvalidArgumentError):
-            refused.write_json(self.path("figure.json"))
-        with self.assertRaises(trajplot.InvalidArgumentError):
-            refused.write_html(self.path("page.html"))
+        with self.assertRaisesRegex(trajplot.InvalidArgumentError, "no single trace"):
+            self.figure.write_json(self.path("figure.json"), trace_only=True)
+        with self.assertRaisesRegex(trajplot.InvalidArgumentError, "div_id"):
+            self.figure.write_html(self.path("page.html"), div_id="1 bad")
         self.assertEqual(self.read("figure.json"), earlier)
         self.assertFalse(os.path.exists(self.path("page.html")))
+        self.assertEqual(os.listdir(self.directory.name), ["figure.json"])
 
 
 class LibraryErrors(unittest.TestCase):
-    """Checks made by the library when the figure is drawn: each export
-    raises them with the library's message, naming the panel."""
+    """Checks made by the library when the figure is made: it raises them
+    with the library's message, naming the panel, before anything can be
+    exported."""
 
-    def assertEveryExportRaises(self, figure, *fragments):
-        exports = {
-            "trajplot_stacked_figure_json": figure.to_json,
-            "trajplot_stacked_figure_html": figure.to_html,
-        }
-        with tempfile.TemporaryDirectory() as directory:
-            exports["trajplot_stacked_write_figure_json"] = lambda: figure.write_json(
-                os.path.join(directory, "figure.json"))
-            exports["trajplot_stacked_write_figure_html"] = lambda: figure.write_html(
-                os.path.join(directory, "page.html"))
-            for function, export in exports.items():
-                with self.subTest(function=function):
-                    with self.assertRaises(trajplot.InvalidArgumentError) as caught:
-                        export()
-                    message = str(caught.exception)
-                    self.assertTrue(message.startswith(function + ": "), message)
-                    for fragment in fragments:
-                        self.assertIn(fragment, message)
-            self.assertEqual(os.listdir(directory), [])
-        with self.assertRaises(ValueError):
-            figure.figure_dict()
+    def assertRefusedWhenMade(self, make, *fragments):
+        with self.assertRaises(trajplot.InvalidArgumentError) as caught:
+            make()
+        message = str(caught.exception)
+        self.assertTrue(message.startswith("trajplot_figure_create_stacked: "), message)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
 
     def test_a_statistic_of_another_length_names_both_panels(self):
         wide = trajplot.TrajectoryStatistic("Wide", [[1, 2, 3, 4, 5]])
-        self.assertEveryExportRaises(
-            trajplot.StackedFigure([make_statistic(), wide]),
+        self.assertRefusedWhenMade(
+            lambda: trajplot.StackedFigure([make_statistic(), wide]),
             "panels[1] (Wide) has seq_len 5 but panels[0] (Entropy) has 4; stacked panels share one x axis")
 
     def test_other_sequence_labels_name_the_position(self):
         other = make_statistic(name="Rank", sequence_labels=["The", "<s>", "Bridge", "is"])
-        self.assertEveryExportRaises(trajplot.StackedFigure([make_statistic(), other]),
-                                     "panels[1]'s sequence label at position 2", '"Bridge"', '"Tower"')
+        self.assertRefusedWhenMade(lambda: trajplot.StackedFigure([make_statistic(), other]),
+                                   "panels[1]'s sequence label at position 2", '"Bridge"', '"Tower"')
 
     def test_an_unknown_colourscale_names_the_panel(self):
-        self.assertEveryExportRaises(
-            trajplot.StackedFigure(four_statistics(), colorscales=[None, "no-such-scale", None, None]),
+        self.assertRefusedWhenMade(
+            lambda: trajplot.StackedFigure(four_statistics(), colorscales=[None, "no-such-scale", None, None]),
             "panels[1] (Forward KL): ", "no-such-scale")
 
     def test_spacing_out_of_range(self):
-        self.assertEveryExportRaises(trajplot.StackedFigure(four_statistics()[:3], vertical_spacing=0.5),
-                                     "vertical_spacing must be in [0, 0.5) for 3 panels, got 0.5")
-        self.assertEveryExportRaises(trajplot.StackedFigure(four_statistics()[:3], vertical_spacing=-0.1),
-                                     "vertical_spacing")
-        self.assertEveryExportRaises(trajplot.StackedFigure(four_statistics()[:3],
-                                                            vertical_spacing=float("nan")),
-                                     "vertical_spacing")
+        self.assertRefusedWhenMade(lambda: trajplot.StackedFigure(four_statistics()[:3], vertical_spacing=0.5),
+                                   "vertical_spacing must be in [0, 0.5) for 3 panels, got 0.5")
+        self.assertRefusedWhenMade(lambda: trajplot.StackedFigure(four_statistics()[:3], vertical_spacing=-0.1),
+                                   "vertical_spacing")
+        self.assertRefusedWhenMade(lambda: trajplot.StackedFigure(four_statistics()[:3],
+                                                                  vertical_spacing=float("nan")),
+                                   "vertical_spacing")
 
     def test_a_log_scale_below_a_set_min_of_zero_names_the_panel(self):
         bounded = make_statistic(name="Rank", min=0.0, max=4.0)
-        self.assertEveryExportRaises(trajplot.StackedFigure([make_statistic(), bounded], log_scales=True),
-                                     "panels[1] (Rank): log scale needs a positive min, got 0")
+        self.assertRefusedWhenMade(lambda: trajplot.StackedFigure([make_statistic(), bounded], log_scales=True),
+                                   "panels[1] (Rank): log scale needs a positive min, got 0")
 
     def test_token_width_zero(self):
-        self.assertEveryExportRaises(trajplot.StackedFigure(four_statistics(), token_width=0),
-                                     "token_width must be at least 1, got 0")
+        self.assertRefusedWhenMade(lambda: trajplot.StackedFigure(four_statistics(), token_width=0),
+                                   "token_width must be at least 1, got 0")
 
 
 class ArgumentErrors(unittest.TestCase):
@@ -470,10 +457,11 @@ class ArgumentErrors(unittest.TestCase):
             trajplot.StackedFigure(statistics)
         alive = four_statistics()[:2]
         figure = trajplot.StackedFigure(alive)
+        expected = figure.to_json()
         alive[0].close()
-        with self.assertRaisesRegex(ValueError, "closed TrajectoryStatistic"):
-            figure.to_json()
-        self.assertIn("<closed>", repr(figure))
+        # The figure holds its own reference to each statistic.
+        self.assertEqual(figure.to_json(), expected)
+        self.assertIn("'Entropy'", repr(figure))
 
 
 class PythonProtocols(unittest.TestCase):
@@ -496,7 +484,9 @@ class PythonProtocols(unittest.TestCase):
         figure = trajplot.StackedFigure(statistics, titles=[None, "KL", None, None])
         self.assertEqual(figure.statistics, tuple(statistics))
         self.assertEqual(len(figure), 4)
-        self.assertEqual(repr(figure), "<StackedFigure of 4 panels: 'Entropy', 'KL', 'Cross Entropy', "
+        self.assertIsInstance(figure, trajplot.Figure)
+        self.assertTrue(figure.is_stacked)
+        self.assertEqual(repr(figure), "<stacked Figure of 4 panels: 'Entropy', 'KL', 'Cross Entropy', "
                                        "'Log Prob Difference'>")
 
     def test_threads_drawing_one_figure_get_what_one_thread_gets(self):

@@ -97,7 +97,10 @@ class LayerLabels(unittest.TestCase):
     def test_wrong_count_is_an_error(self):
         with self.assertRaises(trajplot.InvalidArgumentError) as caught:
             trajplot.TrajectoryStatistic("x", rows(3), layer_labels=["a", "b"])
-        self.assertEqual(str(caught.exception), "layer_labels has 2 entries but stats has 3 layers (shape 3 x 2)")
+        # The library is given the count and checks it.
+        self.assertEqual(str(caught.exception),
+                         "trajplot_statistic_create: options->layer_labels has 2 labels "
+                         "(options->layer_label_count) but the statistic has 3 (n_layers)")
 
 
 class ShapeErrors(unittest.TestCase):
@@ -115,8 +118,14 @@ class ShapeErrors(unittest.TestCase):
     def test_sequence_labels_of_another_length(self):
         with self.assertRaises(ValueError) as caught:
             trajplot.TrajectoryStatistic("x", rows(2, 3), sequence_labels=["a", "b"])
+        # The library is given the count and checks it: a short sequence
+        # never reaches a read past its end.
         self.assertEqual(str(caught.exception),
-                         "sequence_labels has 2 entries but stats has 3 positions (shape 2 x 3)")
+                         "trajplot_statistic_create: options->sequence_labels has 2 labels "
+                         "(options->sequence_label_count) but the statistic has 3 (seq_len)")
+        self.assertIsInstance(caught.exception, trajplot.InvalidArgumentError)
+        with self.assertRaisesRegex(trajplot.InvalidArgumentError, "has 5 labels .* but the statistic has 3"):
+            trajplot.TrajectoryStatistic("x", rows(2, 3), sequence_labels=["a", "b", "c", "d", "e"])
 
     def test_empty_stats_report_the_library_message(self):
         for stats in ([], [[]]):

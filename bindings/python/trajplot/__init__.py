@@ -11,6 +11,16 @@ of tuned-lens's ``tuned_lens.plotting.trajectory_plotting``::
                                   trajectory_labels=labels, units="nats")
     entropy.stride(2).clip(0, 3).write_html("entropy.html")
 
+A Figure is made, and checked, once and exported any number of times, to a
+string, a path (replaced atomically) or a file object (streamed)::
+
+    from trajplot import Figure
+
+    figure = Figure(entropy, title="Entropy by layer", log_scale=True)
+    figure.write_html("entropy.html")
+    with open("entropy.json", "wb") as file:
+        figure.write_json(file)
+
 The statistics themselves can be computed natively from a lens's outputs
 (float32 logits or log-probabilities of every layer, read in place)::
 
@@ -23,10 +33,8 @@ The statistics themselves can be computed natively from a lens's outputs
 
 Several statistics of one sequence go into one figure, one panel each::
 
-    from trajplot import StackedFigure
-
-    StackedFigure([trajectory.entropy(), trajectory.forward_kl()],
-                  log_scales=[False, True]).write_html("trajectory.html")
+    Figure.stacked([trajectory.entropy(), trajectory.forward_kl()],
+                   log_scales=[False, True]).write_html("trajectory.html")
 
 The library is looked up through TRAJPLOT_LIB_PATH (the library file or
 its directory), beside this package, then by the system's loader. Only the
@@ -38,8 +46,8 @@ import ctypes as _ctypes
 from . import _lib
 from ._labels import TrajectoryLabels
 from ._lens import PredictionTrajectory, TrajectoryComparison, Vocabulary
-from ._stacked import StackedFigure, stacked_figure
-from ._statistic import TrajectoryStatistic, local_plotlyjs, trunc_string_left
+from ._figure import Figure, StackedFigure, local_plotlyjs, stacked_figure
+from ._statistic import TrajectoryStatistic, trunc_string_left
 from .errors import (
     AbiVersionError,
     FileWriteError,
@@ -57,8 +65,10 @@ __all__ = [
     "Vocabulary",
     "PredictionTrajectory",
     "TrajectoryComparison",
-    "StackedFigure",
+    "Figure",
     "stacked_figure",
+    "StackedFigure",
+    "default_threads",
     "library_version",
     "library_path",
     "local_plotlyjs",
@@ -86,6 +96,13 @@ def library_version():
 def library_path():
     """The file the library was loaded from (as given to the loader)."""
     return _lib.C._name
+
+
+def default_threads():
+    """The threads the library spreads work over by default (a trajectory
+    made with ``threads=None`` or 0): the CPUs available to this process,
+    its CPU affinity and any cgroup CPU quota included; at least 1."""
+    return _lib.C.trajplot_default_threads()
 
 
 def memory_limit():

@@ -141,7 +141,8 @@ def _options(vocabulary, values, top_k, min_prob, min_prob_delta, max_batch_item
                         ("whitespace_replacement", whitespace_replacement)):
         if text is not None:
             setattr(options, field, _arrays.c_string(text, field))
-    options.threads = _arrays.size_value(threads, "threads")
+    # None and 0 both leave the count to the library (default_threads()).
+    options.threads = 0 if threads is None else _arrays.size_value(threads, "threads")
     options.forward_kl = bool(forward_kl)
     return options
 
@@ -349,8 +350,8 @@ class PredictionTrajectory(_Engine):
       ``ellipsis`` ("…"); then ``newline_token`` ("Ċ") is shown as
       ``newline_replacement`` ("\\n") and ``whitespace_token`` ("Ġ") as
       ``whitespace_replacement`` ("_"). None keeps these defaults.
-    - ``threads`` (0: one per core): threads reducing the positions of a
-      slab.
+    - ``threads`` (None or 0: ``trajplot.default_threads()``, the CPUs
+      this process may use): threads reducing the positions of a slab.
     - ``forward_kl`` (True): compute forward_kl(). It needs the output
       layer (the last) of each batch item added before that item's other
       layers, and keeps its probabilities (seq_len x vocab floats) until the
@@ -383,7 +384,7 @@ class PredictionTrajectory(_Engine):
     def __init__(self, shape, input_ids, targets=None, anti_targets=None, *, vocabulary=None,
                  values="logits", top_k=10, min_prob=0.0, max_batch_items_shown=3,
                  max_string_len=7, ellipsis=None, newline_token=None, newline_replacement=None,
-                 whitespace_token=None, whitespace_replacement=None, threads=0, forward_kl=True):
+                 whitespace_token=None, whitespace_replacement=None, threads=None, forward_kl=True):
         shape = _shape(shape)
         ids = _ids(input_ids, "input_ids", shape)
         wanted = _ids(targets, "targets", shape, required=False)
@@ -530,7 +531,7 @@ class TrajectoryComparison(_Engine):
     def __init__(self, shape, input_ids, *, vocabulary=None, values="logits", top_k=10,
                  min_prob_delta=0.0, max_batch_items_shown=3, max_string_len=7, ellipsis=None,
                  newline_token=None, newline_replacement=None, whitespace_token=None,
-                 whitespace_replacement=None, threads=0):
+                 whitespace_replacement=None, threads=None):
         shape = _shape(shape)
         ids = _ids(input_ids, "input_ids", shape)
         vocabulary, temporary = _temporary_vocabulary(vocabulary)

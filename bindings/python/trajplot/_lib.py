@@ -12,7 +12,7 @@ import sys
 from .errors import AbiVersionError, LibraryNotFoundError, error_for_status
 
 # The ABI this module is written for (TRAJPLOT_ABI_VERSION in trajplot.h).
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 LIB_PATH_VARIABLE = "TRAJPLOT_LIB_PATH"
 
@@ -119,11 +119,16 @@ class trajplot_comparison(ctypes.Structure):
     """Opaque: only pointers to it are handled."""
 
 
+class trajplot_figure(ctypes.Structure):
+    """Opaque: only pointers to it are handled."""
+
+
 labels_p = ctypes.POINTER(trajplot_labels)
 statistic_p = ctypes.POINTER(trajplot_statistic)
 vocabulary_p = ctypes.POINTER(trajplot_vocabulary)
 trajectory_p = ctypes.POINTER(trajplot_trajectory)
 comparison_p = ctypes.POINTER(trajplot_comparison)
+figure_p = ctypes.POINTER(trajplot_figure)
 c_int64_p = ctypes.POINTER(ctypes.c_int64)
 char_p = ctypes.POINTER(ctypes.c_char)  # not c_char_p: keeps the pointer, and bytes with NULs
 c_size_p = ctypes.POINTER(ctypes.c_size_t)
@@ -133,19 +138,24 @@ c_int_p = ctypes.POINTER(ctypes.c_int)
 string_array = ctypes.POINTER(ctypes.c_char_p)  # const char *const *
 
 STATISTIC_OPTIONS_VERSION = 1
-FIGURE_OPTIONS_VERSION = 2
-HTML_OPTIONS_VERSION = 1
-
-PLOTLYJS_CDN = 0
-PLOTLYJS_SRC = 1
-PLOTLYJS_INLINE = 2
-PLOTLYJS_NONE = 3
-PLOTLYJS_LOCAL = 4
-
 TRAJECTORY_OPTIONS_VERSION = 1
-PANEL_OPTIONS_VERSION = 2
-STACK_OPTIONS_VERSION = 2
+PANEL_OPTIONS_VERSION = 1
+FIGURE_OPTIONS_VERSION = 1
+EXPORT_OPTIONS_VERSION = 1
 
+# enum trajplot_format
+FORMAT_FIGURE_JSON = 0
+FORMAT_TRACE_JSON = 1
+FORMAT_HTML = 2
+
+# enum trajplot_plotlyjs
+PLOTLYJS_LOCAL = 0
+PLOTLYJS_CDN = 1
+PLOTLYJS_SRC = 2
+PLOTLYJS_INLINE = 3
+PLOTLYJS_NONE = 4
+
+# enum trajplot_values
 VALUES_LOGITS = 0
 VALUES_LOG_PROBS = 1
 
@@ -172,38 +182,16 @@ class trajplot_statistic_options(ctypes.Structure):
         ("units", ctypes.c_char_p),
         ("sequence_labels", string_array),
         ("sequence_label_lengths", c_size_p),
+        ("sequence_label_count", ctypes.c_size_t),
         ("trajectory_labels", labels_p),
         ("layer_labels", string_array),
         ("layer_label_lengths", c_size_p),
+        ("layer_label_count", ctypes.c_size_t),
         ("min", ctypes.c_float),
         ("max", ctypes.c_float),
         ("has_min", ctypes.c_bool),
         ("has_max", ctypes.c_bool),
         ("includes_output", ctypes.c_bool),
-    ]
-
-
-class trajplot_figure_options(ctypes.Structure):
-    _fields_ = [
-        ("version", ctypes.c_uint),
-        ("title", ctypes.c_char_p),
-        ("colorscale", ctypes.c_char_p),
-        ("extra_json", ctypes.c_char_p),
-        ("token_width", ctypes.c_size_t),
-        ("height", ctypes.c_size_t),
-        ("log_scale", ctypes.c_bool),
-        ("hover_value", ctypes.c_bool),
-    ]
-
-
-class trajplot_html_options(ctypes.Structure):
-    _fields_ = [
-        ("version", ctypes.c_uint),
-        ("plotlyjs", ctypes.c_int),
-        ("plotlyjs_location", ctypes.c_char_p),
-        ("div_id", ctypes.c_char_p),
-        ("full_html", ctypes.c_bool),
-        ("responsive", ctypes.c_bool),
     ]
 
 
@@ -238,7 +226,7 @@ class trajplot_panel_options(ctypes.Structure):
     ]
 
 
-class trajplot_stack_options(ctypes.Structure):
+class trajplot_figure_options(ctypes.Structure):
     _fields_ = [
         ("version", ctypes.c_uint),
         ("title", ctypes.c_char_p),
@@ -248,6 +236,23 @@ class trajplot_stack_options(ctypes.Structure):
         ("has_vertical_spacing", ctypes.c_bool),
         ("equal_panel_heights", ctypes.c_bool),
     ]
+
+
+class trajplot_export_options(ctypes.Structure):
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("format", ctypes.c_int),
+        ("plotlyjs", ctypes.c_int),
+        ("plotlyjs_location", ctypes.c_char_p),
+        ("div_id", ctypes.c_char_p),
+        ("full_html", ctypes.c_bool),
+        ("responsive", ctypes.c_bool),
+    ]
+
+
+# typedef int (*trajplot_write_fn)(void *user, const char *data, size_t len);
+# data is not NUL-terminated: a POINTER(c_char), read with string_at.
+trajplot_write_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, char_p, ctypes.c_size_t)
 
 
 # ---------------------------------------------------------------------------
@@ -286,10 +291,14 @@ _declare("trajplot_memory_limit", [], ctypes.c_size_t)
 # void trajplot_set_memory_limit(size_t bytes);
 _declare("trajplot_set_memory_limit", [ctypes.c_size_t], None)
 
+# size_t trajplot_default_threads(void);
+_declare("trajplot_default_threads", [], ctypes.c_size_t)
+
 # trajplot_status trajplot_trunc_string_left(char **out, size_t *out_len,
-#                                            const char *string, size_t new_len);
+#                                            const char *string, size_t string_len,
+#                                            size_t new_len);
 _declare("trajplot_trunc_string_left",
-         [ctypes.POINTER(char_p), c_size_p, ctypes.c_char_p, ctypes.c_size_t], STATUS)
+         [ctypes.POINTER(char_p), c_size_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_size_t], STATUS)
 
 # trajplot_status trajplot_labels_create(
 #     trajplot_labels **out, size_t n_layers, size_t seq_len,
@@ -514,105 +523,65 @@ _declare("trajplot_comparison_labels", [ctypes.POINTER(labels_p), comparison_p],
 
 # -- Figures ------------------------------------------------------------------
 
-# trajplot_status trajplot_figure_options_init(
-#     trajplot_figure_options *options, unsigned int version);
-_declare("trajplot_figure_options_init",
-         [ctypes.POINTER(trajplot_figure_options), ctypes.c_uint], STATUS)
-
-# trajplot_status trajplot_statistic_heatmap_json(
-#     char **out, size_t *out_len, const trajplot_statistic *statistic,
-#     const trajplot_figure_options *options);
-_declare("trajplot_statistic_heatmap_json",
-         [ctypes.POINTER(char_p), c_size_p, statistic_p,
-          ctypes.POINTER(trajplot_figure_options)], STATUS)
-
-# trajplot_status trajplot_statistic_figure_json(
-#     char **out, size_t *out_len, const trajplot_statistic *statistic,
-#     const trajplot_figure_options *options);
-_declare("trajplot_statistic_figure_json",
-         [ctypes.POINTER(char_p), c_size_p, statistic_p,
-          ctypes.POINTER(trajplot_figure_options)], STATUS)
-
-# trajplot_status trajplot_statistic_write_heatmap_json(
-#     const trajplot_statistic *statistic, const trajplot_figure_options *options,
-#     const char *path);
-_declare("trajplot_statistic_write_heatmap_json",
-         [statistic_p, ctypes.POINTER(trajplot_figure_options), ctypes.c_char_p], STATUS)
-
-# trajplot_status trajplot_statistic_write_figure_json(
-#     const trajplot_statistic *statistic, const trajplot_figure_options *options,
-#     const char *path);
-_declare("trajplot_statistic_write_figure_json",
-         [statistic_p, ctypes.POINTER(trajplot_figure_options), ctypes.c_char_p], STATUS)
-
-# trajplot_status trajplot_local_plotlyjs(char **out, size_t *out_len);
-_declare("trajplot_local_plotlyjs", [ctypes.POINTER(char_p), c_size_p], STATUS)
-
-# trajplot_status trajplot_html_options_init(
-#     trajplot_html_options *options, unsigned int version);
-_declare("trajplot_html_options_init",
-         [ctypes.POINTER(trajplot_html_options), ctypes.c_uint], STATUS)
-
-# trajplot_status trajplot_statistic_figure_html(
-#     char **out, size_t *out_len, const trajplot_statistic *statistic,
-#     const trajplot_figure_options *figure, const trajplot_html_options *html);
-_declare("trajplot_statistic_figure_html",
-         [ctypes.POINTER(char_p), c_size_p, statistic_p,
-          ctypes.POINTER(trajplot_figure_options), ctypes.POINTER(trajplot_html_options)],
-         STATUS)
-
-# trajplot_status trajplot_statistic_write_figure_html(
-#     const trajplot_statistic *statistic, const trajplot_figure_options *figure,
-#     const trajplot_html_options *html, const char *path);
-_declare("trajplot_statistic_write_figure_html",
-         [statistic_p, ctypes.POINTER(trajplot_figure_options),
-          ctypes.POINTER(trajplot_html_options), ctypes.c_char_p], STATUS)
-
-# -- Stacked figures -----------------------------------------------------------
-
 statistic_array = ctypes.POINTER(statistic_p)  # const trajplot_statistic *const *
+panel_array = ctypes.POINTER(ctypes.POINTER(trajplot_panel_options))  # const trajplot_panel_options *const *
 
 # trajplot_status trajplot_panel_options_init(
 #     trajplot_panel_options *options, unsigned int version);
 _declare("trajplot_panel_options_init",
          [ctypes.POINTER(trajplot_panel_options), ctypes.c_uint], STATUS)
 
-# trajplot_status trajplot_stack_options_init(
-#     trajplot_stack_options *options, unsigned int version);
-_declare("trajplot_stack_options_init",
-         [ctypes.POINTER(trajplot_stack_options), ctypes.c_uint], STATUS)
+# trajplot_status trajplot_figure_options_init(
+#     trajplot_figure_options *options, unsigned int version);
+_declare("trajplot_figure_options_init",
+         [ctypes.POINTER(trajplot_figure_options), ctypes.c_uint], STATUS)
 
-# trajplot_status trajplot_stacked_figure_json(
-#     char **out, size_t *out_len, const trajplot_statistic *const *statistics, size_t count,
-#     const trajplot_panel_options *panels, const trajplot_stack_options *options);
-_declare("trajplot_stacked_figure_json",
-         [ctypes.POINTER(char_p), c_size_p, statistic_array, ctypes.c_size_t,
-          ctypes.POINTER(trajplot_panel_options), ctypes.POINTER(trajplot_stack_options)], STATUS)
+# trajplot_status trajplot_figure_create(
+#     trajplot_figure **out, const trajplot_statistic *statistic,
+#     const trajplot_panel_options *panel, const trajplot_figure_options *options);
+_declare("trajplot_figure_create",
+         [ctypes.POINTER(figure_p), statistic_p, ctypes.POINTER(trajplot_panel_options),
+          ctypes.POINTER(trajplot_figure_options)], STATUS)
 
-# trajplot_status trajplot_stacked_write_figure_json(
-#     const trajplot_statistic *const *statistics, size_t count,
-#     const trajplot_panel_options *panels, const trajplot_stack_options *options, const char *path);
-_declare("trajplot_stacked_write_figure_json",
-         [statistic_array, ctypes.c_size_t, ctypes.POINTER(trajplot_panel_options),
-          ctypes.POINTER(trajplot_stack_options), ctypes.c_char_p], STATUS)
+# trajplot_status trajplot_figure_create_stacked(
+#     trajplot_figure **out, const trajplot_statistic *const *statistics,
+#     const trajplot_panel_options *const *panels, size_t count,
+#     const trajplot_figure_options *options);
+_declare("trajplot_figure_create_stacked",
+         [ctypes.POINTER(figure_p), statistic_array, panel_array, ctypes.c_size_t,
+          ctypes.POINTER(trajplot_figure_options)], STATUS)
 
-# trajplot_status trajplot_stacked_figure_html(
-#     char **out, size_t *out_len, const trajplot_statistic *const *statistics, size_t count,
-#     const trajplot_panel_options *panels, const trajplot_stack_options *options,
-#     const trajplot_html_options *html);
-_declare("trajplot_stacked_figure_html",
-         [ctypes.POINTER(char_p), c_size_p, statistic_array, ctypes.c_size_t,
-          ctypes.POINTER(trajplot_panel_options), ctypes.POINTER(trajplot_stack_options),
-          ctypes.POINTER(trajplot_html_options)], STATUS)
+# void trajplot_figure_free(trajplot_figure *figure);
+_declare("trajplot_figure_free", [figure_p], None)
 
-# trajplot_status trajplot_stacked_write_figure_html(
-#     const trajplot_statistic *const *statistics, size_t count,
-#     const trajplot_panel_options *panels, const trajplot_stack_options *options,
-#     const trajplot_html_options *html, const char *path);
-_declare("trajplot_stacked_write_figure_html",
-         [statistic_array, ctypes.c_size_t, ctypes.POINTER(trajplot_panel_options),
-          ctypes.POINTER(trajplot_stack_options), ctypes.POINTER(trajplot_html_options),
-          ctypes.c_char_p], STATUS)
+# trajplot_status trajplot_figure_shape(
+#     bool *stacked, size_t *panels, const trajplot_figure *figure);
+_declare("trajplot_figure_shape", [c_bool_p, c_size_p, figure_p], STATUS)
+
+# trajplot_status trajplot_local_plotlyjs(char **out, size_t *out_len);
+_declare("trajplot_local_plotlyjs", [ctypes.POINTER(char_p), c_size_p], STATUS)
+
+# trajplot_status trajplot_export_options_init(
+#     trajplot_export_options *options, unsigned int version);
+_declare("trajplot_export_options_init",
+         [ctypes.POINTER(trajplot_export_options), ctypes.c_uint], STATUS)
+
+# trajplot_status trajplot_figure_export(
+#     char **out, size_t *out_len, const trajplot_figure *figure,
+#     const trajplot_export_options *options);
+_declare("trajplot_figure_export",
+         [ctypes.POINTER(char_p), c_size_p, figure_p, ctypes.POINTER(trajplot_export_options)], STATUS)
+
+# trajplot_status trajplot_figure_save(
+#     const trajplot_figure *figure, const trajplot_export_options *options, const char *path);
+_declare("trajplot_figure_save",
+         [figure_p, ctypes.POINTER(trajplot_export_options), ctypes.c_char_p], STATUS)
+
+# trajplot_status trajplot_figure_stream(
+#     const trajplot_figure *figure, const trajplot_export_options *options,
+#     trajplot_write_fn write, void *user);
+_declare("trajplot_figure_stream",
+         [figure_p, ctypes.POINTER(trajplot_export_options), trajplot_write_fn, ctypes.c_void_p], STATUS)
 
 
 def _bind(library):

@@ -1,81 +1,15 @@
 """TrajectoryStatistic: a statistic at every layer and position, and its
-Plotly figures."""
+Plotly figures (drawn through Figure)."""
 import array
 import ctypes
-import json
 
-from . import _arrays, _lib, _plotly
-from ._compat import numpy, plotly_graph_objects
+from . import _arrays, _lib
+from ._compat import numpy
 from ._handle import Handle
 from ._labels import TrajectoryLabels
 from ._lib import C
-from .errors import InvalidArgumentError
 
 _DEFAULT_COLORSCALE = "rdbu_r"
-
-_PLOTLYJS_FORMS = (
-    "include_plotlyjs takes True (the default: the local plotly.js inlined, "
-    "see local_plotlyjs(), else the CDN), 'cdn', False (the page already "
-    "loads plotly.js), 'inline:FILE' (the contents of a plotly.min.js of your "
-    "own), or 'src:URL' or any URL or path ending in '.js' (a <script src>)"
-)
-
-
-def local_plotlyjs():
-    """The plotly.js file that pages inline by default (include_plotlyjs
-    True): the file named by the environment variable TRAJPLOT_PLOTLYJS,
-    else the copy installed with the library (share/trajplot/plotly.min.js);
-    None when there is none, and pages then load plotly.js from its CDN."""
-    text, length = _lib.char_p(), ctypes.c_size_t()
-    C.trajplot_local_plotlyjs(ctypes.byref(text), ctypes.byref(length))
-    if not text:
-        return None
-    return _lib.take_string(text, length).decode("utf-8", "surrogateescape")
-
-
-def _figure_options(title="", colorscale=_DEFAULT_COLORSCALE, token_width=80,
-                    height=None, log_scale=False, patch=None, hover_value=False):
-    options = _lib.trajplot_figure_options()
-    C.trajplot_figure_options_init(ctypes.byref(options), _lib.FIGURE_OPTIONS_VERSION)
-    options.title = _arrays.c_string(title, "title")
-    options.colorscale = _arrays.c_string(colorscale, "colorscale")
-    options.token_width = _arrays.size_value(token_width, "token_width")
-    options.height = 0 if height is None else _arrays.size_value(height, "height")
-    options.log_scale = bool(log_scale)
-    options.hover_value = bool(hover_value)
-    extra = _plotly.patch_json(patch)
-    options.extra_json = extra.encode("utf-8") if extra is not None else None
-    return options
-
-
-def _html_options(include_plotlyjs=True, full_html=True, div_id=None, responsive=False):
-    options = _lib.trajplot_html_options()
-    C.trajplot_html_options_init(ctypes.byref(options), _lib.HTML_OPTIONS_VERSION)
-    if include_plotlyjs is False or include_plotlyjs is None:
-        options.plotlyjs = _lib.PLOTLYJS_NONE
-    elif include_plotlyjs is True:
-        options.plotlyjs = _lib.PLOTLYJS_LOCAL
-    elif not isinstance(include_plotlyjs, str):
-        raise TypeError(_PLOTLYJS_FORMS + ", not %s" % type(include_plotlyjs).__name__)
-    elif include_plotlyjs == "cdn":
-        options.plotlyjs = _lib.PLOTLYJS_CDN
-    elif include_plotlyjs.startswith("inline:"):
-        options.plotlyjs = _lib.PLOTLYJS_INLINE
-        options.plotlyjs_location = _arrays.c_path(include_plotlyjs[len("inline:"):], "include_plotlyjs")
-    elif include_plotlyjs.startswith("src:"):
-        options.plotlyjs = _lib.PLOTLYJS_SRC
-        options.plotlyjs_location = _arrays.c_string(include_plotlyjs[len("src:"):], "include_plotlyjs")
-    elif include_plotlyjs.endswith(".js"):
-        options.plotlyjs = _lib.PLOTLYJS_SRC
-        options.plotlyjs_location = _arrays.c_string(include_plotlyjs, "include_plotlyjs")
-    else:
-        raise InvalidArgumentError(_PLOTLYJS_FORMS + ", not %r" % include_plotlyjs)
-    if div_id is not None:
-        options.div_id = _arrays.c_string(div_id, "div_id")
-    options.full_html = bool(full_html)
-    options.responsive = bool(responsive)
-    return options
-
 
 def _bound(value, name):
     if value is None:
@@ -118,15 +52,12 @@ class TrajectoryStatistic(Handle):
         n_layers, seq_len, values, values_owner = _arrays.float_matrix(stats)
         if units is not None:
             options.units = _arrays.c_string(units, "units")
+        # The library checks each count against the shape of stats.
         if sequence_labels is not None:
             (count,), tokens = _arrays.string_array(sequence_labels, 1, "sequence_labels")
-            # The C API reads seq_len of them: a shorter array must not reach it.
-            if count != seq_len:
-                raise InvalidArgumentError(
-                    "sequence_labels has %d entries but stats has %d positions (shape %d x %d)"
-                    % (count, seq_len, n_layers, seq_len))
             options.sequence_labels = tokens.pointers
             options.sequence_label_lengths = tokens.lengths
+            options.sequence_label_count = count
         if trajectory_labels is not None:
             if not isinstance(trajectory_labels, TrajectoryLabels):
                 raise TypeError("trajectory_labels must be a TrajectoryLabels, not %s"
@@ -134,12 +65,9 @@ class TrajectoryStatistic(Handle):
             options.trajectory_labels = trajectory_labels._live()
         if layer_labels is not None:
             (count,), layers = _arrays.string_array(layer_labels, 1, "layer_labels")
-            if count != n_layers:
-                raise InvalidArgumentError(
-                    "layer_labels has %d entries but stats has %d layers (shape %d x %d)"
-                    % (count, n_layers, n_layers, seq_len))
             options.layer_labels = layers.pointers
             options.layer_label_lengths = layers.lengths
+            options.layer_label_count = count
         low, high = _bound(min, "min"), _bound(max, "max")
         if low is not None:
             options.min, options.has_min = low, True
@@ -291,20 +219,20 @@ class TrajectoryStatistic(Handle):
         C.trajplot_statistic_clip(ctypes.byref(handle), self._live(), low, high)
         return TrajectoryStatistic._adopt(handle)
 
-    # -- Plotly objects ----------------------------------------------------
+    # -- Plotly objects, JSON and HTML: through a Figure --------------------
 
-    def _json(self, function, options):
-        text, length = _lib.char_p(), ctypes.c_size_t()
-        function(ctypes.byref(text), ctypes.byref(length), self._live(), ctypes.byref(options))
-        return _lib.take_string(text, length).decode("utf-8")
+    def _figure(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, height=None,
+                log_scale=False, hover_value=False, kwargs=None):
+        from ._figure import Figure
+
+        return Figure._of(self, title, colorscale, token_width, height, log_scale, hover_value, kwargs or {})
 
     def heatmap_dict(self, colorscale=_DEFAULT_COLORSCALE, log_scale=False, *, hover_value=False,
                      **kwargs):
         """The heatmap trace as a plain dict (what heatmap() returns without
         plotly.py)."""
-        options = _figure_options(colorscale=colorscale, log_scale=log_scale,
-                                  patch=_plotly.trace_patch(kwargs), hover_value=hover_value)
-        return json.loads(self._json(C.trajplot_statistic_heatmap_json, options))
+        return self._figure(colorscale=colorscale, log_scale=log_scale, hover_value=hover_value,
+                            kwargs=kwargs).heatmap_dict()
 
     def heatmap(self, colorscale=_DEFAULT_COLORSCALE, log_scale=False, *, hover_value=False,
                 **kwargs):
@@ -326,21 +254,14 @@ class TrajectoryStatistic(Handle):
         accepts it into a figure built the same way
         (``go.Figure(data=[trace], _validate=False)``).
         """
-        patch = _plotly.trace_patch(kwargs)
-        options = _figure_options(colorscale=colorscale, log_scale=log_scale, patch=patch,
-                                  hover_value=hover_value)
-        trace = json.loads(self._json(C.trajplot_statistic_heatmap_json, options))
-        graph_objects = plotly_graph_objects()
-        if graph_objects is None:
-            return trace
-        return _plotly.heatmap_object(graph_objects, trace, patch)
+        return self._figure(colorscale=colorscale, log_scale=log_scale, hover_value=hover_value,
+                            kwargs=kwargs).heatmap()
 
     def figure_dict(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
                     log_scale=False, height=None, hover_value=False, **kwargs):
         """The figure as a plain dict {"data": [trace], "layout": {...}}."""
-        options = _figure_options(title, colorscale, token_width, height, log_scale,
-                                  _plotly.trace_patch(kwargs), hover_value)
-        return json.loads(self._json(C.trajplot_statistic_figure_json, options))
+        return self._figure(title, colorscale, token_width, height, log_scale, hover_value,
+                            kwargs).figure_dict()
 
     def figure(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
                log_scale=False, height=None, hover_value=False, **kwargs):
@@ -349,45 +270,29 @@ class TrajectoryStatistic(Handle):
 
         The figure is 200 + token_width * seq_len pixels wide; ``height``
         (pixels) defaults to Plotly's; ``log_scale``, ``hover_value`` and
-        ``kwargs`` are those of heatmap(). With a plotly.py older than the figure's
-        attributes (5.4 and cell labels) the figure keeps them all and is
-        built with validation off: see heatmap().
+        ``kwargs`` are those of heatmap(). With a plotly.py older than the
+        figure's attributes (5.4 and cell labels) the figure keeps them all
+        and is built with validation off: see heatmap(). To export one
+        figure several times, make it once: ``trajplot.Figure(statistic,
+        ...)`` takes these options (``kwargs`` as ``extra``).
         """
-        patch = _plotly.trace_patch(kwargs)
-        options = _figure_options(title, colorscale, token_width, height, log_scale, patch,
-                                  hover_value)
-        figure = json.loads(self._json(C.trajplot_statistic_figure_json, options))
-        graph_objects = plotly_graph_objects()
-        if graph_objects is None:
-            return figure
-        return _plotly.figure_object(graph_objects, figure, [patch])
-
-    # -- JSON and HTML -----------------------------------------------------
+        return self._figure(title, colorscale, token_width, height, log_scale, hover_value,
+                            kwargs).figure()
 
     def to_json(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
                 trace_only=False, log_scale=False, height=None, hover_value=False, **kwargs):
         """The figure (or with ``trace_only`` the heatmap trace) as JSON
         text, exactly as the library writes it."""
-        options = _figure_options(title, colorscale, token_width, height, log_scale,
-                                  _plotly.trace_patch(kwargs), hover_value)
-        function = (C.trajplot_statistic_heatmap_json if trace_only
-                    else C.trajplot_statistic_figure_json)
-        return self._json(function, options)
+        return self._figure(title, colorscale, token_width, height, log_scale, hover_value,
+                            kwargs).to_json(trace_only)
 
     def write_json(self, file, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
                    trace_only=False, log_scale=False, height=None, hover_value=False, **kwargs):
         """Writes to_json() to ``file``: a path (replaced atomically: a
-        failure leaves no partial file) or a writable text file object."""
-        options = _figure_options(title, colorscale, token_width, height, log_scale,
-                                  _plotly.trace_patch(kwargs), hover_value)
-        if hasattr(file, "write"):
-            function = (C.trajplot_statistic_heatmap_json if trace_only
-                        else C.trajplot_statistic_figure_json)
-            file.write(self._json(function, options))
-            return
-        function = (C.trajplot_statistic_write_heatmap_json if trace_only
-                    else C.trajplot_statistic_write_figure_json)
-        function(self._live(), ctypes.byref(options), _arrays.c_path(file))
+        failure leaves no partial file) or a file object, text or binary,
+        which gets the output streamed (Figure.write_json)."""
+        self._figure(title, colorscale, token_width, height, log_scale, hover_value,
+                     kwargs).write_json(file, trace_only=trace_only)
 
     def to_html(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
                 include_plotlyjs=True, full_html=True, div_id=None, responsive=False,
@@ -407,30 +312,17 @@ class TrajectoryStatistic(Handle):
         the figure's element (default "trajplot-figure"); ``responsive``
         makes it follow the page's width.
         """
-        figure = _figure_options(title, colorscale, token_width, height, log_scale,
-                                 _plotly.trace_patch(kwargs), hover_value)
-        html = _html_options(include_plotlyjs, full_html, div_id, responsive)
-        text, length = _lib.char_p(), ctypes.c_size_t()
-        C.trajplot_statistic_figure_html(ctypes.byref(text), ctypes.byref(length), self._live(),
-                                         ctypes.byref(figure), ctypes.byref(html))
-        return _lib.take_string(text, length).decode("utf-8")
+        return self._figure(title, colorscale, token_width, height, log_scale, hover_value, kwargs).to_html(
+            include_plotlyjs=include_plotlyjs, full_html=full_html, div_id=div_id, responsive=responsive)
 
     def write_html(self, file, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
                    include_plotlyjs=True, full_html=True, div_id=None, responsive=False,
                    log_scale=False, height=None, hover_value=False, **kwargs):
         """Writes to_html() to ``file``: a path (replaced atomically) or a
-        writable text file object. Options as to_html()."""
-        if hasattr(file, "write"):
-            file.write(self.to_html(
-                title, colorscale, token_width, include_plotlyjs=include_plotlyjs,
-                full_html=full_html, div_id=div_id, responsive=responsive,
-                log_scale=log_scale, height=height, hover_value=hover_value, **kwargs))
-            return
-        figure = _figure_options(title, colorscale, token_width, height, log_scale,
-                                 _plotly.trace_patch(kwargs), hover_value)
-        html = _html_options(include_plotlyjs, full_html, div_id, responsive)
-        C.trajplot_statistic_write_figure_html(self._live(), ctypes.byref(figure),
-                                               ctypes.byref(html), _arrays.c_path(file))
+        file object, text or binary, which gets the page streamed. Options
+        as to_html()."""
+        self._figure(title, colorscale, token_width, height, log_scale, hover_value, kwargs).write_html(
+            file, include_plotlyjs=include_plotlyjs, full_html=full_html, div_id=div_id, responsive=responsive)
 
     # -- Python protocols --------------------------------------------------
 
@@ -452,10 +344,12 @@ class TrajectoryStatistic(Handle):
 
 def trunc_string_left(string, new_len):
     """``string`` cut to its last ``new_len`` characters, or padded on the
-    left with spaces to ``new_len`` when shorter."""
-    encoded = _arrays.c_string(string, "string")
+    left with spaces to ``new_len`` when shorter. NUL characters are
+    characters like any other."""
+    if not isinstance(string, str):
+        raise TypeError("string must be str, not %s" % type(string).__name__)
+    encoded = string.encode("utf-8", "surrogatepass")
     new_len = _arrays.size_value(new_len, "new_len")
     text, length = _lib.char_p(), ctypes.c_size_t()
-    C.trajplot_trunc_string_left(ctypes.byref(text), ctypes.byref(length), encoded, new_len)
+    C.trajplot_trunc_string_left(ctypes.byref(text), ctypes.byref(length), encoded, len(encoded), new_len)
     return _lib.take_string(text, length).decode("utf-8")
-

@@ -1,0 +1,498 @@
+"""Figure: a Plotly figure of trajectory statistics, made and checked once,
+then exported any number of times, in any format, to a string, a file or a
+file object."""
+import codecs
+import ctypes
+import errno
+import io
+import json
+
+from . import _arrays, _lib, _plotly, _stacked
+from ._compat import plotly_graph_objects
+from ._handle import Handle
+from ._lib import C
+from ._statistic import TrajectoryStatistic
+from .errors import InvalidArgumentError, TrajplotError
+
+_PLOTLYJS_FORMS = (
+    "include_plotlyjs takes True (the default: the local plotly.js inlined, "
+    "see local_plotlyjs(), else the CDN), 'cdn', False (the page already "
+    "loads plotly.js), 'inline:FILE' (the contents of a plotly.min.js of your "
+    "own), or 'src:URL' or any URL or path ending in '.js' (a <script src>)"
+)
+
+
+def local_plotlyjs():
+    """The plotly.js file that pages inline by default (include_plotlyjs
+    True): the file named by the environment variable TRAJPLOT_PLOTLYJS,
+    else the copy installed with the library (share/trajplot/plotly.min.js);
+    None when there is none, and pages then load plotly.js from its CDN."""
+    text, length = _lib.char_p(), ctypes.c_size_t()
+    C.trajplot_local_plotlyjs(ctypes.byref(text), ctypes.byref(length))
+    if not text:
+        return None
+    return _lib.take_string(text, length).decode("utf-8", "surrogateescape")
+
+
+# -- option structs ----------------------------------------------------------
+
+def _panel_options(colorscale, patch, patch_name, log_scale, hover_value, title=None, index=None):
+    """The panel options; ``index`` is the panel's in a stacked figure
+    (for errors), None for the figure of one statistic."""
+    panel = _lib.trajplot_panel_options()
+    C.trajplot_panel_options_init(ctypes.byref(panel), _lib.PANEL_OPTIONS_VERSION)
+    if title is not None:
+        panel.title = _arrays.c_string(title, "titles[%d]" % index)
+    if colorscale is not None:
+        panel.colorscale = _arrays.c_string(
+            colorscale, "colorscale" if index is None else "colorscales[%d]" % index)
+    extra = _plotly.patch_json(patch, patch_name)
+    if extra is not None:
+        panel.extra_json = extra.encode("utf-8")
+    panel.log_scale = bool(log_scale)
+    panel.hover_value = bool(hover_value)
+    return panel
+
+
+def _figure_options(title, token_width, height, vertical_spacing=None, equal_panel_heights=False):
+    options = _lib.trajplot_figure_options()
+    C.trajplot_figure_options_init(ctypes.byref(options), _lib.FIGURE_OPTIONS_VERSION)
+    options.title = _arrays.c_string(title, "title")
+    options.token_width = _arrays.size_value(token_width, "token_width")
+    options.height = 0 if height is None else _arrays.size_value(height, "height")
+    if vertical_spacing is not None:
+        options.vertical_spacing, options.has_vertical_spacing = vertical_spacing, True
+    options.equal_panel_heights = bool(equal_panel_heights)
+    return options
+
+
+def _json_options(trace_only):
+    options = _lib.trajplot_export_options()
+    C.trajplot_export_options_init(ctypes.byref(options), _lib.EXPORT_OPTIONS_VERSION)
+    options.format = _lib.FORMAT_TRACE_JSON if trace_only else _lib.FORMAT_FIGURE_JSON
+    return options
+
+
+def _html_options(include_plotlyjs=True, full_html=True, div_id=None, responsive=False):
+    options = _lib.trajplot_export_options()
+    C.trajplot_export_options_init(ctypes.byref(options), _lib.EXPORT_OPTIONS_VERSION)
+    options.format = _lib.FORMAT_HTML
+    if include_plotlyjs is False or include_plotlyjs is None:
+        options.plotlyjs = _lib.PLOTLYJS_NONE
+    elif include_plotlyjs is True:
+        options.plotlyjs = _lib.PLOTLYJS_LOCAL
+    elif not isinstance(include_plotlyjs, str):
+        raise TypeError(_PLOTLYJS_FORMS + ", not %s" % type(include_plotlyjs).__name__)
+    elif include_plotlyjs == "cdn":
+        options.plotlyjs = _lib.PLOTLYJS_CDN
+    elif include_plotlyjs.startswith("inline:"):
+        options.plotlyjs = _lib.PLOTLYJS_INLINE
+        options.plotlyjs_location = _arrays.c_path(include_plotlyjs[len("inline:"):], "include_plotlyjs")
+    elif include_plotlyjs.startswith("src:"):
+        options.plotlyjs = _lib.PLOTLYJS_SRC
+        options.plotlyjs_location = _arrays.c_string(include_plotlyjs[len("src:"):], "include_plotlyjs")
+    elif include_plotlyjs.endswith(".js"):
+        options.plotlyjs = _lib.PLOTLYJS_SRC
+        options.plotlyjs_location = _arrays.c_string(include_plotlyjs, "include_plotlyjs")
+    else:
+        raise InvalidArgumentError(_PLOTLYJS_FORMS + ", not %r" % include_plotlyjs)
+    if div_id is not None:
+        options.div_id = _arrays.c_string(div_id, "div_id")
+    options.full_html = bool(full_html)
+    options.responsive = bool(responsive)
+    return options
+
+
+# -- file objects --------------------------------------------------------------
+
+def _text_mode(file):
+    """Whether ``file`` takes str (True) or bytes (False); None when it
+    cannot be told before writing."""
+    if isinstance(file, io.TextIOBase):
+        return True
+    if isinstance(file, (io.RawIOBase, io.BufferedIOBase)):
+        return False
+    mode = getattr(file, "mode", None)
+    if isinstance(mode, str) and mode:
+        return "b" not in mode
+    return None
+
+
+class _FileSink:
+    """Passes the pieces of an export to ``file.write``: as str (decoded
+    incrementally, since a piece may end inside a character) to a text
+    file, as bytes to a binary one. A file of unknown kind gets str first,
+    bytes if that raises TypeError. An exception raised by ``write`` is kept
+    and the library told to stop; the caller raises it."""
+
+    def __init__(self, file):
+        self.file = file
+        self.text = _text_mode(file)
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.error = None
+        # The ctypes function pointer; it must live until the call returns.
+        self.callback = _lib.trajplot_write_fn(self._write)
+
+    def _write(self, _user, data, length):
+        try:
+            self._put(ctypes.string_at(data, length))
+            return 0
+        except BaseException as error:  # KeyboardInterrupt too: the caller raises it
+            self.error = error
+            return 1
+
+    def _put(self, piece):
+        if self.text is None:
+            text = self.decoder.decode(piece)
+            try:
+                self.file.write(text)
+            except TypeError:
+                self.decoder.reset()
+                self.text = False
+                self._write_bytes(piece)
+                return
+            self.text = True
+        elif self.text:
+            text = self.decoder.decode(piece)
+            if text:
+                self.file.write(text)
+        else:
+            self._write_bytes(piece)
+
+    def _write_bytes(self, piece):
+        written = self.file.write(piece)
+        if not isinstance(self.file, io.RawIOBase):
+            return
+        # A raw (unbuffered) file may take only part of a piece.
+        view = memoryview(piece)
+        while True:
+            if written is None:
+                raise BlockingIOError(errno.EAGAIN, "%r is non-blocking and cannot take more now" % (self.file,))
+            if written >= len(view):
+                return
+            if written <= 0:
+                raise OSError("%r took none of the last %d bytes" % (self.file, len(view)))
+            view = view[written:]
+            written = self.file.write(view)
+
+    def finish(self):
+        if self.text:
+            rest = self.decoder.decode(b"", final=True)
+            if rest:
+                self.file.write(rest)
+
+
+def _stream(handle, options, file):
+    sink = _FileSink(file)
+    failure = None
+    try:
+        C.trajplot_figure_stream(handle, ctypes.byref(options), sink.callback, None)
+    except TrajplotError as library_error:
+        failure = library_error
+    finally:
+        sink.callback = None  # the call is over; breaks the sink's reference cycle
+    raised, sink.error = sink.error, None
+    if raised is not None:
+        raise raised  # what file.write raised, as it raised it, not the library's EIO
+    if failure is not None:
+        raise failure
+    sink.finish()
+
+
+# -- the figure ----------------------------------------------------------------
+
+class Figure(Handle):
+    """A Plotly figure of trajectory statistics: the figure of one
+    statistic (the reference's heatmap figure), or several statistics of one
+    sequence stacked as panels (``Figure.stacked``). It is planned and
+    checked by the library when it is made, so that a bad option (an unknown
+    colourscale, token_width 0, a log scale of a statistic whose set min is
+    not positive, statistics that cannot share an axis) raises there; it is
+    then exported any number of times, in any format, to any destination:
+
+    - ``to_json(trace_only=False)``, ``to_html(...)``: a str;
+    - ``write_json(file, ...)``, ``write_html(file, ...)``: ``file`` is a
+      path (replaced atomically: a failed call leaves no partial file and an
+      earlier file intact) or a file object, which gets the output streamed
+      piece by piece (str for a text file, bytes for a binary one), never
+      held whole in memory;
+    - ``figure()``, ``figure_dict()``: a plotly.py Figure (a dict without
+      plotly.py), a dict; ``heatmap()``, ``heatmap_dict()``: the heatmap
+      trace of a figure of one statistic.
+
+    ``Figure(statistic, ...)`` takes the options of
+    ``TrajectoryStatistic.figure()``: ``title``, ``colorscale`` (None:
+    "rdbu_r"), ``token_width`` (pixels per position; the figure is 200 +
+    token_width * seq_len wide), ``height`` (None: plotly.js's),
+    ``log_scale``, ``hover_value``, and ``extra``, a dict merged into the
+    trace in the keyword style of ``heatmap(**kwargs)``.
+
+    The figure holds its own reference to each statistic: closing or
+    dropping a statistic afterwards does not affect it. It is immutable and
+    any number of threads may export it at once. ``close()`` (or a ``with``
+    block) frees it early.
+    """
+
+    _free = staticmethod(C.trajplot_figure_free)
+
+    def __init__(self, statistic, *, title="", colorscale=None, token_width=80, height=None,
+                 log_scale=False, hover_value=False, extra=None):
+        self._make_single(statistic, dict(title=title, colorscale=colorscale, token_width=token_width,
+                                          height=height, log_scale=bool(log_scale),
+                                          hover_value=bool(hover_value)),
+                          _stacked.patch(extra, "extra"), "extra")
+
+    @classmethod
+    def _of(cls, statistic, title, colorscale, token_width, height, log_scale, hover_value, kwargs):
+        """The figure TrajectoryStatistic's methods draw: ``kwargs`` are
+        their keyword arguments for the trace."""
+        figure = cls.__new__(cls)
+        figure._make_single(statistic, dict(title=title, colorscale=colorscale, token_width=token_width,
+                                            height=height, log_scale=bool(log_scale),
+                                            hover_value=bool(hover_value)),
+                            _plotly.trace_patch(kwargs), "keyword arguments")
+        return figure
+
+    def _make_single(self, statistic, arguments, patch, patch_name):
+        if not isinstance(statistic, TrajectoryStatistic):
+            if isinstance(statistic, (list, tuple)):
+                raise TypeError("Figure takes one TrajectoryStatistic; several statistics are stacked "
+                                "with Figure.stacked(statistics)")
+            raise TypeError("statistic must be a TrajectoryStatistic, not %s" % _stacked.type_name(statistic))
+        panel = _panel_options(arguments["colorscale"], patch, patch_name, arguments["log_scale"],
+                               arguments["hover_value"])
+        options = _figure_options(arguments["title"], arguments["token_width"], arguments["height"])
+        handle = _lib.figure_p()
+        C.trajplot_figure_create(ctypes.byref(handle), statistic._live(), ctypes.byref(panel),
+                                 ctypes.byref(options))
+        arguments["extra"] = patch
+        self._adopt(handle, (statistic,), [patch], arguments, False, [statistic.name])
+        self._shape_text = _arrays.shape_text(statistic.shape)
+
+    @classmethod
+    def stacked(cls, statistics, *, titles=None, colorscales=None, log_scales=None, extra=None,
+                title="", token_width=80, height=None, vertical_spacing=None,
+                equal_panel_heights=False, hover_value=False):
+        """Several statistics of one sequence in one figure, one panel
+        each, ``statistics[0]`` on top, as tuned-lens's tutorial draws them
+        with ``make_subplots``: the panels share one x axis of input tokens,
+        labelled under the bottom panel only (zooming one zooms all); each
+        has its title, its own colour scale and range, its layer labels
+        (their counts may differ) and its colour bar beside it.
+
+        Per-panel options, each one value for every panel or a list with
+        one entry per statistic:
+
+        - ``titles`` (a list only): str, or None for the statistic's name.
+        - ``colorscales``: a colourscale name, or None for "rdbu_r".
+        - ``log_scales``: colour the panel by log10 of its values.
+        - ``extra``: a dict merged into the panel's heatmap trace, in the
+          keyword style of ``heatmap(**kwargs)`` (``{"colorbar_len": 0.5}``
+          means ``{"colorbar": {"len": 0.5}}``; None removes an attribute),
+          after the stacking's own settings, so it may change them.
+
+        Figure options: ``title`` over the figure, ``token_width`` pixels
+        per position (200 + token_width * seq_len wide), ``height`` pixels
+        in all (None: 150 + 250 per panel), ``vertical_spacing`` the gap
+        between panels as a fraction of the plotting area's height, in
+        [0, 1 / (panels - 1)) (None: 0.3 / panels, as ``make_subplots``).
+        Panels share the height in proportion to their rows (each at least
+        90 px while there is room); ``equal_panel_heights`` makes them all
+        the same. ``hover_value`` shows each cell's value, with its
+        statistic's name and units, above the hover table.
+
+        Types and list lengths are checked here; the library checks the
+        rest when the figure is made, naming the panel: statistics of
+        different seq_len or sequence labels, an unknown colourscale, a log
+        scale of a statistic whose set min is not positive, the spacing's
+        range, token_width 0.
+        """
+        statistics = _stacked.statistic_tuple(statistics)
+        count = len(statistics)
+        arguments = dict(
+            titles=_stacked.titles(titles, count), colorscales=_stacked.colorscales(colorscales, count),
+            log_scales=_stacked.log_scales(log_scales, count), title=title, token_width=token_width,
+            height=height, vertical_spacing=_stacked.spacing(vertical_spacing),
+            equal_panel_heights=bool(equal_panel_heights), hover_value=bool(hover_value))
+        patches, patch_names = _stacked.patches(extra, count)
+        arguments["extra"] = patches
+        panels = [_panel_options(arguments["colorscales"][index], patches[index], patch_names[index],
+                                 arguments["log_scales"][index], arguments["hover_value"],
+                                 arguments["titles"][index], index)
+                  for index in range(count)]
+        options = _figure_options(title, token_width, height, arguments["vertical_spacing"],
+                                  arguments["equal_panel_heights"])
+        pointers = (ctypes.POINTER(_lib.trajplot_panel_options) * count)(
+            *(ctypes.pointer(panel) for panel in panels))
+        handles = (_lib.statistic_p * count)(*(statistic._live() for statistic in statistics))
+        handle = _lib.figure_p()
+        C.trajplot_figure_create_stacked(ctypes.byref(handle), handles, pointers, count, ctypes.byref(options))
+        figure = cls.__new__(cls)
+        names = [given if given is not None else statistic.name
+                 for given, statistic in zip(arguments["titles"], statistics)]
+        figure._adopt(handle, statistics, patches, arguments, True, names)
+        return figure
+
+    def _adopt(self, handle, statistics, patches, arguments, stacked, names):
+        Handle.__init__(self, handle)
+        self._statistics = tuple(statistics)
+        self._patches = patches  # what the caller merged into each trace, for plotly.py
+        self._arguments = arguments  # as given, normalised: what pickling rebuilds from
+        self._stacked = stacked
+        self._names = tuple(names)  # panel titles, or the statistics' names
+
+    # -- what it holds -------------------------------------------------------
+
+    def _shape(self):
+        stacked, panels = ctypes.c_bool(), ctypes.c_size_t()
+        C.trajplot_figure_shape(ctypes.byref(stacked), ctypes.byref(panels), self._live())
+        return stacked.value, panels.value
+
+    @property
+    def is_stacked(self):
+        """Whether the figure is stacked (made by Figure.stacked, even of
+        one panel)."""
+        return self._shape()[0]
+
+    def __len__(self):
+        """The number of panels (1 for the figure of one statistic)."""
+        return self._shape()[1]
+
+    @property
+    def statistics(self):
+        """The statistics drawn, top panel first (a tuple)."""
+        return self._statistics
+
+    @property
+    def title(self):
+        """The title over the figure ("" for none)."""
+        return self._arguments["title"]
+
+    @property
+    def token_width(self):
+        """Pixels of width per position."""
+        return self._arguments["token_width"]
+
+    @property
+    def height(self):
+        """The height in pixels, or None for the default."""
+        return self._arguments["height"]
+
+    # -- exports -------------------------------------------------------------
+
+    def _export(self, options):
+        text, length = _lib.char_p(), ctypes.c_size_t()
+        C.trajplot_figure_export(ctypes.byref(text), ctypes.byref(length), self._live(), ctypes.byref(options))
+        return _lib.take_string(text, length).decode("utf-8")
+
+    def _write(self, file, options):
+        if hasattr(file, "write"):
+            _stream(self._live(), options, file)
+        else:
+            C.trajplot_figure_save(self._live(), ctypes.byref(options), _arrays.c_path(file))
+
+    def to_json(self, trace_only=False):
+        """The figure (or with ``trace_only`` the heatmap trace, which only
+        a figure of one statistic has: a stacked figure raises
+        InvalidArgumentError) as JSON text, exactly as the library writes
+        it."""
+        return self._export(_json_options(trace_only))
+
+    def write_json(self, file, *, trace_only=False):
+        """Writes to_json() to ``file``: a path (replaced atomically) or a
+        file object (text or binary), streamed to it."""
+        self._write(file, _json_options(trace_only))
+
+    def to_html(self, *, include_plotlyjs=True, full_html=True, div_id=None, responsive=False):
+        """The figure as an HTML page (or with ``full_html=False`` a
+        ``<div>`` to embed) that draws it with plotly.js.
+
+        ``include_plotlyjs`` says where the page gets plotly.js, as in
+        plotly.py: True (the default: the local plotly.js inlined, so that
+        the page draws offline, as plotly.py inlines its bundle; that is
+        the file TRAJPLOT_PLOTLYJS names, else the copy installed with the
+        library, see local_plotlyjs(); without one, the CDN), "cdn" (the
+        official CDN, at the plotly.js version trajplot is tested with),
+        False (nothing: the embedding page loads plotly.js), "inline:FILE"
+        (the contents of a plotly.min.js of your own), or "src:URL" or any
+        string ending in ".js" (a ``<script src>`` of your own). ``div_id``
+        names the figure's element (default "trajplot-figure");
+        ``responsive`` makes it follow the page's width. The page's
+        ``<title>`` is the figure's title, or else the panels' titles.
+        """
+        return self._export(_html_options(include_plotlyjs, full_html, div_id, responsive))
+
+    def write_html(self, file, *, include_plotlyjs=True, full_html=True, div_id=None, responsive=False):
+        """Writes to_html() to ``file``: a path (replaced atomically) or a
+        file object (text or binary), streamed to it. Options as
+        to_html()."""
+        self._write(file, _html_options(include_plotlyjs, full_html, div_id, responsive))
+
+    def figure_dict(self):
+        """The figure as a plain dict {"data": [one trace per panel],
+        "layout": {...}} (what figure() returns without plotly.py)."""
+        return json.loads(self.to_json())
+
+    def figure(self):
+        """The figure: a ``plotly.graph_objects.Figure`` when plotly.py is
+        importable, else a dict. With a plotly.py older than the traces'
+        attributes (5.4 and cell labels) everything it knows is validated
+        and the figure is built with validation off to keep the rest; an
+        ``extra`` attribute unknown to plotly.py is an error (naming the
+        panel of a stacked figure)."""
+        figure = self.figure_dict()
+        graph_objects = plotly_graph_objects()
+        if graph_objects is None:
+            return figure
+        names = ["panels[%d] (%s)" % (index, name) for index, name in enumerate(self._names)]
+        return _plotly.figure_object(graph_objects, figure, self._patches, names if self._stacked else None)
+
+    def heatmap_dict(self):
+        """The heatmap trace of a figure of one statistic as a plain dict."""
+        return json.loads(self.to_json(trace_only=True))
+
+    def heatmap(self):
+        """The heatmap trace of a figure of one statistic: a
+        ``plotly.graph_objects.Heatmap`` when plotly.py is importable, else
+        a dict (see TrajectoryStatistic.heatmap())."""
+        trace = self.heatmap_dict()
+        graph_objects = plotly_graph_objects()
+        if graph_objects is None:
+            return trace
+        return _plotly.heatmap_object(graph_objects, trace, self._patches[0])
+
+    # -- Python protocols ----------------------------------------------------
+
+    def __reduce__(self):
+        return (_rebuild, (self._statistics, self._arguments, self._stacked))
+
+    def __repr__(self):
+        if self.closed:
+            return "<closed Figure>"
+        names = ", ".join(repr(name) for name in self._names)
+        if not self._stacked:
+            return "<Figure of %s, %s>" % (names, self._shape_text)
+        return "<stacked Figure of %d panel%s: %s>" % (
+            len(self._names), "" if len(self._names) == 1 else "s", names)
+
+
+def _rebuild(statistics, arguments, stacked):
+    if stacked:
+        return Figure.stacked(statistics, **arguments)
+    return Figure(statistics[0], **arguments)
+
+
+def stacked_figure(statistics, *, titles=None, colorscales=None, log_scales=None, extra=None,
+                   title="", token_width=80, height=None, vertical_spacing=None,
+                   equal_panel_heights=False, hover_value=False):
+    """``Figure.stacked(statistics, ...)``: the statistics of one sequence
+    stacked top to bottom, one panel each, as one Figure."""
+    return Figure.stacked(statistics, titles=titles, colorscales=colorscales, log_scales=log_scales,
+                          extra=extra, title=title, token_width=token_width, height=height,
+                          vertical_spacing=vertical_spacing, equal_panel_heights=equal_panel_heights,
+                          hover_value=hover_value)
+
+
+# The spelling of earlier releases, kept: StackedFigure(...) makes the same
+# Figure as stacked_figure(...).
+StackedFigure = stacked_figure
