@@ -3,8 +3,10 @@
 #   cmake -DCARGO=<cargo> -DLIB_DIR=<dir of libtrajplot.so> -DTARGET_DIR=<dir>
 #         -DMANIFEST=<workspace Cargo.toml> -DINCLUDE_DIR=<dir of trajplot.h>
 #         -DCC=<C compiler> -DMODE=test|quickstart|figure [-DOUT=<page>]
+#         [-DCAPI_DESCRIPTION=<the C API's description, scripts/describe_capi.py>]
 #         -P run_cargo.cmake
-# MODE=test runs `cargo test`; MODE=quickstart runs the README's quickstart
+# MODE=test runs `cargo test` (trajplot-sys's tests/declarations.rs first);
+# MODE=quickstart runs the README's quickstart
 # (examples/rust/src/bin/quickstart.rs) and checks it prints a figure;
 # MODE=figure runs examples/rust/src/bin/figure.rs, which writes the figure
 # of examples/README.md to OUT, and checks the page.
@@ -28,6 +30,11 @@ endif()
 
 set(ENV{TRAJPLOT_LIB_DIR} "${LIB_DIR}")
 set(ENV{TRAJPLOT_INCLUDE_DIR} "${INCLUDE_DIR}")
+# trajplot-sys's tests check the declarations against it (without it they
+# describe the header themselves, running scripts/describe_capi.py).
+if(DEFINED CAPI_DESCRIPTION AND NOT CAPI_DESCRIPTION STREQUAL "")
+  set(ENV{TRAJPLOT_CAPI_DESCRIPTION} "${CAPI_DESCRIPTION}")
+endif()
 set(ENV{CARGO_TARGET_DIR} "${TARGET_DIR}")
 set(ENV{CC} "${CC}")
 set(ENV{CARGO_TERM_COLOR} "never")
@@ -38,6 +45,15 @@ else()
 endif()
 
 if(MODE STREQUAL "test")
+  # trajplot-sys's declarations against the C API first: when the header
+  # has changed, the workspace may no longer link against the library, and
+  # this names what differs rather than a missing symbol.
+  execute_process(COMMAND "${CARGO}" ${cargo_arguments} --manifest-path "${MANIFEST}"
+                          -p trajplot-sys --test declarations
+                  RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "trajplot-sys's declarations (src/lib.rs) differ from the C API: see above")
+  endif()
   execute_process(COMMAND "${CARGO}" ${cargo_arguments} --manifest-path "${MANIFEST}"
                   RESULT_VARIABLE result)
   if(NOT result EQUAL 0)

@@ -13,7 +13,7 @@
 #![allow(non_camel_case_types)]
 
 use std::marker::{PhantomData, PhantomPinned};
-use std::os::raw::{c_char, c_double, c_float, c_int, c_uint};
+use std::os::raw::{c_char, c_double, c_float, c_int, c_uint, c_void};
 use std::ptr;
 
 // ---------------------------------------------------------------------------
@@ -25,7 +25,7 @@ pub const TRAJPLOT_VERSION_PATCH: c_int = 0;
 
 /// The ABI version these declarations describe; compare it with
 /// [`trajplot_abi_version`] of the library actually loaded.
-pub const TRAJPLOT_ABI_VERSION: c_int = 1;
+pub const TRAJPLOT_ABI_VERSION: c_int = 2;
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -81,6 +81,13 @@ pub struct trajplot_comparison {
     _marker: PhantomData<(*mut u8, PhantomPinned)>,
 }
 
+/// `trajplot_figure`: opaque, only ever behind a pointer.
+#[repr(C)]
+pub struct trajplot_figure {
+    _private: [u8; 0],
+    _marker: PhantomData<(*mut u8, PhantomPinned)>,
+}
+
 // ---------------------------------------------------------------------------
 // Option structs
 
@@ -95,9 +102,11 @@ pub struct trajplot_statistic_options {
     pub units: *const c_char,
     pub sequence_labels: *const *const c_char,
     pub sequence_label_lengths: *const usize,
+    pub sequence_label_count: usize,
     pub trajectory_labels: *const trajplot_labels,
     pub layer_labels: *const *const c_char,
     pub layer_label_lengths: *const usize,
+    pub layer_label_count: usize,
     pub min: c_float,
     pub max: c_float,
     pub has_min: bool,
@@ -112,9 +121,11 @@ pub const TRAJPLOT_STATISTIC_OPTIONS_INIT: trajplot_statistic_options =
         units: ptr::null(),
         sequence_labels: ptr::null(),
         sequence_label_lengths: ptr::null(),
+        sequence_label_count: 0,
         trajectory_labels: ptr::null(),
         layer_labels: ptr::null(),
         layer_label_lengths: ptr::null(),
+        layer_label_count: 0,
         min: 0.0,
         max: 0.0,
         has_min: false,
@@ -194,74 +205,11 @@ pub const TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE: trajplot_measure = 20;
 /// the ranks, not tokens.
 pub const TRAJPLOT_SHOW_RANKS: c_uint = 1;
 
-pub const TRAJPLOT_FIGURE_OPTIONS_VERSION: c_uint = 2;
+pub const TRAJPLOT_PANEL_OPTIONS_VERSION: c_uint = 1;
 
-/// `trajplot_figure_options`. Start from [`TRAJPLOT_FIGURE_OPTIONS_INIT`] or
-/// [`trajplot_figure_options_init`].
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct trajplot_figure_options {
-    pub version: c_uint,
-    pub title: *const c_char,
-    pub colorscale: *const c_char,
-    pub extra_json: *const c_char,
-    pub token_width: usize,
-    pub height: usize,
-    pub log_scale: bool,
-    pub hover_value: bool,
-}
-
-/// `TRAJPLOT_FIGURE_OPTIONS_INIT`.
-pub const TRAJPLOT_FIGURE_OPTIONS_INIT: trajplot_figure_options = trajplot_figure_options {
-    version: TRAJPLOT_FIGURE_OPTIONS_VERSION,
-    title: ptr::null(),
-    colorscale: ptr::null(),
-    extra_json: ptr::null(),
-    token_width: 80,
-    height: 0,
-    log_scale: false,
-    hover_value: false,
-};
-
-/// `enum trajplot_plotlyjs`, the values of `trajplot_html_options::plotlyjs`.
-pub type trajplot_plotlyjs = c_int;
-
-pub const TRAJPLOT_PLOTLYJS_CDN: trajplot_plotlyjs = 0;
-pub const TRAJPLOT_PLOTLYJS_SRC: trajplot_plotlyjs = 1;
-pub const TRAJPLOT_PLOTLYJS_INLINE: trajplot_plotlyjs = 2;
-pub const TRAJPLOT_PLOTLYJS_NONE: trajplot_plotlyjs = 3;
-pub const TRAJPLOT_PLOTLYJS_LOCAL: trajplot_plotlyjs = 4;
-
-pub const TRAJPLOT_HTML_OPTIONS_VERSION: c_uint = 1;
-
-/// `trajplot_html_options`. Start from [`TRAJPLOT_HTML_OPTIONS_INIT`] or
-/// [`trajplot_html_options_init`].
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct trajplot_html_options {
-    pub version: c_uint,
-    pub plotlyjs: c_int,
-    pub plotlyjs_location: *const c_char,
-    pub div_id: *const c_char,
-    pub full_html: bool,
-    pub responsive: bool,
-}
-
-/// `TRAJPLOT_HTML_OPTIONS_INIT`.
-pub const TRAJPLOT_HTML_OPTIONS_INIT: trajplot_html_options = trajplot_html_options {
-    version: TRAJPLOT_HTML_OPTIONS_VERSION,
-    plotlyjs: TRAJPLOT_PLOTLYJS_LOCAL,
-    plotlyjs_location: ptr::null(),
-    div_id: ptr::null(),
-    full_html: true,
-    responsive: false,
-};
-
-pub const TRAJPLOT_PANEL_OPTIONS_VERSION: c_uint = 2;
-
-/// `trajplot_panel_options`: how to draw one panel of a stacked figure.
-/// Start from [`TRAJPLOT_PANEL_OPTIONS_INIT`] or
-/// [`trajplot_panel_options_init`].
+/// `trajplot_panel_options`: how one statistic is drawn (its heatmap trace,
+/// and its panel in a stacked figure). Start from
+/// [`TRAJPLOT_PANEL_OPTIONS_INIT`] or [`trajplot_panel_options_init`].
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct trajplot_panel_options {
@@ -283,13 +231,13 @@ pub const TRAJPLOT_PANEL_OPTIONS_INIT: trajplot_panel_options = trajplot_panel_o
     hover_value: false,
 };
 
-pub const TRAJPLOT_STACK_OPTIONS_VERSION: c_uint = 2;
+pub const TRAJPLOT_FIGURE_OPTIONS_VERSION: c_uint = 1;
 
-/// `trajplot_stack_options`: the figure around the panels. Start from
-/// [`TRAJPLOT_STACK_OPTIONS_INIT`] or [`trajplot_stack_options_init`].
+/// `trajplot_figure_options`: the figure around the statistics. Start from
+/// [`TRAJPLOT_FIGURE_OPTIONS_INIT`] or [`trajplot_figure_options_init`].
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
-pub struct trajplot_stack_options {
+pub struct trajplot_figure_options {
     pub version: c_uint,
     pub title: *const c_char,
     pub token_width: usize,
@@ -299,9 +247,9 @@ pub struct trajplot_stack_options {
     pub equal_panel_heights: bool,
 }
 
-/// `TRAJPLOT_STACK_OPTIONS_INIT`.
-pub const TRAJPLOT_STACK_OPTIONS_INIT: trajplot_stack_options = trajplot_stack_options {
-    version: TRAJPLOT_STACK_OPTIONS_VERSION,
+/// `TRAJPLOT_FIGURE_OPTIONS_INIT`.
+pub const TRAJPLOT_FIGURE_OPTIONS_INIT: trajplot_figure_options = trajplot_figure_options {
+    version: TRAJPLOT_FIGURE_OPTIONS_VERSION,
     title: ptr::null(),
     token_width: 80,
     height: 0,
@@ -309,6 +257,56 @@ pub const TRAJPLOT_STACK_OPTIONS_INIT: trajplot_stack_options = trajplot_stack_o
     has_vertical_spacing: false,
     equal_panel_heights: false,
 };
+
+/// `enum trajplot_format`, the values of `trajplot_export_options::format`.
+pub type trajplot_format = c_int;
+
+pub const TRAJPLOT_FORMAT_FIGURE_JSON: trajplot_format = 0;
+pub const TRAJPLOT_FORMAT_TRACE_JSON: trajplot_format = 1;
+pub const TRAJPLOT_FORMAT_HTML: trajplot_format = 2;
+
+/// `enum trajplot_plotlyjs`, the values of `trajplot_export_options::plotlyjs`.
+pub type trajplot_plotlyjs = c_int;
+
+pub const TRAJPLOT_PLOTLYJS_LOCAL: trajplot_plotlyjs = 0;
+pub const TRAJPLOT_PLOTLYJS_CDN: trajplot_plotlyjs = 1;
+pub const TRAJPLOT_PLOTLYJS_SRC: trajplot_plotlyjs = 2;
+pub const TRAJPLOT_PLOTLYJS_INLINE: trajplot_plotlyjs = 3;
+pub const TRAJPLOT_PLOTLYJS_NONE: trajplot_plotlyjs = 4;
+
+pub const TRAJPLOT_EXPORT_OPTIONS_VERSION: c_uint = 1;
+
+/// `trajplot_export_options`: what an export writes. Start from
+/// [`TRAJPLOT_EXPORT_OPTIONS_INIT`] or [`trajplot_export_options_init`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct trajplot_export_options {
+    pub version: c_uint,
+    pub format: c_int,
+    pub plotlyjs: c_int,
+    pub plotlyjs_location: *const c_char,
+    pub div_id: *const c_char,
+    pub full_html: bool,
+    pub responsive: bool,
+}
+
+/// `TRAJPLOT_EXPORT_OPTIONS_INIT`.
+pub const TRAJPLOT_EXPORT_OPTIONS_INIT: trajplot_export_options = trajplot_export_options {
+    version: TRAJPLOT_EXPORT_OPTIONS_VERSION,
+    format: TRAJPLOT_FORMAT_FIGURE_JSON,
+    plotlyjs: TRAJPLOT_PLOTLYJS_LOCAL,
+    plotlyjs_location: ptr::null(),
+    div_id: ptr::null(),
+    full_html: true,
+    responsive: false,
+};
+
+/// `trajplot_write_fn`: a destination of the caller's for
+/// [`trajplot_figure_stream`], called with consecutive pieces of the output
+/// (not NUL-terminated); it returns 0 to go on, anything else to stop the
+/// export, which then fails with `TRAJPLOT_EIO`.
+pub type trajplot_write_fn =
+    Option<unsafe extern "C" fn(user: *mut c_void, data: *const c_char, len: usize) -> c_int>;
 
 // ---------------------------------------------------------------------------
 // Functions, in the order of the header
@@ -325,12 +323,14 @@ extern "C" {
     pub fn trajplot_string_free(string: *mut c_char);
     pub fn trajplot_memory_limit() -> usize;
     pub fn trajplot_set_memory_limit(bytes: usize);
+    pub fn trajplot_default_threads() -> usize;
 
     // Text
     pub fn trajplot_trunc_string_left(
         out: *mut *mut c_char,
         out_len: *mut usize,
         string: *const c_char,
+        string_len: usize,
         new_len: usize,
     ) -> trajplot_status;
 
@@ -573,92 +573,53 @@ extern "C" {
     ) -> trajplot_status;
 
     // Figures
-    pub fn trajplot_figure_options_init(
-        options: *mut trajplot_figure_options,
-        version: c_uint,
-    ) -> trajplot_status;
-    pub fn trajplot_statistic_heatmap_json(
-        out: *mut *mut c_char,
-        out_len: *mut usize,
-        statistic: *const trajplot_statistic,
-        options: *const trajplot_figure_options,
-    ) -> trajplot_status;
-    pub fn trajplot_statistic_figure_json(
-        out: *mut *mut c_char,
-        out_len: *mut usize,
-        statistic: *const trajplot_statistic,
-        options: *const trajplot_figure_options,
-    ) -> trajplot_status;
-    pub fn trajplot_statistic_write_heatmap_json(
-        statistic: *const trajplot_statistic,
-        options: *const trajplot_figure_options,
-        path: *const c_char,
-    ) -> trajplot_status;
-    pub fn trajplot_statistic_write_figure_json(
-        statistic: *const trajplot_statistic,
-        options: *const trajplot_figure_options,
-        path: *const c_char,
-    ) -> trajplot_status;
-
-    // HTML pages
-    pub fn trajplot_local_plotlyjs(out: *mut *mut c_char, out_len: *mut usize) -> trajplot_status;
-    pub fn trajplot_html_options_init(
-        options: *mut trajplot_html_options,
-        version: c_uint,
-    ) -> trajplot_status;
-    pub fn trajplot_statistic_figure_html(
-        out: *mut *mut c_char,
-        out_len: *mut usize,
-        statistic: *const trajplot_statistic,
-        figure: *const trajplot_figure_options,
-        html: *const trajplot_html_options,
-    ) -> trajplot_status;
-    pub fn trajplot_statistic_write_figure_html(
-        statistic: *const trajplot_statistic,
-        figure: *const trajplot_figure_options,
-        html: *const trajplot_html_options,
-        path: *const c_char,
-    ) -> trajplot_status;
-
-    // Stacked figures
     pub fn trajplot_panel_options_init(
         options: *mut trajplot_panel_options,
         version: c_uint,
     ) -> trajplot_status;
-    pub fn trajplot_stack_options_init(
-        options: *mut trajplot_stack_options,
+    pub fn trajplot_figure_options_init(
+        options: *mut trajplot_figure_options,
         version: c_uint,
     ) -> trajplot_status;
-    pub fn trajplot_stacked_figure_json(
+    pub fn trajplot_figure_create(
+        out: *mut *mut trajplot_figure,
+        statistic: *const trajplot_statistic,
+        panel: *const trajplot_panel_options,
+        options: *const trajplot_figure_options,
+    ) -> trajplot_status;
+    pub fn trajplot_figure_create_stacked(
+        out: *mut *mut trajplot_figure,
+        statistics: *const *const trajplot_statistic,
+        panels: *const *const trajplot_panel_options,
+        count: usize,
+        options: *const trajplot_figure_options,
+    ) -> trajplot_status;
+    pub fn trajplot_figure_free(figure: *mut trajplot_figure);
+    pub fn trajplot_figure_shape(
+        stacked: *mut bool,
+        panels: *mut usize,
+        figure: *const trajplot_figure,
+    ) -> trajplot_status;
+    pub fn trajplot_local_plotlyjs(out: *mut *mut c_char, out_len: *mut usize) -> trajplot_status;
+    pub fn trajplot_export_options_init(
+        options: *mut trajplot_export_options,
+        version: c_uint,
+    ) -> trajplot_status;
+    pub fn trajplot_figure_export(
         out: *mut *mut c_char,
         out_len: *mut usize,
-        statistics: *const *const trajplot_statistic,
-        count: usize,
-        panels: *const trajplot_panel_options,
-        options: *const trajplot_stack_options,
+        figure: *const trajplot_figure,
+        options: *const trajplot_export_options,
     ) -> trajplot_status;
-    pub fn trajplot_stacked_write_figure_json(
-        statistics: *const *const trajplot_statistic,
-        count: usize,
-        panels: *const trajplot_panel_options,
-        options: *const trajplot_stack_options,
+    pub fn trajplot_figure_save(
+        figure: *const trajplot_figure,
+        options: *const trajplot_export_options,
         path: *const c_char,
     ) -> trajplot_status;
-    pub fn trajplot_stacked_figure_html(
-        out: *mut *mut c_char,
-        out_len: *mut usize,
-        statistics: *const *const trajplot_statistic,
-        count: usize,
-        panels: *const trajplot_panel_options,
-        options: *const trajplot_stack_options,
-        html: *const trajplot_html_options,
-    ) -> trajplot_status;
-    pub fn trajplot_stacked_write_figure_html(
-        statistics: *const *const trajplot_statistic,
-        count: usize,
-        panels: *const trajplot_panel_options,
-        options: *const trajplot_stack_options,
-        html: *const trajplot_html_options,
-        path: *const c_char,
+    pub fn trajplot_figure_stream(
+        figure: *const trajplot_figure,
+        options: *const trajplot_export_options,
+        write: trajplot_write_fn,
+        user: *mut c_void,
     ) -> trajplot_status;
 }

@@ -1,14 +1,22 @@
 //! The Rust declarations against the C header: struct sizes, alignments,
-//! field offsets and sizes, constants (compared with what a C compiler
-//! reports, by compiling and running tests/layout.c), the INIT defaults
+//! field offsets and sizes, enum sizes and constants, compared with what a
+//! C compiler reports for every struct, enum and integer constant of the C
+//! API as scripts/describe_capi.py describes it (a C program generated from
+//! that description, compiled and run here), and the INIT defaults
 //! (compared with the *_options_init functions of the library actually
-//! loaded) and the list of functions.
+//! loaded). tests/declarations.rs checks the declarations of src/lib.rs
+//! themselves (every function, its parameters, struct fields, constants)
+//! against the description.
 //!
 //! The C compiler is $CC, else `cc`; the header's directory is
-//! $TRAJPLOT_INCLUDE_DIR, else the source tree's capi/.
+//! $TRAJPLOT_INCLUDE_DIR, else the source tree's capi/; the description is
+//! $TRAJPLOT_CAPI_DESCRIPTION (tests/capi/mod.rs).
 
-use std::collections::BTreeSet;
+mod capi;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::env;
+use std::fmt::Write as _;
 use std::mem::{align_of, size_of, MaybeUninit};
 use std::path::PathBuf;
 use std::process::Command;
@@ -16,17 +24,92 @@ use std::ptr::addr_of;
 
 use trajplot_sys::*;
 
-fn include_dir() -> PathBuf {
-    match env::var_os("TRAJPLOT_INCLUDE_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../capi"),
+/// A C program printing one fact per line about everything the
+/// description lists:
+///   size <type> <bytes> | align <type> <bytes>
+///   offset <struct> <field> <bytes> | field_size <struct> <field> <bytes>
+///   const <macro or enumerator> <value>
+fn layout_program(description: &capi::Description) -> String {
+    let mut program = String::from(
+        "#include <stddef.h>\n#include <stdio.h>\n\n#include <trajplot.h>\n\n\
+         /* C99 has no alignof: the offset of a member placed after a char is\n \
+         * the member's alignment. */\n",
+    );
+    let types: Vec<&str> = description
+        .structs
+        .iter()
+        .map(|item| item.name.as_str())
+        .chain(description.enums.iter().map(|item| item.name.as_str()))
+        .collect();
+    for name in &types {
+        writeln!(
+            program,
+            "struct align_of_{0} {{ char c; {0} member; }};",
+            name
+        )
+        .unwrap();
     }
+    program.push_str("\nint main(void) {\n");
+    for name in &types {
+        writeln!(
+            program,
+            "    printf(\"size {0} %zu\\n\", sizeof({0}));",
+            name
+        )
+        .unwrap();
+        writeln!(
+            program,
+            "    printf(\"align {0} %zu\\n\", offsetof(struct align_of_{0}, member));",
+            name
+        )
+        .unwrap();
+    }
+    for structure in &description.structs {
+        for (field, _) in &structure.fields {
+            writeln!(
+                program,
+                "    printf(\"offset {0} {1} %zu\\n\", offsetof({0}, {1}));",
+                structure.name, field
+            )
+            .unwrap();
+            writeln!(
+                program,
+                "    printf(\"field_size {0} {1} %zu\\n\", sizeof((({0} *)0)->{1}));",
+                structure.name, field
+            )
+            .unwrap();
+        }
+    }
+    for (name, _, _) in description.integer_constants() {
+        writeln!(
+            program,
+            "    printf(\"const {0} %lld\\n\", (long long)({0}));",
+            name
+        )
+        .unwrap();
+    }
+    program.push_str("    return 0;\n}\n");
+    program
 }
 
-/// Compiles and runs tests/layout.c; its output lines.
-fn c_facts() -> BTreeSet<String> {
-    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/layout.c");
-    let program = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("trajplot_layout");
+/// The number of facts layout_program prints.
+fn fact_count(description: &capi::Description) -> usize {
+    2 * (description.structs.len() + description.enums.len())
+        + 2 * description
+            .structs
+            .iter()
+            .map(|item| item.fields.len())
+            .sum::<usize>()
+        + description.integer_constants().len()
+}
+
+/// Compiles and runs the layout program; its output lines.
+fn c_facts(description: &capi::Description) -> BTreeSet<String> {
+    let directory = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let source = directory.join("trajplot_layout.c");
+    let program = directory.join("trajplot_layout");
+    std::fs::write(&source, layout_program(description))
+        .unwrap_or_else(|error| panic!("cannot write {}: {}", source.display(), error));
     let compiler = env::var("CC").unwrap_or_else(|_| "cc".to_string());
     let mut words = compiler.split_whitespace();
     let mut compile = Command::new(words.next().expect("CC is empty"));
@@ -40,7 +123,7 @@ fn c_facts() -> BTreeSet<String> {
             "-Werror",
             "-I",
         ])
-        .arg(include_dir())
+        .arg(capi::include_dir())
         .arg(&source)
         .arg("-o")
         .arg(&program);
@@ -105,9 +188,11 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_statistic_options, units);
     field!(facts, trajplot_statistic_options, sequence_labels);
     field!(facts, trajplot_statistic_options, sequence_label_lengths);
+    field!(facts, trajplot_statistic_options, sequence_label_count);
     field!(facts, trajplot_statistic_options, trajectory_labels);
     field!(facts, trajplot_statistic_options, layer_labels);
     field!(facts, trajplot_statistic_options, layer_label_lengths);
+    field!(facts, trajplot_statistic_options, layer_label_count);
     field!(facts, trajplot_statistic_options, min);
     field!(facts, trajplot_statistic_options, max);
     field!(facts, trajplot_statistic_options, has_min);
@@ -131,24 +216,6 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_trajectory_options, threads);
     field!(facts, trajplot_trajectory_options, forward_kl);
 
-    structure!(facts, trajplot_figure_options);
-    field!(facts, trajplot_figure_options, version);
-    field!(facts, trajplot_figure_options, title);
-    field!(facts, trajplot_figure_options, colorscale);
-    field!(facts, trajplot_figure_options, extra_json);
-    field!(facts, trajplot_figure_options, token_width);
-    field!(facts, trajplot_figure_options, height);
-    field!(facts, trajplot_figure_options, log_scale);
-    field!(facts, trajplot_figure_options, hover_value);
-
-    structure!(facts, trajplot_html_options);
-    field!(facts, trajplot_html_options, version);
-    field!(facts, trajplot_html_options, plotlyjs);
-    field!(facts, trajplot_html_options, plotlyjs_location);
-    field!(facts, trajplot_html_options, div_id);
-    field!(facts, trajplot_html_options, full_html);
-    field!(facts, trajplot_html_options, responsive);
-
     structure!(facts, trajplot_panel_options);
     field!(facts, trajplot_panel_options, version);
     field!(facts, trajplot_panel_options, title);
@@ -157,19 +224,29 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_panel_options, log_scale);
     field!(facts, trajplot_panel_options, hover_value);
 
-    structure!(facts, trajplot_stack_options);
-    field!(facts, trajplot_stack_options, version);
-    field!(facts, trajplot_stack_options, title);
-    field!(facts, trajplot_stack_options, token_width);
-    field!(facts, trajplot_stack_options, height);
-    field!(facts, trajplot_stack_options, vertical_spacing);
-    field!(facts, trajplot_stack_options, has_vertical_spacing);
-    field!(facts, trajplot_stack_options, equal_panel_heights);
+    structure!(facts, trajplot_figure_options);
+    field!(facts, trajplot_figure_options, version);
+    field!(facts, trajplot_figure_options, title);
+    field!(facts, trajplot_figure_options, token_width);
+    field!(facts, trajplot_figure_options, height);
+    field!(facts, trajplot_figure_options, vertical_spacing);
+    field!(facts, trajplot_figure_options, has_vertical_spacing);
+    field!(facts, trajplot_figure_options, equal_panel_heights);
+
+    structure!(facts, trajplot_export_options);
+    field!(facts, trajplot_export_options, version);
+    field!(facts, trajplot_export_options, format);
+    field!(facts, trajplot_export_options, plotlyjs);
+    field!(facts, trajplot_export_options, plotlyjs_location);
+    field!(facts, trajplot_export_options, div_id);
+    field!(facts, trajplot_export_options, full_html);
+    field!(facts, trajplot_export_options, responsive);
 
     structure!(facts, trajplot_status);
-    structure!(facts, trajplot_plotlyjs);
     structure!(facts, trajplot_values);
     structure!(facts, trajplot_measure);
+    structure!(facts, trajplot_format);
+    structure!(facts, trajplot_plotlyjs);
 
     constant!(facts, TRAJPLOT_VERSION_MAJOR);
     constant!(facts, TRAJPLOT_VERSION_MINOR);
@@ -198,32 +275,76 @@ fn rust_facts() -> BTreeSet<String> {
     constant!(facts, TRAJPLOT_MEASURE_TOTAL_VARIATION);
     constant!(facts, TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE);
     constant!(facts, TRAJPLOT_SHOW_RANKS);
-    constant!(facts, TRAJPLOT_FIGURE_OPTIONS_VERSION);
-    constant!(facts, TRAJPLOT_HTML_OPTIONS_VERSION);
     constant!(facts, TRAJPLOT_PANEL_OPTIONS_VERSION);
-    constant!(facts, TRAJPLOT_STACK_OPTIONS_VERSION);
+    constant!(facts, TRAJPLOT_FIGURE_OPTIONS_VERSION);
+    constant!(facts, TRAJPLOT_FORMAT_FIGURE_JSON);
+    constant!(facts, TRAJPLOT_FORMAT_TRACE_JSON);
+    constant!(facts, TRAJPLOT_FORMAT_HTML);
+    constant!(facts, TRAJPLOT_PLOTLYJS_LOCAL);
     constant!(facts, TRAJPLOT_PLOTLYJS_CDN);
     constant!(facts, TRAJPLOT_PLOTLYJS_SRC);
     constant!(facts, TRAJPLOT_PLOTLYJS_INLINE);
     constant!(facts, TRAJPLOT_PLOTLYJS_NONE);
-    constant!(facts, TRAJPLOT_PLOTLYJS_LOCAL);
+    constant!(facts, TRAJPLOT_EXPORT_OPTIONS_VERSION);
     facts
+}
+
+/// "kind name [field]" -> value, of "kind name [field] value" lines.
+fn by_key(facts: &BTreeSet<String>) -> BTreeMap<String, String> {
+    facts
+        .iter()
+        .map(|fact| {
+            let (key, value) = fact.rsplit_once(' ').expect("a fact without a value");
+            (key.to_string(), value.to_string())
+        })
+        .collect()
 }
 
 #[test]
 fn structs_and_constants_match_the_c_compiler() {
-    let c = c_facts();
-    let rust = rust_facts();
-    let only_c: Vec<&String> = c.difference(&rust).collect();
-    let only_rust: Vec<&String> = rust.difference(&c).collect();
-    assert!(
-        only_c.is_empty() && only_rust.is_empty(),
-        "the Rust declarations differ from trajplot.h\n  C says:    {:?}\n  Rust says: {:?}",
-        only_c,
-        only_rust
-    );
+    let description = capi::description();
+    let c = c_facts(&description);
     // Guards against comparing two empty sets.
-    assert!(c.len() > 110, "layout.c printed only {} lines", c.len());
+    assert_eq!(
+        c.len(),
+        fact_count(&description),
+        "the layout program printed {} lines for the description's {} facts",
+        c.len(),
+        fact_count(&description)
+    );
+    assert!(
+        c.len() > 100,
+        "the layout program printed only {} lines",
+        c.len()
+    );
+    let c = by_key(&c);
+    let rust = by_key(&rust_facts());
+    let mut problems = Vec::new();
+    for (key, value) in &c {
+        match rust.get(key) {
+            None => problems.push(format!("{} is {} in C, but missing in Rust", key, value)),
+            Some(rust_value) if rust_value != value => problems.push(format!(
+                "{} is {} in C but {} in Rust",
+                key, value, rust_value
+            )),
+            Some(_) => {}
+        }
+    }
+    for (key, value) in &rust {
+        if !c.contains_key(key) {
+            problems.push(format!(
+                "{} is {} in Rust, but {} has no such struct, field or constant",
+                key, value, description.header
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the Rust declarations differ from {} as the C compiler sees it (what is missing in \
+         Rust must be declared in src/lib.rs and listed in rust_facts() of tests/layout.rs):\n  {}",
+        description.header,
+        problems.join("\n  ")
+    );
 }
 
 #[test]
@@ -233,6 +354,8 @@ fn init_constants_equal_the_library_defaults() {
     let mut statistic = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     statistic.includes_output = !statistic.includes_output;
     statistic.min = 1.5;
+    statistic.sequence_label_count = 3;
+    statistic.layer_label_count = 2;
     let status = unsafe {
         trajplot_statistic_options_init(&mut statistic, TRAJPLOT_STATISTIC_OPTIONS_VERSION)
     };
@@ -255,18 +378,6 @@ fn init_constants_equal_the_library_defaults() {
         format!("{:?}", TRAJPLOT_TRAJECTORY_OPTIONS_INIT)
     );
 
-    let mut figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    figure.token_width = 1;
-    figure.log_scale = !figure.log_scale;
-    figure.hover_value = !figure.hover_value;
-    let status =
-        unsafe { trajplot_figure_options_init(&mut figure, TRAJPLOT_FIGURE_OPTIONS_VERSION) };
-    assert_eq!(status, TRAJPLOT_OK);
-    assert_eq!(
-        format!("{:?}", figure),
-        format!("{:?}", TRAJPLOT_FIGURE_OPTIONS_INIT)
-    );
-
     let mut panel = TRAJPLOT_PANEL_OPTIONS_INIT;
     panel.log_scale = !panel.log_scale;
     panel.hover_value = !panel.hover_value;
@@ -277,26 +388,31 @@ fn init_constants_equal_the_library_defaults() {
         format!("{:?}", TRAJPLOT_PANEL_OPTIONS_INIT)
     );
 
-    let mut stack = TRAJPLOT_STACK_OPTIONS_INIT;
-    stack.token_width = 1;
-    stack.vertical_spacing = 0.5;
-    stack.has_vertical_spacing = !stack.has_vertical_spacing;
-    stack.equal_panel_heights = !stack.equal_panel_heights;
-    let status = unsafe { trajplot_stack_options_init(&mut stack, TRAJPLOT_STACK_OPTIONS_VERSION) };
+    let mut figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    figure.token_width = 1;
+    figure.height = 7;
+    figure.vertical_spacing = 0.5;
+    figure.has_vertical_spacing = !figure.has_vertical_spacing;
+    figure.equal_panel_heights = !figure.equal_panel_heights;
+    let status =
+        unsafe { trajplot_figure_options_init(&mut figure, TRAJPLOT_FIGURE_OPTIONS_VERSION) };
     assert_eq!(status, TRAJPLOT_OK);
     assert_eq!(
-        format!("{:?}", stack),
-        format!("{:?}", TRAJPLOT_STACK_OPTIONS_INIT)
+        format!("{:?}", figure),
+        format!("{:?}", TRAJPLOT_FIGURE_OPTIONS_INIT)
     );
 
-    let mut html = TRAJPLOT_HTML_OPTIONS_INIT;
-    html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
-    html.full_html = !html.full_html;
-    let status = unsafe { trajplot_html_options_init(&mut html, TRAJPLOT_HTML_OPTIONS_VERSION) };
+    let mut export = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    export.format = TRAJPLOT_FORMAT_HTML;
+    export.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
+    export.full_html = !export.full_html;
+    export.responsive = !export.responsive;
+    let status =
+        unsafe { trajplot_export_options_init(&mut export, TRAJPLOT_EXPORT_OPTIONS_VERSION) };
     assert_eq!(status, TRAJPLOT_OK);
     assert_eq!(
-        format!("{:?}", html),
-        format!("{:?}", TRAJPLOT_HTML_OPTIONS_INIT)
+        format!("{:?}", export),
+        format!("{:?}", TRAJPLOT_EXPORT_OPTIONS_INIT)
     );
 }
 
@@ -312,62 +428,5 @@ fn loaded_library_has_the_declared_versions() {
             TRAJPLOT_VERSION_MINOR,
             TRAJPLOT_VERSION_PATCH
         )
-    );
-}
-
-/// The names of the functions trajplot.h declares: the identifier before
-/// the '(' that follows each TRAJPLOT_API.
-fn header_functions() -> BTreeSet<String> {
-    let path = include_dir().join("trajplot.h");
-    let header = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("cannot read {}: {}", path.display(), error));
-    let mut names = BTreeSet::new();
-    for declaration in header.split("TRAJPLOT_API").skip(1) {
-        let before_paren = match declaration.find('(') {
-            Some(end) => &declaration[..end],
-            None => continue,
-        };
-        let name: String = before_paren
-            .trim_end()
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect::<Vec<char>>()
-            .into_iter()
-            .rev()
-            .collect();
-        if name.starts_with("trajplot_") {
-            names.insert(name);
-        }
-    }
-    names
-}
-
-#[test]
-fn every_header_function_is_declared() {
-    let header = header_functions();
-    assert!(
-        header.len() > 30,
-        "found only {} functions in trajplot.h",
-        header.len()
-    );
-    let source = include_str!("../src/lib.rs");
-    let declared: BTreeSet<String> = source
-        .split("pub fn ")
-        .skip(1)
-        .filter_map(|rest| rest.split('(').next())
-        .map(str::to_string)
-        .collect();
-    let missing: Vec<&String> = header.difference(&declared).collect();
-    let unknown: Vec<&String> = declared.difference(&header).collect();
-    assert!(
-        missing.is_empty(),
-        "trajplot.h functions not declared in Rust: {:?}",
-        missing
-    );
-    assert!(
-        unknown.is_empty(),
-        "Rust declares functions trajplot.h lacks: {:?}",
-        unknown
     );
 }

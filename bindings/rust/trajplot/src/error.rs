@@ -1,5 +1,7 @@
 use std::ffi::CStr;
 use std::fmt;
+use std::io;
+use std::sync::Arc;
 
 use trajplot_sys as sys;
 
@@ -15,7 +17,8 @@ pub enum ErrorKind {
     OutOfMemory,
     /// A size overflows or exceeds a limit (`TRAJPLOT_ERANGE`).
     OutOfRange,
-    /// A file could not be read or written (`TRAJPLOT_EIO`).
+    /// A file could not be read or written, or a writer failed
+    /// (`TRAJPLOT_EIO`).
     Io,
     /// The loaded libtrajplot has another ABI version than this binding.
     AbiMismatch,
@@ -38,12 +41,18 @@ impl ErrorKind {
 
 /// A failed call: its kind and the library's message, which names the C
 /// function and says what was wrong ("trajplot_statistic_stride: ...").
-/// Checks made by the binding itself name the Rust method instead.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Checks made by the binding itself name the Rust method instead. When a
+/// writer given to [`Figure::write_to`](crate::Figure::write_to) failed,
+/// the error is of kind [`ErrorKind::Io`] and carries the writer's
+/// [`io::Error`] ([`io_error`](Error::io_error), and as its
+/// [`source`](std::error::Error::source)).
+#[derive(Clone, Debug)]
 pub struct Error {
     kind: ErrorKind,
     status: sys::trajplot_status,
     message: String,
+    // Shared so that the error stays Clone.
+    io_error: Option<Arc<io::Error>>,
 }
 
 impl Error {
@@ -58,6 +67,12 @@ impl Error {
 
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The error of the writer that stopped an export, when that is what
+    /// failed.
+    pub fn io_error(&self) -> Option<&io::Error> {
+        self.io_error.as_deref()
     }
 
     /// The error of the call that just failed with `status` on this thread.
@@ -81,43 +96,42 @@ impl Error {
         } else {
             status
         };
+        Error::new(ErrorKind::of_status(status), status, message)
+    }
+
+    fn new(kind: ErrorKind, status: sys::trajplot_status, message: String) -> Error {
         Error {
-            kind: ErrorKind::of_status(status),
+            kind,
             status,
             message,
+            io_error: None,
+        }
+    }
+
+    /// A writer's error, which stopped an export in `function`.
+    pub(crate) fn writer(function: &str, error: io::Error) -> Error {
+        Error {
+            kind: ErrorKind::Io,
+            status: sys::TRAJPLOT_EIO,
+            message: format!("{}: the writer failed: {}", function, error),
+            io_error: Some(Arc::new(error)),
         }
     }
 
     pub(crate) fn invalid_argument(message: String) -> Error {
-        Error {
-            kind: ErrorKind::InvalidArgument,
-            status: sys::TRAJPLOT_EINVAL,
-            message,
-        }
+        Error::new(ErrorKind::InvalidArgument, sys::TRAJPLOT_EINVAL, message)
     }
 
     pub(crate) fn out_of_range(message: String) -> Error {
-        Error {
-            kind: ErrorKind::OutOfRange,
-            status: sys::TRAJPLOT_ERANGE,
-            message,
-        }
+        Error::new(ErrorKind::OutOfRange, sys::TRAJPLOT_ERANGE, message)
     }
 
     pub(crate) fn other(message: String) -> Error {
-        Error {
-            kind: ErrorKind::Other,
-            status: sys::TRAJPLOT_ERROR,
-            message,
-        }
+        Error::new(ErrorKind::Other, sys::TRAJPLOT_ERROR, message)
     }
 
     pub(crate) fn abi_mismatch(message: String) -> Error {
-        Error {
-            kind: ErrorKind::AbiMismatch,
-            status: sys::TRAJPLOT_ERROR,
-            message,
-        }
+        Error::new(ErrorKind::AbiMismatch, sys::TRAJPLOT_ERROR, message)
     }
 }
 
@@ -127,7 +141,28 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+/// Errors are equal when their kind, status and message are (and, for a
+/// writer's error, its [`io::ErrorKind`]).
+impl PartialEq for Error {
+    fn eq(&self, other: &Error) -> bool {
+        self.kind == other.kind
+            && self.status == other.status
+            && self.message == other.message
+            && self.io_error.as_ref().map(|error| error.kind())
+                == other.io_error.as_ref().map(|error| error.kind())
+    }
+}
+
+impl Eq for Error {}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.io_error {
+            Some(error) => Some(error.as_ref()),
+            None => None,
+        }
+    }
+}
 
 /// `Result<T, trajplot::Error>`.
 pub type Result<T> = std::result::Result<T, Error>;

@@ -146,6 +146,10 @@ impl<'a> StringArray<'a> {
         }
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.pointers.len()
+    }
+
     pub(crate) fn pointers(&self) -> *const *const c_char {
         self.pointers.as_ptr()
     }

@@ -227,8 +227,8 @@ pub struct TrajectoryOptions<'a> {
     pub max_batch_items_shown: usize,
     /// How tokens are shown.
     pub token_format: TokenFormat,
-    /// Threads reducing the positions of each slab; 0: one per core
-    /// (default).
+    /// Threads reducing the positions of each slab; 0 (the default):
+    /// [`default_threads()`](crate::default_threads).
     pub threads: usize,
     /// Trajectories: compute forward KL to the model's output (default:
     /// true). It needs each batch item's output layer (the last) added
@@ -548,7 +548,7 @@ fn label_handle(raw: *mut sys::trajplot_labels) -> Result<Option<Labels>> {
 /// statistics and labels from any number of threads at once.
 ///
 /// ```
-/// use trajplot::{PredictionTrajectory, TrajectoryOptions, TrajectoryShape, Vocabulary};
+/// use trajplot::{Figure, PredictionTrajectory, TrajectoryOptions, TrajectoryShape, Vocabulary};
 ///
 /// # fn main() -> Result<(), trajplot::Error> {
 /// // 1 batch item, 2 layers (the last is the model's output), 2 positions,
@@ -566,8 +566,8 @@ fn label_handle(raw: *mut sys::trajplot_labels) -> Result<Option<Labels>> {
 /// let rank = trajectory.rank(false)?;
 /// assert_eq!(rank.stats(), [1.0, 2.0, 1.0, 1.0]);
 /// assert_eq!(rank.sequence_labels().unwrap(), ["a", "b"]);
-/// let figure = trajectory.entropy()?.figure_json(&Default::default())?;
-/// # assert!(figure.contains("Entropy"));
+/// let figure = Figure::new(&trajectory.entropy()?, &Default::default(), &Default::default())?;
+/// # assert!(figure.export(&Default::default())?.contains("Entropy"));
 /// # Ok(())
 /// # }
 /// ```

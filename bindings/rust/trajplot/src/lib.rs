@@ -2,12 +2,18 @@
 //! lens) as Plotly figures: the safe Rust API of libtrajplot.
 //!
 //! A [`Statistic`] holds one value per layer and input position, with
-//! optional [`Labels`] for the cells; it exports a Plotly heatmap trace, a
-//! whole figure (JSON) or an HTML page. A [`StackedFigure`] draws several
-//! statistics of one sequence in one figure, one panel each.
+//! optional [`Labels`] for the cells. A [`Figure`] draws one statistic
+//! ([`Figure::new`]), or several of one sequence stacked as panels
+//! ([`Figure::stacked`]), each as its [`PanelOptions`] say, within the
+//! [`FigureOptions`]; it is checked when it is made and then exported, as
+//! [`ExportOptions`] say ([`Format::FigureJson`], [`Format::TraceJson`] or
+//! an HTML page, [`Format::Html`]), into a `String`
+//! ([`export`](Figure::export)), a file ([`save`](Figure::save)) or any
+//! `std::io::Write` ([`write_to`](Figure::write_to)), the same bytes each
+//! time.
 //!
 //! ```
-//! use trajplot::{FigureOptions, Labels, Statistic};
+//! use trajplot::{ExportOptions, Figure, FigureOptions, Labels, PanelOptions, Statistic};
 //!
 //! # fn main() -> Result<(), trajplot::Error> {
 //! let top1 = Labels::new(&["the", "a", "dog", "cat", "sat", "on"], 2, 3)?;
@@ -17,7 +23,8 @@
 //!     .trajectory_labels(&top1)
 //!     .build()?;
 //! let options = FigureOptions { title: "Entropy by layer".into(), ..Default::default() };
-//! let json = entropy.stride(1)?.clip(0.0, 3.0)?.figure_json(&options)?;
+//! let figure = Figure::new(&entropy.stride(1)?.clip(0.0, 3.0)?, &PanelOptions::default(), &options)?;
+//! let json = figure.export(&ExportOptions::default())?;
 //! assert!(json.contains("\"type\":\"heatmap\""));
 //! # Ok(())
 //! # }
@@ -33,8 +40,9 @@
 //!
 //! Every fallible call returns [`Result`]: an [`Error`] carries an
 //! [`ErrorKind`] and the library's message ("trajplot_statistic_clip: ...").
-//! Values are immutable and `Send + Sync`; trajectories are filled through
-//! `&mut self` and then read through `&self`, from any number of threads.
+//! Values (labels, statistics, figures) are immutable and `Send + Sync`;
+//! trajectories are filled through `&mut self` and then read through
+//! `&self`, from any number of threads.
 //! Strings come in as `&str` (label text is passed with its byte length, so
 //! it may hold any character) and go out as `String`.
 //!
@@ -44,22 +52,22 @@
 
 mod error;
 mod ffi;
+mod figure;
 mod labels;
 mod lens;
 mod options;
-mod stacked;
 mod statistic;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use error::{Error, ErrorKind, Result};
+pub use figure::Figure;
 pub use labels::{HoverTemplate, Labels};
 pub use lens::{
     Measure, PredictionTrajectory, TokenFormat, TrajectoryComparison, TrajectoryOptions,
     TrajectoryShape, Values, Vocabulary,
 };
-pub use options::{FigureOptions, HtmlOptions, PlotlyJs};
-pub use stacked::{PanelOptions, StackOptions, StackedFigure};
+pub use options::{ExportOptions, FigureOptions, Format, PanelOptions, PlotlyJs};
 pub use statistic::{Statistic, StatisticBuilder};
 /// The raw C declarations, for what the safe API does not cover.
 pub use trajplot_sys as sys;
@@ -96,6 +104,14 @@ pub fn memory_limit() -> usize {
 pub fn set_memory_limit(bytes: usize) {
     // SAFETY: any value is valid.
     unsafe { sys::trajplot_set_memory_limit(bytes) }
+}
+
+/// The threads work is spread over by default (a
+/// [`TrajectoryOptions::threads`] of 0): the cores available to this
+/// process, its CPU affinity and any cgroup CPU quota included; at least 1.
+pub fn default_threads() -> usize {
+    // SAFETY: no arguments, no preconditions.
+    unsafe { sys::trajplot_default_threads() }
 }
 
 /// The plotly.js file that pages inline by default ([`PlotlyJs::Local`]):
@@ -138,15 +154,20 @@ pub fn check_abi() -> Result<()> {
 
 /// Truncates `string` to its last `new_len` characters (code points), or
 /// pads it on the left with spaces to `new_len` when it is shorter (the
-/// reference's `trunc_string_left`).
+/// reference's `trunc_string_left`). Any text works, NUL included.
 pub fn trunc_string_left(string: &str, new_len: usize) -> Result<String> {
     check_abi()?;
-    let string = ffi::c_string(string, "trunc_string_left's string")?;
     let (mut out, mut len) = (std::ptr::null_mut(), 0);
-    // SAFETY: a NUL-terminated input and valid outputs; on success the
-    // string is ours to free.
+    // SAFETY: `string.len()` readable bytes and valid outputs; on success
+    // the string is ours to free.
     ffi::check(unsafe {
-        sys::trajplot_trunc_string_left(&mut out, &mut len, string.as_ptr(), new_len)
+        sys::trajplot_trunc_string_left(
+            &mut out,
+            &mut len,
+            string.as_ptr().cast(),
+            string.len(),
+            new_len,
+        )
     })?;
     Ok(unsafe { ffi::LibraryString::new(out, len) }.text())
 }

@@ -1,4 +1,9 @@
+//! The options of figures: how each statistic is drawn ([`PanelOptions`]),
+//! the figure around them ([`FigureOptions`]), and what an export writes
+//! ([`ExportOptions`]).
+
 use std::ffi::CString;
+use std::os::raw::c_char;
 use std::path::PathBuf;
 use std::ptr;
 
@@ -7,40 +12,86 @@ use trajplot_sys as sys;
 use crate::error::Result;
 use crate::ffi;
 
-/// How to draw a statistic. The heatmap-trace exports write the trace of the
-/// figure these options draw (its title aside). Cell labels are sized to
-/// fit the cells (at most 12 px, never below 6 px) unless `extra_json` sets
-/// `textfont.size` or a `texttemplate` of its own.
+/// How one statistic is drawn: its heatmap trace, and its panel in a
+/// stacked figure. Cell labels are sized to fit the cells (at most 12 px,
+/// never below 6 px) unless `extra_json` sets `textfont.size` or a
+/// `texttemplate` of its own.
 ///
 /// ```
-/// let options = trajplot::FigureOptions {
-///     title: "Entropy by layer".to_string(),
+/// let options = trajplot::PanelOptions {
 ///     colorscale: "viridis".to_string(),
+///     log_scale: true,
 ///     ..Default::default()
 /// };
-/// # assert_eq!(options.token_width, 80);
+/// # assert_eq!(options.title, None);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FigureOptions {
-    /// The figure's title (default: none).
-    pub title: String,
+pub struct PanelOptions {
+    /// The title over the panel of a stacked figure; None: the statistic's
+    /// name. A figure of one statistic has [`FigureOptions::title`]
+    /// instead.
+    pub title: Option<String>,
     /// A plotly.py colourscale name, case-insensitive, `_r` for reversed
     /// (default: "rdbu_r").
     pub colorscale: String,
     /// A JSON object merged into the heatmap trace as an RFC 7386 merge
-    /// patch (the reference's `**kwargs`), e.g.
-    /// `{"colorbar": {"len": 0.25}}`. Its text is written as given, Plotly
-    /// markup included.
+    /// patch (the reference's `**kwargs`), after trajplot's own attributes
+    /// (a stacked panel's colour bar place included, so it may move or
+    /// resize it), e.g. `{"colorbar": {"len": 0.25}}`. Its text is written
+    /// as given, Plotly markup included.
     pub extra_json: Option<String>,
-    /// Figure width per position, in pixels; at least 1 (default: 80).
-    pub token_width: usize,
-    /// Figure height in pixels; None (or 0) leaves it to Plotly.
-    pub height: Option<usize>,
     /// Colour by log10 of the values (default: false).
     pub log_scale: bool,
     /// Show the cell's value, with the statistic's name and units, above
-    /// the hover table (default: false, the reference's hover).
+    /// the hover table ("Entropy: 2.718 nats"; default: false, the
+    /// reference's hover).
     pub hover_value: bool,
+}
+
+impl Default for PanelOptions {
+    fn default() -> PanelOptions {
+        let defaults = sys::TRAJPLOT_PANEL_OPTIONS_INIT;
+        PanelOptions {
+            title: None,
+            colorscale: "rdbu_r".to_string(),
+            extra_json: None,
+            log_scale: defaults.log_scale,
+            hover_value: defaults.hover_value,
+        }
+    }
+}
+
+/// The figure around the statistics. It is `200 + token_width * seq_len`
+/// pixels wide. In a stacked figure the panels share the plotting height in
+/// proportion to their rows, so that their cells are about equally tall
+/// (each at least 90 px while there is room).
+///
+/// ```
+/// let options = trajplot::FigureOptions {
+///     title: "Entropy by layer".to_string(),
+///     height: Some(600),
+///     ..Default::default()
+/// };
+/// # assert_eq!(options.token_width, 80);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct FigureOptions {
+    /// The title over the figure (default: none). An HTML page's `<title>`
+    /// is this, or else the statistics' names (a stacked figure's panel
+    /// titles).
+    pub title: String,
+    /// Width per position, in pixels; at least 1 (default: 80).
+    pub token_width: usize,
+    /// Height in pixels; None (or 0): plotly.js's 450 for one statistic,
+    /// 150 + 250 per panel for a stacked figure.
+    pub height: Option<usize>,
+    /// Stacked: the gap between panels as a fraction of the plotting
+    /// area's height, in [0, 1 / (panels - 1)); None: 0.3 / panels, as
+    /// plotly.py's `make_subplots`.
+    pub vertical_spacing: Option<f64>,
+    /// Stacked: every panel the same height, whatever its rows (default:
+    /// false).
+    pub equal_panel_heights: bool,
 }
 
 impl Default for FigureOptions {
@@ -48,48 +99,28 @@ impl Default for FigureOptions {
         let defaults = sys::TRAJPLOT_FIGURE_OPTIONS_INIT;
         FigureOptions {
             title: String::new(),
-            colorscale: "rdbu_r".to_string(),
-            extra_json: None,
             token_width: defaults.token_width,
             height: None,
-            log_scale: defaults.log_scale,
-            hover_value: defaults.hover_value,
+            vertical_spacing: None,
+            equal_panel_heights: defaults.equal_panel_heights,
         }
     }
 }
 
-/// A `trajplot_figure_options` and the C strings its pointers point into.
-pub(crate) struct RawFigureOptions {
-    pub(crate) raw: sys::trajplot_figure_options,
-    // Moving a CString does not move its bytes, so `raw` stays valid.
-    _strings: Vec<CString>,
-}
-
-impl FigureOptions {
-    pub(crate) fn to_raw(&self) -> Result<RawFigureOptions> {
-        let title = ffi::c_string(&self.title, "FigureOptions::title")?;
-        let colorscale = ffi::c_string(&self.colorscale, "FigureOptions::colorscale")?;
-        let extra_json = match &self.extra_json {
-            Some(json) => Some(ffi::c_string(json, "FigureOptions::extra_json")?),
-            None => None,
-        };
-        let mut raw = sys::TRAJPLOT_FIGURE_OPTIONS_INIT;
-        raw.title = title.as_ptr();
-        raw.colorscale = colorscale.as_ptr();
-        raw.extra_json = extra_json
-            .as_ref()
-            .map_or(ptr::null(), |json| json.as_ptr());
-        raw.token_width = self.token_width;
-        raw.height = self.height.unwrap_or(0);
-        raw.log_scale = self.log_scale;
-        raw.hover_value = self.hover_value;
-        let mut strings = vec![title, colorscale];
-        strings.extend(extra_json);
-        Ok(RawFigureOptions {
-            raw,
-            _strings: strings,
-        })
-    }
+/// What an export writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// The Plotly figure, `{"data": [...], "layout": {...}}`, as JSON (the
+    /// default).
+    FigureJson,
+    /// The heatmap trace alone, sized for the figure's cells; a figure of
+    /// one statistic only. Placed in a layout of your own, it needs
+    /// `"type": "category"` on both axes.
+    TraceJson,
+    /// An HTML page (or `<div>` fragment) drawing the figure with
+    /// plotly.js, as the HTML fields of [`ExportOptions`] say.
+    Html,
 }
 
 /// Where an HTML page gets plotly.js from (plotly.py's `include_plotlyjs`).
@@ -111,10 +142,26 @@ pub enum PlotlyJs {
     None,
 }
 
-/// How to write an HTML page.
+/// How to export a [`Figure`](crate::Figure): the format and, for
+/// [`Format::Html`], the page. The HTML fields are ignored for the JSON
+/// formats.
+///
+/// ```
+/// use trajplot::{ExportOptions, Format, PlotlyJs};
+///
+/// let fragment = ExportOptions {
+///     plotlyjs: PlotlyJs::None,
+///     div_id: Some("entropy".to_string()),
+///     full_html: false,
+///     ..ExportOptions::new(Format::Html)
+/// };
+/// # assert!(!fragment.responsive);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HtmlOptions {
-    /// Where plotly.js comes from (default: [`PlotlyJs::Local`]).
+pub struct ExportOptions {
+    /// What is written (default: [`Format::FigureJson`]).
+    pub format: Format,
+    /// Where the page gets plotly.js from (default: [`PlotlyJs::Local`]).
     pub plotlyjs: PlotlyJs,
     /// The id of the figure's `<div>`: letters, digits, '-' and '_',
     /// starting with a letter; None: "trajplot-figure". Give each figure on
@@ -126,10 +173,12 @@ pub struct HtmlOptions {
     pub responsive: bool,
 }
 
-impl Default for HtmlOptions {
-    fn default() -> HtmlOptions {
-        let defaults = sys::TRAJPLOT_HTML_OPTIONS_INIT;
-        HtmlOptions {
+impl ExportOptions {
+    /// The defaults, exporting `format`.
+    pub fn new(format: Format) -> ExportOptions {
+        let defaults = sys::TRAJPLOT_EXPORT_OPTIONS_INIT;
+        ExportOptions {
+            format,
             plotlyjs: PlotlyJs::Local,
             div_id: None,
             full_html: defaults.full_html,
@@ -138,41 +187,98 @@ impl Default for HtmlOptions {
     }
 }
 
-/// A `trajplot_html_options` and the C strings its pointers point into.
-pub(crate) struct RawHtmlOptions {
-    pub(crate) raw: sys::trajplot_html_options,
-    _strings: Vec<CString>,
+impl Default for ExportOptions {
+    /// The figure as JSON.
+    fn default() -> ExportOptions {
+        ExportOptions::new(Format::FigureJson)
+    }
 }
 
-impl HtmlOptions {
-    pub(crate) fn to_raw(&self) -> Result<RawHtmlOptions> {
+/// C strings kept alive for the pointers of an options struct (moving a
+/// CString does not move its bytes).
+#[derive(Default)]
+pub(crate) struct Strings(Vec<CString>);
+
+impl Strings {
+    /// `text` as a C string kept alive here, or NULL for None.
+    pub(crate) fn keep(&mut self, text: Option<&str>, what: &str) -> Result<*const c_char> {
+        match text {
+            Some(text) => Ok(self.push(ffi::c_string(text, what)?)),
+            None => Ok(ptr::null()),
+        }
+    }
+
+    fn push(&mut self, text: CString) -> *const c_char {
+        let pointer = text.as_ptr();
+        self.0.push(text);
+        pointer
+    }
+}
+
+impl PanelOptions {
+    /// The C struct, its strings kept in `strings`; `name` is how an error
+    /// names these options ("PanelOptions", "panels[1]'s PanelOptions").
+    pub(crate) fn to_raw(
+        &self,
+        strings: &mut Strings,
+        name: &str,
+    ) -> Result<sys::trajplot_panel_options> {
+        let field = |field: &str| format!("{}::{}", name, field);
+        let mut raw = sys::TRAJPLOT_PANEL_OPTIONS_INIT;
+        raw.title = strings.keep(self.title.as_deref(), &field("title"))?;
+        raw.colorscale = strings.keep(Some(&self.colorscale), &field("colorscale"))?;
+        raw.extra_json = strings.keep(self.extra_json.as_deref(), &field("extra_json"))?;
+        raw.log_scale = self.log_scale;
+        raw.hover_value = self.hover_value;
+        Ok(raw)
+    }
+}
+
+impl FigureOptions {
+    pub(crate) fn to_raw(&self, strings: &mut Strings) -> Result<sys::trajplot_figure_options> {
+        let mut raw = sys::TRAJPLOT_FIGURE_OPTIONS_INIT;
+        raw.title = strings.keep(Some(&self.title), "FigureOptions::title")?;
+        raw.token_width = self.token_width;
+        raw.height = self.height.unwrap_or(0);
+        if let Some(spacing) = self.vertical_spacing {
+            raw.vertical_spacing = spacing;
+            raw.has_vertical_spacing = true;
+        }
+        raw.equal_panel_heights = self.equal_panel_heights;
+        Ok(raw)
+    }
+}
+
+impl ExportOptions {
+    pub(crate) fn to_raw(&self, strings: &mut Strings) -> Result<sys::trajplot_export_options> {
+        let mut raw = sys::TRAJPLOT_EXPORT_OPTIONS_INIT;
+        raw.format = match self.format {
+            Format::FigureJson => sys::TRAJPLOT_FORMAT_FIGURE_JSON,
+            Format::TraceJson => sys::TRAJPLOT_FORMAT_TRACE_JSON,
+            Format::Html => sys::TRAJPLOT_FORMAT_HTML,
+        };
+        if self.format != Format::Html {
+            // The library reads the HTML fields for pages only.
+            return Ok(raw);
+        }
         let (plotlyjs, location) = match &self.plotlyjs {
-            PlotlyJs::Local => (sys::TRAJPLOT_PLOTLYJS_LOCAL, None),
-            PlotlyJs::Cdn => (sys::TRAJPLOT_PLOTLYJS_CDN, None),
+            PlotlyJs::Local => (sys::TRAJPLOT_PLOTLYJS_LOCAL, ptr::null()),
+            PlotlyJs::Cdn => (sys::TRAJPLOT_PLOTLYJS_CDN, ptr::null()),
             PlotlyJs::Src(url) => (
                 sys::TRAJPLOT_PLOTLYJS_SRC,
-                Some(ffi::c_string(url, "PlotlyJs::Src")?),
+                strings.keep(Some(url), "PlotlyJs::Src")?,
             ),
             PlotlyJs::Inline(path) => (
                 sys::TRAJPLOT_PLOTLYJS_INLINE,
-                Some(ffi::c_path(path, "PlotlyJs::Inline")?),
+                strings.push(ffi::c_path(path, "PlotlyJs::Inline")?),
             ),
-            PlotlyJs::None => (sys::TRAJPLOT_PLOTLYJS_NONE, None),
+            PlotlyJs::None => (sys::TRAJPLOT_PLOTLYJS_NONE, ptr::null()),
         };
-        let div_id = match &self.div_id {
-            Some(id) => Some(ffi::c_string(id, "HtmlOptions::div_id")?),
-            None => None,
-        };
-        let mut raw = sys::TRAJPLOT_HTML_OPTIONS_INIT;
         raw.plotlyjs = plotlyjs;
-        raw.plotlyjs_location = location.as_ref().map_or(ptr::null(), |text| text.as_ptr());
-        raw.div_id = div_id.as_ref().map_or(ptr::null(), |text| text.as_ptr());
+        raw.plotlyjs_location = location;
+        raw.div_id = strings.keep(self.div_id.as_deref(), "ExportOptions::div_id")?;
         raw.full_html = self.full_html;
         raw.responsive = self.responsive;
-        let strings = location.into_iter().chain(div_id).collect();
-        Ok(RawHtmlOptions {
-            raw,
-            _strings: strings,
-        })
+        Ok(raw)
     }
 }

@@ -1,14 +1,12 @@
 use std::fmt;
 use std::os::raw::c_char;
-use std::path::Path;
 use std::ptr::{self, NonNull};
 
 use trajplot_sys as sys;
 
 use crate::error::{Error, Result};
-use crate::ffi::{self, LibraryString, StringArray};
+use crate::ffi::{self, StringArray};
 use crate::labels::Labels;
-use crate::options::{FigureOptions, HtmlOptions};
 
 /// A statistic (entropy, KL divergence, rank, ...) at every layer and
 /// position of a model, with what is needed to draw it: the reference's
@@ -16,7 +14,7 @@ use crate::options::{FigureOptions, HtmlOptions};
 ///
 /// Immutable: [`stride`](Statistic::stride) and [`clip`](Statistic::clip)
 /// return new statistics. It may be shared between threads (e.g. in an
-/// `Arc`) and exported from several at once.
+/// `Arc`). A [`Figure`](crate::Figure) draws it.
 pub struct Statistic {
     raw: NonNull<sys::trajplot_statistic>,
 }
@@ -130,11 +128,13 @@ impl<'a> StatisticBuilder<'a> {
         if let Some(labels) = &sequence_labels {
             options.sequence_labels = labels.pointers();
             options.sequence_label_lengths = labels.lengths();
+            options.sequence_label_count = labels.len();
         }
         options.trajectory_labels = self.trajectory_labels.map_or(ptr::null(), Labels::as_ptr);
         if let Some(labels) = &layer_labels {
             options.layer_labels = labels.pointers();
             options.layer_label_lengths = labels.lengths();
+            options.layer_label_count = labels.len();
         }
         if let Some(min) = self.min {
             options.min = min;
@@ -379,100 +379,6 @@ impl Statistic {
         // SAFETY: a live handle and a valid output pointer.
         ffi::check(unsafe { sys::trajplot_statistic_clip(&mut raw, self.as_ptr(), min, max) })?;
         Statistic::from_new_handle(raw)
-    }
-
-    /// The Plotly heatmap trace as a JSON object.
-    pub fn heatmap_json(&self, options: &FigureOptions) -> Result<String> {
-        let options = options.to_raw()?;
-        let (mut json, mut len) = (ptr::null_mut(), 0);
-        // SAFETY: a live handle, options whose strings outlive the call, and
-        // valid outputs; on success the string is ours to free.
-        ffi::check(unsafe {
-            sys::trajplot_statistic_heatmap_json(&mut json, &mut len, self.as_ptr(), &options.raw)
-        })?;
-        Ok(unsafe { LibraryString::new(json, len) }.text())
-    }
-
-    /// The whole Plotly figure, `{"data": [trace], "layout": {...}}`, as JSON.
-    pub fn figure_json(&self, options: &FigureOptions) -> Result<String> {
-        let options = options.to_raw()?;
-        let (mut json, mut len) = (ptr::null_mut(), 0);
-        // SAFETY: as in heatmap_json.
-        ffi::check(unsafe {
-            sys::trajplot_statistic_figure_json(&mut json, &mut len, self.as_ptr(), &options.raw)
-        })?;
-        Ok(unsafe { LibraryString::new(json, len) }.text())
-    }
-
-    /// Writes the heatmap trace as JSON to `path`, streamed. The file is
-    /// replaced atomically: a failed call leaves no partial file and any
-    /// earlier file intact.
-    pub fn write_heatmap_json<P: AsRef<Path>>(
-        &self,
-        path: P,
-        options: &FigureOptions,
-    ) -> Result<()> {
-        let path = ffi::c_path(path.as_ref(), "path")?;
-        let options = options.to_raw()?;
-        // SAFETY: a live handle; options and path outlive the call.
-        ffi::check(unsafe {
-            sys::trajplot_statistic_write_heatmap_json(self.as_ptr(), &options.raw, path.as_ptr())
-        })
-    }
-
-    /// Writes the figure as JSON to `path`, replaced atomically.
-    pub fn write_figure_json<P: AsRef<Path>>(
-        &self,
-        path: P,
-        options: &FigureOptions,
-    ) -> Result<()> {
-        let path = ffi::c_path(path.as_ref(), "path")?;
-        let options = options.to_raw()?;
-        // SAFETY: as in write_heatmap_json.
-        ffi::check(unsafe {
-            sys::trajplot_statistic_write_figure_json(self.as_ptr(), &options.raw, path.as_ptr())
-        })
-    }
-
-    /// The figure as an HTML page (or `<div>` fragment) that draws it with
-    /// plotly.js. Nothing in the statistic or the options can end the
-    /// page's script element or inject markup.
-    pub fn figure_html(&self, figure: &FigureOptions, html: &HtmlOptions) -> Result<String> {
-        let figure = figure.to_raw()?;
-        let html = html.to_raw()?;
-        let (mut page, mut len) = (ptr::null_mut(), 0);
-        // SAFETY: as in heatmap_json.
-        ffi::check(unsafe {
-            sys::trajplot_statistic_figure_html(
-                &mut page,
-                &mut len,
-                self.as_ptr(),
-                &figure.raw,
-                &html.raw,
-            )
-        })?;
-        Ok(unsafe { LibraryString::new(page, len) }.text())
-    }
-
-    /// Writes the HTML page to `path`, replaced atomically.
-    pub fn write_figure_html<P: AsRef<Path>>(
-        &self,
-        path: P,
-        figure: &FigureOptions,
-        html: &HtmlOptions,
-    ) -> Result<()> {
-        let path = ffi::c_path(path.as_ref(), "path")?;
-        let figure = figure.to_raw()?;
-        let html = html.to_raw()?;
-        // SAFETY: as in write_heatmap_json.
-        ffi::check(unsafe {
-            sys::trajplot_statistic_write_figure_html(
-                self.as_ptr(),
-                &figure.raw,
-                &html.raw,
-                path.as_ptr(),
-            )
-        })
     }
 }
 

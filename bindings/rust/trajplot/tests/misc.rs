@@ -25,16 +25,23 @@ fn trunc_string_left_counts_code_points() {
     assert_eq!(trajplot::trunc_string_left("Δ0.00%", 7).unwrap(), " Δ0.00%");
     assert_eq!(trajplot::trunc_string_left("Δ0.00%", 3).unwrap(), "00%");
     assert_eq!(trajplot::trunc_string_left("abc", 0).unwrap(), "");
-    assert_fails(
-        trajplot::trunc_string_left("a\0b", 3),
-        ErrorKind::InvalidArgument,
-        &["NUL"],
-    );
+    // The string goes with its byte length: NUL is a character like any.
+    assert_eq!(trajplot::trunc_string_left("a\0b", 3).unwrap(), "a\0b");
+    assert_eq!(trajplot::trunc_string_left("a\0b", 2).unwrap(), "\0b");
+    assert_eq!(trajplot::trunc_string_left("\0", 2).unwrap(), " \0");
+    assert_eq!(trajplot::trunc_string_left("", 2).unwrap(), "  ");
     assert_fails(
         trajplot::trunc_string_left("a", usize::MAX),
         ErrorKind::OutOfRange,
         &["trajplot_trunc_string_left"],
     );
+}
+
+#[test]
+fn default_threads_counts_the_cores_available() {
+    let threads = trajplot::default_threads();
+    assert!(threads >= 1, "default_threads() is {}", threads);
+    assert_eq!(trajplot::default_threads(), threads);
 }
 
 #[test]

@@ -4,8 +4,7 @@ use std::fs;
 
 use common::{assert_fails, scratch_path, Json};
 use trajplot::{
-    ErrorKind, FigureOptions, HtmlOptions, PanelOptions, PlotlyJs, StackOptions, StackedFigure,
-    Statistic,
+    ErrorKind, ExportOptions, Figure, FigureOptions, Format, PanelOptions, PlotlyJs, Statistic,
 };
 
 const TOKENS: [&str; 3] = ["The", "cat", "sat"];
@@ -51,11 +50,9 @@ fn panels() -> Panels {
 }
 
 impl Panels {
-    fn figure(&self) -> StackedFigure<'_> {
-        StackedFigure::new()
-            .panel(&self.entropy)
-            .panel(&self.forward_kl)
-            .panel(&self.delta)
+    /// The three panels with the default panel options.
+    fn figure(&self, options: &FigureOptions) -> trajplot::Result<Figure> {
+        stack(&self.statistics(), options)
     }
 
     fn statistics(&self) -> [&Statistic; 3] {
@@ -63,8 +60,22 @@ impl Panels {
     }
 }
 
-fn json_of(figure: &StackedFigure<'_>, options: &StackOptions) -> Json {
-    Json::parse(&figure.to_json(options).unwrap())
+/// A stacked figure of `statistics` with the default panel options.
+fn stack(statistics: &[&Statistic], options: &FigureOptions) -> trajplot::Result<Figure> {
+    Figure::stacked(
+        statistics
+            .iter()
+            .map(|statistic| (*statistic, PanelOptions::default())),
+        options,
+    )
+}
+
+fn json(figure: &Figure) -> Json {
+    Json::parse(&figure.export(&ExportOptions::default()).unwrap())
+}
+
+fn html() -> ExportOptions {
+    ExportOptions::new(Format::Html)
 }
 
 /// Plotly's name of axis `number` (1-based): "x", "x2", ...
@@ -112,7 +123,7 @@ fn bits(matrix: &[Vec<f32>]) -> Vec<Vec<u32>> {
 #[test]
 fn each_panel_draws_its_statistic_on_its_own_axes() {
     let panels = panels();
-    let figure = json_of(&panels.figure(), &StackOptions::default());
+    let figure = json(&panels.figure(&FigureOptions::default()).unwrap());
     assert_eq!(figure.at("data").array().len(), 3, "one trace per panel");
     for (index, statistic) in panels.statistics().iter().enumerate() {
         let trace = figure.at(&format!("data.{}", index));
@@ -138,7 +149,7 @@ fn each_panel_draws_its_statistic_on_its_own_axes() {
 #[test]
 fn panels_are_stacked_top_to_bottom_with_one_shared_x_axis() {
     let panels = panels();
-    let figure = json_of(&panels.figure(), &StackOptions::default());
+    let figure = json(&panels.figure(&FigureOptions::default()).unwrap());
     let layout = figure.at("layout");
     let count = 3;
     // make_subplots's default gap is 0.3 / rows; the panels share the rest
@@ -147,9 +158,9 @@ fn panels_are_stacked_top_to_bottom_with_one_shared_x_axis() {
     let rows = [3.0, 3.0, 2.0];
     let row_height = (1.0 - gap * (count - 1) as f64) / rows.iter().sum::<f64>();
     let mut expected_top = 1.0;
-    for index in 0..count {
+    for (index, panel_rows) in rows.iter().enumerate() {
         let (bottom, top) = domain(&figure, index);
-        let panel_height = rows[index] * row_height;
+        let panel_height = panel_rows * row_height;
         assert!(
             (top - expected_top).abs() < 1e-12,
             "panel {} top {}",
@@ -186,9 +197,9 @@ fn panels_are_stacked_top_to_bottom_with_one_shared_x_axis() {
 }
 
 #[test]
-fn stack_options_shape_the_figure() {
+fn figure_options_shape_the_figure() {
     let panels = panels();
-    let options = StackOptions {
+    let options = FigureOptions {
         title: "Prediction trajectory".to_string(),
         token_width: 50,
         // Not 900, the default for three panels.
@@ -196,7 +207,7 @@ fn stack_options_shape_the_figure() {
         vertical_spacing: Some(0.02),
         equal_panel_heights: false,
     };
-    let figure = json_of(&panels.figure(), &options);
+    let figure = json(&panels.figure(&options).unwrap());
     assert_eq!(
         figure.at("layout.title.text").str(),
         "Prediction trajectory"
@@ -212,45 +223,50 @@ fn stack_options_shape_the_figure() {
             gap
         );
     }
-    let touching = StackOptions {
+    let touching = FigureOptions {
         vertical_spacing: Some(0.0),
         ..Default::default()
     };
-    let figure = json_of(&panels.figure(), &touching);
+    let figure = json(&panels.figure(&touching).unwrap());
     assert!((domain(&figure, 0).0 - domain(&figure, 1).1).abs() < 1e-12);
 }
 
 #[test]
 fn panel_options_land_in_their_own_trace() {
     let panels = panels();
-    let figure = StackedFigure::new()
-        .panel(&panels.entropy)
-        .panel_with(
-            &panels.forward_kl,
-            PanelOptions {
-                colorscale: "viridis".to_string(),
-                log_scale: true,
-                ..Default::default()
-            },
-        )
-        .panel_with(
-            &panels.delta,
-            PanelOptions {
-                extra_json: Some(r#"{"opacity": 0.5, "colorbar": {"len": 0.1}}"#.to_string()),
-                ..Default::default()
-            },
-        );
-    let json = json_of(&figure, &StackOptions::default());
+    let viridis_log = PanelOptions {
+        colorscale: "viridis".to_string(),
+        log_scale: true,
+        ..Default::default()
+    };
+    let patched = PanelOptions {
+        extra_json: Some(r#"{"opacity": 0.5, "colorbar": {"len": 0.1}}"#.to_string()),
+        ..Default::default()
+    };
+    let figure = Figure::stacked(
+        [
+            (&panels.entropy, &PanelOptions::default()),
+            (&panels.forward_kl, &viridis_log),
+            (&panels.delta, &patched),
+        ],
+        &FigureOptions::default(),
+    )
+    .unwrap();
+    let json = json(&figure);
 
     // The colourscale is the one a single heatmap of that name has.
     let viridis = Json::parse(
-        &panels
-            .forward_kl
-            .heatmap_json(&FigureOptions {
+        &Figure::new(
+            &panels.forward_kl,
+            &PanelOptions {
                 colorscale: "viridis".to_string(),
                 ..Default::default()
-            })
-            .unwrap(),
+            },
+            &FigureOptions::default(),
+        )
+        .unwrap()
+        .export(&ExportOptions::new(Format::TraceJson))
+        .unwrap(),
     );
     assert_eq!(json.at("data.1.colorscale"), viridis.at("colorscale"));
     assert_ne!(json.at("data.0.colorscale"), json.at("data.1.colorscale"));
@@ -285,17 +301,23 @@ fn panel_options_land_in_their_own_trace() {
 #[test]
 fn titles_go_over_their_panels_as_annotations() {
     let panels = panels();
-    let figure = StackedFigure::new()
-        .panel(&panels.entropy)
-        .panel_with(
-            &panels.forward_kl,
-            PanelOptions {
-                title: Some("KL to the <output>".to_string()),
-                ..Default::default()
-            },
+    let titled = PanelOptions {
+        title: Some("KL to the <output>".to_string()),
+        ..Default::default()
+    };
+    let with_options = |options: &FigureOptions| {
+        Figure::stacked(
+            [
+                (&panels.entropy, PanelOptions::default()),
+                (&panels.forward_kl, titled.clone()),
+                (&panels.delta, PanelOptions::default()),
+            ],
+            options,
         )
-        .panel(&panels.delta);
-    let json = json_of(&figure, &StackOptions::default());
+        .unwrap()
+    };
+    let figure = with_options(&FigureOptions::default());
+    let json = json(&figure);
     let annotations = json.at("layout.annotations").array();
     assert_eq!(annotations.len(), 3);
     // Plotly reads annotation text as markup, so '<' and '>' are escaped.
@@ -313,47 +335,78 @@ fn titles_go_over_their_panels_as_annotations() {
     );
 
     // The page's <title> is the figure's title, else the panels'.
-    let fragment = HtmlOptions {
+    let fragment = ExportOptions {
         plotlyjs: PlotlyJs::None,
-        ..Default::default()
+        ..html()
     };
-    let page = figure.to_html(&StackOptions::default(), &fragment).unwrap();
+    let page = figure.export(&fragment).unwrap();
     assert!(
         page.contains("<title>Entropy, KL to the &lt;output&gt;, Log Prob Difference</title>"),
         "{}",
         page
     );
-    let titled = StackOptions {
+    let titled = FigureOptions {
         title: "Trajectory".to_string(),
         ..Default::default()
     };
-    assert!(figure
-        .to_html(&titled, &fragment)
+    assert!(with_options(&titled)
+        .export(&fragment)
         .unwrap()
         .contains("<title>Trajectory</title>"));
 }
 
 #[test]
-fn a_figure_can_be_collected_from_statistics() {
+fn panels_may_come_owned_or_borrowed_from_any_iterator() {
     let panels = panels();
-    let options = StackOptions::default();
-    let collected: StackedFigure<'_> = panels.statistics().into_iter().collect();
-    assert_eq!(collected.panels().len(), 3);
-    assert_eq!(
-        collected.to_json(&options).unwrap(),
-        panels.figure().to_json(&options).unwrap()
-    );
+    let options = FigureOptions::default();
+    let expected = panels
+        .figure(&options)
+        .unwrap()
+        .export(&ExportOptions::default())
+        .unwrap();
+    let defaults = [
+        PanelOptions::default(),
+        PanelOptions::default(),
+        PanelOptions::default(),
+    ];
+    let zipped = Figure::stacked(panels.statistics().into_iter().zip(&defaults), &options).unwrap();
+    assert_eq!(zipped.panel_count(), 3);
+    assert_eq!(zipped.export(&ExportOptions::default()).unwrap(), expected);
+    // Owned statistics are held until the figure is made, which keeps its
+    // own reference to each.
+    let owned = Figure::stacked(
+        vec![
+            (
+                statistic("Entropy", 3, 1.0, Some(&TOKENS), true),
+                PanelOptions::default(),
+            ),
+            (
+                statistic("Forward KL", 3, 10.0, Some(&TOKENS), true),
+                PanelOptions::default(),
+            ),
+            (
+                statistic("Log Prob Difference", 2, 30.0, None, false),
+                PanelOptions::default(),
+            ),
+        ],
+        &options,
+    )
+    .unwrap();
+    assert_eq!(owned.export(&ExportOptions::default()).unwrap(), expected);
 
     let log_scale = PanelOptions {
         log_scale: true,
         ..Default::default()
     };
-    let with_options: StackedFigure<'_> = panels
-        .statistics()
-        .into_iter()
-        .map(|statistic| (statistic, log_scale.clone()))
-        .collect();
-    let json = json_of(&with_options, &options);
+    let with_options = Figure::stacked(
+        panels
+            .statistics()
+            .into_iter()
+            .map(|statistic| (statistic, &log_scale)),
+        &options,
+    )
+    .unwrap();
+    let json = json(&with_options);
     for index in 0..3 {
         assert_eq!(
             json.at(&format!("data.{}.colorbar.tickmode", index)).str(),
@@ -367,10 +420,9 @@ fn a_figure_can_be_collected_from_statistics() {
 #[test]
 fn one_panel_is_a_figure_with_one_subplot() {
     let entropy = statistic("Entropy", 2, 0.5, Some(&TOKENS), true);
-    let json = json_of(
-        &StackedFigure::new().panel(&entropy),
-        &StackOptions::default(),
-    );
+    let figure = stack(&[&entropy], &FigureOptions::default()).unwrap();
+    assert_eq!((figure.is_stacked(), figure.panel_count()), (true, 1));
+    let json = json(&figure);
     assert_eq!(json.at("data").array().len(), 1);
     assert_eq!(domain(&json, 0), (0.0, 1.0));
     assert_eq!(json.at("layout.xaxis.title.text").str(), "Input");
@@ -379,24 +431,11 @@ fn one_panel_is_a_figure_with_one_subplot() {
 
 #[test]
 fn an_empty_figure_is_refused() {
-    let empty = StackedFigure::new();
     assert_fails(
-        empty.to_json(&StackOptions::default()),
+        stack(&[], &FigureOptions::default()),
         ErrorKind::InvalidArgument,
-        &["trajplot_stacked_figure_json", "count is 0"],
+        &["trajplot_figure_create_stacked", "count is 0"],
     );
-    assert_fails(
-        empty.to_html(&StackOptions::default(), &HtmlOptions::default()),
-        ErrorKind::InvalidArgument,
-        &["trajplot_stacked_figure_html", "count is 0"],
-    );
-    let path = scratch_path("empty.json");
-    assert_fails(
-        empty.write_json(&path, &StackOptions::default()),
-        ErrorKind::InvalidArgument,
-        &["trajplot_stacked_write_figure_json", "count is 0"],
-    );
-    assert!(!path.exists());
 }
 
 #[test]
@@ -405,25 +444,19 @@ fn panels_that_cannot_share_an_axis_are_refused_by_name() {
     let wide_values = values(2, 4, 0.0);
     let wide = Statistic::new("Wide", &wide_values, 2, 4).unwrap();
     let error = assert_fails(
-        StackedFigure::new()
-            .panel(&entropy)
-            .panel(&wide)
-            .to_json(&StackOptions::default()),
+        stack(&[&entropy, &wide], &FigureOptions::default()),
         ErrorKind::InvalidArgument,
         &[],
     );
     // The library's message whole, as the README quotes it.
     assert_eq!(
         error.message(),
-        "trajplot_stacked_figure_json: panels[1] (Wide) has seq_len 4 but panels[0] (Entropy) \
+        "trajplot_figure_create_stacked: panels[1] (Wide) has seq_len 4 but panels[0] (Entropy) \
          has 3; stacked panels share one x axis"
     );
     let other_words = statistic("Rank", 2, 0.0, Some(&["The", "dog", "sat"]), true);
     assert_fails(
-        StackedFigure::new()
-            .panel(&entropy)
-            .panel(&other_words)
-            .to_json(&StackOptions::default()),
+        stack(&[&entropy, &other_words], &FigureOptions::default()),
         ErrorKind::InvalidArgument,
         &["panels[1]'s sequence label at position 1 is \"dog\" but panels[0]'s is \"cat\""],
     );
@@ -432,96 +465,131 @@ fn panels_that_cannot_share_an_axis_are_refused_by_name() {
 #[test]
 fn bad_panel_options_are_refused_naming_the_panel() {
     let panels = panels();
-    let colorscale = StackedFigure::new().panel(&panels.entropy).panel_with(
-        &panels.forward_kl,
-        PanelOptions {
-            colorscale: "no-such-scale".to_string(),
-            ..Default::default()
-        },
-    );
+    let options = FigureOptions::default();
+    let colorscale = PanelOptions {
+        colorscale: "no-such-scale".to_string(),
+        ..Default::default()
+    };
     assert_fails(
-        colorscale.to_json(&StackOptions::default()),
+        Figure::stacked(
+            [
+                (&panels.entropy, &PanelOptions::default()),
+                (&panels.forward_kl, &colorscale),
+            ],
+            &options,
+        ),
         ErrorKind::InvalidArgument,
         &[
-            "trajplot_stacked_figure_json",
+            "trajplot_figure_create_stacked",
             "panels[1] (Forward KL): ",
             "no-such-scale",
         ],
     );
-    let extra_json = StackedFigure::new()
-        .panel(&panels.entropy)
-        .panel(&panels.forward_kl)
-        .panel_with(
-            &panels.delta,
-            PanelOptions {
-                extra_json: Some("[1]".to_string()),
-                ..Default::default()
-            },
-        );
+    let extra_json = PanelOptions {
+        extra_json: Some("[1]".to_string()),
+        ..Default::default()
+    };
     assert_fails(
-        extra_json.to_json(&StackOptions::default()),
+        Figure::stacked(
+            [
+                (&panels.entropy, &PanelOptions::default()),
+                (&panels.forward_kl, &PanelOptions::default()),
+                (&panels.delta, &extra_json),
+            ],
+            &options,
+        ),
         ErrorKind::InvalidArgument,
         &["panels[2] (Log Prob Difference): extra_json"],
     );
     // Checked by the binding: the C API takes these strings NUL-terminated.
-    let nul_title = StackedFigure::new().panel(&panels.entropy).panel_with(
-        &panels.delta,
-        PanelOptions {
-            title: Some("a\0b".to_string()),
-            ..Default::default()
-        },
-    );
+    let nul_title = PanelOptions {
+        title: Some("a\0b".to_string()),
+        ..Default::default()
+    };
     assert_fails(
-        nul_title.to_json(&StackOptions::default()),
+        Figure::stacked(
+            [
+                (&panels.entropy, &PanelOptions::default()),
+                (&panels.delta, &nul_title),
+            ],
+            &options,
+        ),
         ErrorKind::InvalidArgument,
         &["panels[1]'s PanelOptions::title contains a NUL byte at byte 1"],
     );
 }
 
 #[test]
-fn bad_stack_options_are_refused() {
+fn bad_figure_options_are_refused() {
     let panels = panels();
-    let figure = panels.figure();
-    let spacing = |value: f64| StackOptions {
+    let spacing = |value: f64| FigureOptions {
         vertical_spacing: Some(value),
         ..Default::default()
     };
     assert_fails(
-        figure.to_json(&spacing(0.5)),
+        panels.figure(&spacing(0.5)),
         ErrorKind::InvalidArgument,
         &[
-            "trajplot_stacked_figure_json",
+            "trajplot_figure_create_stacked",
             "vertical_spacing must be in [0, 0.5) for 3 panels, got 0.5",
         ],
     );
     for value in [-0.1, f64::NAN, f64::INFINITY] {
         assert_fails(
-            figure.to_json(&spacing(value)),
+            panels.figure(&spacing(value)),
             ErrorKind::InvalidArgument,
             &["vertical_spacing must be in [0, 0.5)"],
         );
     }
-    let narrow = StackOptions {
+    let narrow = FigureOptions {
         token_width: 0,
         ..Default::default()
     };
     assert_fails(
-        figure.to_json(&narrow),
+        panels.figure(&narrow),
         ErrorKind::InvalidArgument,
         &[
-            "trajplot_stacked_figure_json",
+            "trajplot_figure_create_stacked",
             "token_width must be at least 1, got 0",
         ],
     );
-    let nul_title = StackOptions {
+    let nul_title = FigureOptions {
         title: "\0".to_string(),
         ..Default::default()
     };
     assert_fails(
-        figure.to_json(&nul_title),
+        panels.figure(&nul_title),
         ErrorKind::InvalidArgument,
-        &["StackOptions::title contains a NUL byte"],
+        &["FigureOptions::title contains a NUL byte"],
     );
+}
+
+#[test]
+fn the_trace_of_a_stacked_figure_is_refused() {
+    let panels = panels();
+    let figure = panels.figure(&FigureOptions::default()).unwrap();
+    let trace = ExportOptions::new(Format::TraceJson);
+    let error = assert_fails(
+        figure.export(&trace),
+        ErrorKind::InvalidArgument,
+        &["trajplot_figure_export"],
+    );
+    assert_eq!(error.status(), trajplot::sys::TRAJPLOT_EINVAL);
+    let path = scratch_path("stacked-trace.json");
+    assert_fails(
+        figure.save(&path, &trace),
+        ErrorKind::InvalidArgument,
+        &["trajplot_figure_save"],
+    );
+    assert!(!path.exists());
+    // Nothing is written when the options are refused.
+    let mut written = Vec::new();
+    assert_fails(
+        figure.write_to(&mut written, &trace),
+        ErrorKind::InvalidArgument,
+        &["trajplot_figure_stream"],
+    );
+    assert!(written.is_empty());
 }
 
 /// The figure JSON a page passes to Plotly.newPlot.
@@ -537,140 +605,118 @@ fn figure_in_page(page: &str) -> Json {
 #[test]
 fn the_page_draws_the_figure() {
     let panels = panels();
-    let options = StackOptions {
+    let options = FigureOptions {
         title: "page".to_string(),
         ..Default::default()
     };
-    let page = panels
-        .figure()
-        .to_html(&options, &HtmlOptions::default())
-        .unwrap();
+    let figure = panels.figure(&options).unwrap();
+    let page = figure.export(&html()).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"), "not a whole document");
     assert_eq!(
         page.contains("<script src=\"https://cdn.plot.ly/plotly-"),
         trajplot::local_plotlyjs().unwrap().is_none(),
         "the default inlines the local plotly.js when there is one"
     );
-    assert_eq!(
-        figure_in_page(&page),
-        Json::parse(&panels.figure().to_json(&options).unwrap())
-    );
-    let fragment = HtmlOptions {
+    assert_eq!(figure_in_page(&page), json(&figure));
+    let fragment = ExportOptions {
         plotlyjs: PlotlyJs::None,
         div_id: Some("stacked-1".to_string()),
         full_html: false,
-        ..Default::default()
+        ..html()
     };
-    let page = panels.figure().to_html(&options, &fragment).unwrap();
+    let page = figure.export(&fragment).unwrap();
     assert!(!page.contains("<html"));
     assert!(page.contains("id=\"stacked-1\""));
-    let bad_id = HtmlOptions {
+    let bad_id = ExportOptions {
         div_id: Some("1figure".to_string()),
-        ..Default::default()
+        ..html()
     };
     assert_fails(
-        panels.figure().to_html(&options, &bad_id),
+        figure.export(&bad_id),
         ErrorKind::InvalidArgument,
-        &["trajplot_stacked_figure_html", "div_id \"1figure\""],
+        &["trajplot_figure_export", "div_id \"1figure\""],
     );
 }
 
 #[test]
 fn files_hold_what_the_strings_hold() {
     let panels = panels();
-    let figure = panels.figure();
-    let options = StackOptions {
+    let options = FigureOptions {
         title: "saved".to_string(),
         vertical_spacing: Some(0.05),
         ..Default::default()
     };
+    let figure = panels.figure(&options).unwrap();
     let json_path = scratch_path("stacked.json");
-    figure.write_json(&json_path, &options).unwrap();
+    figure.save(&json_path, &ExportOptions::default()).unwrap();
     assert_eq!(
         fs::read_to_string(&json_path).unwrap(),
-        figure.to_json(&options).unwrap()
+        figure.export(&ExportOptions::default()).unwrap()
     );
-    let html = HtmlOptions {
+    let page = ExportOptions {
         div_id: Some("saved".to_string()),
-        ..Default::default()
+        ..html()
     };
     let html_path = scratch_path("stacked.html");
-    figure.write_html(&html_path, &options, &html).unwrap();
+    figure.save(&html_path, &page).unwrap();
     assert_eq!(
         fs::read_to_string(&html_path).unwrap(),
-        figure.to_html(&options, &html).unwrap()
+        figure.export(&page).unwrap()
     );
 
-    // A refused figure leaves the earlier file as it was.
+    // A refused export leaves the earlier file as it was.
     let before = fs::read_to_string(&json_path).unwrap();
-    let bad = StackOptions {
-        token_width: 0,
-        ..Default::default()
+    let bad = ExportOptions {
+        div_id: Some("1figure".to_string()),
+        ..html()
     };
     assert_fails(
-        figure.write_json(&json_path, &bad),
+        figure.save(&json_path, &bad),
         ErrorKind::InvalidArgument,
-        &["trajplot_stacked_write_figure_json", "token_width"],
+        &["trajplot_figure_save", "div_id"],
     );
     assert_eq!(fs::read_to_string(&json_path).unwrap(), before);
 }
 
 #[test]
 fn writing_into_a_missing_directory_is_an_io_error() {
-    let figure_panels = panels();
-    let figure = figure_panels.figure();
+    let panels = panels();
+    let figure = panels.figure(&FigureOptions::default()).unwrap();
     let path = scratch_path("missing-directory").join("stacked.json");
     assert_fails(
-        figure.write_json(&path, &StackOptions::default()),
+        figure.save(&path, &ExportOptions::default()),
         ErrorKind::Io,
-        &["trajplot_stacked_write_figure_json", "missing-directory"],
+        &["trajplot_figure_save", "missing-directory"],
     );
     assert_fails(
-        figure.write_html(&path, &StackOptions::default(), &HtmlOptions::default()),
+        figure.save(&path, &html()),
         ErrorKind::Io,
-        &["trajplot_stacked_write_figure_html", "missing-directory"],
+        &["trajplot_figure_save", "missing-directory"],
     );
     assert!(!path.exists());
 }
 
 #[test]
 fn option_defaults_match_the_c_defaults() {
-    let (mut panel, mut stack) = (
-        trajplot::sys::TRAJPLOT_PANEL_OPTIONS_INIT,
-        trajplot::sys::TRAJPLOT_STACK_OPTIONS_INIT,
-    );
-    // SAFETY: valid pointers to option structs of the versions given.
+    let mut figure = trajplot::sys::TRAJPLOT_FIGURE_OPTIONS_INIT;
+    // SAFETY: a valid pointer to an option struct of the version given.
     unsafe {
         assert_eq!(
-            trajplot::sys::trajplot_panel_options_init(
-                &mut panel,
-                trajplot::sys::TRAJPLOT_PANEL_OPTIONS_VERSION
-            ),
-            trajplot::sys::TRAJPLOT_OK
-        );
-        assert_eq!(
-            trajplot::sys::trajplot_stack_options_init(
-                &mut stack,
-                trajplot::sys::TRAJPLOT_STACK_OPTIONS_VERSION
+            trajplot::sys::trajplot_figure_options_init(
+                &mut figure,
+                trajplot::sys::TRAJPLOT_FIGURE_OPTIONS_VERSION
             ),
             trajplot::sys::TRAJPLOT_OK
         );
     }
-    let defaults = PanelOptions::default();
-    // NULL in C means the statistic's name and "rdbu_r".
-    assert!(panel.title.is_null() && defaults.title.is_none());
-    assert!(panel.colorscale.is_null() && defaults.colorscale == "rdbu_r");
-    assert!(panel.extra_json.is_null() && defaults.extra_json.is_none());
-    assert_eq!(defaults.log_scale, panel.log_scale);
-    assert_eq!(defaults.hover_value, panel.hover_value);
-    let defaults = StackOptions::default();
-    assert_eq!(defaults.equal_panel_heights, stack.equal_panel_heights);
-    assert!(stack.title.is_null() && defaults.title.is_empty());
-    assert_eq!(defaults.token_width, stack.token_width);
-    assert_eq!(defaults.height.unwrap_or(0), stack.height);
+    let defaults = FigureOptions::default();
+    assert_eq!(defaults.equal_panel_heights, figure.equal_panel_heights);
+    assert!(figure.title.is_null() && defaults.title.is_empty());
+    assert_eq!(defaults.token_width, figure.token_width);
+    assert_eq!(defaults.height.unwrap_or(0), figure.height);
     assert_eq!(
         defaults.vertical_spacing.is_some(),
-        stack.has_vertical_spacing
+        figure.has_vertical_spacing
     );
 }
 
@@ -678,12 +724,12 @@ fn option_defaults_match_the_c_defaults() {
 fn figures_may_be_shared_between_threads() {
     fn send_and_sync<T: Send + Sync>(_: &T) {}
     let panels = panels();
-    let figure = panels.figure();
+    let figure = panels.figure(&FigureOptions::default()).unwrap();
     send_and_sync(&figure);
-    let expected = figure.to_json(&StackOptions::default()).unwrap();
+    let expected = figure.export(&ExportOptions::default()).unwrap();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..4)
-            .map(|_| scope.spawn(|| figure.to_json(&StackOptions::default()).unwrap()))
+            .map(|_| scope.spawn(|| figure.export(&ExportOptions::default()).unwrap()))
             .collect();
         for handle in handles {
             assert_eq!(handle.join().unwrap(), expected);
@@ -694,11 +740,11 @@ fn figures_may_be_shared_between_threads() {
 #[test]
 fn equal_panel_heights_on_request() {
     let panels = panels();
-    let options = StackOptions {
+    let options = FigureOptions {
         equal_panel_heights: true,
         ..Default::default()
     };
-    let figure = json_of(&panels.figure(), &options);
+    let figure = json(&panels.figure(&options).unwrap());
     let heights: Vec<f64> = (0..3)
         .map(|index| {
             let (bottom, top) = domain(&figure, index);

@@ -4,7 +4,9 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 
 use common::Json;
-use trajplot::{ErrorKind, FigureOptions, HtmlOptions, Labels, Statistic};
+use trajplot::{
+    ErrorKind, ExportOptions, Figure, FigureOptions, Format, Labels, PanelOptions, Statistic,
+};
 
 fn shared_statistic() -> Arc<Statistic> {
     let n_layers = 6;
@@ -27,18 +29,24 @@ fn shared_statistic() -> Arc<Statistic> {
     )
 }
 
+/// The figure JSON and the HTML page of `statistic`.
+fn exports(statistic: &Statistic, options: &FigureOptions) -> (String, String) {
+    let figure = Figure::new(statistic, &PanelOptions::default(), options).unwrap();
+    (
+        figure.export(&ExportOptions::default()).unwrap(),
+        figure.export(&ExportOptions::new(Format::Html)).unwrap(),
+    )
+}
+
 #[test]
-fn threads_export_one_statistic_at_once() {
+fn threads_draw_and_export_one_statistic_at_once() {
     let statistic = shared_statistic();
     let options = FigureOptions {
         title: "shared".to_string(),
         ..Default::default()
     };
-    let expected_json = statistic.figure_json(&options).unwrap();
-    let expected_strided = statistic.stride(2).unwrap().figure_json(&options).unwrap();
-    let expected_html = statistic
-        .figure_html(&options, &HtmlOptions::default())
-        .unwrap();
+    let (expected_json, expected_html) = exports(&statistic, &options);
+    let (expected_strided, _) = exports(&statistic.stride(2).unwrap(), &options);
     let threads = 8;
     let start = Arc::new(Barrier::new(threads));
     let workers: Vec<_> = (0..threads)
@@ -50,13 +58,10 @@ fn threads_export_one_statistic_at_once() {
                 start.wait();
                 let mut results = Vec::new();
                 for _ in 0..10 {
-                    results.push(statistic.figure_json(&options).unwrap());
-                    results.push(statistic.stride(2).unwrap().figure_json(&options).unwrap());
-                    results.push(
-                        statistic
-                            .figure_html(&options, &HtmlOptions::default())
-                            .unwrap(),
-                    );
+                    let (json, html) = exports(&statistic, &options);
+                    results.push(json);
+                    results.push(exports(&statistic.stride(2).unwrap(), &options).0);
+                    results.push(html);
                 }
                 results
             })
