@@ -3,26 +3,35 @@
 
 Julia cannot be installed on the machines that build and test trajplot, so
 nothing runs bindings/julia/src/Trajplot.jl there. This script reads it as
-text instead and compares it with capi/trajplot.h:
+text instead, with every file it includes (include("library.jl"), ...,
+followed recursively), and compares them with the C API as
+scripts/describe_capi.py describes capi/trajplot.h (a JSON file CMake
+generates into the build tree; the header itself is not parsed here):
 
 - every ccall((:name, libtrajplot), Ret, (ArgTypes...,), args...) names a
   function the header declares, lists as many argument types as the
   prototype has parameters, passes that many arguments, and uses Julia
   types that match the C types (Cint for int, Csize_t for size_t,
-  Ptr{Cvoid} for a handle, ...);
+  Ptr{Cvoid} for a handle or a function pointer, ...);
 - every function the header declares is called somewhere;
 - every Julia struct named like a C struct (trajplot_figure_options, ...)
   has the C struct's fields, in order, with matching types;
 - every `const TRAJPLOT_...` in Julia has the header's value, and every
   member of a header enum (status codes, measures, ...) has such a `const`
-  (a new enum value must be mirrored).
+  (a new enum value must be mirrored);
+- every include names a literal file that exists, and every .jl file in
+  the module's folder is included (a file left out would go unchecked).
 
-Usage: check_ccalls.py [--header capi/trajplot.h] [--module src/Trajplot.jl]
+Usage: check_ccalls.py [--description trajplot_capi.json | --header capi/trajplot.h]
+                       [--module src/Trajplot.jl]
+With --header (the default when neither is given: this source tree's
+header) the header is described on the spot by scripts/describe_capi.py.
 Exit status 0 when everything matches, 1 with one line per problem.
 """
 
 import argparse
 import dataclasses
+import json
 import pathlib
 import re
 import sys
@@ -30,6 +39,7 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 DEFAULT_HEADER = HERE.parent.parent / "capi" / "trajplot.h"
 DEFAULT_MODULE = HERE / "src" / "Trajplot.jl"
+DESCRIBE_SCRIPT = HERE.parent.parent / "scripts" / "describe_capi.py"
 
 LIBRARY = "libtrajplot"
 IDENT = r"[A-Za-z_]\w*"
@@ -111,8 +121,12 @@ def normalize_c_type(text):
 
 
 # ---------------------------------------------------------------------------
-# The C header
+# The C API, from its description (scripts/describe_capi.py)
 # ---------------------------------------------------------------------------
+
+class DescriptionError(Exception):
+    """A description that is missing or not what describe_capi.py writes."""
+
 
 @dataclasses.dataclass
 class CFunction:
@@ -124,163 +138,79 @@ class CFunction:
 
 @dataclasses.dataclass
 class CHeader:
+    name: str = "trajplot.h"
     functions: dict = dataclasses.field(default_factory=dict)
     structs: dict = dataclasses.field(default_factory=dict)  # name -> [(type, name)]
+    struct_lines: dict = dataclasses.field(default_factory=dict)
     opaque: set = dataclasses.field(default_factory=set)     # handle types
+    function_pointers: set = dataclasses.field(default_factory=set)
+    aliases: dict = dataclasses.field(default_factory=dict)  # name -> C type
     enums: set = dataclasses.field(default_factory=set)
-    constants: dict = dataclasses.field(default_factory=dict)
-    enum_members: dict = dataclasses.field(default_factory=dict)  # name -> line
+    constants: dict = dataclasses.field(default_factory=dict)      # integer constants and enum members
+    enum_members: dict = dataclasses.field(default_factory=dict)   # name -> (enum, line)
     problems: list = dataclasses.field(default_factory=list)
 
 
-C_TYPE_WORDS = {"void", "char", "short", "int", "long", "float", "double", "bool",
-                "signed", "unsigned", "size_t", "const", "struct",
-                "int8_t", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t"}
-
-
-def strip_c_comments(text):
-    chars = list(text)
-    k = 0
-    while k < len(text):
-        if text.startswith("/*", k):
-            end = text.find("*/", k + 2)
-            end = len(text) if end < 0 else end + 2
-            blank(chars, k, end)
-            k = end
-        elif text.startswith("//", k):
-            end = text.find("\n", k)
-            end = len(text) if end < 0 else end
-            blank(chars, k, end)
-            k = end
-        elif text[k] == '"':
-            end = k + 1
-            while end < len(text) and text[end] != '"':
-                end += 2 if text[end] == "\\" else 1
-            k = end + 1
-        else:
-            k += 1
-    return "".join(chars)
-
-
-def strip_preprocessor(text):
-    chars = list(text)
-    for match in re.finditer(r"(?m)^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", text):
-        blank(chars, match.start(), match.end())
-    return "".join(chars)
-
-
-def split_c_declarator(text):
-    """('const char *', 'path') from 'const char *path'; the name is '' for
-    an unnamed parameter such as 'size_t'."""
-    text = text.strip()
-    array = re.search(r"\[[^\]]*\]\s*$", text)
-    if array:
-        text = text[:array.start()].strip() + " *"
-    match = re.match(r"^(.*?)\b(" + IDENT + r")\s*$", text, re.S)
-    if match and match.group(1).strip() and match.group(2) not in C_TYPE_WORDS:
-        type_text = match.group(1)
-        if array:
-            type_text += " *"
-        return normalize_c_type(type_text), match.group(2)
-    return normalize_c_type(text), ""
-
-
-def parse_header(text):
-    header = CHeader()
-    code = strip_c_comments(text)
-
-    # Integer suffixes (1u, 2UL) do not change the value a binding mirrors.
-    for match in re.finditer(r"(?m)^[ \t]*#[ \t]*define[ \t]+(TRAJPLOT_\w+)[ \t]+\(?(-?\d+)[uUlL]*\)?[ \t]*$", code):
-        header.constants[match.group(1)] = int(match.group(2))
-
-    code = strip_preprocessor(code)
-
-    for match in re.finditer(r"\b(struct|enum)\s+(" + IDENT + r")?\s*\{", code):
-        kind, tag = match.group(1), match.group(2)
-        close = matching_close(code, match.end() - 1)
-        if close < 0:
-            header.problems.append(f"line {line_of(code, match.start())}: unbalanced braces in {kind} {tag}")
-            continue
-        body = code[match.end():close]
-        after = re.match(r"\s*(" + IDENT + r")?\s*;", code[close + 1:])
-        name = after.group(1) if after and after.group(1) else tag
-        if kind == "enum":
-            header.enums.add(name)
-            value = -1
-            item_start = match.end()
-            for item in body.split(","):
-                item_line = line_of(code, item_start + len(item) - len(item.lstrip()))
-                item_start += len(item) + 1
-                if not item.strip():
-                    continue  # the optional comma after the last member
-                member = re.match(r"\s*(" + IDENT + r")\s*(?:=\s*(-?\d+)[uUlL]*)?\s*$", item)
-                if not member:
-                    header.problems.append(f"line {item_line}: cannot read the enum member "
-                                           f"`{squeeze(item)}` of {name}: write NAME or NAME = integer")
-                    # Its value, and the implicit values after it, are unknown
-                    # (None): not compared, not guessed.
-                    value = None
-                    named = re.match(r"\s*(" + IDENT + r")", item)
-                    if named:
-                        header.constants[named.group(1)] = None
-                        header.enum_members[named.group(1)] = item_line
-                    continue
-                if member.group(2) is not None:
-                    value = int(member.group(2))
-                elif value is not None:
-                    value += 1
-                header.constants[member.group(1)] = value
-                header.enum_members[member.group(1)] = item_line
-        else:
-            fields = []
-            for declaration in body.split(";"):
-                if not declaration.strip():
-                    continue
-                first, *more = declaration.split(",")
-                field_type, field_name = split_c_declarator(first)
-                fields.append((field_type, field_name))
-                # `float min, *max;`: later declarators share the base type only.
-                base_type = field_type.rstrip("* ")
-                for extra in more:
-                    fields.append((normalize_c_type(base_type + "*" * extra.count("*")),
-                                   extra.strip(" *\t\n")))
-            header.structs[name] = fields
-
-    for match in re.finditer(r"\btypedef\s+struct\s+(" + IDENT + r")\s+(" + IDENT + r")\s*;", code):
-        if match.group(2) not in header.structs:
-            header.opaque.add(match.group(2))
-
-    for match in re.finditer(r"\bTRAJPLOT_API\b", code):
-        end = match.end()
-        depth = 0
-        while end < len(code) and not (code[end] == ";" and depth == 0):
-            if code[end] == "(":
-                depth += 1
-            elif code[end] == ")":
-                depth -= 1
-            end += 1
-        declaration = code[match.end():end]
-        line = line_of(code, match.start())
-        open_paren = declaration.find("(")
-        close_paren = matching_close(declaration, open_paren) if open_paren >= 0 else -1
-        name_match = re.search(r"(" + IDENT + r")\s*$", declaration[:max(open_paren, 0)])
-        if open_paren < 0 or close_paren < 0 or not name_match:
-            header.problems.append(f"line {line}: cannot read the prototype after TRAJPLOT_API")
-            continue
-        name = name_match.group(1)
-        return_type = normalize_c_type(declaration[:name_match.start()])
-        spans = split_top_level(declaration, open_paren + 1, close_paren)
-        param_texts = [declaration[a:b] for a, b in spans]
-        if len(param_texts) == 1 and normalize_c_type(param_texts[0]) == "void":
-            param_texts = []
-        params = []
-        for param in param_texts:
-            if param.strip() == "...":
-                header.problems.append(f"line {line}: {name} is variadic, which ccall cannot check")
-                continue
-            params.append(split_c_declarator(param))
-        header.functions[name] = CFunction(name, return_type, params, line)
+def header_from_description(description):
+    """The CHeader of a description (the dict describe_capi.py writes)."""
+    try:
+        if description.get("format") != 1:
+            raise DescriptionError("unknown description format %r (describe_capi.py writes 1)"
+                                   % description.get("format"))
+        header = CHeader(name=description["header"])
+        for function in description["functions"]:
+            header.functions[function["name"]] = CFunction(
+                function["name"], normalize_c_type(function["return_type"]),
+                [(normalize_c_type(c_type), name) for name, c_type in function["parameters"]],
+                function["line"])
+        for struct in description["structs"]:
+            header.structs[struct["name"]] = [(normalize_c_type(c_type), name) for name, c_type in struct["fields"]]
+            header.struct_lines[struct["name"]] = struct["line"]
+        header.opaque = {item["name"] for item in description["opaque_types"]}
+        header.function_pointers = {item["name"] for item in description["function_pointers"]}
+        header.aliases = {item["name"]: item["type"] for item in description["aliases"]}
+        for constant in description["constants"]:
+            value = constant["value"]
+            if isinstance(value, int) and not isinstance(value, bool):
+                header.constants[constant["name"]] = value
+        for enum in description["enums"]:
+            header.enums.add(enum["name"])
+            for member, value in enum["members"]:
+                header.constants[member] = value
+                header.enum_members[member] = (enum["name"], enum["line"])
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise DescriptionError("not a description of the C API as describe_capi.py writes it (%s: %s)"
+                               % (type(error).__name__, error)) from None
     return header
+
+
+def load_description(path):
+    try:
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
+    except OSError as error:
+        raise DescriptionError(f"cannot read the description of the C API {path}: {error.strerror}; "
+                               "CMake generates it (cmake --build), or pass --header") from None
+    except ValueError as error:
+        raise DescriptionError(f"{path} is not JSON: {error}") from None
+
+
+def describe_header(path):
+    """The description of a header, made by scripts/describe_capi.py of
+    this source tree (for runs by hand: CTest passes the build's)."""
+    sys.path.insert(0, str(DESCRIBE_SCRIPT.parent))
+    try:
+        import describe_capi
+    finally:
+        sys.path.pop(0)
+    try:
+        text = pathlib.Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise DescriptionError(f"cannot read {path}: {error.strerror}") from None
+    try:
+        return describe_capi.describe(text, pathlib.Path(path).name)
+    except describe_capi.DescribeError as error:
+        raise DescriptionError(f"{path}:{error.line}: describe_capi.py cannot read it: {error.message}") from None
 
 
 # ---------------------------------------------------------------------------
@@ -290,6 +220,8 @@ def parse_header(text):
 SCALAR_TYPES = {
     "void": {"Cvoid", "Nothing"},
     "char": {"UInt8", "Cchar", "Int8", "Cuchar"},
+    "signed char": {"Int8", "Cchar"},
+    "unsigned char": {"UInt8", "Cuchar"},
     "int8_t": {"Int8"},
     "uint8_t": {"UInt8"},
     "int16_t": {"Int16"},
@@ -298,15 +230,21 @@ SCALAR_TYPES = {
     "uint32_t": {"UInt32"},
     "int64_t": {"Int64"},
     "uint64_t": {"UInt64"},
+    "short": {"Cshort", "Int16"},
+    "unsigned short": {"Cushort", "UInt16"},
     "int": {"Cint", "Int32"},
     "unsigned int": {"Cuint", "UInt32"},
     "unsigned": {"Cuint", "UInt32"},
     "long": {"Clong"},
     "unsigned long": {"Culong"},
+    "long long": {"Clonglong", "Int64"},
+    "unsigned long long": {"Culonglong", "UInt64"},
     "size_t": {"Csize_t"},
+    "ptrdiff_t": {"Cptrdiff_t"},
     "float": {"Float32", "Cfloat"},
     "double": {"Float64", "Cdouble"},
     "bool": {"Bool"},
+    "_Bool": {"Bool"},
 }
 
 
@@ -317,9 +255,19 @@ class UnknownCType(Exception):
 def julia_types(c_type, header, top_level_pointer_may_be_ref):
     """The Julia spellings (whitespace removed) that pass `c_type` through
     ccall or hold it in a struct field."""
+    if "(*)" in c_type:
+        return {"Ptr{Cvoid}"}  # a function pointer written inline
+    array = re.match(r"^(.*?) ((?:\[\d+\])+)$", c_type)
+    if array:
+        element = julia_types(array.group(1), header, False)
+        for size in reversed(re.findall(r"\d+", array.group(2))):
+            element = {"NTuple{%s,%s}" % (size, name) for name in element}
+        return element
     c_type = normalize_c_type(c_type)
     stars = c_type.count("*")
     base = c_type.rstrip("* ")
+    if base in header.aliases and base not in header.structs:
+        return julia_types(header.aliases[base] + " " + "*" * stars, header, top_level_pointer_may_be_ref)
     if stars == 0:
         if base in SCALAR_TYPES:
             return set(SCALAR_TYPES[base])
@@ -327,6 +275,8 @@ def julia_types(c_type, header, top_level_pointer_may_be_ref):
             return {"Cint", "Int32"}
         if base in header.structs:
             return {base}
+        if base in header.function_pointers:
+            return {"Ptr{Cvoid}"}
         raise UnknownCType(c_type)
     if base == "char" and stars == 1:
         names = {"Cstring", "Ptr{UInt8}", "Ptr{Cchar}", "Ptr{Int8}", "Ptr{Cuchar}"}
@@ -451,12 +401,14 @@ class JuliaCCall:
     return_type: str
     arg_types: list
     n_args: object  # int, or None when the arguments are splatted
+    file: str = None  # None: the module file given to compare()
 
 
 @dataclasses.dataclass
 class JuliaStruct:
     line: int
     fields: list  # of (name, type or None)
+    file: str = None
 
 
 @dataclasses.dataclass
@@ -464,7 +416,10 @@ class JuliaModule:
     ccalls: list = dataclasses.field(default_factory=list)
     structs: dict = dataclasses.field(default_factory=dict)
     constants: dict = dataclasses.field(default_factory=dict)  # name -> (line, value or None)
-    problems: list = dataclasses.field(default_factory=list)   # (line, message)
+    constant_files: dict = dataclasses.field(default_factory=dict)  # name -> file (None: the module file)
+    problems: list = dataclasses.field(default_factory=list)   # (file or None, line, message)
+    includes: list = dataclasses.field(default_factory=list)   # (line, file name, or None when unreadable)
+    files: list = dataclasses.field(default_factory=list)      # the files read, entry first
 
 
 SPEC = re.compile(r'^\(\s*(?::(' + IDENT + r')|"(' + IDENT + r')")\s*,\s*(' + IDENT + r')\s*\)$')
@@ -562,7 +517,23 @@ def parse_struct(masked, match, module):
     module.structs[name] = JuliaStruct(line, fields)
 
 
-def parse_module(source):
+def parse_includes(source, masked, module):
+    """The include("file.jl") calls of a file, in order."""
+    for match in re.finditer(r"(?<![\w.@!:])include\s*\(", masked):
+        line = line_of(source, match.start())
+        close = matching_close(masked, match.end() - 1)
+        literal = re.match(r'^\s*"([^"\\$]+)"\s*$', source[match.end():close]) if close >= 0 else None
+        if literal is None:
+            module.problems.append((line, "cannot follow this include: write include(\"file.jl\") with a literal "
+                                          "path, so that the file's ccalls are checked"))
+            module.includes.append((line, None))
+        else:
+            module.includes.append((line, literal.group(1)))
+
+
+def parse_module(source, file=None):
+    """The ccalls, structs, constants and includes of one file's source;
+    `file` names it in problems (None: the name compare() is given)."""
     module = JuliaModule()
     masked = JuliaMasker(source).run()
     for match in re.finditer(r"@ccall\b", masked):
@@ -574,8 +545,84 @@ def parse_module(source):
         parse_struct(masked, match, module)
     for match in re.finditer(r"(?m)^[ \t]*const[ \t]+(TRAJPLOT_[A-Z0-9_]+)[ \t]*=[ \t]*([^\n]*?)[ \t]*$", masked):
         value = re.match(r"^(?:(?:Cint|Cuint|Int\d*|UInt\d*)\(\s*)?(-?\d+)\s*\)?$", match.group(2))
-        module.constants[match.group(1)] = (line_of(source, match.start()),
-                                            int(value.group(1)) if value else None)
+        name = match.group(1)
+        line = line_of(source, match.start())
+        if name in module.constants:
+            module.problems.append((line, f"{name} is defined twice (first on line {module.constants[name][0]})"))
+        module.constants[name] = (line, int(value.group(1)) if value else None)
+        module.constant_files[name] = file
+    parse_includes(source, masked, module)
+    module.problems = [(file, line, message) for line, message in module.problems]
+    for item in module.ccalls + list(module.structs.values()):
+        item.file = file
+    module.files.append(file)
+    return module
+
+
+def merge_module(into, part):
+    """Adds the file parsed as `part` to the module `into`."""
+    into.ccalls += part.ccalls
+    into.problems += part.problems
+    into.files += part.files
+    for name, struct in part.structs.items():
+        if name in into.structs:
+            first = into.structs[name]
+            into.problems.append((struct.file, struct.line,
+                                  f"struct {name} is defined twice (first in {first.file}:{first.line})"))
+        else:
+            into.structs[name] = struct
+    for name, (line, value) in part.constants.items():
+        if name in into.constants:
+            first_line = into.constants[name][0]
+            into.problems.append((part.constant_files[name], line,
+                                  f"{name} is defined twice (first in {into.constant_files[name]}:{first_line})"))
+        else:
+            into.constants[name] = (line, value)
+            into.constant_files[name] = part.constant_files[name]
+
+
+def parse_module_files(path):
+    """The module of the file at `path` and of every file it includes,
+    recursively, each once. Files are named relative to the folder of
+    `path`; a .jl file in that folder (or below it) that nothing includes
+    is reported, since its ccalls would go unchecked."""
+    entry = pathlib.Path(path)
+    folder = entry.resolve().parent
+    module = JuliaModule()
+    visited = set()
+
+    def name_of(file):
+        try:
+            return file.resolve().relative_to(folder).as_posix()
+        except ValueError:
+            return str(file)
+
+    def visit(file, included_at):
+        resolved = file.resolve()
+        if resolved in visited:
+            if included_at is not None:
+                module.problems.append((*included_at, f"{name_of(file)} is included more than once"))
+            return
+        visited.add(resolved)
+        try:
+            source = file.read_text(encoding="utf-8")
+        except OSError as error:
+            if included_at is None:
+                raise
+            module.problems.append((*included_at, f"cannot read the included file {name_of(file)}: "
+                                                  f"{error.strerror}"))
+            return
+        part = parse_module(source, name_of(file))
+        merge_module(module, part)
+        for line, target in part.includes:
+            if target is not None:
+                visit(file.parent / target, (name_of(file), line))
+
+    visit(entry, None)
+    for candidate in sorted(folder.rglob("*.jl")):
+        if candidate.resolve() not in visited:
+            module.problems.append((name_of(candidate), 1, f"{name_of(candidate)} is not included by "
+                                    f"{name_of(entry)} or the files it includes, so its ccalls are not checked"))
     return module
 
 
@@ -583,41 +630,44 @@ def parse_module(source):
 # Comparison
 # ---------------------------------------------------------------------------
 
-def compare(header, module, header_name="trajplot.h", module_name="Trajplot.jl"):
+def compare(header, module, header_name=None, module_name="Trajplot.jl"):
+    header_name = header_name or header.name
     problems = [f"{header_name}: {message}" for message in header.problems]
-    problems += [f"{module_name}:{line}: {message}" for line, message in module.problems]
+    problems += [f"{file or module_name}:{line}: {message}" for file, line, message in module.problems]
 
-    def report(line, message):
-        problems.append(f"{module_name}:{line}: {message}")
+    def report(where, message):
+        """where: a ccall or a struct, or (file, line)."""
+        file, line = (where.file, where.line) if hasattr(where, "line") else where
+        problems.append(f"{file or module_name}:{line}: {message}")
 
     called = set()
     for call in module.ccalls:
         called.add(call.name)
         function = header.functions.get(call.name)
         if function is None:
-            report(call.line, f"ccall of {call.name}, which {header_name} does not declare")
+            report(call, f"ccall of {call.name}, which {header_name} does not declare")
             continue
         if len(call.arg_types) != len(function.params):
-            report(call.line, f"{call.name} takes {len(function.params)} parameters in {header_name} "
+            report(call, f"{call.name} takes {len(function.params)} parameters in {header_name} "
                               f"(line {function.line}), but the ccall lists {len(call.arg_types)} argument types")
         if call.n_args is not None and call.n_args != len(call.arg_types):
-            report(call.line, f"ccall of {call.name} lists {len(call.arg_types)} argument types "
+            report(call, f"ccall of {call.name} lists {len(call.arg_types)} argument types "
                               f"but passes {call.n_args} arguments")
         try:
             expected = julia_types(function.return_type, header, False)
             if call.return_type not in expected:
-                report(call.line, f"{call.name} returns `{function.return_type}` ({describe(expected)}), "
+                report(call, f"{call.name} returns `{function.return_type}` ({describe(expected)}), "
                                   f"but the ccall says {call.return_type}")
         except UnknownCType as unknown:
-            report(call.line, f"{call.name}: no Julia type is known for the C type `{unknown}`")
+            report(call, f"{call.name}: no Julia type is known for the C type `{unknown}`")
         for index, ((c_type, c_name), julia_type) in enumerate(zip(function.params, call.arg_types), 1):
             try:
                 expected = julia_types(c_type, header, True)
             except UnknownCType as unknown:
-                report(call.line, f"{call.name}: no Julia type is known for the C type `{unknown}`")
+                report(call, f"{call.name}: no Julia type is known for the C type `{unknown}`")
                 continue
             if julia_type not in expected:
-                report(call.line, f"{call.name} parameter {index} (`{c_type} {c_name}`) needs "
+                report(call, f"{call.name} parameter {index} (`{c_type} {c_name}`) needs "
                                   f"{describe(expected)}, but the ccall says {julia_type}")
 
     for name, function in sorted(header.functions.items()):
@@ -628,21 +678,21 @@ def compare(header, module, header_name="trajplot.h", module_name="Trajplot.jl")
         c_fields = header.structs.get(name)
         if c_fields is None:
             if name.startswith("trajplot_"):
-                report(struct.line, f"struct {name} mirrors no struct of {header_name}")
+                report(struct, f"struct {name} mirrors no struct of {header_name}")
             continue
         if len(struct.fields) != len(c_fields):
-            report(struct.line, f"struct {name} has {len(struct.fields)} fields, "
+            report(struct, f"struct {name} has {len(struct.fields)} fields, "
                                 f"but the C struct has {len(c_fields)}")
         for index, ((julia_name, julia_type), (c_type, c_name)) in enumerate(zip(struct.fields, c_fields), 1):
             if julia_name != c_name:
-                report(struct.line, f"struct {name} field {index} is `{julia_name}`, but the C struct's is `{c_name}`")
+                report(struct, f"struct {name} field {index} is `{julia_name}`, but the C struct's is `{c_name}`")
             try:
                 expected = julia_types(c_type, header, False)
             except UnknownCType as unknown:
-                report(struct.line, f"struct {name}: no Julia type is known for the C type `{unknown}`")
+                report(struct, f"struct {name}: no Julia type is known for the C type `{unknown}`")
                 continue
             if julia_type not in expected:
-                report(struct.line, f"struct {name} field `{julia_name}` is C `{c_type}` and needs "
+                report(struct, f"struct {name} field `{julia_name}` is C `{c_type}` and needs "
                                     f"{describe(expected)}, but is declared {julia_type or 'without a type'}")
 
     used_types = " ".join(t for call in module.ccalls for t in call.arg_types)
@@ -651,41 +701,58 @@ def compare(header, module, header_name="trajplot.h", module_name="Trajplot.jl")
             problems.append(f"{module_name}: the ccalls pass {name}, but the module does not define it")
 
     for name, (line, value) in sorted(module.constants.items()):
+        where = (module.constant_files.get(name), line)
         if value is None:
-            report(line, f"cannot read the value of {name}: write an integer literal")
+            report(where, f"cannot read the value of {name}: write an integer literal")
         elif name not in header.constants:
-            report(line, f"{name} is not a constant of {header_name}")
+            report(where, f"{name} is not a constant of {header_name}")
         elif header.constants[name] is not None and header.constants[name] != value:
-            report(line, f"{name} is {value}, but {header.constants[name]} in {header_name}")
-    for name, line in sorted(header.enum_members.items(), key=lambda item: item[1]):
+            report(where, f"{name} is {value}, but {header.constants[name]} in {header_name}")
+    for name, (enum, line) in sorted(header.enum_members.items(), key=lambda item: (item[1][1], item[0])):
         if name not in module.constants:
             value = header.constants[name]
-            problems.append(f"{header_name}:{line}: enum member {name} has no `const {name}"
+            problems.append(f"{header_name}:{line}: member {name} of enum {enum} has no `const {name}"
                             f"{'' if value is None else f' = {value}'}` in {module_name}")
     return problems
 
 
-def check_files(header_path, module_path):
-    header = parse_header(pathlib.Path(header_path).read_text(encoding="utf-8"))
-    module = parse_module(pathlib.Path(module_path).read_text(encoding="utf-8"))
-    return header, module, compare(header, module, pathlib.Path(header_path).name,
-                                   pathlib.Path(module_path).name)
+def check_files(module_path, description_path=None, header_path=None):
+    """(header, module, problems) of the module against the description
+    at description_path, or against header_path described on the spot."""
+    if description_path is not None:
+        description = load_description(description_path)
+    else:
+        description = describe_header(header_path if header_path is not None else DEFAULT_HEADER)
+    header = header_from_description(description)
+    module = parse_module_files(module_path)
+    return header, module, compare(header, module, header.name, pathlib.Path(module_path).name)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--header", default=str(DEFAULT_HEADER), help="the C header (capi/trajplot.h)")
-    parser.add_argument("--module", default=str(DEFAULT_MODULE), help="the Julia module (src/Trajplot.jl)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--description", help="the C API's description (JSON of scripts/describe_capi.py)")
+    source.add_argument("--header", help="a C header to describe on the spot (default: capi/trajplot.h)")
+    parser.add_argument("--module", default=str(DEFAULT_MODULE),
+                        help="the Julia module's file (src/Trajplot.jl); the files it includes are read too")
     options = parser.parse_args(argv)
-    header, module, problems = check_files(options.header, options.module)
+    try:
+        header, module, problems = check_files(options.module, options.description, options.header)
+    except DescriptionError as error:
+        print(f"error: {error}")
+        return 1
+    except OSError as error:
+        print(f"error: cannot read the module {error.filename}: {error.strerror}")
+        return 1
+    against = options.description or options.header or str(DEFAULT_HEADER)
     if problems:
         for problem in problems:
             print(problem)
-        print(f"{len(problems)} problem(s) between {options.module} and {options.header}")
+        print(f"{len(problems)} problem(s) between {options.module} and {against}")
         return 1
     print(f"OK: {len(module.ccalls)} ccalls cover the {len(header.functions)} functions of the header; "
           f"{sum(1 for name in module.structs if name in header.structs)} structs and "
-          f"{len(module.constants)} constants match")
+          f"{len(module.constants)} constants match, in {len(module.files)} file(s)")
     return 0
 
 
