@@ -59,8 +59,8 @@ const CHECK_TIMEOUT_MS = 30_000;
 const SETUP_TIMEOUT_MS = 60_000;
 
 // ---------------------------------------------------------------------------
-// What the figure must show, derived from the spec (the behaviour spec's
-// rules, restated independently of trajplot's code).
+// What the figure must show, derived from docs/behaviour.md (its rules,
+// restated independently of trajplot's code).
 
 const codePoints = (text) => Array.from(text);
 
@@ -175,6 +175,14 @@ function expectedLogRange(spec, options) {
     const positive = drawnRows.flat().filter((v) => v !== null && Number.isFinite(v) && v > 0);
     low = spec.min ?? Math.min(...positive);
     high = spec.max ?? Math.max(...positive);
+  }
+  // Never empty or reversed: equal ends widen by half a decade each way, a
+  // set bound beyond the data keeps its place and the other end moves a
+  // decade past it.
+  if (!(low < high)) {
+    if (spec.min !== undefined && spec.max === undefined && !options.clip) high = low * 10;
+    else if (spec.max !== undefined && spec.min === undefined && !options.clip) low = high / 10;
+    else [low, high] = [low / Math.sqrt(10), low * Math.sqrt(10)];
   }
   return [low, high];
 }
@@ -528,6 +536,8 @@ function readFigureState(page) {
       divId: gd?.id ?? null,
       heatmapLayers: document.querySelectorAll('.heatmaplayer g.hm').length,
       fullDataTypes: gd?._fullData?.map((trace) => trace.type) ?? [],
+      // The colour range plotly.js colours by, after its own defaults.
+      fullDataRanges: gd?._fullData?.map((trace) => [trace.zmin ?? null, trace.zmax ?? null]) ?? [],
       plotted: window.trajplotPlotted ?? null,
       data: gd ? JSON.parse(JSON.stringify(gd.data)) : null,
       layout: gd ? { title: gd.layout.title, width: gd.layout.width, height: gd.layout.height } : null,
@@ -1105,6 +1115,15 @@ if (!CLI || !OUT || !PLOTLY_JS) {
           (figure) => window.Plotly.validate(figure.data, figure.layout), rendered.figure);
         assert.ok(errors === undefined || errors.length === 0,
           `Plotly.validate: ${JSON.stringify(errors, null, 1)}`);
+      });
+
+      check('plotly.js colours by the colour range the figure sets', {}, () => {
+        rendered.figure.data.forEach((trace, i) => {
+          if (trace.zmin === undefined) return;
+          assert.ok(trace.zmin < trace.zmax, `trace ${i}: zmin ${trace.zmin} is not below zmax ${trace.zmax}`);
+          assert.deepEqual(rendered.state.fullDataRanges[i], [trace.zmin, trace.zmax],
+            `trace ${i}: plotly.js set aside the range [${trace.zmin}, ${trace.zmax}]`);
+        });
       });
 
       check('the page draws offline, without errors', {}, () => {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <string_view>
 #include <system_error>
 
 #include "trajplot/colorscales.hpp"
@@ -39,6 +40,8 @@ char output_sentinel_storage;
 char* const string_sentinel = &output_sentinel_storage;
 constexpr std::size_t length_sentinel = 0x5A5A5A5A;
 
+trajplot_figure* const figure_sentinel = reinterpret_cast<trajplot_figure*>(&output_sentinel_storage);
+
 // A string the library returned: NUL-terminated at its length, released.
 std::string take_string(char* text, std::size_t length, const char* function) {
     check(text != nullptr && text != string_sentinel, std::string(function) + " succeeded without a string");
@@ -56,6 +59,15 @@ std::string borrowed(const char* text, std::size_t length, const char* function)
     check(is_valid_utf8(result), std::string(function) + " lent text that is not valid UTF-8",
           [&] { return printable(result); });
     return result;
+}
+
+void check_shape(const trajplot_figure* figure, bool stacked, std::size_t panels) {
+    bool is_stacked = !stacked;
+    std::size_t count = 0;
+    expect_call(trajplot_figure_shape(&is_stacked, &count, figure), "trajplot_figure_shape", {});
+    check(is_stacked == stacked && count == panels, "trajplot_figure_shape is not the figure's shape",
+          [&] { return std::to_string(is_stacked) + ", " + std::to_string(count); });
+    expect_call(trajplot_figure_shape(nullptr, nullptr, figure), "trajplot_figure_shape", {});
 }
 
 }  // namespace
@@ -208,17 +220,46 @@ StatisticView view_of(const trajplot_statistic* statistic) {
     return view;
 }
 
-trajplot_figure_options FigureRequest::options() const {
-    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
-    options.version = version;
-    options.title = title ? title->c_str() : nullptr;
+namespace {
+
+bool is_default_panel(const FigureRequest& request) {
+    return request.panel_version == TRAJPLOT_PANEL_OPTIONS_VERSION && !request.panel_title && !request.colorscale &&
+           !request.extra_json && !request.log_scale && !request.hover_value;
+}
+
+bool is_default_figure(const FigureRequest& request) {
+    return request.figure_version == TRAJPLOT_FIGURE_OPTIONS_VERSION && !request.title && request.token_width == 80 &&
+           request.height == 0;
+}
+
+}  // namespace
+
+trajplot_panel_options FigureRequest::panel_options() const {
+    trajplot_panel_options options = TRAJPLOT_PANEL_OPTIONS_INIT;
+    options.version = panel_version;
+    options.title = panel_title ? panel_title->c_str() : nullptr;
     options.colorscale = colorscale ? colorscale->c_str() : nullptr;
     options.extra_json = extra_json ? extra_json->c_str() : nullptr;
-    options.token_width = token_width;
-    options.height = height;
     options.log_scale = log_scale;
     options.hover_value = hover_value;
     return options;
+}
+
+trajplot_figure_options FigureRequest::figure_options() const {
+    trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    options.version = figure_version;
+    options.title = title ? title->c_str() : nullptr;
+    options.token_width = token_width;
+    options.height = height;
+    return options;
+}
+
+const trajplot_panel_options* FigureRequest::panel_argument(const trajplot_panel_options& options) const {
+    return null_panel && is_default_panel(*this) ? nullptr : &options;
+}
+
+const trajplot_figure_options* FigureRequest::figure_argument(const trajplot_figure_options& options) const {
+    return null_figure && is_default_figure(*this) ? nullptr : &options;
 }
 
 Drawing FigureRequest::drawing(bool responsive) const {
@@ -235,15 +276,23 @@ Drawing FigureRequest::drawing(bool responsive) const {
     return drawing;
 }
 
-trajplot_html_options HtmlRequest::options() const {
-    trajplot_html_options options = TRAJPLOT_HTML_OPTIONS_INIT;
+trajplot_export_options ExportRequest::options() const {
+    trajplot_export_options options = TRAJPLOT_EXPORT_OPTIONS_INIT;
     options.version = version;
+    options.format = format;
     options.plotlyjs = plotlyjs;
     options.plotlyjs_location = location ? location->c_str() : nullptr;
     options.div_id = div_id ? div_id->c_str() : nullptr;
     options.full_html = full_html;
     options.responsive = responsive;
     return options;
+}
+
+const trajplot_export_options* ExportRequest::argument(const trajplot_export_options& options) const {
+    // NULL is figure JSON; the page's fields are not read for it.
+    const bool as_null = null_options && version == TRAJPLOT_EXPORT_OPTIONS_VERSION &&
+                         format == TRAJPLOT_FORMAT_FIGURE_JSON;
+    return as_null ? nullptr : &options;
 }
 
 bool is_known_colorscale(const std::string& name) {
@@ -265,26 +314,29 @@ bool is_usable_extra_json(const std::string& text) {
     return parsed.is_object() && nesting_depth(parsed) <= 512;
 }
 
-Statuses expected_figure_failures(const StatisticView& view, const FigureRequest& request, bool whole_figure) {
+Statuses expected_panel_failures(const StatisticView& view, const FigureRequest& request) {
     Statuses failures;
-    if (request.version != TRAJPLOT_FIGURE_OPTIONS_VERSION) add(failures, TRAJPLOT_EINVAL);
+    if (request.panel_version != TRAJPLOT_PANEL_OPTIONS_VERSION) add(failures, TRAJPLOT_EINVAL);
     if (request.colorscale && !is_known_colorscale(c_string_part(*request.colorscale))) add(failures, TRAJPLOT_EINVAL);
     if (request.extra_json && !is_usable_extra_json(c_string_part(*request.extra_json))) add(failures, TRAJPLOT_EINVAL);
     if (request.log_scale && ((view.min && *view.min <= 0) || (view.max && *view.max <= 0))) {
         add(failures, TRAJPLOT_EINVAL);
     }
-    if (whole_figure) {
-        if (request.token_width == 0) {
-            add(failures, TRAJPLOT_EINVAL);
-        } else if (request.token_width > (max_figure_size - 200) / view.seq_len) {
-            add(failures, TRAJPLOT_ERANGE);
-        }
-        if (request.height > max_figure_size) add(failures, TRAJPLOT_ERANGE);
-    }
     return failures;
 }
 
 namespace {
+
+// The figure options' sizes, for a figure `seq_len` positions wide.
+void add_size_failures(Statuses& failures, const FigureRequest& request, std::size_t seq_len) {
+    if (request.figure_version != TRAJPLOT_FIGURE_OPTIONS_VERSION) add(failures, TRAJPLOT_EINVAL);
+    if (request.token_width == 0) {
+        add(failures, TRAJPLOT_EINVAL);
+    } else if (request.token_width > (max_figure_size - 200) / seq_len) {
+        add(failures, TRAJPLOT_ERANGE);
+    }
+    if (request.height > max_figure_size) add(failures, TRAJPLOT_ERANGE);
+}
 
 bool is_valid_div_id(const std::string& id) {
     const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
@@ -295,12 +347,27 @@ bool is_valid_div_id(const std::string& id) {
 
 }  // namespace
 
-Statuses expected_html_failures(const StatisticView& view, const FigureRequest& figure, const HtmlRequest& html) {
-    Statuses failures = expected_figure_failures(view, figure, true);
-    if (html.version != TRAJPLOT_HTML_OPTIONS_VERSION) add(failures, TRAJPLOT_EINVAL);
-    if (html.div_id && !is_valid_div_id(c_string_part(*html.div_id))) add(failures, TRAJPLOT_EINVAL);
-    const std::string location = html.location ? c_string_part(*html.location) : "";
-    switch (html.plotlyjs) {
+Statuses expected_create_failures(const StatisticView& view, const FigureRequest& request) {
+    Statuses failures = expected_panel_failures(view, request);
+    add_size_failures(failures, request, view.seq_len);
+    return failures;
+}
+
+Statuses expected_export_failures(const ExportRequest& request, bool stacked) {
+    Statuses failures;
+    if (request.version != TRAJPLOT_EXPORT_OPTIONS_VERSION) add(failures, TRAJPLOT_EINVAL);
+    switch (request.format) {
+        case TRAJPLOT_FORMAT_FIGURE_JSON: return failures;
+        case TRAJPLOT_FORMAT_TRACE_JSON:
+            if (stacked) add(failures, TRAJPLOT_EINVAL);
+            return failures;
+        case TRAJPLOT_FORMAT_HTML: break;
+        default: add(failures, TRAJPLOT_EINVAL); return failures;
+    }
+    // The page's fields are read for HTML only.
+    if (request.div_id && !is_valid_div_id(c_string_part(*request.div_id))) add(failures, TRAJPLOT_EINVAL);
+    const std::string location = request.location ? c_string_part(*request.location) : "";
+    switch (request.plotlyjs) {
         case TRAJPLOT_PLOTLYJS_CDN:
         case TRAJPLOT_PLOTLYJS_NONE:
         case TRAJPLOT_PLOTLYJS_LOCAL: break;
@@ -312,7 +379,7 @@ Statuses expected_html_failures(const StatisticView& view, const FigureRequest& 
             if (location.empty() || location == fixtures.closes_script || location == fixtures.opens_script ||
                 location == fixtures.empty) {
                 add(failures, TRAJPLOT_EINVAL);
-            } else if (location != fixtures.usable) {
+            } else if (location != fixtures.usable && location != fixtures.large) {
                 add(failures, TRAJPLOT_EIO);
             }
             break;
@@ -322,16 +389,19 @@ Statuses expected_html_failures(const StatisticView& view, const FigureRequest& 
     return failures;
 }
 
-ExpectedPage expected_page(const StatisticView& view, const FigureRequest& figure, const HtmlRequest& html) {
+ExpectedPage expected_page(const std::string& title, const ExportRequest& request) {
     ExpectedPage page;
-    page.full_html = html.full_html;
-    page.responsive = html.responsive;
-    switch (html.plotlyjs) {
+    page.full_html = request.full_html;
+    page.responsive = request.responsive;
+    switch (request.plotlyjs) {
         case TRAJPLOT_PLOTLYJS_SRC:
             page.plotlyjs = PlotlyJsSource::src;
-            page.location = sanitized_utf8(c_string_part(*html.location));
+            page.location = sanitized_utf8(c_string_part(*request.location));
             break;
         case TRAJPLOT_PLOTLYJS_INLINE:
+            page.plotlyjs = PlotlyJsSource::inline_file;
+            page.location = request.inline_contents.value_or(plotlyjs_fixtures().usable_contents);
+            break;
         case TRAJPLOT_PLOTLYJS_LOCAL:
             page.plotlyjs = PlotlyJsSource::inline_file;
             page.location = plotlyjs_fixtures().usable_contents;
@@ -339,160 +409,378 @@ ExpectedPage expected_page(const StatisticView& view, const FigureRequest& figur
         case TRAJPLOT_PLOTLYJS_NONE: page.plotlyjs = PlotlyJsSource::none; break;
         default: page.plotlyjs = PlotlyJsSource::cdn;
     }
-    if (html.div_id) page.div_id = c_string_part(*html.div_id);
-    const std::string title = figure.drawing().title;
-    page.title = title.empty() ? view.name : title;
+    if (request.div_id) page.div_id = c_string_part(*request.div_id);
+    page.title = title;
     return page;
+}
+
+std::string page_title(const StatisticView& view, const FigureRequest& figure) {
+    const std::string title = figure.drawing().title;
+    return title.empty() ? view.name : title;
+}
+
+FigureHandle create_figure(const trajplot_statistic* statistic, const StatisticView& view,
+                           const FigureRequest& request) {
+    const trajplot_panel_options panel = request.panel_options();
+    const trajplot_figure_options options = request.figure_options();
+    trajplot_figure* created = figure_sentinel;
+    trajplot_status status = TRAJPLOT_OK;
+    {
+        const CallerLocale locale(request.locale);
+        status = trajplot_figure_create(&created, statistic, request.panel_argument(panel),
+                                        request.figure_argument(options));
+    }
+    if (!expect_call(status, "trajplot_figure_create", expected_create_failures(view, request))) {
+        check(created == figure_sentinel, "a failed trajplot_figure_create wrote its output");
+        return nullptr;
+    }
+    check(created != nullptr && created != figure_sentinel, "trajplot_figure_create succeeded without a figure");
+    FigureHandle figure(created);
+    check_shape(figure.get(), false, 1);
+    return figure;
 }
 
 namespace {
 
-// The in-memory exports, checked as calls only; nullopt when they failed.
-std::optional<std::string> export_json(const trajplot_statistic* statistic, const FigureRequest& request,
-                                       bool whole_figure, const Statuses& failures) {
-    const trajplot_figure_options options = request.options();
-    char* text = string_sentinel;
-    std::size_t length = length_sentinel;
-    const char* function = whole_figure ? "trajplot_statistic_figure_json" : "trajplot_statistic_heatmap_json";
-    trajplot_status status = TRAJPLOT_OK;
-    {
-        const CallerLocale locale(request.locale);
-        status = whole_figure ? trajplot_statistic_figure_json(&text, &length, statistic, &options)
-                              : trajplot_statistic_heatmap_json(&text, &length, statistic, &options);
-    }
-    if (!expect_call(status, function, failures)) {
-        check(text == string_sentinel && length == length_sentinel,
-              std::string(function) + " failed but wrote its outputs");
-        return std::nullopt;
-    }
-    return take_string(text, length, function);
+// The scratch directory of the file exports, with a directory "taken" to
+// save onto.
+const std::filesystem::path& export_directory() {
+    static const std::filesystem::path directory = [] {
+        const std::filesystem::path made = scratch_directory() / "exports";
+        std::filesystem::create_directories(made / "taken");
+        return made;
+    }();
+    return directory;
 }
 
-std::optional<std::string> export_html(const trajplot_statistic* statistic, const FigureRequest& figure,
-                                       const HtmlRequest& html, const Statuses& failures) {
-    const trajplot_figure_options figure_options = figure.options();
-    const trajplot_html_options html_options = html.options();
-    char* text = string_sentinel;
-    std::size_t length = length_sentinel;
-    trajplot_status status = TRAJPLOT_OK;
-    {
-        const CallerLocale locale(figure.locale);
-        status = trajplot_statistic_figure_html(&text, &length, statistic, &figure_options, &html_options);
-    }
-    if (!expect_call(status, "trajplot_statistic_figure_html", failures)) {
-        check(text == string_sentinel && length == length_sentinel,
-              "trajplot_statistic_figure_html failed but wrote its outputs");
-        return std::nullopt;
-    }
-    return take_string(text, length, "trajplot_statistic_figure_html");
+// Nothing but `expected` may be in the export directory: no temporary file
+// beside a saved one, nothing in "taken".
+void check_export_entries(const std::vector<std::string>& expected, const char* what) {
+    const std::filesystem::path& directory = export_directory();
+    const std::vector<std::string> entries = directory_entries(directory);
+    check(entries == expected, std::string(what) + " left other files behind", [&] {
+        std::string listed;
+        for (const std::string& name : entries) listed += printable(name) + " ";
+        return listed;
+    });
+    check(std::filesystem::is_empty(directory / "taken"), std::string(what) + " wrote into a directory");
 }
 
+// A write function of the caller's: it keeps the pieces it takes, and
+// stops the export after `stop_after` of them.
+struct Collector {
+    std::string bytes;
+    std::size_t pieces = 0;
+    std::size_t stop_after = SIZE_MAX;
+    int stop_value = 1;
+    bool stopped = false;
+    bool called_after_stopping = false;
+    bool null_data = false;
+};
+
+int collect(void* user, const char* data, std::size_t size) {
+    Collector& collector = *static_cast<Collector*>(user);
+    if (collector.stopped) {
+        collector.called_after_stopping = true;
+        return collector.stop_value;
+    }
+    if (collector.pieces == collector.stop_after) {
+        collector.stopped = true;
+        return collector.stop_value;
+    }
+    if (data == nullptr && size > 0) {
+        collector.null_data = true;
+        return 1;
+    }
+    collector.bytes.append(data, size);
+    ++collector.pieces;
+    return 0;
+}
+
+trajplot_status stream_into(Collector& collector, const trajplot_figure* figure,
+                            const trajplot_export_options* options, std::size_t locale) {
+    const CallerLocale caller(locale);
+    const trajplot_status status = trajplot_figure_stream(figure, options, collect, &collector);
+    check(!collector.null_data, "trajplot_figure_stream passed a NULL piece");
+    check(!collector.called_after_stopping, "trajplot_figure_stream called the write function after it stopped");
+    return status;
+}
+
+// An export that must succeed, as a string.
+std::string exported_string(const trajplot_figure* figure, int format, std::size_t locale) {
+    trajplot_export_options options = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    options.format = format;
+    char* text = nullptr;
+    std::size_t length = 0;
+    trajplot_status status = TRAJPLOT_OK;
+    {
+        const CallerLocale caller(locale);
+        status = trajplot_figure_export(&text, &length, figure, &options);
+    }
+    expect_call(status, "trajplot_figure_export", {});
+    return take_string(text, length, "trajplot_figure_export");
+}
+
+json exported_figure_json(const trajplot_figure* figure, std::size_t locale) {
+    return parse_output_json(exported_string(figure, TRAJPLOT_FORMAT_FIGURE_JSON, locale), "the figure JSON");
+}
 
 }  // namespace
 
-void exercise_heatmap_json(const trajplot_statistic* statistic, const StatisticView& view,
-                           const FigureRequest& request) {
+std::optional<std::string> export_everywhere(const trajplot_figure* figure, const ExportRequest& request,
+                                             const Statuses& failures, std::size_t locale,
+                                             const Destinations& destinations) {
+    const trajplot_export_options options = request.options();
+    const trajplot_export_options* argument = request.argument(options);
+
+    // A string.
+    char* text = string_sentinel;
+    std::size_t length = length_sentinel;
+    trajplot_status status = TRAJPLOT_OK;
+    {
+        const CallerLocale caller(locale);
+        status = trajplot_figure_export(&text, destinations.with_length ? &length : nullptr, figure, argument);
+    }
+    std::optional<std::string> exported;
+    if (expect_call(status, "trajplot_figure_export", failures)) {
+        check(text != nullptr && text != string_sentinel, "trajplot_figure_export succeeded without a string");
+        exported = take_string(text, destinations.with_length ? length : std::strlen(text), "trajplot_figure_export");
+        check(exported->find('\0') == std::string::npos, "an export holds a NUL byte");
+    } else {
+        check(text == string_sentinel && length == length_sentinel, "a failed trajplot_figure_export wrote its outputs");
+    }
+    // Every destination fails as the string did, or holds its bytes.
+    const Statuses as_the_string = exported ? Statuses{} : Statuses{status};
+
+    // The caller's write function.
+    Collector whole;
+    expect_call(stream_into(whole, figure, argument, locale), "trajplot_figure_stream", as_the_string);
+    if (exported) {
+        check(whole.bytes == *exported, "trajplot_figure_stream wrote other bytes than trajplot_figure_export",
+              [&] { return printable(whole.bytes, 1000) + "\nvs " + printable(*exported, 1000); });
+    } else {
+        check(whole.pieces == 0, "a refused trajplot_figure_stream wrote");
+    }
+    if (destinations.stop_after != SIZE_MAX) {
+        Collector stopping;
+        stopping.stop_after = destinations.stop_after;
+        stopping.stop_value = destinations.stop_value;
+        const trajplot_status stopped = stream_into(stopping, figure, argument, locale);
+        if (stopping.stopped) {
+            check(exported.has_value(), "a refused trajplot_figure_stream wrote");
+            expect_call(stopped, "trajplot_figure_stream", {TRAJPLOT_EIO});
+            check(stopping.pieces == stopping.stop_after && exported->starts_with(stopping.bytes),
+                  "a stopped trajplot_figure_stream wrote other bytes than the export's start");
+        } else {
+            expect_call(stopped, "trajplot_figure_stream", as_the_string);
+            check(!exported || (stopping.stop_after > 0 || exported->empty()),
+                  "trajplot_figure_stream did not call the write function");
+            check(stopping.bytes == exported.value_or(""),
+                  "trajplot_figure_stream wrote other bytes than trajplot_figure_export");
+        }
+    }
+
+    // A new file.
+    trajplot_status saved = TRAJPLOT_OK;
+    if (destinations.save) {
+        const std::filesystem::path path = export_directory() / "figure.out";
+        {
+            const CallerLocale caller(locale);
+            saved = trajplot_figure_save(figure, argument, path.c_str());
+        }
+        const bool written = expect_call(saved, "trajplot_figure_save", as_the_string);
+        check_export_entries(
+            written ? std::vector<std::string>{"figure.out", "taken"} : std::vector<std::string>{"taken"},
+            "trajplot_figure_save");
+        if (written) {
+            check(read_file(path) == *exported, "trajplot_figure_save wrote other bytes than trajplot_figure_export");
+            std::filesystem::remove(path);
+        }
+    }
+
+    // A path that cannot be written: a missing directory, or a directory.
+    if (destinations.bad_target != 0) {
+        const std::filesystem::path bad =
+            destinations.bad_target == 1
+                ? std::filesystem::path(missing_path(export_directory(), destinations.missing_name)) / "figure.out"
+                : export_directory() / "taken";
+        {
+            const CallerLocale caller(locale);
+            saved = trajplot_figure_save(figure, argument, bad.c_str());
+        }
+        expect_call(saved, "trajplot_figure_save", exported ? Statuses{TRAJPLOT_EIO} : as_the_string);
+        check_export_entries({"taken"}, "a failed trajplot_figure_save");
+    }
+    return exported;
+}
+
+void exercise_figure(const trajplot_statistic* statistic, const StatisticView& view, const FigureRequest& figure,
+                     const ExportRequest& request, const Destinations& destinations) {
+    const FigureHandle made = create_figure(statistic, view, figure);
+    if (!made) return;
     const std::optional<std::string> text =
-        export_json(statistic, request, false, expected_figure_failures(view, request, false));
+        export_everywhere(made.get(), request, expected_export_failures(request, false), figure.locale, destinations);
     if (!text) return;
-    const json trace = parse_output_json(*text, "the heatmap JSON");
-    const Drawing drawing = request.drawing();
-    check_heatmap_trace(trace, view, drawing);
+
+    if (request.format == TRAJPLOT_FORMAT_HTML) {
+        const json drawn = check_html_page(*text, expected_page(page_title(view, figure), request));
+        const json expected = figure_as_drawn(exported_figure_json(made.get(), figure.locale), request.responsive);
+        check(drawn == expected, "the page draws another figure than the figure JSON", [&] {
+            return "page:   " + printable(drawn.dump(), 2000) + "\nexport: " + printable(expected.dump(), 2000);
+        });
+        check_figure(drawn, view, figure.drawing(request.responsive));
+        return;
+    }
+
+    const bool trace_only = request.format == TRAJPLOT_FORMAT_TRACE_JSON;
+    const Drawing drawing = figure.drawing();
+    const json output = parse_output_json(*text, trace_only ? "the trace JSON" : "the figure JSON");
+    if (trace_only) {
+        check_heatmap_trace(output, view, drawing);
+        // The trace of the figure, sized for its cells.
+        const json whole = exported_figure_json(made.get(), figure.locale);
+        check(output == whole["data"][0], "the trace is not the figure's trace",
+              [&] { return printable(output.dump(), 1000) + "\nvs " + printable(whole["data"][0].dump(), 1000); });
+    } else {
+        check_figure(output, view, drawing);
+    }
     if (drawing.patch) {
-        FigureRequest plain = request;
+        FigureRequest plain = figure;
         plain.extra_json.reset();
-        const std::optional<std::string> unpatched = export_json(statistic, plain, false, {});
-        check_merge_patch(parse_output_json(*unpatched, "the heatmap JSON"), *drawing.patch, trace);
+        const FigureHandle unpatched = create_figure(statistic, view, plain);
+        const std::string unpatched_text = exported_string(unpatched.get(), request.format, figure.locale);
+        const json unpatched_output = parse_output_json(unpatched_text, "the JSON without extra_json");
+        check_merge_patch(trace_only ? unpatched_output : unpatched_output["data"][0], *drawing.patch,
+                          trace_only ? output : output["data"][0]);
     }
 }
 
-void exercise_figure_json(const trajplot_statistic* statistic, const StatisticView& view,
-                          const FigureRequest& request) {
-    const std::optional<std::string> text =
-        export_json(statistic, request, true, expected_figure_failures(view, request, true));
-    if (!text) return;
-    const json figure = parse_output_json(*text, "the figure JSON");
-    const Drawing drawing = request.drawing();
-    check_figure(figure, view, drawing);
-    if (drawing.patch) {
-        FigureRequest plain = request;
-        plain.extra_json.reset();
-        const std::optional<std::string> unpatched = export_json(statistic, plain, true, {});
-        check_merge_patch(parse_output_json(*unpatched, "the figure JSON")["data"][0], *drawing.patch,
-                          figure["data"][0]);
-    }
+namespace {
+
+// The keys of a panel's trace that stacking leaves as the figure of its
+// statistic alone has them (it places the colour bar, sets the axes and
+// sizes the text for the panel's cells).
+constexpr const char* unstacked_keys[] = {"type",       "x",          "y",          "z",
+                                          "zmin",       "zmax",       "colorscale", "text",
+                                          "texttemplate", "customdata", "hovertemplate", "hoverlabel"};
+
+std::string axis_id(char letter, std::size_t number) {
+    return number == 1 ? std::string(1, letter) : letter + std::to_string(number);
 }
 
-void exercise_figure_html(const trajplot_statistic* statistic, const StatisticView& view, const FigureRequest& figure,
-                          const HtmlRequest& html) {
-    const std::optional<std::string> page =
-        export_html(statistic, figure, html, expected_html_failures(view, figure, html));
-    if (!page) return;
-    const json drawn = check_html_page(*page, expected_page(view, figure, html));
-    const std::optional<std::string> figure_text = export_json(statistic, figure, true, {});
-    const json expected = figure_as_drawn(parse_output_json(*figure_text, "the figure JSON"), html.responsive);
-    check(drawn == expected, "the page draws another figure than the figure JSON",
-          [&] { return "page:   " + printable(drawn.dump(), 2000) + "\nexport: " + printable(expected.dump(), 2000); });
-    check_figure(drawn, view, figure.drawing(html.responsive));
+}  // namespace
+
+void exercise_stacked(const std::vector<const trajplot_statistic*>& statistics,
+                      const std::vector<StatisticView>& views, const StackRequest& stack,
+                      const ExportRequest& request, const Destinations& destinations) {
+    const std::size_t count = statistics.size();
+    const FigureRequest& frame = stack.figure;
+    std::vector<trajplot_panel_options> panel_options;
+    std::vector<const trajplot_panel_options*> panel_arguments;
+    panel_options.reserve(count);
+    bool default_panels = true;
+    for (const FigureRequest& panel : stack.panels) {
+        panel_options.push_back(panel.panel_options());
+        panel_arguments.push_back(panel.panel_argument(panel_options.back()));
+        default_panels = default_panels && is_default_panel(panel);
+    }
+    trajplot_figure_options options = frame.figure_options();
+    if (stack.vertical_spacing) {
+        options.vertical_spacing = *stack.vertical_spacing;
+        options.has_vertical_spacing = true;
+    }
+    options.equal_panel_heights = stack.equal_panel_heights;
+    const bool default_figure = is_default_figure(frame) && !stack.vertical_spacing && !stack.equal_panel_heights;
+
+    Statuses failures;
+    for (std::size_t i = 0; i < count; ++i) {
+        for (const trajplot_status status : expected_panel_failures(views[i], stack.panels[i])) add(failures, status);
+    }
+    add_size_failures(failures, frame, views[0].seq_len);
+    const double spacing = stack.vertical_spacing.value_or(0.3 / static_cast<double>(count));
+    const double max_spacing = count > 1 ? 1.0 / static_cast<double>(count - 1) : 1.0;
+    if (!(spacing >= 0.0 && spacing < max_spacing)) add(failures, TRAJPLOT_EINVAL);
+
+    trajplot_figure* created = figure_sentinel;
+    trajplot_status status = TRAJPLOT_OK;
+    {
+        const CallerLocale locale(frame.locale);
+        status = trajplot_figure_create_stacked(&created, statistics.data(),
+                                                stack.null_panels && default_panels ? nullptr : panel_arguments.data(),
+                                                count, frame.null_figure && default_figure ? nullptr : &options);
+    }
+    if (!expect_call(status, "trajplot_figure_create_stacked", failures)) {
+        check(created == figure_sentinel, "a failed trajplot_figure_create_stacked wrote its output");
+        return;
+    }
+    const FigureHandle figure(created);
+    check_shape(figure.get(), true, count);
+    const std::optional<std::string> text =
+        export_everywhere(figure.get(), request, expected_export_failures(request, true), frame.locale, destinations);
+    if (!text) return;
+
+    // The page's title: the figure's, else the panels' titles.
+    std::vector<std::string> titles;
+    std::string joined;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::optional<std::string>& given = stack.panels[i].panel_title;
+        titles.push_back(given ? sanitized_utf8(c_string_part(*given)) : views[i].name);
+        joined += (i ? ", " : "") + titles.back();
+    }
+    const std::string title = frame.drawing().title;
+    const json whole = request.format == TRAJPLOT_FORMAT_HTML ? exported_figure_json(figure.get(), frame.locale)
+                                                              : parse_output_json(*text, "the stacked figure JSON");
+    if (request.format == TRAJPLOT_FORMAT_HTML) {
+        const json drawn = check_html_page(*text, expected_page(title.empty() ? joined : title, request));
+        check(drawn == figure_as_drawn(whole, request.responsive),
+              "the page draws another figure than the stacked figure JSON");
+    }
+
+    check(whole.is_object() && whole.size() == 2 && whole.contains("data") && whole.contains("layout") &&
+              whole["data"].is_array() && whole["data"].size() == count && whole["layout"].is_object(),
+          "a stacked figure should hold data, one trace per panel, and layout", [&] { return whole.dump(); });
+    const json& layout = whole["layout"];
+    const std::uint64_t height = frame.height > 0 ? frame.height : 150 + 250 * count;
+    check(layout.value("width", json()) == 200 + frame.token_width * views[0].seq_len &&
+              layout.value("height", json()) == height,
+          "the stacked figure's size is not the documented one", [&] { return layout.dump(); });
+    check(layout.value("title", json()) == json{{"text", plotly_escaped(title)}, {"x", 0.5}},
+          "the stacked figure's title is not the figure's", [&] { return layout.dump(); });
+    const json annotations = layout.value("annotations", json());
+    check(annotations.is_array() && annotations.size() == count, "a stacked figure has one annotation per panel",
+          [&] { return annotations.dump(); });
+    for (std::size_t i = 0; i < count; ++i) {
+        check(annotations[i].is_object() && annotations[i].value("text", json()) == plotly_escaped(titles[i]),
+              "a panel's title is not the one given", [&] { return annotations[i].dump(); });
+        const json& trace = whole["data"][i];
+        check(trace.is_object(), "a panel's trace is not an object");
+        const std::optional<json> patch = stack.panels[i].drawing().patch;
+        if (!patch || (!patch->contains("xaxis") && !patch->contains("yaxis"))) {
+            check(trace.value("xaxis", json()) == axis_id('x', i + 1) && trace.value("yaxis", json()) == axis_id('y', i + 1),
+                  "a panel's trace is not on its own axes", [&] { return trace.dump(); });
+        }
+        // The panel's statistic drawn alone, with the panel's options.
+        FigureRequest alone = stack.panels[i];
+        alone.figure_version = TRAJPLOT_FIGURE_OPTIONS_VERSION;
+        alone.title.reset();
+        alone.token_width = 80;
+        alone.height = 0;
+        alone.locale = frame.locale;
+        const FigureHandle single = create_figure(statistics[i], views[i], alone);
+        const json single_trace = exported_figure_json(single.get(), frame.locale)["data"][0];
+        for (const char* key : unstacked_keys) {
+            check(trace.contains(key) == single_trace.contains(key) &&
+                      (!trace.contains(key) || trace[key] == single_trace[key]),
+                  std::string("a panel's \"") + key + "\" is not its statistic's drawn alone",
+                  [&] { return printable(trace.dump(), 1000) + "\nvs " + printable(single_trace.dump(), 1000); });
+        }
+    }
 }
 
 std::string missing_path(const std::filesystem::path& directory, const std::string& name) {
     std::string file = "missing-" + c_string_part(name);
     std::replace(file.begin(), file.end(), '/', '_');
     return (directory / file).string();
-}
-
-void exercise_file_export(const trajplot_statistic* statistic, const StatisticView& view, const FigureRequest& figure,
-                          const HtmlRequest& html, int which, int target, const std::string& missing_name) {
-    static const std::filesystem::path directory = [] {
-        const std::filesystem::path made = scratch_directory() / "exports";
-        std::filesystem::create_directories(made / "taken");
-        return made;
-    }();
-    const std::filesystem::path path = target == 0 ? directory / "figure.out"
-                                       : target == 1
-                                           ? std::filesystem::path(missing_path(directory, missing_name)) / "figure.out"
-                                           : directory / "taken";
-    std::filesystem::remove(directory / "figure.out");
-
-    Statuses failures =
-        which == 2 ? expected_html_failures(view, figure, html) : expected_figure_failures(view, figure, which == 1);
-    if (target != 0) add(failures, TRAJPLOT_EIO);
-    const trajplot_figure_options figure_options = figure.options();
-    const trajplot_html_options html_options = html.options();
-    const char* function = nullptr;
-    trajplot_status status = TRAJPLOT_OK;
-    {
-        const CallerLocale locale(figure.locale);
-        switch (which) {
-            case 0:
-                function = "trajplot_statistic_write_heatmap_json";
-                status = trajplot_statistic_write_heatmap_json(statistic, &figure_options, path.c_str());
-                break;
-            case 1:
-                function = "trajplot_statistic_write_figure_json";
-                status = trajplot_statistic_write_figure_json(statistic, &figure_options, path.c_str());
-                break;
-            default:
-                function = "trajplot_statistic_write_figure_html";
-                status = trajplot_statistic_write_figure_html(statistic, &figure_options, &html_options, path.c_str());
-        }
-    }
-    const bool written = expect_call(status, function, failures);
-    // Nothing but the file itself may remain: no temporary beside it.
-    const std::vector<std::string> expected_entries =
-        written ? std::vector<std::string>{"figure.out", "taken"} : std::vector<std::string>{"taken"};
-    std::string listed;
-    for (const std::string& name : directory_entries(directory)) listed += name + " ";
-    check(directory_entries(directory) == expected_entries, std::string(function) + " left other files behind",
-          [&] { return listed; });
-    check(std::filesystem::is_empty(directory / "taken"), std::string(function) + " wrote into a directory");
-    if (!written) return;
-
-    const std::string contents = read_file(path);
-    const std::optional<std::string> in_memory =
-        which == 2 ? export_html(statistic, figure, html, {}) : export_json(statistic, figure, which == 1, {});
-    check(contents == *in_memory, std::string(function) + " wrote other bytes than the in-memory export");
 }
 
 const PlotlyJsFixtures& plotlyjs_fixtures() {
@@ -507,6 +795,8 @@ const PlotlyJsFixtures& plotlyjs_fixtures() {
         };
         made.usable_contents = "window.Plotly = {newPlot: function () { return 1 && 2; }};\n";
         made.usable = write("plotly.min.js", made.usable_contents);
+        made.large_contents = made.usable_contents + "/*" + std::string(100 * 1024, '-') + "*/\n";
+        made.large = write("large.js", made.large_contents);
         ::setenv("TRAJPLOT_PLOTLYJS", made.usable.c_str(), 1);
         made.closes_script = write("closes.js", "var a = 1;</SCRIPT >");
         made.opens_script = write("opens.js", "var a = '<sCript';");

@@ -4,8 +4,11 @@
 // and every output of a success.
 #pragma once
 
+#include <climits>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +30,11 @@ bool expect_call(trajplot_status status, const char* function, const Statuses& e
 // `bytes` (up to its first NUL).
 std::string c_string_part(const std::string& bytes);
 
+struct FigureDeleter {
+    void operator()(trajplot_figure* figure) const { trajplot_figure_free(figure); }
+};
+using FigureHandle = std::unique_ptr<trajplot_figure, FigureDeleter>;
+
 // Everything labels hold, read through the getters (each checked).
 struct LabelsView {
     std::size_t n_layers = 0;
@@ -41,38 +49,72 @@ LabelsView labels_view_of(const trajplot_labels* labels);
 // Everything a statistic holds, read through the getters (each checked).
 StatisticView view_of(const trajplot_statistic* statistic);
 
-// The figure options of a request; absent strings are passed as NULL.
+// How a statistic is drawn (trajplot_panel_options) and the figure around
+// it (trajplot_figure_options); absent strings are passed as NULL.
 struct FigureRequest {
-    unsigned int version = TRAJPLOT_FIGURE_OPTIONS_VERSION;
-    std::optional<std::string> title;
+    // Panel options
+    unsigned int panel_version = TRAJPLOT_PANEL_OPTIONS_VERSION;
+    std::optional<std::string> panel_title;  // a figure of one statistic has none
     std::optional<std::string> colorscale;
     std::optional<std::string> extra_json;
-    std::size_t token_width = 80;
-    std::size_t height = 0;
     bool log_scale = false;
     bool hover_value = false;
-    // The caller's locale during the export calls (CallerLocale).
+    // Figure options
+    unsigned int figure_version = TRAJPLOT_FIGURE_OPTIONS_VERSION;
+    std::optional<std::string> title;
+    std::size_t token_width = 80;
+    std::size_t height = 0;
+    // The options are passed as NULL when these are set and they are the
+    // defaults.
+    bool null_panel = false;
+    bool null_figure = false;
+    // The caller's locale during the calls (CallerLocale).
     std::size_t locale = 0;
 
-    // Points into this request, which must outlive it.
-    trajplot_figure_options options() const;
-    // How the figure is drawn: its title as stored, and the merge patch.
+    // Point into this request, which must outlive them.
+    trajplot_panel_options panel_options() const;
+    trajplot_figure_options figure_options() const;
+    // What the figure calls are passed: the options, or NULL.
+    const trajplot_panel_options* panel_argument(const trajplot_panel_options& options) const;
+    const trajplot_figure_options* figure_argument(const trajplot_figure_options& options) const;
+    // How the figure of one statistic is drawn: its title as stored, and
+    // the merge patch.
     Drawing drawing(bool responsive = false) const;
 };
 
-// The HTML options of a request. `inline_contents` is what the inlined
+// The export options of a request. `inline_contents` is what the inlined
 // file holds, when plotlyjs is TRAJPLOT_PLOTLYJS_INLINE and the file is
 // readable.
-struct HtmlRequest {
-    unsigned int version = TRAJPLOT_HTML_OPTIONS_VERSION;
+struct ExportRequest {
+    unsigned int version = TRAJPLOT_EXPORT_OPTIONS_VERSION;
+    int format = TRAJPLOT_FORMAT_FIGURE_JSON;
     int plotlyjs = TRAJPLOT_PLOTLYJS_CDN;
     std::optional<std::string> location;
     std::optional<std::string> div_id;
     bool full_html = true;
     bool responsive = false;
     std::optional<std::string> inline_contents;
+    // Passed as NULL when set and the options are NULL's (figure JSON).
+    bool null_options = false;
 
-    trajplot_html_options options() const;
+    trajplot_export_options options() const;
+    const trajplot_export_options* argument(const trajplot_export_options& options) const;
+};
+
+// Where an export goes besides a returned string and the write function,
+// which every export is written to and compared across.
+struct Destinations {
+    bool save = true;         // into a new file too
+    bool with_length = true;  // out_len given to trajplot_figure_export
+    // A write function that stops the export: it takes this many pieces,
+    // then returns stop_value (nonzero). SIZE_MAX: it never stops.
+    std::size_t stop_after = SIZE_MAX;
+    int stop_value = 1;
+    // A save that must fail with EIO (made whatever `save` says): 0 none,
+    // 1 a file under a missing directory named by `missing_name` (any bytes
+    // but '/'), 2 a path that is a directory.
+    int bad_target = 0;
+    std::string missing_name;
 };
 
 // Whether a colourscale name is one of plotly.py's, in any case, with an
@@ -83,31 +125,55 @@ bool is_known_colorscale(const std::string& name);
 // a JSON object nested at most 512 deep.
 bool is_usable_extra_json(const std::string& text);
 
-// What an export of `view` with `request` must fail with (empty: it must
-// succeed). `whole_figure` for the figure exports (and pages), which also
-// check the layout options.
-Statuses expected_figure_failures(const StatisticView& view, const FigureRequest& request, bool whole_figure);
-Statuses expected_html_failures(const StatisticView& view, const FigureRequest& figure, const HtmlRequest& html);
+// What trajplot_figure_create must fail with for `view` drawn as `request`
+// asks (empty: it must succeed).
+Statuses expected_create_failures(const StatisticView& view, const FigureRequest& request);
+// What the panel options of `request` must fail with for `view`.
+Statuses expected_panel_failures(const StatisticView& view, const FigureRequest& request);
+// What an export of a figure (stacked or not) with `request` must fail with.
+Statuses expected_export_failures(const ExportRequest& request, bool stacked);
 
-// The page an HTML export of `view` with these requests must be.
-ExpectedPage expected_page(const StatisticView& view, const FigureRequest& figure, const HtmlRequest& html);
+// The page an HTML export with `request` must be, titled `title`.
+ExpectedPage expected_page(const std::string& title, const ExportRequest& request);
+// The page title of the figure of one statistic: its title, else the name.
+std::string page_title(const StatisticView& view, const FigureRequest& figure);
 
-// Exports the statistic, checks the call and every output against `view`.
-// The heatmap export with extra_json is also compared with the export
-// without it; the page's figure with the figure export.
-void exercise_heatmap_json(const trajplot_statistic* statistic, const StatisticView& view,
+// Creates the figure of one statistic, checking the call (under the
+// request's locale) and the figure's shape; null when it was refused, as
+// it had to be.
+FigureHandle create_figure(const trajplot_statistic* statistic, const StatisticView& view,
                            const FigureRequest& request);
-void exercise_figure_json(const trajplot_statistic* statistic, const StatisticView& view, const FigureRequest& request);
-void exercise_figure_html(const trajplot_statistic* statistic, const StatisticView& view, const FigureRequest& figure,
-                          const HtmlRequest& html);
 
-// The file exports (selected by `which`: 0 heatmap JSON, 1 figure JSON,
-// 2 HTML) into a scratch directory: the file must hold exactly what the
-// in-memory export returns, and a failed call must leave no file behind.
-// `target`: 0 a new file, 1 a path under a missing directory named by
-// `missing_name` (any bytes but '/'), 2 a path that is a directory.
-void exercise_file_export(const trajplot_statistic* statistic, const StatisticView& view, const FigureRequest& figure,
-                          const HtmlRequest& html, int which, int target, const std::string& missing_name = {});
+// Exports `figure` with `request` into a string, through a write function
+// (whole, and stopped as `destinations` says), and into files as
+// `destinations` says: every call
+// must succeed or fail alike, with one of `failures`, and every success
+// must hold the same bytes. Returns them; nullopt when refused.
+std::optional<std::string> export_everywhere(const trajplot_figure* figure, const ExportRequest& request,
+                                             const Statuses& failures, std::size_t locale,
+                                             const Destinations& destinations = {});
+
+// The figure of one statistic made and exported as the requests say, its
+// output checked against `view`: a trace or figure with extra_json against
+// the one without it, a trace against its figure's, a page's figure
+// against the figure JSON.
+void exercise_figure(const trajplot_statistic* statistic, const StatisticView& view, const FigureRequest& figure,
+                     const ExportRequest& request, const Destinations& destinations = {});
+
+// A stacked figure of `views.size()` panels, statistics[0] on top.
+struct StackRequest {
+    FigureRequest figure;               // the figure options and locale
+    std::vector<FigureRequest> panels;  // one per panel: its panel options
+    bool null_panels = false;           // pass `panels` as NULL when all are defaults
+    std::optional<double> vertical_spacing;
+    bool equal_panel_heights = false;
+};
+
+// Makes the stacked figure and exports it, checking the calls, the figure
+// JSON's panels, sizes and titles, and the page's figure against it.
+void exercise_stacked(const std::vector<const trajplot_statistic*>& statistics,
+                      const std::vector<StatisticView>& views, const StackRequest& stack,
+                      const ExportRequest& request, const Destinations& destinations = {});
 
 // A path in `directory` that names no file: "missing-" and `name`, with
 // '/' taken out so that it stays in the directory.
@@ -119,6 +185,10 @@ std::string missing_path(const std::filesystem::path& directory, const std::stri
 struct PlotlyJsFixtures {
     std::string usable;  // a small script the page may inline
     std::string usable_contents;
+    // One the page may inline, longer than the library's 64 KiB pieces, so
+    // that a page comes through a write function in several.
+    std::string large;
+    std::string large_contents;
     std::string closes_script;  // holds "</SCRIPT>": refused
     std::string opens_script;   // holds "<script": refused
     std::string empty;          // refused

@@ -1,21 +1,26 @@
 // Fuzzes the C API (capi/trajplot.h) as a foreign caller uses it: labels
 // and a statistic of a fuzzer-chosen small shape, from raw bytes (with and
 // without explicit lengths, with NULs and invalid UTF-8), then strides,
-// clips, getters and every export, with fuzzer-chosen options.
+// clips, getters, and figures of one statistic or stacked, exported in
+// every format to every destination, with fuzzer-chosen options.
 //
 // Every call's status must be the one the header documents for its
 // arguments; every success is checked in full: what the getters return
 // against what was passed in, what stride and clip return against their
-// definitions, and every JSON and HTML output (fuzz_support.hpp).
+// definitions, and every JSON and HTML output (fuzz_support.hpp), which
+// must hold the same bytes whether returned, written through a write
+// function or saved to a file (capi_driver.hpp, export_everywhere).
 //
 // Input: read front to back by FuzzInput. A shape byte; labels (strings as
-// a length byte and that many bytes); the statistic's name, units, labels,
-// bounds and values; then up to eight operations, each a byte choosing it
-// and then its arguments.
+// a length byte and that many bytes); the statistic's name, units, labels
+// and their counts, bounds and values; then up to eight operations, each a
+// byte choosing it and then its arguments (make_seeds.py spells them out).
+#include <climits>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -245,10 +250,10 @@ std::string read_extra_json(FuzzInput& in) {
     return "{\"a\":" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
 }
 
-FigureRequest read_figure_request(FuzzInput& in) {
-    FigureRequest request;
+// The panel options of a request: a mode byte, then what it selects.
+void read_panel_request(FuzzInput& in, FigureRequest& request) {
     const std::uint8_t mode = in.byte();
-    if (mode & 0x01) request.title = in.bytes();
+    if (mode & 0x01) request.panel_title = in.bytes();
     if (mode & 0x02) {
         const std::uint8_t choice = in.byte();
         request.colorscale =
@@ -256,11 +261,18 @@ FigureRequest read_figure_request(FuzzInput& in) {
     }
     if (mode & 0x04) request.extra_json = read_extra_json(in);
     request.log_scale = (mode & 0x08) != 0;
-    if ((mode & 0xF0) == 0xF0) {
-        request.version = TRAJPLOT_FIGURE_OPTIONS_VERSION + 1;
-    } else {
-        request.hover_value = (mode & 0x10) != 0;
-    }
+    request.hover_value = (mode & 0x10) != 0;
+    request.null_panel = (mode & 0x20) != 0;
+    if ((mode & 0xC0) == 0xC0) request.panel_version = TRAJPLOT_PANEL_OPTIONS_VERSION + 1;
+}
+
+// The figure options of a request: a mode byte, then what it selects, the
+// token width, the height and the caller's locale.
+void read_frame_request(FuzzInput& in, FigureRequest& request) {
+    const std::uint8_t mode = in.byte();
+    if (mode & 0x01) request.title = in.bytes();
+    request.null_figure = (mode & 0x02) != 0;
+    if ((mode & 0x0C) == 0x0C) request.figure_version = TRAJPLOT_FIGURE_OPTIONS_VERSION + 1;
     switch (in.below(8)) {
         case 0: request.token_width = 1; break;
         case 1: request.token_width = 0; break;
@@ -277,16 +289,25 @@ FigureRequest read_figure_request(FuzzInput& in) {
         default: break;
     }
     request.locale = in.below(CallerLocale::count);
+}
+
+FigureRequest read_figure_request(FuzzInput& in) {
+    FigureRequest request;
+    read_panel_request(in, request);
+    read_frame_request(in, request);
     return request;
 }
 
-HtmlRequest read_html_request(FuzzInput& in) {
-    HtmlRequest request;
+// Export options of `format`. The page's fields are read whatever the
+// format: they must not matter to JSON.
+ExportRequest read_export_request(FuzzInput& in, int format) {
+    ExportRequest request;
+    request.format = format;
     const std::uint8_t flags = in.byte();
     request.full_html = (flags & 0x01) == 0;
     request.responsive = (flags & 0x02) != 0;
-    if ((flags & 0x0C) == 0x0C) request.version = TRAJPLOT_HTML_OPTIONS_VERSION + 1;
-    // The last one added last, so that older inputs keep their meaning.
+    if ((flags & 0x0C) == 0x0C) request.version = TRAJPLOT_EXPORT_OPTIONS_VERSION + 1;
+    request.null_options = (flags & 0x10) != 0;
     const int sources[] = {TRAJPLOT_PLOTLYJS_CDN, TRAJPLOT_PLOTLYJS_SRC, TRAJPLOT_PLOTLYJS_INLINE, TRAJPLOT_PLOTLYJS_NONE,
                            -1, 5, TRAJPLOT_PLOTLYJS_LOCAL};
     request.plotlyjs = sources[in.below(7)];
@@ -294,7 +315,7 @@ HtmlRequest read_html_request(FuzzInput& in) {
     if (request.plotlyjs == TRAJPLOT_PLOTLYJS_SRC) {
         if (in.below(8) != 0) request.location = in.bytes();
     } else if (request.plotlyjs == TRAJPLOT_PLOTLYJS_INLINE) {
-        const std::string* choices[] = {&fixtures.usable,        &fixtures.usable,       &fixtures.usable,
+        const std::string* choices[] = {&fixtures.usable,        &fixtures.usable,       &fixtures.large,
                                         &fixtures.closes_script, &fixtures.opens_script, &fixtures.empty,
                                         &fixtures.missing,       &fixtures.directory};
         const std::size_t choice = in.below(10);
@@ -302,6 +323,7 @@ HtmlRequest read_html_request(FuzzInput& in) {
         // A missing file whose name is any bytes: the message names it.
         if (choice == 9) request.location = missing_path(fixtures.directory, in.bytes());
         if (request.location == fixtures.usable) request.inline_contents = fixtures.usable_contents;
+        if (request.location == fixtures.large) request.inline_contents = fixtures.large_contents;
     }
     switch (in.below(4)) {
         case 1: request.div_id = "fig-1_a"; break;
@@ -312,41 +334,172 @@ HtmlRequest read_html_request(FuzzInput& in) {
     return request;
 }
 
+// Any format value: the three, and values that are none.
+int read_format(FuzzInput& in) {
+    const int formats[] = {TRAJPLOT_FORMAT_FIGURE_JSON, TRAJPLOT_FORMAT_TRACE_JSON, TRAJPLOT_FORMAT_HTML, -1, 3,
+                           INT_MIN};
+    return formats[in.below(std::size(formats))];
+}
+
+// Where an export goes besides a string and a write function: a byte, bit
+// 0 the length output, bits 1-3 where a write function stops the export,
+// bits 4-5 what it returns then, bits 6-7 files: none, a new file, a new
+// one and one under a missing directory, a new one and a directory.
+Destinations read_destinations(FuzzInput& in) {
+    Destinations destinations;
+    const std::uint8_t mode = in.byte();
+    destinations.with_length = (mode & 0x01) == 0;
+    switch ((mode >> 1) & 0x07) {
+        case 1: destinations.stop_after = 0; break;
+        case 2: destinations.stop_after = 1; break;
+        case 3: destinations.stop_after = 2; break;
+        case 4: destinations.stop_after = in.byte(); break;
+        default: break;
+    }
+    const int stop_values[] = {1, -1, INT_MIN, INT_MAX};
+    destinations.stop_value = stop_values[(mode >> 4) & 0x03];
+    destinations.save = (mode >> 6) != 0;
+    destinations.bad_target = (mode >> 6) == 0 ? 0 : (mode >> 6) - 1;
+    if (destinations.bad_target == 1) destinations.missing_name = in.bytes();
+    return destinations;
+}
+
+// A stacked figure of the statistic 1 to 3 times: the figure's options,
+// each panel's, the spacing.
+void exercise_stack(FuzzInput& in, const trajplot_statistic* statistic, const StatisticView& view) {
+    const std::size_t count = 1 + in.below(3);
+    StackRequest stack;
+    read_frame_request(in, stack.figure);
+    for (std::size_t i = 0; i < count; ++i) {
+        FigureRequest panel;
+        read_panel_request(in, panel);
+        stack.panels.push_back(panel);
+    }
+    const std::uint8_t mode = in.byte();
+    stack.null_panels = (mode & 0x01) != 0;
+    stack.equal_panel_heights = (mode & 0x02) != 0;
+    const double limit = count > 1 ? 1.0 / static_cast<double>(count - 1) : 1.0;
+    switch ((mode >> 2) % 8) {
+        case 1: stack.vertical_spacing = 0.0; break;
+        case 2: stack.vertical_spacing = 0.3 / static_cast<double>(count); break;
+        case 3: stack.vertical_spacing = std::nextafter(limit, 0.0); break;
+        case 4: stack.vertical_spacing = limit; break;
+        case 5: stack.vertical_spacing = -0.0; break;
+        case 6: stack.vertical_spacing = std::nextafter(0.0, -1.0); break;
+        case 7: stack.vertical_spacing = in.number(); break;
+        default: break;
+    }
+    const ExportRequest request = read_export_request(in, read_format(in));
+    const std::vector<const trajplot_statistic*> statistics(count, statistic);
+    const std::vector<StatisticView> views(count, view);
+    exercise_stacked(statistics, views, stack, request, read_destinations(in));
+}
+
 void exercise_trunc_string_left(FuzzInput& in) {
     const std::string bytes = in.bytes();
     const std::size_t choice = in.below(32);
     const std::size_t new_len = choice == 30 ? SIZE_MAX : choice == 31 ? static_cast<std::size_t>(PTRDIFF_MAX) : choice;
-    const std::string text = sanitized_utf8(c_string_part(bytes));
+    // All its bytes, NULs included, or up to the first NUL.
+    const std::string given = in.flag() ? c_string_part(bytes) : bytes;
+    const std::string text = sanitized_utf8(given);
     const bool too_long = new_len > static_cast<std::size_t>(PTRDIFF_MAX) - 1 - text.size();
     char* out = nullptr;
     std::size_t length = 0;
-    if (!expect_call(trajplot_trunc_string_left(&out, &length, bytes.c_str(), new_len), "trajplot_trunc_string_left",
-                     too_long ? Statuses{TRAJPLOT_ERANGE} : Statuses{})) {
+    if (!expect_call(trajplot_trunc_string_left(&out, &length, bytes.data(), given.size(), new_len),
+                     "trajplot_trunc_string_left", too_long ? Statuses{TRAJPLOT_ERANGE} : Statuses{})) {
         return;
     }
+    check(out[length] == '\0', "trajplot_trunc_string_left's string is not NUL-terminated at its length");
     const std::string result(out, length);
     trajplot_string_free(out);
     check(result == fit_left(text, new_len), "trajplot_trunc_string_left is not Python's trunc_string_left",
           [&] { return printable(result) + " from " + printable(text) + " to " + std::to_string(new_len); });
 }
 
-// Calls with a NULL where the header requires a pointer: each is refused.
+// Calls with a NULL (or a count of 0) where the header requires more: each
+// is refused, its outputs untouched. Free functions take NULL.
 void exercise_null_arguments(const trajplot_statistic* statistic) {
     char* text = nullptr;
     trajplot_statistic* derived = nullptr;
-    expect_call(trajplot_statistic_heatmap_json(nullptr, nullptr, statistic, nullptr),
-                "trajplot_statistic_heatmap_json", {TRAJPLOT_EINVAL});
-    expect_call(trajplot_statistic_figure_json(&text, nullptr, nullptr, nullptr), "trajplot_statistic_figure_json",
-                {TRAJPLOT_EINVAL});
-    expect_call(trajplot_statistic_figure_html(&text, nullptr, nullptr, nullptr, nullptr),
-                "trajplot_statistic_figure_html", {TRAJPLOT_EINVAL});
+    trajplot_figure* figure = nullptr;
     expect_call(trajplot_statistic_stride(nullptr, statistic, 1), "trajplot_statistic_stride", {TRAJPLOT_EINVAL});
     expect_call(trajplot_statistic_clip(&derived, nullptr, 0, 1), "trajplot_statistic_clip", {TRAJPLOT_EINVAL});
-    expect_call(trajplot_statistic_write_figure_json(statistic, nullptr, nullptr),
-                "trajplot_statistic_write_figure_json", {TRAJPLOT_EINVAL});
-    expect_call(trajplot_trunc_string_left(&text, nullptr, nullptr, 1), "trajplot_trunc_string_left",
+    expect_call(trajplot_trunc_string_left(&text, nullptr, nullptr, 1, 1), "trajplot_trunc_string_left",
                 {TRAJPLOT_EINVAL});
-    check(text == nullptr && derived == nullptr, "a refused call wrote its outputs");
+    expect_call(trajplot_trunc_string_left(nullptr, nullptr, "a", 1, 1), "trajplot_trunc_string_left",
+                {TRAJPLOT_EINVAL});
+
+    expect_call(trajplot_figure_create(nullptr, statistic, nullptr, nullptr), "trajplot_figure_create",
+                {TRAJPLOT_EINVAL});
+    expect_call(trajplot_figure_create(&figure, nullptr, nullptr, nullptr), "trajplot_figure_create",
+                {TRAJPLOT_EINVAL});
+    const trajplot_statistic* const with_null[] = {statistic, nullptr};
+    expect_call(trajplot_figure_create_stacked(&figure, nullptr, nullptr, 1, nullptr), "trajplot_figure_create_stacked",
+                {TRAJPLOT_EINVAL});
+    expect_call(trajplot_figure_create_stacked(&figure, with_null, nullptr, 0, nullptr),
+                "trajplot_figure_create_stacked", {TRAJPLOT_EINVAL});
+    expect_call(trajplot_figure_create_stacked(&figure, with_null, nullptr, 2, nullptr),
+                "trajplot_figure_create_stacked", {TRAJPLOT_EINVAL});
+    expect_call(trajplot_figure_create_stacked(nullptr, with_null, nullptr, 1, nullptr),
+                "trajplot_figure_create_stacked", {TRAJPLOT_EINVAL});
+    check(text == nullptr && derived == nullptr && figure == nullptr, "a refused call wrote its outputs");
+
+    bool stacked = false;
+    expect_call(trajplot_figure_shape(&stacked, nullptr, nullptr), "trajplot_figure_shape", {TRAJPLOT_EINVAL});
+    expect_call(trajplot_figure_export(&text, nullptr, nullptr, nullptr), "trajplot_figure_export", {TRAJPLOT_EINVAL});
+    trajplot_figure_free(nullptr);
+
+    expect_call(trajplot_figure_create(&figure, statistic, nullptr, nullptr), "trajplot_figure_create", {});
+    const FigureHandle made(figure);
+    const std::filesystem::path path = scratch_directory() / "null-arguments.out";
+    expect_call(trajplot_figure_export(nullptr, nullptr, made.get(), nullptr), "trajplot_figure_export",
+                {TRAJPLOT_EINVAL});
+    expect_call(trajplot_figure_save(made.get(), nullptr, nullptr), "trajplot_figure_save", {TRAJPLOT_EINVAL});
+    expect_call(trajplot_figure_save(nullptr, nullptr, path.c_str()), "trajplot_figure_save", {TRAJPLOT_EINVAL});
+    check(!std::filesystem::exists(path), "a refused trajplot_figure_save made a file");
+    expect_call(trajplot_figure_stream(made.get(), nullptr, nullptr, nullptr), "trajplot_figure_stream",
+                {TRAJPLOT_EINVAL});
+    int calls = 0;
+    const trajplot_write_fn count_calls = [](void* user, const char*, std::size_t) {
+        ++*static_cast<int*>(user);
+        return 0;
+    };
+    expect_call(trajplot_figure_stream(nullptr, nullptr, count_calls, &calls), "trajplot_figure_stream",
+                {TRAJPLOT_EINVAL});
+    check(calls == 0, "a refused trajplot_figure_stream wrote");
+
+    // The options' initialisers: the macros' values, for the version only.
+    trajplot_panel_options panel{};
+    trajplot_figure_options frame{};
+    trajplot_export_options exported{};
+    expect_call(trajplot_panel_options_init(nullptr, TRAJPLOT_PANEL_OPTIONS_VERSION), "trajplot_panel_options_init",
+                {TRAJPLOT_EINVAL});
+    expect_call(trajplot_panel_options_init(&panel, TRAJPLOT_PANEL_OPTIONS_VERSION + 1), "trajplot_panel_options_init",
+                {TRAJPLOT_EINVAL});
+    expect_call(trajplot_figure_options_init(&frame, 0), "trajplot_figure_options_init", {TRAJPLOT_EINVAL});
+    expect_call(trajplot_export_options_init(&exported, TRAJPLOT_EXPORT_OPTIONS_VERSION + 1),
+                "trajplot_export_options_init", {TRAJPLOT_EINVAL});
+    expect_call(trajplot_panel_options_init(&panel, TRAJPLOT_PANEL_OPTIONS_VERSION), "trajplot_panel_options_init", {});
+    expect_call(trajplot_figure_options_init(&frame, TRAJPLOT_FIGURE_OPTIONS_VERSION), "trajplot_figure_options_init",
+                {});
+    expect_call(trajplot_export_options_init(&exported, TRAJPLOT_EXPORT_OPTIONS_VERSION),
+                "trajplot_export_options_init", {});
+    const trajplot_panel_options panel_init = TRAJPLOT_PANEL_OPTIONS_INIT;
+    const trajplot_figure_options frame_init = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    const trajplot_export_options exported_init = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    check(panel.version == panel_init.version && panel.title == nullptr && panel.colorscale == nullptr &&
+              panel.extra_json == nullptr && !panel.log_scale && !panel.hover_value,
+          "trajplot_panel_options_init is not TRAJPLOT_PANEL_OPTIONS_INIT");
+    check(frame.version == frame_init.version && frame.title == nullptr && frame.token_width == frame_init.token_width &&
+              frame.height == frame_init.height && frame.vertical_spacing == frame_init.vertical_spacing &&
+              frame.has_vertical_spacing == frame_init.has_vertical_spacing &&
+              frame.equal_panel_heights == frame_init.equal_panel_heights,
+          "trajplot_figure_options_init is not TRAJPLOT_FIGURE_OPTIONS_INIT");
+    check(exported.version == exported_init.version && exported.format == exported_init.format &&
+              exported.plotlyjs == exported_init.plotlyjs && exported.plotlyjs_location == nullptr &&
+              exported.div_id == nullptr && exported.full_html == exported_init.full_html &&
+              exported.responsive == exported_init.responsive,
+          "trajplot_export_options_init is not TRAJPLOT_EXPORT_OPTIONS_INIT");
 }
 
 void run(FuzzInput& in) {
@@ -429,6 +582,15 @@ void run(FuzzInput& in) {
         layer_labels = read_strings(in, n_layers, (mode & 0x10) != 0);
         layer_labels->prepare();
     }
+    // The label counts: right, or one too many, or 0.
+    const std::uint8_t counts = (sequence_labels || layer_labels) ? in.byte() : 0;
+    const auto count_of = [](unsigned choice, std::size_t right) {
+        return choice == 2 ? right + 1 : choice == 3 ? 0 : right;
+    };
+    const std::size_t sequence_label_count = count_of(counts & 0x03, overflow ? 3 : seq_len);
+    const std::size_t layer_label_count = count_of((counts >> 2) & 0x03, n_layers);
+    const bool wrong_count = (sequence_labels && sequence_label_count != seq_len) ||
+                             (layer_labels && layer_label_count != n_layers);
     const bool includes_output = (mode & 0x20) == 0;
     const bool wrong_version = (mode & 0xC0) == 0xC0 && (labels_mode & 0x80);
     const std::uint8_t bounds = in.byte();
@@ -444,10 +606,12 @@ void run(FuzzInput& in) {
     if (sequence_labels) {
         options.sequence_labels = sequence_labels->data();
         options.sequence_label_lengths = sequence_labels->length_data();
+        options.sequence_label_count = sequence_label_count;
     }
     if (layer_labels) {
         options.layer_labels = layer_labels->data();
         options.layer_label_lengths = layer_labels->length_data();
+        options.layer_label_count = layer_label_count;
     }
     options.trajectory_labels = pass_labels ? labels.get() : nullptr;
     options.has_min = min.has_value();
@@ -458,7 +622,7 @@ void run(FuzzInput& in) {
 
     Statuses failures;
     if (overflow) failures.push_back(TRAJPLOT_ERANGE);
-    const bool refused = wrong_version || empty_shape || (sequence_labels && sequence_labels->null_at) ||
+    const bool refused = wrong_version || empty_shape || wrong_count || (sequence_labels && sequence_labels->null_at) ||
                          (pass_labels && expected_labels.n_layers != n_layers) || (min && std::isnan(*min)) ||
                          (max && std::isnan(*max)) || (min && max && !(*min < *max));
     if (refused) failures.push_back(TRAJPLOT_EINVAL);
@@ -499,7 +663,7 @@ void run(FuzzInput& in) {
     check_same_view(view_of(statistic.get()), view, "the created statistic");
 
     for (int operation = 0; operation < 8 && !in.empty(); ++operation) {
-        switch (in.below(8)) {
+        switch (in.below(9)) {
             case 0: {
                 const std::size_t stride = read_stride(in, view.n_layers);
                 trajplot_statistic* strided_handle = nullptr;
@@ -524,25 +688,22 @@ void run(FuzzInput& in) {
                 }
                 break;
             }
-            case 2: exercise_heatmap_json(statistic.get(), view, read_figure_request(in)); break;
-            case 3: exercise_figure_json(statistic.get(), view, read_figure_request(in)); break;
-            case 4: {
-                const FigureRequest figure = read_figure_request(in);
-                exercise_figure_html(statistic.get(), view, figure, read_html_request(in));
-                break;
-            }
+            case 2:
+            case 3:
+            case 4:
             case 5: {
-                const int which = static_cast<int>(in.below(3));
-                const std::size_t choice = in.below(8);
-                const int target = choice < 6 ? 0 : static_cast<int>(choice) - 5;
-                const std::string missing_name = target == 1 ? in.bytes() : "";
+                // The trace, the figure, the page, or any format value.
+                const std::size_t choice = in.below(4);
                 const FigureRequest figure = read_figure_request(in);
-                const HtmlRequest html = which == 2 ? read_html_request(in) : HtmlRequest{};
-                exercise_file_export(statistic.get(), view, figure, html, which, target, missing_name);
+                const int formats[] = {TRAJPLOT_FORMAT_TRACE_JSON, TRAJPLOT_FORMAT_FIGURE_JSON, TRAJPLOT_FORMAT_HTML};
+                const int format = choice < 3 ? formats[choice] : read_format(in);
+                const ExportRequest request = read_export_request(in, format);
+                exercise_figure(statistic.get(), view, figure, request, read_destinations(in));
                 break;
             }
             case 6: exercise_trunc_string_left(in); break;
-            default: exercise_null_arguments(statistic.get()); break;
+            case 7: exercise_null_arguments(statistic.get()); break;
+            default: exercise_stack(in, statistic.get(), view); break;
         }
     }
 }

@@ -15,12 +15,17 @@
 //   documents them; a spec that parses is always usable), and fails with a
 //   CliError otherwise, leaving no file behind;
 // - what it writes is the figure, trace or page of the spec after --stride
-//   and --clip (fuzz_support.hpp checks every value, label and tag).
+//   and --clip (fuzz_support.hpp checks every value, label and tag), and
+//   rendered again to standard output (sent into a file), the same bytes;
+//   a failed render writes nothing there.
 //
 // --out is always a file in a scratch directory, and --plotlyjs inline:FILE
 // one of two scripts made there (a usable one, or one that closes its
 // <script> element when FILE has an odd length): the fuzzer never chooses
 // what is read or written.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +36,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "capi_driver.hpp"
@@ -93,6 +99,64 @@ void check_spec(const trajplot_cli::StatisticSpec& spec) {
                              all_valid(labels->hover_entries)),
               "the spec's hover tables are inconsistent");
     }
+}
+
+// Standard output (descriptor 1) sent into a file for the life of this
+// object; finish() gives what was written.
+class StandardOutputInto {
+public:
+    explicit StandardOutputInto(std::filesystem::path path) : path_(std::move(path)) {
+        std::fflush(stdout);
+        saved_ = ::dup(STDOUT_FILENO);
+        const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        check(saved_ >= 0 && fd >= 0 && ::dup2(fd, STDOUT_FILENO) == STDOUT_FILENO,
+              "cannot send standard output into a file");
+        ::close(fd);
+    }
+    StandardOutputInto(const StandardOutputInto&) = delete;
+    StandardOutputInto& operator=(const StandardOutputInto&) = delete;
+    ~StandardOutputInto() { restore(); }
+
+    std::string finish() {
+        restore();
+        return read_file(path_);
+    }
+
+private:
+    void restore() {
+        if (saved_ < 0) return;
+        // What stdio still holds (a failed render's) goes into the file too.
+        std::fflush(stdout);
+        std::clearerr(stdout);
+        ::dup2(saved_, STDOUT_FILENO);
+        ::close(saved_);
+        saved_ = -1;
+    }
+
+    std::filesystem::path path_;
+    int saved_ = -1;
+};
+
+// Renders, checking that it succeeds exactly when `failures` is empty and
+// that a failure is a bad-input CliError. Returns whether it succeeded.
+bool render_checked(const trajplot_cli::StatisticSpec& spec, const trajplot_cli::RenderOptions& options,
+                    const Statuses& failures) {
+    bool rendered = false;
+    try {
+        trajplot_cli::render(spec, options);
+        rendered = true;
+        trace("render", "ok");
+    } catch (const CliError& error) {
+        check_cli_error(error, "render");
+        check(error.exit_status() == trajplot_cli::exit_bad_input, "render reported a usage error",
+              [&] { return error.what(); });
+        check(!failures.empty(), "render failed on a spec that parsed, with usable options",
+              [&] { return error.what(); });
+    } catch (const std::exception& error) {
+        fail_check("render threw something other than CliError", error.what());
+    }
+    check(!(rendered && !failures.empty()), "render succeeded with options the library refuses");
+    return rendered;
 }
 
 StatisticView view_of_spec(const trajplot_cli::StatisticSpec& spec) {
@@ -187,50 +251,56 @@ void run(std::string_view input) {
     figure.token_width = options.token_width.value_or(80);
     figure.height = options.height.value_or(0);
     figure.log_scale = options.log_scale;
-    HtmlRequest html;
+    figure.hover_value = options.hover_value;
+    const bool is_html = options.format == trajplot_cli::OutputFormat::html;
+    ExportRequest exported;
+    exported.format = is_html             ? TRAJPLOT_FORMAT_HTML
+                      : options.trace_only ? TRAJPLOT_FORMAT_TRACE_JSON
+                                           : TRAJPLOT_FORMAT_FIGURE_JSON;
     // The CLI's default: the local plotly.js, the fixture TRAJPLOT_PLOTLYJS
     // names.
-    html.plotlyjs = TRAJPLOT_PLOTLYJS_LOCAL;
+    exported.plotlyjs = TRAJPLOT_PLOTLYJS_LOCAL;
     static_cast<void>(plotlyjs_fixtures());
     if (options.plotlyjs) {
-        html.plotlyjs = options.plotlyjs->source;
-        html.location = options.plotlyjs->location;
-        if (html.location == plotlyjs_fixtures().usable) html.inline_contents = plotlyjs_fixtures().usable_contents;
+        exported.plotlyjs = options.plotlyjs->source;
+        exported.location = options.plotlyjs->location;
+        if (exported.location == plotlyjs_fixtures().usable) exported.inline_contents = plotlyjs_fixtures().usable_contents;
     }
-    html.div_id = options.div_id;
-    html.full_html = !options.html_fragment;
-    html.responsive = options.responsive;
-    const bool is_html = options.format == trajplot_cli::OutputFormat::html;
-    const Statuses failures = is_html ? expected_html_failures(view, figure, html)
-                                      : expected_figure_failures(view, figure, !options.trace_only);
+    exported.div_id = options.div_id;
+    exported.full_html = !options.html_fragment;
+    exported.responsive = options.responsive;
+    Statuses failures = expected_create_failures(view, figure);
+    for (const trajplot_status status : expected_export_failures(exported, false)) failures.push_back(status);
 
-    bool rendered = false;
-    try {
-        trajplot_cli::render(*spec, options);
-        rendered = true;
-        trace("render", "ok");
-    } catch (const CliError& error) {
-        check_cli_error(error, "render");
-        check(error.exit_status() == trajplot_cli::exit_bad_input, "render reported a usage error",
-              [&] { return error.what(); });
-        check(!failures.empty(), "render failed on a spec that parsed, with usable options",
-              [&] { return error.what(); });
-    } catch (const std::exception& error) {
-        fail_check("render threw something other than CliError", error.what());
-    }
-    check(!(rendered && !failures.empty()), "render succeeded with options the library refuses");
-
+    const bool rendered = render_checked(*spec, options, failures);
     const std::vector<std::string> entries = directory_entries(directory);
     const std::vector<std::string> expected_entries =
         rendered ? std::vector<std::string>{"figure.out"} : std::vector<std::string>{};
     check(entries == expected_entries,
           rendered ? "render left other files beside its output" : "a failed render left a file behind");
-    if (!rendered) return;
 
+    // Standard output gets what --out gets, streamed; nothing when the
+    // render fails.
+    options.out.reset();
+    std::string streamed;
+    bool rendered_to_stdout = false;
+    {
+        StandardOutputInto capture(directory.parent_path() / "stdout.out");
+        rendered_to_stdout = render_checked(*spec, options, failures);
+        streamed = capture.finish();
+    }
+    check(rendered_to_stdout == rendered, "render to standard output and to --out did not both succeed or fail");
+    if (!rendered) {
+        check(streamed.empty(), "a failed render wrote to standard output", [&] { return printable(streamed); });
+        return;
+    }
     const std::string written = read_file(out);
+    check(streamed == written, "render wrote other bytes to standard output than to --out",
+          [&] { return printable(streamed, 1000) + "\nvs " + printable(written, 1000); });
+
     if (is_html) {
-        check_figure(check_html_page(written, expected_page(view, figure, html)), view,
-                     figure.drawing(html.responsive));
+        check_figure(check_html_page(written, expected_page(page_title(view, figure), exported)), view,
+                     figure.drawing(exported.responsive));
     } else if (options.trace_only) {
         check_heatmap_trace(parse_output_json(written, "the trace"), view, figure.drawing());
     } else {

@@ -7,11 +7,13 @@
 // The page must keep the template's structure whatever the text
 // (check_html_page): the same tags in the same order, "</script" only where
 // the template puts it, no "<!--", a figure JSON with none of < > &
-// U+2028 U+2029 that draws exactly the figure of the JSON export.
+// U+2028 U+2029 that draws exactly the figure of the JSON export; and the
+// same bytes whether the page is returned, streamed or saved.
 //
 // Input: read front to back by FuzzInput: the shape and options, then each
 // string as a count of pieces, each a byte choosing a hostile piece or raw
-// bytes (a length byte and that many bytes).
+// bytes (a length byte and that many bytes); last the caller's locale and
+// where a write function stops the export.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -212,10 +214,12 @@ void run(FuzzInput& in) {
     if (sequence_array) {
         options.sequence_labels = sequence_array->pointers.data();
         options.sequence_label_lengths = sequence_array->lengths.data();
+        options.sequence_label_count = seq_len;
     }
     if (layer_array) {
         options.layer_labels = layer_array->pointers.data();
         options.layer_label_lengths = layer_array->lengths.data();
+        options.layer_label_count = n_layers;
     }
     options.trajectory_labels = labels.get();
     options.includes_output = (parts & 0x20) == 0;
@@ -245,7 +249,8 @@ void run(FuzzInput& in) {
     FigureRequest figure;
     if (page_mode & 0x01) figure.title = hostile_text(in);
     if (page_mode & 0x02) figure.extra_json = hostile_extra_json(in);
-    HtmlRequest html;
+    ExportRequest html;
+    html.format = TRAJPLOT_FORMAT_HTML;
     html.full_html = (page_mode & 0x04) == 0;
     html.responsive = (page_mode & 0x08) != 0;
     switch ((page_mode >> 4) % 4) {
@@ -266,7 +271,19 @@ void run(FuzzInput& in) {
     }
     if (page_mode & 0x40) html.div_id = (page_mode & 0x80) ? "fig" + hostile_text(in) : hostile_text(in);
     figure.locale = in.below(CallerLocale::count);
-    exercise_figure_html(statistic.get(), view, figure, html);
+    // The page goes to a string, a write function (stopped after 0 to 15
+    // pieces, or never) and, unless bit 0x40 says not, a file. An inlined
+    // plotly.js longer than the library's pieces makes the page come in
+    // several.
+    Destinations destinations;
+    const std::uint8_t stop = in.byte();
+    destinations.save = (stop & 0x40) == 0;
+    if (stop & 0x10) destinations.stop_after = stop & 0x0F;
+    if ((stop & 0x20) && html.plotlyjs == TRAJPLOT_PLOTLYJS_INLINE) {
+        html.location = plotlyjs_fixtures().large;
+        html.inline_contents = plotlyjs_fixtures().large_contents;
+    }
+    exercise_figure(statistic.get(), view, figure, html, destinations);
 }
 
 }  // namespace

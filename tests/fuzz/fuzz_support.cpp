@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <clocale>
 #include <cstdio>
@@ -496,8 +497,29 @@ std::optional<Range> colour_range(const StatisticView& view, bool log_scale) {
     if (!min) min = data_min;
     if (!max) max = data_max;
     if (!min || !max) return std::nullopt;
-    if (log_scale) return Range{std::log10(double{*min}), std::log10(double{*max})};
-    return Range{*min, *max};
+    // A linear bound is written as its shortest decimal, read as a double.
+    const auto as_written = [](float value) {
+        char text[32];
+        const auto result = std::to_chars(text, text + sizeof text, value);
+        return std::strtod(std::string(text, result.ptr).c_str(), nullptr);
+    };
+    Range range = log_scale ? Range{std::log10(double{*min}), std::log10(double{*max})}
+                            : Range{as_written(*min), as_written(*max)};
+    // Never empty or reversed: equal ends widen by 0.5 each way, a set bound
+    // beyond the data keeps its place and the other end moves 1 past it;
+    // far from 0, by a millionth of the value instead.
+    if (!(range.min < range.max)) {
+        const auto step = [](double at, double unit) { return std::max(unit, std::abs(at) * 1e-6); };
+        if (view.min && !view.max) {
+            range.max = range.min + step(range.min, 1.0);
+        } else if (view.max && !view.min) {
+            range.min = range.max - step(range.max, 1.0);
+        } else {
+            const double middle = range.min;
+            range = Range{middle - step(middle, 0.5), middle + step(middle, 0.5)};
+        }
+    }
+    return range;
 }
 
 // An array of `size` elements, or fail naming it.
@@ -596,9 +618,8 @@ void check_colorbar(const json& colorbar, const StatisticView& view, const std::
               shown);
         return;
     }
-    // A set bound beyond the data's other extreme reverses the range.
-    const double low = std::min(range->min, range->max);
-    const double high = std::max(range->min, range->max);
+    const double low = range->min;
+    const double high = range->max;
     const std::size_t count = values.size();
     check(low == high ? count == 1 : count >= 3 && count <= 12,
           "a log colour bar over [" + std::to_string(low) + ", " + std::to_string(high) +
@@ -759,8 +780,12 @@ void check_heatmap_trace(const json& trace, const StatisticView& view, const Dra
                 // Widened onto a tick within two float32 steps of it, at most.
                 check(value.is_number() && std::abs(value.get<double>() - expected) <= 1e-7,
                       key + " should be log10 of the bound, " + std::to_string(expected), [&] { return value.dump(); });
+            } else if (!std::isfinite(expected)) {
+                check(value.is_null(), key + " should be null, for a bound of infinity", [&] { return value.dump(); });
             } else {
-                check_float(value, static_cast<float>(expected), name);
+                // A bound as written, or a range widened beyond float32's.
+                check(value.is_number() && value.get<double>() == expected,
+                      key + " should be " + std::to_string(expected), [&] { return value.dump(); });
             }
         } else if (key == "colorscale") {
             check_colorscale(value);

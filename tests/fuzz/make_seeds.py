@@ -130,6 +130,11 @@ def cli_seeds():
     write("fuzz_cli_spec", "stride-clip", spec_with_arguments(full, "--stride", "2", "--clip", "0.5", "3"))
     write("fuzz_cli_spec", "sizes", spec_with_arguments(
         full, "--colorscale", "Viridis_r", "--token-width", "3", "--height", "200", "--title", "t"))
+    # A bare trace sized by the figure's token width and height.
+    write("fuzz_cli_spec", "trace-sizes", spec_with_arguments(
+        full, "--trace-only", "--token-width", "20", "--height", "200", "--hover-value"))
+    write("fuzz_cli_spec", "trace-width-overflow", spec_with_arguments(
+        full, "--trace-only", "--token-width", "18446744073709551615"))
     write("fuzz_cli_spec", "width-overflow", spec_with_arguments(full, "--token-width", "18446744073709551615"))
     write("fuzz_cli_spec", "bad-colorscale", spec_with_arguments(full, "--colorscale", b"nope\xff"))
     write("fuzz_cli_spec", "bad-div-id-page", spec_with_arguments(full, "--format", "html", "--div-id", "1a<"))
@@ -177,25 +182,42 @@ def shape(n_layers, seq_len):
     return byte(n_layers % 7 + 7 * (seq_len % 7))
 
 
-# Figure requests (fuzz_capi's read_figure_request).
+# Figure requests (fuzz_capi's read_figure_request): the panel options, then
+# the figure options.
 LOCALES = {"C": 0, "tr_TR.UTF-8": 1, "tr_TR.ISO-8859-9": 2}
 
 
-def figure_request(title=None, colorscale=None, extra=None, log_scale=False, token_width=None, height=None,
-                   locale="C", hover_value=False):
-    mode = (1 if title is not None else 0) | (2 if colorscale is not None else 0) | \
-           (4 if extra is not None else 0) | (8 if log_scale else 0) | (0x10 if hover_value else 0)
+def panel_request(colorscale=None, extra=None, log_scale=False, hover_value=False, panel_title=None,
+                  null_panel=False, wrong_version=False):
+    mode = (1 if panel_title is not None else 0) | (2 if colorscale is not None else 0) | \
+           (4 if extra is not None else 0) | (8 if log_scale else 0) | (0x10 if hover_value else 0) | \
+           (0x20 if null_panel else 0) | (0xC0 if wrong_version else 0)
     data = byte(mode)
-    if title is not None:
-        data += text(title)
+    if panel_title is not None:
+        data += text(panel_title)
     if colorscale is not None:
         data += colorscale  # already encoded: an index byte, or 0xE0 and text
     if extra is not None:
         data += extra  # already encoded: an index byte, 0x80 and text, or 0xF0 and a depth byte
+    return data
+
+
+def frame_request(title=None, token_width=None, height=None, locale="C", null_figure=False, wrong_version=False):
+    mode = (1 if title is not None else 0) | (2 if null_figure else 0) | (0x0C if wrong_version else 0)
+    data = byte(mode)
+    if title is not None:
+        data += text(title)
     data += {None: byte(7), 1: byte(0), 0: byte(1), "huge": byte(3), "max": byte(4)}[token_width]
     data += {None: byte(7), 450: byte(0), "limit": byte(1), "over": byte(2)}[height]
     data += byte(LOCALES[locale])
     return data
+
+
+def figure_request(title=None, colorscale=None, extra=None, log_scale=False, token_width=None, height=None,
+                   locale="C", hover_value=False, panel_title=None, null_panel=False, null_figure=False,
+                   wrong_panel_version=False, wrong_figure_version=False):
+    return (panel_request(colorscale, extra, log_scale, hover_value, panel_title, null_panel, wrong_panel_version)
+            + frame_request(title, token_width, height, locale, null_figure, wrong_figure_version))
 
 
 def colorscale_listed(index):
@@ -219,11 +241,14 @@ def extra_deep(depth):
 
 
 def html_request(source="cdn", location=None, inline_choice=0, div_id=None, fragment=False, responsive=False,
-                 missing_name=b""):
-    """inline_choice: 0-2 a usable file, 3 one closing its script, 4 one opening a script, 5 an empty one,
+                 missing_name=b"", null_options=False, wrong_version=False):
+    """The export options (fuzz_capi's read_export_request); the format is chosen apart.
+    inline_choice: 0-1 a usable file, 2 a usable one longer than the library's 64 KiB pieces, 3 one closing its script, 4 one opening a script, 5 an empty one,
     6 a missing one, 7 a directory, 8 none, 9 a missing one named missing-<missing_name>."""
     sources = {"cdn": 0, "src": 1, "inline": 2, "none": 3, "negative": 4, "unknown": 5, "local": 6}
-    data = byte((0x01 if fragment else 0) | (0x02 if responsive else 0)) + byte(sources[source])
+    flags = (0x01 if fragment else 0) | (0x02 if responsive else 0) | (0x0C if wrong_version else 0) | \
+            (0x10 if null_options else 0)
+    data = byte(flags) + byte(sources[source])
     if source == "src":
         data += byte(1) + text(location) if location is not None else byte(0)
     elif source == "inline":
@@ -239,9 +264,26 @@ def html_request(source="cdn", location=None, inline_choice=0, div_id=None, frag
     return data
 
 
+def destinations(with_length=True, stop=None, stop_value=1, save=True, bad=None, missing_name=b""):
+    """Where an export goes besides a string and a write function: stop, the pieces a second write
+    function takes before it stops the export (None: never); save, into a new file; bad, a save that
+    must fail as well: "missing" (under a directory named missing-<missing_name>) or "directory"."""
+    stop_code = {None: 0, 0: 1, 1: 2, 2: 3}.get(stop, 4)
+    files = {None: 1, "missing": 2, "directory": 3}[bad] if save or bad else 0
+    mode = (0 if with_length else 1) | (stop_code << 1) | ({1: 0, -1: 1, "min": 2, "max": 3}[stop_value] << 4) | \
+           (files << 6)
+    data = byte(mode)
+    if stop_code == 4:
+        data += byte(stop)
+    if bad == "missing":
+        data += text(missing_name)
+    return data
+
+
 def capi_statistic(n_layers, seq_len, values, name="Entropy", labels=None, units=None, sequence_labels=None,
                    layer_labels=None, lengths=True, includes_output=True, min_value=None, max_value=None,
-                   keep_labels=True, labels_extras=None):
+                   keep_labels=True, labels_extras=None, sequence_count="right", layer_count="right"):
+    """counts: "right", "more" (one too many) or 0, for the labels given."""
     """A scenario's start: the shape, labels (cells, hover tables), the statistic."""
     data = shape(n_layers, seq_len)
     if labels is None:
@@ -267,6 +309,9 @@ def capi_statistic(n_layers, seq_len, values, name="Entropy", labels=None, units
         data += b"".join(text(label) for label in sequence_labels)
     if layer_labels is not None:
         data += b"".join(text(label) for label in layer_labels)
+    if sequence_labels is not None or layer_labels is not None:
+        counts = {"right": 0, "more": 2, 0: 3}
+        data += byte(counts[sequence_count] | counts[layer_count] << 2)
     bounds = (1 if min_value is not None else 0) | (2 if max_value is not None else 0) | (0 if keep_labels else 4)
     data += byte(bounds)
     if min_value is not None:
@@ -286,34 +331,58 @@ def op_clip(low, high):
     return byte(1) + number(low) + number(high)
 
 
-def op_heatmap(request):
-    return byte(2) + request
+JSON_EXPORT = html_request()
+FORMATS = {"figure": 0, "trace": 1, "html": 2, -1: 3, 3: 4, "int_min": 5}
 
 
-def op_figure(request):
-    return byte(3) + request
+def op_heatmap(request, export=JSON_EXPORT, where=destinations()):
+    return byte(2) + byte(0) + request + export + where
 
 
-def op_html(figure, html):
-    return byte(4) + figure + html
+def op_figure(request, export=JSON_EXPORT, where=destinations()):
+    return byte(2) + byte(1) + request + export + where
 
 
-def op_file(which, target, figure, html=b"", missing_name="dir"):
-    """which: 0 heatmap JSON, 1 figure JSON, 2 HTML; target: "new", "missing" (under a directory
+def op_html(figure, html, where=destinations()):
+    return byte(2) + byte(2) + figure + html + where
+
+
+def op_format(fmt, figure, export=JSON_EXPORT, where=destinations()):
+    """fmt: a key of FORMATS, the format values the harness passes."""
+    return byte(2) + byte(3) + figure + byte(FORMATS[fmt]) + export + where
+
+
+def op_file(which, target, figure, html=JSON_EXPORT, missing_name="dir"):
+    """which: 0 the trace, 1 the figure JSON, 2 HTML; target: "new", "missing" (under a directory
     named missing-<missing_name>) or "directory"."""
-    data = byte(5) + byte(which) + byte({"new": 0, "missing": 6, "directory": 7}[target])
-    if target == "missing":
-        data += text(missing_name)
-    return data + figure + html
+    bad = None if target == "new" else target
+    return byte(2) + byte(which) + figure + html + destinations(bad=bad, missing_name=missing_name)
 
 
-def op_trunc(value, new_len):
-    """new_len: 0 to 29, "max" (SIZE_MAX) or "ptrdiff" (PTRDIFF_MAX)."""
-    return byte(6) + text(value) + byte({"max": 30, "ptrdiff": 31}.get(new_len, new_len))
+def op_trunc(value, new_len, c_string=False):
+    """new_len: 0 to 29, "max" (SIZE_MAX) or "ptrdiff" (PTRDIFF_MAX); c_string: pass the bytes up to
+    the first NUL, not all of them."""
+    return byte(6) + text(value) + byte({"max": 30, "ptrdiff": 31}.get(new_len, new_len)) + byte(1 if c_string else 0)
 
 
 def op_null_arguments():
     return byte(7)
+
+
+SPACINGS = {None: 0, 0.0: 1, "default": 2, "below-limit": 3, "limit": 4, "-0": 5, "below-zero": 6}
+
+
+def op_stack(count, frame, panels, fmt="figure", export=JSON_EXPORT, where=destinations(), spacing=None,
+             equal_heights=False, null_panels=False):
+    """The statistic stacked `count` times: frame a frame_request, panels a panel_request each; spacing
+    a key of SPACINGS or a number."""
+    assert len(panels) == count
+    data = byte(8) + byte(count - 1) + frame + b"".join(panels)
+    code = 7 if isinstance(spacing, float) and spacing != 0.0 else SPACINGS[spacing]
+    data += byte((1 if null_panels else 0) | (2 if equal_heights else 0) | code << 2)
+    if code == 7:
+        data += number(spacing)
+    return data + byte(FORMATS[fmt]) + export + where
 
 
 def capi_seeds():
@@ -373,6 +442,57 @@ def capi_seeds():
           + op_figure(turkish) + op_heatmap(figure_request(log_scale=True, locale="tr_TR.UTF-8"))
           + op_html(turkish, html_request("inline", inline_choice=0, div_id="fixed"))
           + op_file(1, "new", turkish))
+    # Every destination: a write function stopping the export at once, after
+    # one piece, two, 200 (past the end), returning each kind of nonzero.
+    labelled = capi_statistic(2, 2, [1, 2, 3, 4], labels=(["a", "b", "c", "d"], None, 0, 0), sequence_labels=["x", "y"])
+    write("fuzz_capi", "destinations", labelled
+          + op_figure(default, where=destinations(stop=0))
+          + op_heatmap(default, where=destinations(stop=1, stop_value=-1))
+          + op_html(default, html_request("none"), destinations(stop=2, stop_value="min", with_length=False))
+          + op_html(default, html_request("inline", inline_choice=2), destinations(stop=1, stop_value=-1))
+          + op_html(default, html_request("inline", inline_choice=2), destinations(stop=2))
+          + op_format("html", default, html_request("inline", inline_choice=2), destinations(stop=5))
+          + op_figure(default, where=destinations(stop=200, stop_value="max", bad="directory")))
+    # Format values: each one, values that are none, the page's fields
+    # (ignored by JSON), NULL options, a wrong version.
+    write("fuzz_capi", "formats", labelled
+          + op_format(-1, default) + op_format(3, default) + op_format("int_min", default)
+          + op_format("html", default, html_request("inline", inline_choice=3))
+          + op_format("figure", default, html_request(null_options=True))
+          + op_format("trace", default, html_request("unknown", div_id="1bad"))
+          + op_format("figure", default, html_request(wrong_version=True), destinations(save=False)))
+    write("fuzz_capi", "versions", labelled
+          + op_figure(figure_request(wrong_panel_version=True))
+          + op_figure(figure_request(wrong_figure_version=True))
+          + op_figure(figure_request(null_panel=True, null_figure=True))
+          + op_heatmap(figure_request(panel_title="not drawn", null_panel=True)))
+    # A trace sized for its figure's cells; token_width 0 refused for it too.
+    write("fuzz_capi", "trace-sizes", labelled
+          + op_heatmap(figure_request(token_width=1)) + op_heatmap(figure_request(height=450))
+          + op_heatmap(figure_request(token_width=0)) + op_heatmap(figure_request(height="over")))
+    # Label counts other than the shape's: refused.
+    write("fuzz_capi", "sequence-label-count", capi_statistic(
+        2, 2, [1, 2, 3, 4], sequence_labels=["a", "b"], layer_labels=["x", "y"], sequence_count="more"))
+    write("fuzz_capi", "layer-label-count", capi_statistic(
+        2, 2, [1, 2, 3, 4], sequence_labels=["a", "b"], layer_labels=["x", "y"], layer_count=0))
+    # Stacked figures: one panel, three with their own options, the trace
+    # (refused), spacings at and past their limits, NULL options.
+    write("fuzz_capi", "stacks", labelled
+          + op_stack(1, frame_request(), [panel_request()])
+          + op_stack(3, frame_request(title="T"), [panel_request(panel_title="a</script>"),
+                                                    panel_request(colorscale=colorscale_listed(0), log_scale=True),
+                                                    panel_request(extra=extra_listed(1), hover_value=True)],
+                     fmt="html", export=html_request("none"), spacing="default", equal_heights=True)
+          + op_stack(2, frame_request(), [panel_request(), panel_request()], fmt="trace")
+          + op_stack(2, frame_request(), [panel_request(), panel_request()], spacing="limit")
+          + op_stack(2, frame_request(), [panel_request(), panel_request()], spacing="below-limit",
+                     where=destinations(stop=1))
+          + op_stack(3, frame_request(height="over"), [panel_request()] * 3)
+          + op_stack(2, frame_request(null_figure=True), [panel_request(null_panel=True)] * 2, null_panels=True)
+          + op_stack(2, frame_request(token_width=1, height=450), [panel_request(), panel_request()],
+                     spacing=math.nan))
+    write("fuzz_capi", "text-lengths", capi_statistic(1, 1, [1])
+          + op_trunc("a\0b\u00e9", 5) + op_trunc("a\0b", 5, c_string=True) + op_trunc(b"\0", 0))
     # Strides up to the largest: a wrapping loop would read past the stats.
     write("fuzz_capi", "strides", capi_statistic(4, 1, [1, 2, 3, 4], labels=(["a", "b", "c", "d"], None, 0, 0))
           + op_stride(byte(6)) + op_stride(byte(5)) + op_stride(byte(0)) + op_stride(byte(8)))
@@ -429,6 +549,10 @@ def html_seeds():
           + byte(0x10) + hostile("I") + byte(1))
     write("fuzz_html", "turkish-latin5", byte(0) + byte(0) + hostile("n") + number(1.5) + byte(0x40 | 0x80)
           + hostile("a", "-", "_") + byte(2))
+    # The page to a write function that stops after two pieces.
+    write("fuzz_html", "stopped", everything + byte(0x00) + byte(0) + byte(0x12))
+    # Inlining a plotly.js longer than a piece, stopped after the first.
+    write("fuzz_html", "stopped-midway", everything + byte(0x20) + byte(0) + byte(0x31))
     write("fuzz_html", "extra-raw", byte(0) + byte(0) + hostile("n") + number(1.0) + byte(0x02) + byte(0x10)
           + hostile("{\"a\": \"</script>\"}"))
 
@@ -533,7 +657,7 @@ def finding(harness, name, data):
 
 
 def findings():
-    # A stride of SIZE_MAX wraps the loop of stride_keep_last (src/model.cpp):
+    # A stride of SIZE_MAX wraps the loop of stride_keep_last (src/model/model.cpp):
     # it keeps a row past the last, read past the values and labels.
     finding("fuzz_cli_spec", "stride-max-reads-past-stats",
             spec_with_arguments('{"name": "x", "stats": [[1, 2], [3, 4], [5, 6]]}', "--stride",
@@ -541,30 +665,30 @@ def findings():
     finding("fuzz_capi", "stride-max-reads-past-stats",
             capi_statistic(3, 2, [1, 2, 3, 4, 5, 6]) + op_stride(byte(7)))
     # extra_json that is not JSON: the message quoted its bytes as read,
-    # invalid UTF-8 (fixed in src/json_value.cpp).
+    # invalid UTF-8 (fixed in src/figures/json_value.cpp).
     finding("fuzz_capi", "extra-json-message-invalid-utf8",
             capi_statistic(1, 1, [1]) + op_heatmap(figure_request(extra=extra_text(b"\xb4"))))
     # An inline plotly.js file that cannot be read: the message quoted its
-    # path's bytes, invalid UTF-8 (fixed in src/html.cpp).
+    # path's bytes, invalid UTF-8 (fixed in src/figures/html.cpp).
     finding("fuzz_capi", "inline-path-message-invalid-utf8",
             capi_statistic(1, 1, [1]) + op_html(figure_request(),
                                                 html_request("inline", inline_choice=9, missing_name=b"\xff.js")))
     # A file export under a missing directory: the message quotes the path's
-    # bytes, invalid UTF-8 (src/atomic_file.cpp).
+    # bytes, invalid UTF-8 (src/figures/atomic_file.cpp).
     finding("fuzz_capi", "write-path-message-invalid-utf8",
             capi_statistic(1, 1, [1]) + op_file(1, "missing", figure_request(), missing_name=b"\xff"))
     # The same under tr_TR.ISO-8859-9: strerror() answers in the locale's
-    # language and charset (src/atomic_file.cpp; needs Debian's libc-l10n).
+    # language and charset (src/figures/atomic_file.cpp; needs Debian's libc-l10n).
     finding("fuzz_capi", "strerror-message-latin5-locale",
             capi_statistic(1, 1, [1]) + op_file(1, "missing", figure_request(locale="tr_TR.ISO-8859-9")))
     # Under tr_TR.UTF-8 tolower('I') is 'I': an inline file holding
     # "</SCRIPT >" was inlined and ended the page's script early (fixed in
-    # src/html.cpp).
+    # src/figures/html.cpp).
     finding("fuzz_capi", "inline-script-end-turkish-locale",
             capi_statistic(1, 1, [1]) + op_html(figure_request(locale="tr_TR.UTF-8"),
                                                 html_request("inline", inline_choice=3)))
     # Under tr_TR.ISO-8859-9 byte 0xE4 is a letter: a div id holding it was
-    # accepted and written raw, invalid UTF-8 (fixed in src/html.cpp).
+    # accepted and written raw, invalid UTF-8 (fixed in src/figures/html.cpp).
     finding("fuzz_capi", "div-id-latin-letter",
             capi_statistic(1, 1, [1]) + op_html(figure_request(locale="tr_TR.ISO-8859-9"),
                                                 html_request(div_id=b"fig\xe4")))
@@ -572,15 +696,15 @@ def findings():
             byte(0) + byte(0) + hostile("n") + number(1.0) + byte(0x40 | 0x80) + hostile(b"\xe4") + byte(2))
     # A log colour bar over a range of one value (one positive value) was
     # labelled with the value's shortest text, "5.3205464e-11", not in the
-    # documented forms (fixed in src/colorbar_ticks.cpp).
+    # documented forms (fixed in src/figures/colorbar_ticks.cpp).
     finding("fuzz_capi", "log-colorbar-one-value-label",
             capi_statistic(1, 1, [5.3205464e-11]) + op_heatmap(figure_request(log_scale=True)))
     # The same for the smallest denormal float: its shortest text, "1e-45",
-    # named a tick at 10^-45, not at 1.4e-45 (fixed in src/colorbar_ticks.cpp).
+    # named a tick at 10^-45, not at 1.4e-45 (fixed in src/figures/colorbar_ticks.cpp).
     finding("fuzz_capi", "log-colorbar-one-denormal-value-label",
             capi_statistic(1, 1, [1.401298464324817e-45]) + op_heatmap(figure_request(log_scale=True)))
     # A log colour bar whose set max lies below the data's minimum (zmin >
-    # zmax) had no tick at all (fixed in src/colorbar_ticks.cpp).
+    # zmax) had no tick at all (fixed in src/figures/colorbar_ticks.cpp).
     finding("fuzz_capi", "log-colorbar-reversed-range",
             capi_statistic(1, 2, [0.5, 0.7], max_value=0.001) + op_heatmap(figure_request(log_scale=True)))
 
