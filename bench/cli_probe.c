@@ -1,9 +1,10 @@
 /*
  * Preloaded into the trajplot CLI by trajplot_bench (op cli_file), this
- * wraps trajplot_statistic_write_figure_json to measure how much memory the
- * CLI's file export itself takes: the resident size when the export starts
- * and the peak during it. From outside the process only the peak of the
- * whole run is visible, and that is usually set by parsing the spec.
+ * wraps trajplot_figure_create and trajplot_figure_save to measure how much
+ * memory the CLI's file export itself takes, planning the figure included:
+ * the resident size when the figure is made and the peak from then until
+ * the file is written. From outside the process only the peak of the whole
+ * run is visible, and that is usually set by parsing the spec.
  *
  * It appends "<rss_before_kb> <peak_during_kb>\n" to the file named by
  * TRAJPLOT_BENCH_PROBE_OUT.
@@ -17,8 +18,12 @@
 
 #include <trajplot.h>
 
-typedef trajplot_status (*write_figure_json_fn)(const trajplot_statistic *, const trajplot_figure_options *,
-                                                const char *);
+typedef trajplot_status (*figure_create_fn)(trajplot_figure **, const trajplot_statistic *,
+                                            const trajplot_panel_options *, const trajplot_figure_options *);
+typedef trajplot_status (*figure_save_fn)(const trajplot_figure *, const trajplot_export_options *, const char *);
+
+/* The resident size when the export began, -1 before. */
+static long export_start_kb = -1;
 
 static long status_kb(const char *field) {
     FILE *status = fopen("/proc/self/status", "r");
@@ -45,20 +50,16 @@ static int reset_peak(void) {
     return fclose(clear_refs) == 0 && ok;
 }
 
-__attribute__((visibility("default"))) trajplot_status trajplot_statistic_write_figure_json(
-    const trajplot_statistic *statistic, const trajplot_figure_options *options, const char *path) {
-    write_figure_json_fn real = NULL;
-    const char *report_path = getenv("TRAJPLOT_BENCH_PROBE_OUT");
-    long before_kb;
-    long peak_kb;
-    trajplot_status status;
-    FILE *report;
-    /* POSIX's way to turn dlsym's void * into a function pointer. */
-    *(void **)&real = dlsym(RTLD_NEXT, "trajplot_statistic_write_figure_json");
-    if (real == NULL) {
-        fprintf(stderr, "cli_probe: trajplot_statistic_write_figure_json not found: %s\n", dlerror());
+static void *next_symbol(const char *name) {
+    void *symbol = dlsym(RTLD_NEXT, name);
+    if (symbol == NULL) {
+        fprintf(stderr, "cli_probe: %s not found: %s\n", name, dlerror());
         abort();
     }
+    return symbol;
+}
+
+static void start_export(void) {
     /* Memory the parser freed but malloc kept would otherwise hide the
      * export's own allocations. */
     malloc_trim(0);
@@ -66,12 +67,35 @@ __attribute__((visibility("default"))) trajplot_status trajplot_statistic_write_
         fprintf(stderr, "cli_probe: cannot reset the peak resident size (/proc/self/clear_refs)\n");
         abort();
     }
-    before_kb = status_kb("VmRSS");
-    status = real(statistic, options, path);
+    export_start_kb = status_kb("VmRSS");
+}
+
+__attribute__((visibility("default"))) trajplot_status trajplot_figure_create(
+    trajplot_figure **out, const trajplot_statistic *statistic, const trajplot_panel_options *panel,
+    const trajplot_figure_options *options) {
+    figure_create_fn real = NULL;
+    /* POSIX's way to turn dlsym's void * into a function pointer. */
+    *(void **)&real = next_symbol("trajplot_figure_create");
+    start_export();
+    return real(out, statistic, panel, options);
+}
+
+__attribute__((visibility("default"))) trajplot_status trajplot_figure_save(
+    const trajplot_figure *figure, const trajplot_export_options *options, const char *path) {
+    figure_save_fn real = NULL;
+    const char *report_path = getenv("TRAJPLOT_BENCH_PROBE_OUT");
+    long peak_kb;
+    trajplot_status status;
+    FILE *report;
+    *(void **)&real = next_symbol("trajplot_figure_save");
+    /* A figure made otherwise (stacked): the save alone. */
+    if (export_start_kb < 0) start_export();
+    status = real(figure, options, path);
     peak_kb = status_kb("VmHWM");
     if (report_path != NULL && (report = fopen(report_path, "a")) != NULL) {
-        fprintf(report, "%ld %ld\n", before_kb, peak_kb);
+        fprintf(report, "%ld %ld\n", export_start_kb, peak_kb);
         fclose(report);
     }
+    export_start_kb = -1;
     return status;
 }

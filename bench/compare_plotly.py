@@ -189,19 +189,18 @@ def trajplot_figure_json(statistic):
 
 
 def trajplot_figure_bytes(trajplot, statistic):
-    """The library's export alone: trajplot_statistic_figure_json through
-    ctypes, giving the UTF-8 bytes a program writes to a file or socket.
-    to_json() also decodes them into a Python str, which for non-ASCII text
-    costs CPython more than the export itself. Uses the binding's internals
-    (its declared C functions and options struct) so both calls are the
+    """The library's export alone: the figure made and exported as JSON
+    through ctypes, giving the UTF-8 bytes a program writes to a file or
+    socket. to_json() also decodes them into a Python str, which for
+    non-ASCII text costs CPython more than the export itself. Uses the
+    binding's internals (its declared C functions) so both calls are the
     same."""
     import ctypes
-    from trajplot import _lib, _statistic
-    options = _statistic._figure_options(TITLE, COLORSCALE, TOKEN_WIDTH)
-    text, length = _lib.char_p(), ctypes.c_size_t()
-    _lib.C.trajplot_statistic_figure_json(ctypes.byref(text), ctypes.byref(length), statistic._live(),
-                                          ctypes.byref(options))
-    return _lib.take_string(text, length)
+    from trajplot import _lib
+    with trajplot.Figure(statistic, title=TITLE, colorscale=COLORSCALE, token_width=TOKEN_WIDTH) as figure:
+        text, length = _lib.char_p(), ctypes.c_size_t()
+        _lib.C.trajplot_figure_export(ctypes.byref(text), ctypes.byref(length), figure._live(), None)
+        return _lib.take_string(text, length)
 
 
 # ---------------------------------------------------------------------------

@@ -91,11 +91,15 @@ struct LabelsFree {
 struct StatisticFree {
     void operator()(trajplot_statistic* statistic) const { trajplot_statistic_free(statistic); }
 };
+struct FigureFree {
+    void operator()(trajplot_figure* figure) const { trajplot_figure_free(figure); }
+};
 struct StringFree {
     void operator()(char* text) const { trajplot_string_free(text); }
 };
 using LabelsHandle = std::unique_ptr<trajplot_labels, LabelsFree>;
 using StatisticHandle = std::unique_ptr<trajplot_statistic, StatisticFree>;
+using FigureHandle = std::unique_ptr<trajplot_figure, FigureFree>;
 using LibraryString = std::unique_ptr<char, StringFree>;
 
 void check(trajplot_status status, std::string_view call) {
@@ -116,6 +120,7 @@ StatisticHandle create_statistic(const CaseData& data) {
     options.units = data.units.c_str();
     options.sequence_labels = data.sequence_labels.pointers();
     options.sequence_label_lengths = data.sequence_labels.lengths();
+    options.sequence_label_count = spec.seq_len;
     options.trajectory_labels = labels;
     trajplot_statistic* statistic = nullptr;
     check(trajplot_statistic_create(&statistic, data.name.c_str(), data.stats.data(), spec.n_layers, spec.seq_len,
@@ -144,20 +149,29 @@ struct InProcessContext {
     std::string figure_path;
 };
 
+// The figure of the statistic, planned: part of every export operation, as
+// a caller makes one to export it.
+FigureHandle create_figure(const InProcessContext& context) {
+    trajplot_figure* figure = nullptr;
+    check(trajplot_figure_create(&figure, context.statistic, nullptr, &context.figure), "trajplot_figure_create");
+    return FigureHandle(figure);
+}
+
 OpResult run_in_process(Op op, const InProcessContext& context) {
     OpResult result;
     switch (op) {
         case Op::figure_json: {
+            const FigureHandle figure = create_figure(context);
             char* json = nullptr;
-            check(trajplot_statistic_figure_json(&json, &result.json_size, context.statistic, &context.figure),
-                  "trajplot_statistic_figure_json");
+            check(trajplot_figure_export(&json, &result.json_size, figure.get(), nullptr), "trajplot_figure_export");
             result.json.reset(json);
             break;
         }
-        case Op::figure_file:
-            check(trajplot_statistic_write_figure_json(context.statistic, &context.figure, context.figure_path.c_str()),
-                  "trajplot_statistic_write_figure_json");
+        case Op::figure_file: {
+            const FigureHandle figure = create_figure(context);
+            check(trajplot_figure_save(figure.get(), nullptr, context.figure_path.c_str()), "trajplot_figure_save");
             break;
+        }
         case Op::stride: {
             trajplot_statistic* strided = nullptr;
             check(trajplot_statistic_stride(&strided, context.statistic, stride_step), "trajplot_statistic_stride");

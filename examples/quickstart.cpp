@@ -12,5 +12,6 @@ int main() {
         .trajectory_labels = labels,
         .units = "nats",
     });
-    std::cout << figure_json(entropy.stride(1).clip(0.f, 3.f), {.title = "Entropy by layer"});
+    const Figure figure(entropy.stride(1).clip(0.f, 3.f), {}, {.title = "Entropy by layer"});
+    figure.write(std::cout);  // the figure as JSON
 }

@@ -4,8 +4,8 @@
 Writes two files from the plotly.py that runs this script (Debian's
 python3-plotly is enough):
 
-  src/colorscale_table.inc        the stops of every base name, compiled
-                                  into src/colorscales.cpp;
+  src/figures/colorscale_table.inc        the stops of every base name, compiled
+                                  into src/figures/colorscales.cpp;
   tests/data/colorscales_plotly.json
                                   what plotly.py's colorscale validator
                                   returns for every name and its "_r"
@@ -34,7 +34,7 @@ except ImportError as error:
     sys.exit(f"plotly.py is required ({error}); run this with Debian's /usr/bin/python3")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-TABLE_PATH = REPO_ROOT / "src" / "colorscale_table.inc"
+TABLE_PATH = REPO_ROOT / "src" / "figures" / "colorscale_table.inc"
 PLOTLY_JSON_PATH = REPO_ROOT / "tests" / "data" / "colorscales_plotly.json"
 
 SCRIPT_NAME = "scripts/generate_colorscales.py"
@@ -76,7 +76,7 @@ def collect():
         if reversed_stops != [list(pair) for pair in zip(positions, colors_reversed)]:
             raise SystemExit(
                 f"{name + '_r'!r} is not {name!r} with its colours reversed; "
-                "src/colorscales.cpp must learn plotly.py's new rule first"
+                "src/figures/colorscales.cpp must learn plotly.py's new rule first"
             )
         scales.append((name, stops, reversed_stops))
     return scales
@@ -89,7 +89,7 @@ def table_source(scales):
         "//",
         "// The stops of every named colourscale of plotly.py, exactly as its",
         "// colorscale validator resolves the name, in the order of",
-        "// plotly.colors.named_colorscales(). Included by src/colorscales.cpp,",
+        "// plotly.colors.named_colorscales(). Included by src/figures/colorscales.cpp,",
         "// which declares StopLiteral and NamedColorscale.",
         "",
     ]

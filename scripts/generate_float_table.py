@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """Generates the power-of-ten table of trajplot's shortest float formatter.
 
-Writes src/float_format_table.inc: for every decimal exponent k the
+Writes src/model/float_format_table.inc: for every decimal exponent k the
 formatter can meet, g(k) = floor(10^-k * 2^(63 - floor(log2 10^-k))) + 1,
 the 64-bit significand of 10^-k rounded up (the +1 makes it an upper
 bound even where 10^-k is exact, which the rounding in
-src/float_format.cpp relies on).
+src/model/float_format.cpp relies on).
 
 The script also checks, with exact arithmetic over every binary exponent
-of a float, the integer formulas src/float_format.cpp uses for
+of a float, the integer formulas src/model/float_format.cpp uses for
 floor(log10 2^q), floor(log10 (3/4 * 2^q)) and floor(log2 10^e), so the
 C++ code needs no floating point to pick its exponents.
 
@@ -22,7 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-TABLE_PATH = REPO_ROOT / "src" / "float_format_table.inc"
+TABLE_PATH = REPO_ROOT / "src" / "model" / "float_format_table.inc"
 
 # Binary exponents q of value = c * 2^q for float32: subnormals and the
 # smallest normals have q = -149, the largest normals q = 104.

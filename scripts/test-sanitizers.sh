@@ -33,7 +33,7 @@ run_asan() {
 # a half.
 run_tsan() {
   cmake -S . -B build-tsan "${configuration[@]}" -DTRAJPLOT_SANITIZE=thread >/dev/null &&
-    cmake --build build-tsan -j"$jobs" --target trajplot_core_tests trajplot_capi_tests \
+    cmake --build build-tsan -j"$jobs" --target trajplot_model_tests trajplot_figures_tests trajplot_engine_tests trajplot_capi_tests \
           trajplot_capi_oom_tests trajplot_capi_c_program &&
     ctest --test-dir build-tsan/tests/core --output-on-failure -j"$jobs" &&
     ctest --test-dir build-tsan/tests/capi --output-on-failure -j"$jobs"

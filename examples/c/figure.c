@@ -45,8 +45,10 @@ int main(int argc, char **argv) {
     char percent_text[N_CELLS * TOP_K][16];
     trajplot_labels *labels = NULL;
     trajplot_statistic *statistic = NULL;
+    trajplot_figure *figure = NULL;
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
-    trajplot_figure_options figure = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    trajplot_export_options page = TRAJPLOT_EXPORT_OPTIONS_INIT;
     int layer, position, k, status = 1;
 
     if (trajplot_abi_version() != TRAJPLOT_ABI_VERSION) {
@@ -72,17 +74,23 @@ int main(int argc, char **argv) {
                                    hover, NULL, TOP_K, 2))) goto done;
     options.units = "nats";
     options.sequence_labels = tokens;
+    options.sequence_label_count = SEQ_LEN;
     options.trajectory_labels = labels;
     options.includes_output = true;  /* the last layer is labelled "output" */
     if (!ok(trajplot_statistic_create(&statistic, "Entropy", &entropy[0][0], N_LAYERS, SEQ_LEN,
                                       &options))) goto done;
-    figure.title = "Entropy by layer";
-    /* NULL HTML options: a whole page that inlines the local plotly.js
-     * (the copy installed with trajplot), so that it draws offline. */
-    if (!ok(trajplot_statistic_write_figure_html(statistic, &figure, NULL, out))) goto done;
+    /* NULL panel options: the default colourscale and hover. */
+    figure_options.title = "Entropy by layer";
+    if (!ok(trajplot_figure_create(&figure, statistic, NULL, &figure_options))) goto done;
+    /* An HTML page, the other export options at their defaults: a whole
+     * page that inlines the local plotly.js (the copy installed with
+     * trajplot), so that it draws offline. The file is replaced atomically. */
+    page.format = TRAJPLOT_FORMAT_HTML;
+    if (!ok(trajplot_figure_save(figure, &page, out))) goto done;
     printf("wrote %s\n", out);
     status = 0;
 done:
+    trajplot_figure_free(figure);
     trajplot_statistic_free(statistic);
     trajplot_labels_free(labels);
     return status;

@@ -1,6 +1,9 @@
 /* Statistics from a lens's outputs, streamed layer by layer, drawn as the
  * four-panel figure of tuned-lens's tutorial. The logits are made up here;
- * a real caller passes each layer's lens output as it is computed. */
+ * a real caller passes each layer's lens output as it is computed.
+ *
+ *   lens_statistics [OUT.html]     (default: lens_statistics.html)
+ */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,13 +57,26 @@ int main(int argc, char **argv) {
         ok = check(trajplot_trajectory_statistic(&statistics[i], trajectory, measures[i], 0));
     }
 
-    trajplot_stack_options stack = TRAJPLOT_STACK_OPTIONS_INIT;
-    stack.title = "A made-up lens";
-    ok = ok && check(trajplot_stacked_write_figure_html((const trajplot_statistic *const *)statistics, 4, NULL,
-                                                        &stack, NULL, path));
+    /* One panel per statistic, top to bottom. Panel options are given as
+     * pointers, NULL for a panel's defaults: only the probabilities, in
+     * [0, 1], get a colourscale of their own. */
+    trajplot_panel_options probability = TRAJPLOT_PANEL_OPTIONS_INIT;
+    probability.colorscale = "blues";
+    const trajplot_panel_options *panels[4] = {NULL, NULL, NULL, &probability};
+    trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
+    figure_options.title = "A made-up lens";
+    trajplot_figure *figure = NULL;
+    ok = ok && check(trajplot_figure_create_stacked(&figure, (const trajplot_statistic *const *)statistics, panels,
+                                                    4, &figure_options));
+    /* The figure keeps its own reference to each statistic. */
     for (int i = 0; i < 4; ++i) trajplot_statistic_free(statistics[i]);
     trajplot_trajectory_free(trajectory);
     trajplot_vocabulary_free(vocabulary);
+
+    trajplot_export_options page = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    page.format = TRAJPLOT_FORMAT_HTML;
+    ok = ok && check(trajplot_figure_save(figure, &page, path));
+    trajplot_figure_free(figure);
     if (ok) printf("wrote %s\n", path);
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

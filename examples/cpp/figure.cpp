@@ -10,9 +10,10 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include <trajplot/html.hpp>
+#include <trajplot/figure.hpp>
 
 namespace {
 
@@ -56,7 +57,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        const TrajectoryStatistic entropy({
+        TrajectoryStatistic entropy({
             .name = "Entropy",
             .stats = {{5.12f, 3.05f, 3.48f, 3.91f},   // layer 0
                       {4.27f, 1.21f, 2.36f, 2.88f},   // layer 1
@@ -68,9 +69,12 @@ int main(int argc, char** argv) {
             .units = "nats",
             .includes_output = true,  // the last layer is labelled "output"
         });
-        // Default HtmlOptions: a whole page that inlines the local plotly.js
-        // (the copy installed with trajplot), so that it draws offline.
-        save_figure_html(out, entropy, {.title = "Entropy by layer"});
+        // Default panel options: the default colourscale and hover.
+        const Figure figure(std::move(entropy), {}, {.title = "Entropy by layer"});
+        // An HTML page with the default HtmlOptions: a whole page that
+        // inlines the local plotly.js (the copy installed with trajplot), so
+        // that it draws offline. The file is replaced atomically.
+        figure.save(out, {.format = Format::html});
     } catch (const std::exception& error) {  // trajplot::Error, or out of memory
         std::cerr << "figure: " << error.what() << '\n';
         return 1;

@@ -10,7 +10,7 @@ python3 examples/python/figure.py. Needs only the standard library.
 """
 import sys
 
-from trajplot import TrajectoryLabels, TrajectoryStatistic, TrajplotError
+from trajplot import Figure, TrajectoryLabels, TrajectoryStatistic, TrajplotError
 
 ENTROPY = [
     [5.12, 3.05, 3.48, 3.91],  # layer 0
@@ -47,9 +47,13 @@ def write_figure(out):
         units="nats",
         includes_output=True,  # the last layer is labelled "output"
     )
-    # The default include_plotlyjs=True: a whole page that inlines the local
-    # plotly.js (the copy installed with trajplot), so that it draws offline.
-    entropy.write_html(out, title="Entropy by layer")
+    # The figure is checked once, when it is made (the default colourscale
+    # and hover), then exported: here as an HTML page with the default
+    # include_plotlyjs=True, a whole page that inlines the local plotly.js
+    # (the copy installed with trajplot), so that it draws offline. A path
+    # is replaced atomically; a file object would get the page streamed.
+    figure = Figure(entropy, title="Entropy by layer")
+    figure.write_html(out)
 
 
 def main():

@@ -119,7 +119,9 @@ endforeach()
 file(GLOB core_headers RELATIVE ${SOURCE_DIR}/include ${SOURCE_DIR}/include/trajplot/*.hpp)
 set(expected_files
   ${LIBDIR}/libtrajplot.so.${VERSION}
-  ${LIBDIR}/libtrajplot_core.a
+  ${LIBDIR}/libtrajplot_model.a
+  ${LIBDIR}/libtrajplot_figures.a
+  ${LIBDIR}/libtrajplot_engine.a
   ${INCLUDEDIR}/trajplot.h
   ${LIBDIR}/cmake/trajplot/trajplot-config.cmake
   ${LIBDIR}/cmake/trajplot/trajplot-config-version.cmake

@@ -14,16 +14,23 @@ int main() {
     const char* const tokens[2] = {"Paris", "France"};
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
     options.sequence_labels = tokens;
+    options.sequence_label_count = 2;
+    trajplot_export_options trace_only = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    trace_only.format = TRAJPLOT_FORMAT_TRACE_JSON;
     trajplot_statistic* statistic = nullptr;
+    trajplot_figure* figure = nullptr;
     char* trace = nullptr;
     if (trajplot_statistic_create(&statistic, "Rank", ranks, 2, 2, &options) != TRAJPLOT_OK ||
-        trajplot_statistic_heatmap_json(&trace, nullptr, statistic, nullptr) != TRAJPLOT_OK) {
+        trajplot_figure_create(&figure, statistic, nullptr, nullptr) != TRAJPLOT_OK ||
+        trajplot_figure_export(&trace, nullptr, figure, &trace_only) != TRAJPLOT_OK) {
         std::fprintf(stderr, "capi_consumer: %s\n", trajplot_error_last());
+        trajplot_figure_free(figure);
         trajplot_statistic_free(statistic);
         return 1;
     }
     std::printf("%s\n", trace);
     trajplot_string_free(trace);
+    trajplot_figure_free(figure);
     trajplot_statistic_free(statistic);
     return 0;
 }

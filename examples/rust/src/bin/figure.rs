@@ -13,7 +13,7 @@
 
 use std::process::ExitCode;
 
-use trajplot::{FigureOptions, HtmlOptions, Labels, Statistic};
+use trajplot::{ExportOptions, Figure, FigureOptions, Format, Labels, PanelOptions, Statistic};
 
 const N_LAYERS: usize = 3;
 const SEQ_LEN: usize = 4;
@@ -92,13 +92,16 @@ fn write_figure(out: &str) -> Result<(), trajplot::Error> {
         .trajectory_labels(&labels)
         .includes_output(true) // the last layer is labelled "output"
         .build()?;
-    let figure = FigureOptions {
+    let options = FigureOptions {
         title: "Entropy by layer".to_string(),
         ..Default::default()
     };
-    // Default HtmlOptions: a whole page that inlines the local plotly.js
-    // (the copy installed with trajplot), so that it draws offline.
-    entropy.write_figure_html(out, &figure, &HtmlOptions::default())
+    // The default panel options: the default colourscale and hover.
+    let figure = Figure::new(&entropy, &PanelOptions::default(), &options)?;
+    // An HTML page, the other export options at their defaults: a whole
+    // page that inlines the local plotly.js (the copy installed with
+    // trajplot), so that it draws offline. The file is replaced atomically.
+    figure.save(out, &ExportOptions::new(Format::Html))
 }
 
 fn main() -> ExitCode {

@@ -1,4 +1,4 @@
-use trajplot::{FigureOptions, Labels, Statistic};
+use trajplot::{ExportOptions, Figure, FigureOptions, Labels, PanelOptions, Statistic};
 
 fn main() -> Result<(), trajplot::Error> {
     let top1 = Labels::new(&["the", "a", "dog", "cat", "sat", "on"], 2, 3)?;
@@ -7,6 +7,8 @@ fn main() -> Result<(), trajplot::Error> {
         .sequence_labels(&["The", "<s>", "cat"])
         .trajectory_labels(&top1)
         .build()?;
-    println!("{}", entropy.figure_json(&FigureOptions::default())?);
+    let options = FigureOptions::default();
+    let figure = Figure::new(&entropy, &PanelOptions::default(), &options)?;
+    println!("{}", figure.export(&ExportOptions::default())?);
     Ok(())
 }
