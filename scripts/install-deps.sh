@@ -5,7 +5,8 @@
 #   scripts/install-deps.sh --tests  build and test dependencies (GoogleTest,
 #                                    plotly.py, Chromium and Node.js for the
 #                                    browser tests, clang and its sanitizer
-#                                    and libFuzzer runtimes, valgrind)
+#                                    and libFuzzer runtimes, clang-format,
+#                                    valgrind)
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
@@ -15,7 +16,7 @@ command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(googletest libgtest-dev binutils python3 python3-plotly python3-numpy chromium fonts-dejavu-core
-             clang-14 libclang-rt-14-dev valgrind locales)
+             clang-14 libclang-rt-14-dev clang-format valgrind locales)
   # Rust binding tests: rustup's cargo if present, else Debian's (rustc 1.63).
   command -v cargo >/dev/null || [[ -x "$HOME/.cargo/bin/cargo" ]] || packages+=(cargo)
 fi
