@@ -15,17 +15,106 @@ namespace {
 // list mixes ASCII, two- and three-byte UTF-8, and tokens that are Plotly
 // markup unless escaped ("<s>", "&", "&amp;").
 constexpr std::array vocabulary = std::to_array<std::string_view>({
-    "Ġthe", ",", "Ġof", ".", "Ġand", "Ġto", "Ġa", "Ċ", "Ġin", "Ġis",
-    "Ġthat", "Ġfor", "Ġit", "Ġwas", "ĊĊ", "Ġon", "Ġwith", "Ġas", "ĠThe", "Ġbe",
-    "'s", "Ġby", "Ġat", "Ġfrom", "Ġhis", "Ġan", "Ġhave", "Ġare", "Ġnot", "Ġthis",
-    "Ġ(", ")", "Ġ\"", "\"", "Ġ–", "Ġ—", "…", "Ġ…", "Δ", "ĠΔ",
-    "ing", "ed", "ly", "er", "Ġwhich", "Ġmodel", "Ġlayer", "Ġtoken", "Ġlens", "Ġresidual",
-    "Ġstream", "Ġpredict", "ions", "Ġprobability", "Ġ1", "0", "17", "Ġ2023", "Ġ54", "%",
-    "<s>", "</s>", "<|endoftext|>", "Ġ<", "<", "Ġ&", "&", "&amp;", "Ġ<br>", "Ġ->",
-    "Ġcafé", "Ġnaïve", "é", "ñ", "ü", "Ġß", "ĠÅ", "Ġπ", "Ġλ", "Ġ∑",
-    "Ġ日本", "語", "Ġ中文", "Ġ한국어", "Ġ🙂", "Ġ€", "Ġ£", "Ġ°C", "Ġ±", "Ġ×",
-    "ĠTransformer", "Ġattention", "Ġembedding", "Ġlogits", "Ġentropy", "ĠKL", "Ġdivergence",
-    "Ġsoftmax", "Ġgradient", "Ġneuron",
+    "Ġthe",
+    ",",
+    "Ġof",
+    ".",
+    "Ġand",
+    "Ġto",
+    "Ġa",
+    "Ċ",
+    "Ġin",
+    "Ġis",
+    "Ġthat",
+    "Ġfor",
+    "Ġit",
+    "Ġwas",
+    "ĊĊ",
+    "Ġon",
+    "Ġwith",
+    "Ġas",
+    "ĠThe",
+    "Ġbe",
+    "'s",
+    "Ġby",
+    "Ġat",
+    "Ġfrom",
+    "Ġhis",
+    "Ġan",
+    "Ġhave",
+    "Ġare",
+    "Ġnot",
+    "Ġthis",
+    "Ġ(",
+    ")",
+    "Ġ\"",
+    "\"",
+    "Ġ–",
+    "Ġ—",
+    "…",
+    "Ġ…",
+    "Δ",
+    "ĠΔ",
+    "ing",
+    "ed",
+    "ly",
+    "er",
+    "Ġwhich",
+    "Ġmodel",
+    "Ġlayer",
+    "Ġtoken",
+    "Ġlens",
+    "Ġresidual",
+    "Ġstream",
+    "Ġpredict",
+    "ions",
+    "Ġprobability",
+    "Ġ1",
+    "0",
+    "17",
+    "Ġ2023",
+    "Ġ54",
+    "%",
+    "<s>",
+    "</s>",
+    "<|endoftext|>",
+    "Ġ<",
+    "<",
+    "Ġ&",
+    "&",
+    "&amp;",
+    "Ġ<br>",
+    "Ġ->",
+    "Ġcafé",
+    "Ġnaïve",
+    "é",
+    "ñ",
+    "ü",
+    "Ġß",
+    "ĠÅ",
+    "Ġπ",
+    "Ġλ",
+    "Ġ∑",
+    "Ġ日本",
+    "語",
+    "Ġ中文",
+    "Ġ한국어",
+    "Ġ🙂",
+    "Ġ€",
+    "Ġ£",
+    "Ġ°C",
+    "Ġ±",
+    "Ġ×",
+    "ĠTransformer",
+    "Ġattention",
+    "Ġembedding",
+    "Ġlogits",
+    "Ġentropy",
+    "ĠKL",
+    "Ġdivergence",
+    "Ġsoftmax",
+    "Ġgradient",
+    "Ġneuron",
 });
 
 constexpr std::string_view beginning_of_text = "<|endoftext|>";
@@ -127,11 +216,13 @@ void write_nested(std::ostream& out, const StringTable& table, std::size_t first
 
 const std::vector<CaseSpec>& all_cases() {
     static const std::vector<CaseSpec> cases = {
-        {"tutorial", 13, 7, 10, 2, 0x7475746f7269616cULL, 101, "13 layers x 7 tokens, hover 10x2 (a 12-layer model on a short prompt)"},
+        {"tutorial", 13, 7, 10, 2, 0x7475746f7269616cULL, 101,
+         "13 layers x 7 tokens, hover 10x2 (a 12-layer model on a short prompt)"},
         {"medium", 33, 1024, 10, 2, 0x6d656469756d2121ULL, 15, "33 layers x 1024 tokens, hover 10x2"},
         {"long", 81, 4096, 0, 0, 0x6c6f6e67206c6f6eULL, 9, "81 layers x 4096 tokens, cell labels, no hover"},
         {"large", 81, 2048, 10, 6, 0x6c61726765212121ULL, 7, "81 layers x 2048 tokens, hover 10x6"},
-        {"long_half", 81, 2048, 0, 0, 0x6c6f6e67206c6f6eULL, 9, "the first 2048 tokens of long (same data): checks linear growth"},
+        {"long_half", 81, 2048, 0, 0, 0x6c6f6e67206c6f6eULL, 9,
+         "the first 2048 tokens of long (same data): checks linear growth"},
     };
     return cases;
 }
@@ -211,8 +302,9 @@ CaseData generate(const CaseSpec& spec) {
                             continue;
                         }
                         const std::uint64_t h = draw(spec.seed, hover_value_stream, layer, position, row, column);
-                        probability[column] = row == 0 ? static_cast<std::uint32_t>(500 + h % 9500)
-                                                       : static_cast<std::uint32_t>(probability[column] * (20 + h % 70) / 100);
+                        probability[column] =
+                            row == 0 ? static_cast<std::uint32_t>(500 + h % 9500)
+                                     : static_cast<std::uint32_t>(probability[column] * (20 + h % 70) / 100);
                         percent.clear();
                         append_percent(percent, probability[column]);
                         hover.add(percent);
@@ -229,9 +321,8 @@ CaseData generate(const CaseSpec& spec) {
     for (std::size_t layer = 0; layer < spec.n_layers; ++layer) {
         for (std::size_t position = 0; position < spec.seq_len; ++position) {
             const std::size_t cell = layer * spec.seq_len + position;
-            data.cell_labels.add(data.hover_entries
-                                     ? data.hover_entries->at(cell * spec.hover_rows * spec.hover_cols)
-                                     : token_of(draw(spec.seed, label_stream, layer, position)));
+            data.cell_labels.add(data.hover_entries ? data.hover_entries->at(cell * spec.hover_rows * spec.hover_cols)
+                                                    : token_of(draw(spec.seed, label_stream, layer, position)));
         }
     }
     data.cell_labels.finish();

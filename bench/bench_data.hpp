@@ -61,9 +61,9 @@ struct CaseData {
     const CaseSpec* spec = nullptr;
     std::string name = "Entropy";
     std::string units = "nats";
-    std::vector<float> stats;       // n_layers x seq_len, row-major
-    StringTable sequence_labels;    // seq_len
-    StringTable cell_labels;        // n_layers x seq_len
+    std::vector<float> stats;                  // n_layers x seq_len, row-major
+    StringTable sequence_labels;               // seq_len
+    StringTable cell_labels;                   // n_layers x seq_len
     std::optional<StringTable> hover_entries;  // n_layers x seq_len x rows x cols
 
     // Bytes of every array passed to the C API.

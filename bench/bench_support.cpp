@@ -26,7 +26,8 @@ ResidentSize resident_size() {
         if (line.rfind("VmRSS:", 0) == 0) size.current_kb = std::strtol(line.c_str() + 6, nullptr, 10);
         if (line.rfind("VmHWM:", 0) == 0) size.peak_kb = std::strtol(line.c_str() + 6, nullptr, 10);
     }
-    if (size.current_kb < 0 || size.peak_kb < 0) throw std::runtime_error("cannot read VmRSS/VmHWM from /proc/self/status");
+    if (size.current_kb < 0 || size.peak_kb < 0)
+        throw std::runtime_error("cannot read VmRSS/VmHWM from /proc/self/status");
     return size;
 }
 

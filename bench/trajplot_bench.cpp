@@ -32,9 +32,9 @@
 #include "bench_support.hpp"
 
 namespace fs = std::filesystem;
+using trajplot_bench::bytes_per_mb;
 using trajplot_bench::CaseData;
 using trajplot_bench::CaseSpec;
-using trajplot_bench::bytes_per_mb;
 using trajplot_bench::fixed;
 using trajplot_bench::kb_to_mb;
 using trajplot_bench::milliseconds_since;
@@ -184,11 +184,8 @@ OpResult run_in_process(Op op, const InProcessContext& context) {
             result.statistic.reset(clipped);
             break;
         }
-        case Op::create:
-            result.statistic = create_statistic(context.data);
-            break;
-        case Op::cli_file:
-            throw std::logic_error("cli_file runs in its own process");
+        case Op::create: result.statistic = create_statistic(context.data); break;
+        case Op::cli_file: throw std::logic_error("cli_file runs in its own process");
     }
     return result;
 }
@@ -198,12 +195,12 @@ OpResult run_in_process(Op op, const InProcessContext& context) {
 
 // Sent from the measuring child to the parent through a pipe: plain data.
 struct Measurement {
-    double ms = 0;              // median of the timed runs
-    std::uint64_t bytes = 0;    // output size of an export
-    double peak_rss_mb = 0;     // peak resident size of the process during the measured run
-    double input_mb = 0;        // the caller's input arrays (cli_file: the spec file)
-    double held_mb = 0;         // resident memory the handles take (cli_file: the CLI's size when it starts writing)
-    double op_peak_mb = 0;      // peak increase during the operation
+    double ms = 0;            // median of the timed runs
+    std::uint64_t bytes = 0;  // output size of an export
+    double peak_rss_mb = 0;   // peak resident size of the process during the measured run
+    double input_mb = 0;      // the caller's input arrays (cli_file: the spec file)
+    double held_mb = 0;       // resident memory the handles take (cli_file: the CLI's size when it starts writing)
+    double op_peak_mb = 0;    // peak increase during the operation
     std::uint32_t runs = 0;
     char error[1024] = {};
 };
@@ -274,13 +271,15 @@ CliRun run_cli(const std::string& cli, const std::vector<std::string>& arguments
     run.ms = milliseconds_since(start);
     run.max_rss_kb = usage.ru_maxrss;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        throw std::runtime_error(cli + " render failed (exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+        throw std::runtime_error(cli + " render failed (exit status " +
+                                 std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
     }
     return run;
 }
 
 Measurement measure_cli(const CaseSpec& spec, std::size_t repeats, const std::string& cli, const std::string& probe) {
-    if (cli.empty() || probe.empty()) throw std::runtime_error("cli_file needs the trajplot CLI and the probe (--cli PATH --cli-probe PATH)");
+    if (cli.empty() || probe.empty())
+        throw std::runtime_error("cli_file needs the trajplot CLI and the probe (--cli PATH --cli-probe PATH)");
     Measurement measurement;
     const TempDir dir;
     const fs::path spec_path = dir.path() / "spec.json";
@@ -292,15 +291,16 @@ Measurement measure_cli(const CaseSpec& spec, std::size_t repeats, const std::st
         trajplot_bench::write_spec_json(out, data);
     }
     measurement.input_mb = static_cast<double>(fs::file_size(spec_path)) / bytes_per_mb;
-    const std::vector<std::string> arguments = {"render", spec_path.string(), "--out", figure_path.string(), "--title",
-                                                figure_title};
+    const std::vector<std::string> arguments = {"render",  spec_path.string(), "--out", figure_path.string(),
+                                                "--title", figure_title};
 
     run_cli(cli, arguments, "", "");  // warms the page cache
     const CliRun measured = run_cli(cli, arguments, probe, probe_report.string());
     long before_kb = -1;
     long peak_kb = -1;
     std::ifstream(probe_report) >> before_kb >> peak_kb;
-    if (before_kb < 0 || peak_kb < 0) throw std::runtime_error("the probe reported nothing: did the CLI write the figure?");
+    if (before_kb < 0 || peak_kb < 0)
+        throw std::runtime_error("the probe reported nothing: did the CLI write the figure?");
     measurement.peak_rss_mb = kb_to_mb(measured.max_rss_kb);
     measurement.held_mb = kb_to_mb(before_kb);
     measurement.op_peak_mb = kb_to_mb(peak_kb - before_kb);
@@ -358,7 +358,9 @@ constexpr double output_factor = 1.5;
 // document.
 constexpr double streamed_output_fraction = 0.1;
 
-double mb_per_s(const Measurement& m) { return m.ms > 0 ? static_cast<double>(m.bytes) / bytes_per_mb / (m.ms / 1e3) : 0; }
+double mb_per_s(const Measurement& m) {
+    return m.ms > 0 ? static_cast<double>(m.bytes) / bytes_per_mb / (m.ms / 1e3) : 0;
+}
 double output_mb(const Measurement& m) { return static_cast<double>(m.bytes) / bytes_per_mb; }
 
 const Measurement* find(const Results& results, const std::string& name, Op op) {
@@ -373,23 +375,23 @@ int check_targets(const Results& results) {
     for (const char* name : {"medium", "long", "large"}) {
         const std::string what = std::string("throughput case=") + name + " op=figure_json";
         if (const Measurement* m = find(results, name, Op::figure_json)) {
-            report.pass_or_fail(mb_per_s(*m) >= min_mb_per_s,
-                                what + " mb_per_s=" + fixed(mb_per_s(*m), 1) + " (at least " + fixed(min_mb_per_s, 0) + ")");
+            report.pass_or_fail(mb_per_s(*m) >= min_mb_per_s, what + " mb_per_s=" + fixed(mb_per_s(*m), 1) +
+                                                                  " (at least " + fixed(min_mb_per_s, 0) + ")");
         } else {
             report.skip(what);
         }
     }
 
     {
-        const std::string what = "linear_growth op=figure_json bytes(long) < " + fixed(max_growth_at_double_length) +
-                                 " x bytes(long_half)";
+        const std::string what =
+            "linear_growth op=figure_json bytes(long) < " + fixed(max_growth_at_double_length) + " x bytes(long_half)";
         const Measurement* full = find(results, "long", Op::figure_json);
         const Measurement* half = find(results, "long_half", Op::figure_json);
         if (full && half) {
             const double ratio = static_cast<double>(full->bytes) / static_cast<double>(half->bytes);
-            report.pass_or_fail(ratio < max_growth_at_double_length,
-                                what + ": " + std::to_string(full->bytes) + " / " + std::to_string(half->bytes) +
-                                    " = " + fixed(ratio, 3));
+            report.pass_or_fail(ratio < max_growth_at_double_length, what + ": " + std::to_string(full->bytes) + " / " +
+                                                                         std::to_string(half->bytes) + " = " +
+                                                                         fixed(ratio, 3));
         } else {
             report.skip(what);
         }
@@ -399,27 +401,29 @@ int check_targets(const Results& results) {
         const std::string where = " case=" + spec.name;
         if (const Measurement* m = find(results, spec.name, Op::figure_json)) {
             const double limit = m->input_mb + output_factor * output_mb(*m) + memory_slack_mb;
-            report.pass_or_fail(m->op_peak_mb <= limit,
-                                "export_memory" + where + " op=figure_json op_peak_mb=" + fixed(m->op_peak_mb, 3) +
-                                    " (at most input " + fixed(m->input_mb, 3) + " + 1.5 x output " + fixed(output_mb(*m), 3) +
-                                    " + " + fixed(memory_slack_mb) + " = " + fixed(limit, 3) + ")");
+            report.pass_or_fail(m->op_peak_mb <= limit, "export_memory" + where +
+                                                            " op=figure_json op_peak_mb=" + fixed(m->op_peak_mb, 3) +
+                                                            " (at most input " + fixed(m->input_mb, 3) +
+                                                            " + 1.5 x output " + fixed(output_mb(*m), 3) + " + " +
+                                                            fixed(memory_slack_mb) + " = " + fixed(limit, 3) + ")");
         }
         for (const Op op : {Op::figure_file, Op::cli_file}) {
             if (const Measurement* m = find(results, spec.name, op)) {
                 const double limit = streamed_output_fraction * output_mb(*m) + memory_slack_mb;
                 report.pass_or_fail(m->op_peak_mb <= limit,
-                                    "streamed_file" + where + " op=" + std::string(info(op).name) +
-                                        " op_peak_mb=" + fixed(m->op_peak_mb) + " (at most 0.1 x output " +
-                                        fixed(output_mb(*m)) + " + " + fixed(memory_slack_mb) + " = " + fixed(limit) + ")");
+                                    "streamed_file" + where + " op=" + std::string(info(op).name) + " op_peak_mb=" +
+                                        fixed(m->op_peak_mb) + " (at most 0.1 x output " + fixed(output_mb(*m)) +
+                                        " + " + fixed(memory_slack_mb) + " = " + fixed(limit) + ")");
             }
         }
         for (const Op op : {Op::stride, Op::clip}) {
             if (const Measurement* m = find(results, spec.name, op)) {
                 const double limit = m->held_mb + memory_slack_mb;
-                report.pass_or_fail(m->op_peak_mb <= limit,
-                                    "one_copy" + where + " op=" + std::string(info(op).name) + " op_peak_mb=" +
-                                        fixed(m->op_peak_mb) + " (at most one copy of the data, held_mb " +
-                                        fixed(m->held_mb) + " + " + fixed(memory_slack_mb) + " = " + fixed(limit) + ")");
+                report.pass_or_fail(m->op_peak_mb <= limit, "one_copy" + where + " op=" + std::string(info(op).name) +
+                                                                " op_peak_mb=" + fixed(m->op_peak_mb) +
+                                                                " (at most one copy of the data, held_mb " +
+                                                                fixed(m->held_mb) + " + " + fixed(memory_slack_mb) +
+                                                                " = " + fixed(limit) + ")");
             }
         }
     }

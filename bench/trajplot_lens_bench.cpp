@@ -104,10 +104,10 @@ std::int64_t draw_id(IdStream stream, std::size_t index, std::size_t vocab) {
 template <class Body>
 void split_among_threads(std::size_t threads, std::size_t n, std::size_t work_per_item, Body&& body) {
     constexpr std::size_t min_work_per_thread = std::size_t{1} << 16;
-    const std::size_t parts =
-        std::max<std::size_t>(1, std::min({threads, n, n * work_per_item / min_work_per_thread}));
+    const std::size_t parts = std::max<std::size_t>(1, std::min({threads, n, n * work_per_item / min_work_per_thread}));
     std::vector<std::thread> workers;
-    for (std::size_t part = 1; part < parts; ++part) workers.emplace_back(body, n * part / parts, n * (part + 1) / parts);
+    for (std::size_t part = 1; part < parts; ++part)
+        workers.emplace_back(body, n * part / parts, n * (part + 1) / parts);
     body(0, n / parts);
     for (std::thread& worker : workers) worker.join();
 }
@@ -131,7 +131,7 @@ std::string synthetic_token(std::size_t id) {
     std::string token = h % 10 < 6 ? "\u0120" : "";
     if (id % 97 == 0) token += "\u010A";
     std::string word;
-    for (std::size_t rest = id; ; rest /= 26) {
+    for (std::size_t rest = id;; rest /= 26) {
         word += static_cast<char>('a' + rest % 26);
         if (rest < 26) break;
     }
@@ -236,14 +236,17 @@ VocabularyHandle create_vocabulary(const LensInputs& inputs) {
 // Every statistic of one trajectory, as tuned-lens's PredictionTrajectory
 // offers them.
 constexpr trajplot_measure trajectory_measures[] = {
-    TRAJPLOT_MEASURE_ENTROPY,         TRAJPLOT_MEASURE_CROSS_ENTROPY, TRAJPLOT_MEASURE_FORWARD_KL,
-    TRAJPLOT_MEASURE_MAX_PROBABILITY, TRAJPLOT_MEASURE_RANK,          TRAJPLOT_MEASURE_LOG_PROB_DIFF,
+    TRAJPLOT_MEASURE_ENTROPY,
+    TRAJPLOT_MEASURE_CROSS_ENTROPY,
+    TRAJPLOT_MEASURE_FORWARD_KL,
+    TRAJPLOT_MEASURE_MAX_PROBABILITY,
+    TRAJPLOT_MEASURE_RANK,
+    TRAJPLOT_MEASURE_LOG_PROB_DIFF,
     TRAJPLOT_MEASURE_LOG_PROB_DIFF_DELTA,
 };
 constexpr trajplot_measure comparison_measures[] = {
-    TRAJPLOT_MEASURE_KL_DIVERGENCE,   TRAJPLOT_MEASURE_JS_DIVERGENCE,
-    TRAJPLOT_MEASURE_HALF_SYMMETRIC_KL, TRAJPLOT_MEASURE_TOTAL_VARIATION,
-    TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE,
+    TRAJPLOT_MEASURE_KL_DIVERGENCE,   TRAJPLOT_MEASURE_JS_DIVERGENCE,           TRAJPLOT_MEASURE_HALF_SYMMETRIC_KL,
+    TRAJPLOT_MEASURE_TOTAL_VARIATION, TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE,
 };
 
 // ---------------------------------------------------------------------------
@@ -336,10 +339,11 @@ TrajectoryHandle create_trajectory(const Context& context, bool with_targets, bo
     const LensCase& c = context.lens_case;
     const trajplot_trajectory_options options = trajectory_options(context, forward_kl);
     trajplot_trajectory* trajectory = nullptr;
-    check(trajplot_trajectory_create(&trajectory, c.batch, c.layers, c.seq_len, c.vocab, context.inputs.input_ids.data(),
-                                     with_targets ? context.inputs.targets.data() : nullptr,
-                                     with_targets ? context.inputs.anti_targets.data() : nullptr, &options),
-          "trajplot_trajectory_create");
+    check(
+        trajplot_trajectory_create(&trajectory, c.batch, c.layers, c.seq_len, c.vocab, context.inputs.input_ids.data(),
+                                   with_targets ? context.inputs.targets.data() : nullptr,
+                                   with_targets ? context.inputs.anti_targets.data() : nullptr, &options),
+        "trajplot_trajectory_create");
     return TrajectoryHandle(trajectory);
 }
 
@@ -379,9 +383,7 @@ OpOutput run_op(Op op, const Context& context) {
     const LensCase& c = context.lens_case;
     OpOutput output;
     switch (op) {
-        case Op::read_once:
-            output.sum = sum_floats(context.self_tensor, c.tensor_floats(), context.threads);
-            break;
+        case Op::read_once: output.sum = sum_floats(context.self_tensor, c.tensor_floats(), context.threads); break;
         case Op::entropy: {
             output.trajectory = create_trajectory(context, false, false);
             check(trajplot_trajectory_add_all(output.trajectory.get(), context.self_tensor, c.tensor_floats()),
@@ -447,12 +449,12 @@ OpOutput run_op(Op op, const Context& context) {
 
 // Sent from the measuring child to the parent through a pipe: plain data.
 struct Measurement {
-    double ms = 0;             // median of the timed runs
-    std::uint64_t bytes = 0;   // the float32 input read (both tensors for comparison)
-    double peak_rss_mb = 0;    // the process's peak resident size during the measured run
-    double input_mb = 0;       // resident input: tensors (all_stream: its one slab buffer) and ids
-    double extra_mb = 0;       // how far the peak rose above the resident size with the input in
-    double cpu_ms = 0;         // median CPU time of the process's threads in the timed runs
+    double ms = 0;            // median of the timed runs
+    std::uint64_t bytes = 0;  // the float32 input read (both tensors for comparison)
+    double peak_rss_mb = 0;   // the process's peak resident size during the measured run
+    double input_mb = 0;      // resident input: tensors (all_stream: its one slab buffer) and ids
+    double extra_mb = 0;      // how far the peak rose above the resident size with the input in
+    double cpu_ms = 0;        // median CPU time of the process's threads in the timed runs
     std::uint32_t runs = 0;
     std::uint32_t threads = 0;
     char error[1024] = {};
@@ -501,8 +503,7 @@ Measurement measure(const LensCase& lens_case, Op op, std::size_t repeats, const
             measurement.bytes *= 2;
         }
     }
-    measurement.input_mb =
-        static_cast<double>(resident_floats * sizeof(float) + inputs.id_bytes()) / bytes_per_mb;
+    measurement.input_mb = static_cast<double>(resident_floats * sizeof(float) + inputs.id_bytes()) / bytes_per_mb;
 
     // A first, unmeasured run maps the library's code, starts what it keeps
     // (thread stacks) and fills all_stream's buffer once.
@@ -573,14 +574,14 @@ int check_targets(const Results& results) {
     // test SingleTrajectory.EveryStatisticTakesOnePassPlusTheOutputLayer
     // holds the engine to 1 + 1 / layers of them.
     for (const Op op : {Op::all, Op::all_stream, Op::all_stream_no_kl}) {
-        const std::string what = "memory_vs_vocab op=" + std::string(info(op).name) +
-                                 " extra_mb(lens13_wide) - extra_mb(lens13)";
+        const std::string what =
+            "memory_vs_vocab op=" + std::string(info(op).name) + " extra_mb(lens13_wide) - extra_mb(lens13)";
         const Measurement* narrow = find(results, "lens13", op);
         const Measurement* wide = find(results, "lens13_wide", op);
         if (narrow && wide) {
             const double growth = wide->extra_mb - narrow->extra_mb;
-            std::string text = what + " = " + fixed(wide->extra_mb) + " - " + fixed(narrow->extra_mb) + " = " +
-                               fixed(growth);
+            std::string text =
+                what + " = " + fixed(wide->extra_mb) + " - " + fixed(narrow->extra_mb) + " = " + fixed(growth);
             double designed_growth = 0.0;
             if (op == Op::all_stream) {
                 // Streamed with forward KL, the output layer's probabilities
@@ -589,9 +590,9 @@ int check_targets(const Results& results) {
                 // arrive; everything else must not grow with the vocabulary.
                 const LensCase& wide_case = *find_case("lens13_wide");
                 const LensCase& narrow_case = *find_case("lens13");
-                designed_growth = static_cast<double>((wide_case.slab_floats() - narrow_case.slab_floats()) *
-                                                      sizeof(float)) /
-                                  bytes_per_mb;
+                designed_growth =
+                    static_cast<double>((wide_case.slab_floats() - narrow_case.slab_floats()) * sizeof(float)) /
+                    bytes_per_mb;
                 text += ", of which the kept output layer (one slab) is " + fixed(designed_growth);
             }
             text += " (at most " + fixed(memory_slack_mb) + " beyond that)";
@@ -653,8 +654,8 @@ void write_labels(std::ostream& out, const trajplot_labels* labels) {
         const std::size_t cell = entry / (rows * cols);
         const char* text = nullptr;
         std::size_t length = 0;
-        check(trajplot_labels_hover_entry(&text, &length, labels, cell / seq_len, cell % seq_len,
-                                          entry / cols % rows, entry % cols),
+        check(trajplot_labels_hover_entry(&text, &length, labels, cell / seq_len, cell % seq_len, entry / cols % rows,
+                                          entry % cols),
               "trajplot_labels_hover_entry");
         if (entry) out.put(',');
         trajplot_bench::append_json_string(out, std::string_view(text, length));
@@ -676,7 +677,8 @@ int dump(const Options& options) {
         const fs::path tensor_path = *options.dump_dir / (lens_case->name + ".f32");
         {
             std::ofstream out(tensor_path, std::ios::binary);
-            out.write(reinterpret_cast<const char*>(tensor.get()), static_cast<std::streamsize>(lens_case->tensor_bytes()));
+            out.write(reinterpret_cast<const char*>(tensor.get()),
+                      static_cast<std::streamsize>(lens_case->tensor_bytes()));
             if (!out) throw std::runtime_error("cannot write " + tensor_path.string());
         }
         Context context{*lens_case, inputs, vocabulary.get(), options.engine_threads, threads};
@@ -809,11 +811,12 @@ Options parse_command_line(int argc, char** argv, bool& list_only) {
 
 void print_line(const LensCase& lens_case, Op op, const Measurement& m) {
     const double mb_per_s = m.ms > 0 ? static_cast<double>(m.bytes) / bytes_per_mb / (m.ms / 1e3) : 0;
-    std::cout << "case=" << lens_case.name << " op=" << info(op).name << " ms=" << trajplot_bench::milliseconds_text(m.ms)
-              << " bytes=" << m.bytes << " mb_per_s=" << fixed(mb_per_s, 1) << " peak_rss_mb=" << fixed(m.peak_rss_mb)
+    std::cout << "case=" << lens_case.name << " op=" << info(op).name
+              << " ms=" << trajplot_bench::milliseconds_text(m.ms) << " bytes=" << m.bytes
+              << " mb_per_s=" << fixed(mb_per_s, 1) << " peak_rss_mb=" << fixed(m.peak_rss_mb)
               << " input_mb=" << fixed(m.input_mb) << " extra_mb=" << fixed(m.extra_mb)
-              << " cpu_ms=" << trajplot_bench::milliseconds_text(m.cpu_ms) << " threads=" << m.threads << " runs=" << m.runs
-              << std::endl;
+              << " cpu_ms=" << trajplot_bench::milliseconds_text(m.cpu_ms) << " threads=" << m.threads
+              << " runs=" << m.runs << std::endl;
 }
 
 void print_time_vs_read_once(const Options& options, const Results& results) {
@@ -824,7 +827,8 @@ void print_time_vs_read_once(const Options& options, const Results& results) {
             if (const Measurement* m = find(results, lens_case->name, op)) {
                 std::cout << "case=" << lens_case->name << " op=" << info(op).name
                           << " time_vs_read_once=" << fixed(time_vs_read_once(*m, *read_once), 2)
-                          << " cpu_vs_read_once=" << fixed(read_once->cpu_ms > 0 ? m->cpu_ms / read_once->cpu_ms : 0.0, 2)
+                          << " cpu_vs_read_once="
+                          << fixed(read_once->cpu_ms > 0 ? m->cpu_ms / read_once->cpu_ms : 0.0, 2)
                           << " (ms / read_once ms, cpu_ms / read_once cpu_ms)\n";
             }
         }

@@ -147,9 +147,9 @@ trajplot_status trajplot_figure_create_stacked(trajplot_figure** out, const traj
         std::vector<trajplot::Panel> converted;
         converted.reserve(count);
         for (std::size_t i = 0; i < count; ++i) {
-            converted.push_back({shared_statistic(statistics[i], message("statistics[", i, "]")),
-                                 panel_options_of(panels != nullptr ? panels[i] : nullptr,
-                                                  message("panels[", i, "]"))});
+            converted.push_back(
+                {shared_statistic(statistics[i], message("statistics[", i, "]")),
+                 panel_options_of(panels != nullptr ? panels[i] : nullptr, message("panels[", i, "]"))});
         }
         trajplot::Figure figure = trajplot::Figure::stacked(std::move(converted), figure_options_of(options));
         *out = new trajplot_figure{std::move(figure)};

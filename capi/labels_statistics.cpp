@@ -25,8 +25,8 @@ const trajplot_statistic_options default_statistic_options = TRAJPLOT_STATISTIC_
 // An optional array of one label per layer or position: its count must be
 // the dimension's, so that the library itself reports a short array.
 std::optional<trajplot::TextArray<1>> axis_labels(const char* const* strings, const std::size_t* lengths,
-                                                  std::size_t count, const char* strings_field,
-                                                  const char* count_field, Dimension dimension) {
+                                                  std::size_t count, const char* strings_field, const char* count_field,
+                                                  Dimension dimension) {
     if (strings == nullptr) return std::nullopt;
     if (count != dimension.size) {
         invalid(strings_field, " has ", count, " labels (", count_field, ") but the statistic has ", dimension.size,
@@ -44,8 +44,8 @@ std::optional<trajplot::TextArray<1>> axis_labels(const char* const* strings, co
 
 trajplot_status trajplot_labels_create(trajplot_labels** out, size_t n_layers, size_t seq_len,
                                        const char* const* label_strings, const size_t* label_lengths,
-                                       const char* const* hover_entries, const size_t* hover_lengths,
-                                       size_t hover_rows, size_t hover_cols) {
+                                       const char* const* hover_entries, const size_t* hover_lengths, size_t hover_rows,
+                                       size_t hover_cols) {
     return guarded(__func__, [&] {
         require(out, "out");
         require(label_strings, "label_strings");
@@ -91,8 +91,8 @@ trajplot_status trajplot_labels_label(const char** out, size_t* len, const trajp
     });
 }
 
-trajplot_status trajplot_labels_hover_entry(const char** out, size_t* len, const trajplot_labels* labels,
-                                            size_t layer, size_t position, size_t row, size_t col) {
+trajplot_status trajplot_labels_hover_entry(const char** out, size_t* len, const trajplot_labels* labels, size_t layer,
+                                            size_t position, size_t row, size_t col) {
     return guarded(__func__, [&] {
         require(out, "out");
         const trajplot::TrajectoryLabels& value = labels_of(labels);
@@ -149,8 +149,7 @@ trajplot_status trajplot_statistic_options_init(trajplot_statistic_options* opti
 }
 
 trajplot_status trajplot_statistic_create(trajplot_statistic** out, const char* name, const float* stats,
-                                          size_t n_layers, size_t seq_len,
-                                          const trajplot_statistic_options* options) {
+                                          size_t n_layers, size_t seq_len, const trajplot_statistic_options* options) {
     return guarded(__func__, [&] {
         require(out, "out");
         require(name, "name");
@@ -167,8 +166,8 @@ trajplot_status trajplot_statistic_create(trajplot_statistic** out, const char* 
             axis_labels(given.sequence_labels, given.sequence_label_lengths, given.sequence_label_count,
                         "options->sequence_labels", "options->sequence_label_count", {"seq_len", seq_len});
         fields.layer_labels =
-            axis_labels(given.layer_labels, given.layer_label_lengths, given.layer_label_count,
-                        "options->layer_labels", "options->layer_label_count", {"n_layers", n_layers});
+            axis_labels(given.layer_labels, given.layer_label_lengths, given.layer_label_count, "options->layer_labels",
+                        "options->layer_label_count", {"n_layers", n_layers});
         if (given.trajectory_labels != nullptr) fields.trajectory_labels = given.trajectory_labels->value;
         if (given.has_min) fields.min = given.min;
         if (given.has_max) fields.max = given.max;
@@ -197,8 +196,8 @@ trajplot_status trajplot_statistic_stats(float* buffer, size_t buffer_len, const
         const trajplot::TrajectoryStatistic& value = statistic_of(statistic);
         const auto& stats = value.stats();
         if (buffer_len < stats.size()) {
-            fail(Errc::range, message("buffer_len is ", buffer_len, " but the statistic has ", value.n_layers(),
-                                      " x ", value.seq_len(), " = ", stats.size(), " values"));
+            fail(Errc::range, message("buffer_len is ", buffer_len, " but the statistic has ", value.n_layers(), " x ",
+                                      value.seq_len(), " = ", stats.size(), " values"));
         }
         std::copy_n(stats.data(), stats.size(), buffer);
     });
@@ -249,8 +248,8 @@ trajplot_status trajplot_statistic_layer_label(const char** out, size_t* len, co
     });
 }
 
-trajplot_status trajplot_statistic_sequence_label(const char** out, size_t* len,
-                                                  const trajplot_statistic* statistic, size_t position) {
+trajplot_status trajplot_statistic_sequence_label(const char** out, size_t* len, const trajplot_statistic* statistic,
+                                                  size_t position) {
     return guarded(__func__, [&] {
         require(out, "out");
         const trajplot::TrajectoryStatistic& value = statistic_of(statistic);

@@ -145,8 +145,7 @@ trajplot::TrajectoryInputs trajectory_inputs(std::size_t batch, std::size_t n_la
     labels.min_prob_delta = given.min_prob_delta;
     labels.max_batch_items_shown = given.max_batch_items_shown;
     trajplot::TokenFormat& format = labels.format;
-    format.max_string_len =
-        given.max_string_len == 0 ? std::nullopt : std::optional<std::size_t>(given.max_string_len);
+    format.max_string_len = given.max_string_len == 0 ? std::nullopt : std::optional<std::size_t>(given.max_string_len);
     set_if_given(format.ellipsis, given.ellipsis);
     set_if_given(format.newline_token, given.newline_token);
     set_if_given(format.newline_replacement, given.newline_replacement);
@@ -183,8 +182,8 @@ void give_labels(trajplot_labels** out, std::shared_ptr<const trajplot::Trajecto
 
 }  // namespace
 
-trajplot_status trajplot_vocabulary_create(trajplot_vocabulary** out, const char* const* tokens,
-                                           const size_t* lengths, size_t size) {
+trajplot_status trajplot_vocabulary_create(trajplot_vocabulary** out, const char* const* tokens, const size_t* lengths,
+                                           size_t size) {
     return guarded(__func__, [&] {
         require(out, "out");
         if (size > 0) require(tokens, "tokens");
@@ -227,8 +226,7 @@ trajplot_status trajplot_vocabulary_token(const char** out, size_t* len, const t
 trajplot_status trajplot_trajectory_options_init(trajplot_trajectory_options* options, unsigned int version) {
     return guarded(__func__, [&] {
         require(options, "options");
-        require_version(version, TRAJPLOT_TRAJECTORY_OPTIONS_VERSION, "version",
-                        "TRAJPLOT_TRAJECTORY_OPTIONS_VERSION");
+        require_version(version, TRAJPLOT_TRAJECTORY_OPTIONS_VERSION, "version", "TRAJPLOT_TRAJECTORY_OPTIONS_VERSION");
         *options = default_trajectory_options;
     });
 }
@@ -270,9 +268,11 @@ trajplot_status trajplot_trajectory_create(trajplot_trajectory** out, size_t bat
     return guarded(__func__, [&] {
         require(out, "out");
         trajplot::TrajectoryInputs inputs = trajectory_inputs(batch, n_layers, seq_len, vocab, input_ids, options);
-        trajplot::TrajectoryTargets wanted{optional_ids(targets, inputs.shape), optional_ids(anti_targets, inputs.shape)};
+        trajplot::TrajectoryTargets wanted{optional_ids(targets, inputs.shape),
+                                           optional_ids(anti_targets, inputs.shape)};
         const bool forward_kl = options != nullptr ? options->forward_kl : default_trajectory_options.forward_kl;
-        *out = new trajplot_trajectory{trajplot::PredictionTrajectory(std::move(inputs), std::move(wanted), forward_kl)};
+        *out =
+            new trajplot_trajectory{trajplot::PredictionTrajectory(std::move(inputs), std::move(wanted), forward_kl)};
     });
 }
 
@@ -280,7 +280,8 @@ void trajplot_trajectory_free(trajplot_trajectory* trajectory) { delete trajecto
 
 namespace {
 
-void give_shape(size_t* batch, size_t* n_layers, size_t* seq_len, size_t* vocab, const trajplot::TrajectoryShape& shape) {
+void give_shape(size_t* batch, size_t* n_layers, size_t* seq_len, size_t* vocab,
+                const trajplot::TrajectoryShape& shape) {
     if (batch != nullptr) *batch = shape.batch;
     if (n_layers != nullptr) *n_layers = shape.layers;
     if (seq_len != nullptr) *seq_len = shape.seq_len;

@@ -45,12 +45,8 @@ inline std::string printable_bytes(std::string_view bytes) {
     return text;
 }
 
-[[noreturn]] inline void fail_input(const std::string& message) {
-    throw CliError(exit_bad_input, false, message);
-}
+[[noreturn]] inline void fail_input(const std::string& message) { throw CliError(exit_bad_input, false, message); }
 
-[[noreturn]] inline void fail_usage(const std::string& message) {
-    throw CliError(exit_usage, true, message);
-}
+[[noreturn]] inline void fail_usage(const std::string& message) { throw CliError(exit_usage, true, message); }
 
 }  // namespace trajplot_cli

@@ -110,8 +110,7 @@ public:
     // The value of `option`, which must follow it.
     std::string_view value_of(std::string_view option, std::string_view placeholder) {
         if (done()) {
-            fail_usage(std::string(option) + " needs a value: " + std::string(option) + " " +
-                       std::string(placeholder));
+            fail_usage(std::string(option) + " needs a value: " + std::string(option) + " " + std::string(placeholder));
         }
         return take();
     }
@@ -153,8 +152,7 @@ PlotlyJsChoice parse_plotlyjs(std::string_view value) {
 
 // Reads one option of `render` or `demo` (its name already taken) and its
 // values. Returns false when `option` is not one of them.
-bool read_render_option(std::string_view option, ArgumentReader& reader, RenderOptions& options,
-                        bool& format_given) {
+bool read_render_option(std::string_view option, ArgumentReader& reader, RenderOptions& options, bool& format_given) {
     if (option == "--out" || option == "-o") {
         set_once(options.out, "--out", std::string(reader.value_of(option, "PATH")));
     } else if (option == "--format") {
@@ -177,11 +175,9 @@ bool read_render_option(std::string_view option, ArgumentReader& reader, RenderO
     } else if (option == "--clip") {
         const std::string_view min_text = reader.value_of(option, "MIN MAX");
         const std::string_view max_text = reader.value_of(option, "MIN MAX");
-        const ClipRange range{parse_finite_float("--clip MIN", min_text),
-                              parse_finite_float("--clip MAX", max_text)};
+        const ClipRange range{parse_finite_float("--clip MIN", min_text), parse_finite_float("--clip MAX", max_text)};
         if (!(range.min < range.max)) {
-            fail_input("--clip MIN must be less than MAX, got " + quoted(min_text) + " and " +
-                       quoted(max_text));
+            fail_input("--clip MIN must be less than MAX, got " + quoted(min_text) + " and " + quoted(max_text));
         }
         set_once(options.clip, option, range);
     } else if (option == "--title") {
@@ -189,8 +185,7 @@ bool read_render_option(std::string_view option, ArgumentReader& reader, RenderO
     } else if (option == "--colorscale") {
         set_once(options.colorscale, option, std::string(reader.value_of(option, "NAME")));
     } else if (option == "--token-width") {
-        set_once(options.token_width, option,
-                 parse_positive_integer(option, reader.value_of(option, "W")));
+        set_once(options.token_width, option, parse_positive_integer(option, reader.value_of(option, "W")));
     } else if (option == "--log-scale") {
         set_flag_once(options.log_scale, option);
     } else if (option == "--extra") {
@@ -213,8 +208,7 @@ bool read_render_option(std::string_view option, ArgumentReader& reader, RenderO
     } else if (option == "--stack") {
         set_flag_once(options.stack, option);
     } else if (option == "--vertical-spacing") {
-        set_once(options.vertical_spacing, option,
-                 parse_finite_double(option, reader.value_of(option, "F")));
+        set_once(options.vertical_spacing, option, parse_finite_double(option, reader.value_of(option, "F")));
     } else if (option == "--panel-title" || option == "--panel-colorscale" || option == "--panel-log-scale") {
         const std::string_view placeholder = option == "--panel-title"        ? "N TEXT"
                                              : option == "--panel-colorscale" ? "N NAME"
@@ -271,8 +265,7 @@ bool read_stats_option(std::string_view option, ArgumentReader& reader, StatsArg
     } else if (option == "--min-prob-delta") {
         set_once(stats.min_prob_delta, option, parse_probability(option, reader.value_of(option, "P")));
     } else if (option == "--max-batch-items-shown") {
-        set_once(stats.max_batch_items_shown, option,
-                 parse_positive_integer(option, reader.value_of(option, "N")));
+        set_once(stats.max_batch_items_shown, option, parse_positive_integer(option, reader.value_of(option, "N")));
     } else if (option == "--max-string-len") {
         set_once(stats.max_string_len, option, parse_count(option, reader.value_of(option, "N")));
     } else if (option == "--threads") {
@@ -376,8 +369,7 @@ void finish_stats(StatsArguments& arguments, Invocation& invocation) {
     const auto is_single = [](int measure) { return !trajplot_measure_is_comparison(measure); };
 
     if (any(is_comparison) && !stats.other_path) {
-        fail_usage("--other FILE.npy, the second trajectory, is needed by " +
-                   names_where(measures, is_comparison));
+        fail_usage("--other FILE.npy, the second trajectory, is needed by " + names_where(measures, is_comparison));
     }
     if (stats.other_path && !any(is_comparison)) {
         fail_usage("--other is only read by the statistics that compare two trajectories (" +
@@ -478,9 +470,7 @@ void check_stacking(const Invocation& invocation, std::size_t panel_count, bool 
 
 bool is_help_option(std::string_view argument) { return argument == "--help" || argument == "-h"; }
 
-bool looks_like_option(std::string_view argument) {
-    return argument.size() > 1 && argument.front() == '-';
-}
+bool looks_like_option(std::string_view argument) { return argument.size() > 1 && argument.front() == '-'; }
 
 }  // namespace
 

@@ -93,16 +93,11 @@ void print_version() {
 int run(std::span<const char* const> arguments) {
     const Invocation invocation = parse_command_line(arguments);
     switch (invocation.command) {
-    case Command::help:
-        std::fwrite(help_text().data(), 1, help_text().size(), stdout);
-        return exit_success;
-    case Command::version:
-        print_version();
-        return exit_success;
-    case Command::render:
-    case Command::demo:
-    case Command::stats:
-        break;
+        case Command::help: std::fwrite(help_text().data(), 1, help_text().size(), stdout); return exit_success;
+        case Command::version: print_version(); return exit_success;
+        case Command::render:
+        case Command::demo:
+        case Command::stats: break;
     }
 
     const RenderOptions& options = invocation.options;
@@ -160,9 +155,7 @@ std::string on_one_line(std::string_view message) {
     return line;
 }
 
-void print_error(std::string_view message) {
-    std::fprintf(stderr, "trajplot: %s\n", on_one_line(message).c_str());
-}
+void print_error(std::string_view message) { std::fprintf(stderr, "trajplot: %s\n", on_one_line(message).c_str()); }
 
 }  // namespace
 }  // namespace trajplot_cli

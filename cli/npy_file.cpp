@@ -75,7 +75,7 @@ std::string read_at(int fd, std::size_t offset, std::size_t size, const std::str
 struct PyValue {
     enum class Type { string, boolean, none, integer, tuple, list, dict };
     Type type = Type::none;
-    std::string text;  // string
+    std::string text;   // string
     bool flag = false;  // boolean
     std::uint64_t integer = 0;
     std::vector<PyValue> items;  // tuple, list; dict: key, value, key, value...
@@ -83,13 +83,13 @@ struct PyValue {
 
 const char* type_name(PyValue::Type type) {
     switch (type) {
-    case PyValue::Type::string: return "a string";
-    case PyValue::Type::boolean: return "a boolean";
-    case PyValue::Type::none: return "None";
-    case PyValue::Type::integer: return "an integer";
-    case PyValue::Type::tuple: return "a tuple";
-    case PyValue::Type::list: return "a list";
-    case PyValue::Type::dict: return "a dict";
+        case PyValue::Type::string: return "a string";
+        case PyValue::Type::boolean: return "a boolean";
+        case PyValue::Type::none: return "None";
+        case PyValue::Type::integer: return "an integer";
+        case PyValue::Type::tuple: return "a tuple";
+        case PyValue::Type::list: return "a list";
+        case PyValue::Type::dict: return "a dict";
     }
     return "a value";
 }
@@ -116,9 +116,8 @@ private:
     }
 
     void skip_space() {
-        while (position_ < text_.size() &&
-               (text_[position_] == ' ' || text_[position_] == '\t' || text_[position_] == '\n' ||
-                text_[position_] == '\r')) {
+        while (position_ < text_.size() && (text_[position_] == ' ' || text_[position_] == '\t' ||
+                                            text_[position_] == '\n' || text_[position_] == '\r')) {
             ++position_;
         }
     }
@@ -340,8 +339,8 @@ NpyFile NpyFile::open(const std::string& path, std::string name) {
     // numpy writes is ASCII, so both read alike here.
     const PyValue dict = LiteralParser(header, name).parse_document();
     if (dict.type != PyValue::Type::dict) {
-        fail_input(name + " has a malformed header (" + type_name(dict.type) + ", not a dict): " +
-                   header_excerpt(header));
+        fail_input(name + " has a malformed header (" + type_name(dict.type) +
+                   ", not a dict): " + header_excerpt(header));
     }
 
     NpyFile file;
@@ -352,8 +351,10 @@ NpyFile NpyFile::open(const std::string& path, std::string name) {
     for (std::size_t i = 0; i + 1 < dict.items.size(); i += 2) {
         const std::string& key = dict.items[i].text;
         const PyValue* value = &dict.items[i + 1];
-        const PyValue** slot = key == "descr" ? &descr : key == "fortran_order" ? &fortran_order
-                               : key == "shape" ? &shape : nullptr;
+        const PyValue** slot = key == "descr"           ? &descr
+                               : key == "fortran_order" ? &fortran_order
+                               : key == "shape"         ? &shape
+                                                        : nullptr;
         if (slot == nullptr) {
             fail_input(file.name_ + " has the header key " + quoted(key) +
                        "; a .npy header has exactly 'descr', 'fortran_order' and 'shape'");
@@ -361,8 +362,8 @@ NpyFile NpyFile::open(const std::string& path, std::string name) {
         if (*slot != nullptr) fail_input(file.name_ + " has the header key " + quoted(key) + " twice");
         *slot = value;
     }
-    for (const auto& [slot, key] : {std::pair{descr, "descr"}, std::pair{fortran_order, "fortran_order"},
-                                    std::pair{shape, "shape"}}) {
+    for (const auto& [slot, key] :
+         {std::pair{descr, "descr"}, std::pair{fortran_order, "fortran_order"}, std::pair{shape, "shape"}}) {
         if (slot == nullptr) fail_input(file.name_ + "'s header has no '" + key + "': " + header_excerpt(header));
     }
     if (descr->type != PyValue::Type::string) {
@@ -374,8 +375,9 @@ NpyFile NpyFile::open(const std::string& path, std::string name) {
                    ", not True or False");
     }
     if (fortran_order->flag) {
-        fail_input(file.name_ + " is in Fortran (column-major) order; save it in C order, e.g. "
-                                "np.save(path, np.ascontiguousarray(array))");
+        fail_input(file.name_ +
+                   " is in Fortran (column-major) order; save it in C order, e.g. "
+                   "np.save(path, np.ascontiguousarray(array))");
     }
     if (shape->type != PyValue::Type::tuple) {
         fail_input(file.name_ + " has a 'shape' that is " + type_name(shape->type) + ", not a tuple");
@@ -517,8 +519,7 @@ FloatSlabReader::FloatSlabReader(const NpyFile& file, std::size_t slab_elements)
     // float32 is read in place when the data is aligned for it, which it
     // is in every file numpy writes (the header pads the data to 64 bytes).
     const std::span<const std::byte> first = file.elements(0, 0);
-    in_place_ = dtype.size == sizeof(float) &&
-                reinterpret_cast<std::uintptr_t>(first.data()) % alignof(float) == 0;
+    in_place_ = dtype.size == sizeof(float) && reinterpret_cast<std::uintptr_t>(first.data()) % alignof(float) == 0;
     if (!in_place_) buffer_.resize(slab_elements);
 }
 
@@ -528,29 +529,27 @@ const float* FloatSlabReader::slab(std::size_t index) {
     if (in_place_) return reinterpret_cast<const float*>(bytes.data());
     const std::byte* source = bytes.data();
     switch (file_.dtype().size) {
-    case 2:
-        for (std::size_t i = 0; i < slab_elements_; ++i) {
-            buffer_[i] = float_from_half(load<std::uint16_t>(source + 2 * i));
-        }
-        break;
-    case 4:
-        std::memcpy(buffer_.data(), source, slab_elements_ * sizeof(float));
-        break;
-    default:
-        for (std::size_t i = 0; i < slab_elements_; ++i) {
-            const double value = load<double>(source + 8 * i);
-            const auto narrowed = static_cast<float>(value);
-            // Infinities and NaNs carry over; a finite value that becomes
-            // infinite would change every statistic of its row.
-            if (std::isinf(narrowed) && std::isfinite(value)) {
-                char text[32];
-                const auto result = std::to_chars(text, text + sizeof text, value);
-                fail_input(file_.name() + " holds " + std::string(text, result.ptr) + " at " +
-                           file_.index_text(first + i) + ", which does not fit a 32-bit float");
+        case 2:
+            for (std::size_t i = 0; i < slab_elements_; ++i) {
+                buffer_[i] = float_from_half(load<std::uint16_t>(source + 2 * i));
             }
-            buffer_[i] = narrowed;
-        }
-        break;
+            break;
+        case 4: std::memcpy(buffer_.data(), source, slab_elements_ * sizeof(float)); break;
+        default:
+            for (std::size_t i = 0; i < slab_elements_; ++i) {
+                const double value = load<double>(source + 8 * i);
+                const auto narrowed = static_cast<float>(value);
+                // Infinities and NaNs carry over; a finite value that becomes
+                // infinite would change every statistic of its row.
+                if (std::isinf(narrowed) && std::isfinite(value)) {
+                    char text[32];
+                    const auto result = std::to_chars(text, text + sizeof text, value);
+                    fail_input(file_.name() + " holds " + std::string(text, result.ptr) + " at " +
+                               file_.index_text(first + i) + ", which does not fit a 32-bit float");
+                }
+                buffer_[i] = narrowed;
+            }
+            break;
     }
     return buffer_.data();
 }
@@ -582,30 +581,30 @@ std::vector<std::int64_t> read_integers(const NpyFile& file) {
         // Each branch widens on its own: a conditional of int32 and uint32
         // would make a negative id unsigned first.
         switch (dtype.size) {
-        case 1:
-            values[i] =
-                is_signed ? std::int64_t{load<std::int8_t>(element)} : std::int64_t{load<std::uint8_t>(element)};
-            break;
-        case 2:
-            values[i] =
-                is_signed ? std::int64_t{load<std::int16_t>(element)} : std::int64_t{load<std::uint16_t>(element)};
-            break;
-        case 4:
-            values[i] =
-                is_signed ? std::int64_t{load<std::int32_t>(element)} : std::int64_t{load<std::uint32_t>(element)};
-            break;
-        default:
-            if (is_signed) {
-                values[i] = load<std::int64_t>(element);
-            } else {
-                const auto value = load<std::uint64_t>(element);
-                if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-                    fail_input(file.name() + " holds " + std::to_string(value) + " at " + file.index_text(i) +
-                               ", which is not a token id");
+            case 1:
+                values[i] =
+                    is_signed ? std::int64_t{load<std::int8_t>(element)} : std::int64_t{load<std::uint8_t>(element)};
+                break;
+            case 2:
+                values[i] =
+                    is_signed ? std::int64_t{load<std::int16_t>(element)} : std::int64_t{load<std::uint16_t>(element)};
+                break;
+            case 4:
+                values[i] =
+                    is_signed ? std::int64_t{load<std::int32_t>(element)} : std::int64_t{load<std::uint32_t>(element)};
+                break;
+            default:
+                if (is_signed) {
+                    values[i] = load<std::int64_t>(element);
+                } else {
+                    const auto value = load<std::uint64_t>(element);
+                    if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+                        fail_input(file.name() + " holds " + std::to_string(value) + " at " + file.index_text(i) +
+                                   ", which is not a token id");
+                    }
+                    values[i] = static_cast<std::int64_t>(value);
                 }
-                values[i] = static_cast<std::int64_t>(value);
-            }
-            break;
+                break;
         }
     }
     file.release(0, count);

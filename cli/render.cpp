@@ -42,10 +42,9 @@ LabelsHandle create_labels(const LabelsSpec& labels, std::size_t n_layers, std::
     const bool has_hover = !labels.hover_entries.empty();
     const StringArray hover_entries(labels.hover_entries);
     trajplot_labels* created = nullptr;
-    check(trajplot_labels_create(&created, n_layers, seq_len, label_strings.pointers(),
-                                 label_strings.lengths(), has_hover ? hover_entries.pointers() : nullptr,
-                                 has_hover ? hover_entries.lengths() : nullptr, labels.hover_rows,
-                                 labels.hover_cols));
+    check(trajplot_labels_create(&created, n_layers, seq_len, label_strings.pointers(), label_strings.lengths(),
+                                 has_hover ? hover_entries.pointers() : nullptr,
+                                 has_hover ? hover_entries.lengths() : nullptr, labels.hover_rows, labels.hover_cols));
     return LabelsHandle(created);
 }
 
@@ -79,8 +78,8 @@ StatisticHandle create_statistic(const StatisticSpec& spec) {
     options.includes_output = spec.includes_output;
 
     trajplot_statistic* created = nullptr;
-    check(trajplot_statistic_create(&created, spec.name.c_str(), spec.stats.data(), spec.n_layers,
-                                    spec.seq_len, &options));
+    check(trajplot_statistic_create(&created, spec.name.c_str(), spec.stats.data(), spec.n_layers, spec.seq_len,
+                                    &options));
     return StatisticHandle(created);
 }
 
@@ -141,9 +140,10 @@ void note_when_plotlyjs_needs_the_network(const trajplot_export_options& exporte
     static bool noted = false;  // once, however many pages are written
     if (local != nullptr || noted) return;
     noted = true;
-    std::fputs("trajplot: note: no local plotly.js (none was installed with trajplot, and TRAJPLOT_PLOTLYJS is "
-               "unset); the page loads plotly.js from its CDN and needs a network connection to draw\n",
-               stderr);
+    std::fputs(
+        "trajplot: note: no local plotly.js (none was installed with trajplot, and TRAJPLOT_PLOTLYJS is "
+        "unset); the page loads plotly.js from its CDN and needs a network connection to draw\n",
+        stderr);
 }
 
 // What is written: the figure or its heatmap trace as JSON, or the figure
@@ -209,9 +209,8 @@ void check_shared_positions(const std::vector<SourcedSpec>& specs) {
         for (std::size_t position = 0; position < tokens.size(); ++position) {
             if (tokens[position] != shared[position]) {
                 fail_input("panel " + std::to_string(i + 1) + " (" + other.source + ") has sequence label '" +
-                           tokens[position] + "' at position " + std::to_string(position) + " but " +
-                           labelled->source + " has '" + shared[position] +
-                           "'; stacked panels share one x axis");
+                           tokens[position] + "' at position " + std::to_string(position) + " but " + labelled->source +
+                           " has '" + shared[position] + "'; stacked panels share one x axis");
             }
         }
     }
@@ -281,8 +280,8 @@ void write_stacked(std::span<const trajplot_statistic* const> originals, const R
 
     const trajplot_export_options exported = export_options(options);
     trajplot_figure* created = nullptr;
-    check(trajplot_figure_create_stacked(&created, statistics.data(), panel_pointers.data(), statistics.size(),
-                                         &stack));
+    check(
+        trajplot_figure_create_stacked(&created, statistics.data(), panel_pointers.data(), statistics.size(), &stack));
     const FigureHandle figure(created);
     write_figure(figure.get(), exported, options);
 }

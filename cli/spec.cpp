@@ -19,16 +19,12 @@ namespace {
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 9> spec_keys = {
-    "name", "units", "stats", "sequence_labels", "trajectory_labels",
-    "min",  "max",   "includes_output", "layer_labels"};
-constexpr std::array<std::string_view, 2> trajectory_labels_keys = {"label_strings",
-                                                                    "hover_over_entries"};
+    "name", "units", "stats", "sequence_labels", "trajectory_labels", "min", "max", "includes_output", "layer_labels"};
+constexpr std::array<std::string_view, 2> trajectory_labels_keys = {"label_strings", "hover_over_entries"};
 
 constexpr std::string_view stats_path = "spec.stats";
 
-[[noreturn]] void fail_at(const std::string& path, const std::string& problem) {
-    fail_input(path + " " + problem);
-}
+[[noreturn]] void fail_at(const std::string& path, const std::string& problem) { fail_input(path + " " + problem); }
 
 bool is_identifier(std::string_view key) {
     const auto is_word_char = [](char c) {
@@ -63,8 +59,7 @@ std::string float_text(float value) {
     return std::string(buffer.data(), result.ptr);
 }
 
-void reject_unknown_keys(const json& object, const std::string& path,
-                         std::span<const std::string_view> known) {
+void reject_unknown_keys(const json& object, const std::string& path, std::span<const std::string_view> known) {
     for (const auto& item : object.items()) {
         if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
             std::string list;
@@ -86,8 +81,7 @@ const json* optional_member(const json& object, std::string_view key) {
     return &*found;
 }
 
-const json& required_member(const json& object, const std::string& path, std::string_view key,
-                            std::string_view what) {
+const json& required_member(const json& object, const std::string& path, std::string_view key, std::string_view what) {
     const auto found = object.find(key);
     if (found == object.end()) {
         fail_at(member_path(path, key), "is missing (" + std::string(what) + ")");
@@ -138,8 +132,8 @@ float as_float32(const json& value, const std::string& path, bool null_is_nan) {
         return std::numeric_limits<float>::quiet_NaN();
     }
     if (!value.is_number()) {
-        fail_at(path, std::string(null_is_nan ? "must be a number or null" : "must be a number") +
-                          ", got " + type_of(value));
+        fail_at(path,
+                std::string(null_is_nan ? "must be a number or null" : "must be a number") + ", got " + type_of(value));
     }
     // The smallest magnitude that rounds to infinity as a float32: halfway
     // between FLT_MAX and 2^128, where ties go to the even 2^128. Anything
@@ -153,8 +147,8 @@ float as_float32(const json& value, const std::string& path, bool null_is_nan) {
     return static_cast<float>(number);
 }
 
-void expect_size(const json& array, const std::string& path, std::size_t expected,
-                 std::string_view singular, std::string_view plural, std::string_view reason = {}) {
+void expect_size(const json& array, const std::string& path, std::size_t expected, std::string_view singular,
+                 std::string_view plural, std::string_view reason = {}) {
     if (array.size() != expected) {
         std::string problem =
             "has " + count_of(array.size(), singular, plural) + ", expected " + std::to_string(expected);
@@ -188,8 +182,8 @@ void read_stats(const json& value, StatisticSpec& spec) {
     }
 }
 
-std::vector<std::string> read_string_list(const json& value, const std::string& path,
-                                          std::size_t expected, std::string_view reason) {
+std::vector<std::string> read_string_list(const json& value, const std::string& path, std::size_t expected,
+                                          std::string_view reason) {
     as_array(value, path);
     expect_size(value, path, expected, "string", "strings", reason);
     std::vector<std::string> strings;
@@ -203,8 +197,7 @@ std::vector<std::string> read_string_list(const json& value, const std::string& 
 const std::string per_layer = "one per layer of " + std::string(stats_path);
 const std::string per_position = "one per position of " + std::string(stats_path);
 
-std::vector<std::string> read_label_strings(const json& value, const std::string& path,
-                                            const StatisticSpec& spec) {
+std::vector<std::string> read_label_strings(const json& value, const std::string& path, const StatisticSpec& spec) {
     as_array(value, path);
     expect_size(value, path, spec.n_layers, "row", "rows", per_layer);
     std::vector<std::string> labels;
@@ -219,8 +212,7 @@ std::vector<std::string> read_label_strings(const json& value, const std::string
 }
 
 // Every table must have the shape of the first one, [0][0].
-void read_hover_entries(const json& value, const std::string& path, const StatisticSpec& spec,
-                        LabelsSpec& labels) {
+void read_hover_entries(const json& value, const std::string& path, const StatisticSpec& spec, LabelsSpec& labels) {
     as_array(value, path);
     expect_size(value, path, spec.n_layers, "layer", "layers", per_layer);
     const std::string first_table_path = element_path(element_path(path, 0), 0);
@@ -239,8 +231,7 @@ void read_hover_entries(const json& value, const std::string& path, const Statis
                 }
                 labels.hover_rows = table.size();
             } else {
-                expect_size(table, table_path, labels.hover_rows, "row", "rows",
-                            "as many as " + first_table_path);
+                expect_size(table, table_path, labels.hover_rows, "row", "rows", "as many as " + first_table_path);
             }
             for (std::size_t row_index = 0; row_index < labels.hover_rows; ++row_index) {
                 const std::string row_path = element_path(table_path, row_index);
@@ -251,20 +242,17 @@ void read_hover_entries(const json& value, const std::string& path, const Statis
                     }
                     labels.hover_cols = row.size();
                 } else {
-                    expect_size(row, row_path, labels.hover_cols, "column", "columns",
-                                "as many as " + first_row_path);
+                    expect_size(row, row_path, labels.hover_cols, "column", "columns", "as many as " + first_row_path);
                 }
                 for (std::size_t column = 0; column < labels.hover_cols; ++column) {
-                    labels.hover_entries.push_back(
-                        as_string(row[column], element_path(row_path, column)));
+                    labels.hover_entries.push_back(as_string(row[column], element_path(row_path, column)));
                 }
             }
         }
     }
 }
 
-LabelsSpec read_trajectory_labels(const json& value, const std::string& path,
-                                  const StatisticSpec& spec) {
+LabelsSpec read_trajectory_labels(const json& value, const std::string& path, const StatisticSpec& spec) {
     as_object(value, path);
     reject_unknown_keys(value, path, trajectory_labels_keys);
     LabelsSpec labels;
@@ -309,12 +297,9 @@ StatisticSpec parse_spec(std::string_view text, std::string_view source) {
     reject_unknown_keys(document, root, spec_keys);
 
     StatisticSpec spec;
-    spec.name = as_nul_free_string(
-        required_member(document, root, "name", "the statistic's name, e.g. \"Entropy\""),
-        member_path(root, "name"));
-    read_stats(required_member(document, root, "stats",
-                               "the values: n_layers arrays of seq_len numbers"),
-               spec);
+    spec.name = as_nul_free_string(required_member(document, root, "name", "the statistic's name, e.g. \"Entropy\""),
+                                   member_path(root, "name"));
+    read_stats(required_member(document, root, "stats", "the values: n_layers arrays of seq_len numbers"), spec);
 
     if (const json* units = optional_member(document, "units")) {
         spec.units = as_nul_free_string(*units, member_path(root, "units"));
@@ -324,8 +309,7 @@ StatisticSpec parse_spec(std::string_view text, std::string_view source) {
             read_string_list(*labels, member_path(root, "sequence_labels"), spec.seq_len, per_position);
     }
     if (const json* labels = optional_member(document, "trajectory_labels")) {
-        spec.trajectory_labels =
-            read_trajectory_labels(*labels, member_path(root, "trajectory_labels"), spec);
+        spec.trajectory_labels = read_trajectory_labels(*labels, member_path(root, "trajectory_labels"), spec);
     }
     if (const json* min = optional_member(document, "min")) {
         spec.min = as_float32(*min, member_path(root, "min"), false);
@@ -334,15 +318,14 @@ StatisticSpec parse_spec(std::string_view text, std::string_view source) {
         spec.max = as_float32(*max, member_path(root, "max"), false);
     }
     if (spec.min && spec.max && !(*spec.min < *spec.max)) {
-        fail_at(member_path(root, "min"), "(" + float_text(*spec.min) + ") must be less than spec.max (" +
-                                              float_text(*spec.max) + ")");
+        fail_at(member_path(root, "min"),
+                "(" + float_text(*spec.min) + ") must be less than spec.max (" + float_text(*spec.max) + ")");
     }
     if (const json* includes_output = optional_member(document, "includes_output")) {
         spec.includes_output = as_bool(*includes_output, member_path(root, "includes_output"));
     }
     if (const json* labels = optional_member(document, "layer_labels")) {
-        spec.layer_labels =
-            read_string_list(*labels, member_path(root, "layer_labels"), spec.n_layers, per_layer);
+        spec.layer_labels = read_string_list(*labels, member_path(root, "layer_labels"), spec.n_layers, per_layer);
     }
     return spec;
 }

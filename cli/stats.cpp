@@ -54,8 +54,8 @@ std::vector<std::int64_t> read_token_ids(std::string_view option, const std::str
     const std::vector<std::size_t> batched{lens.batch, lens.seq_len};
     const std::vector<std::size_t> single{lens.seq_len};
     if (shape != batched && !(lens.batch == 1 && shape == single)) {
-        const std::string expected = lens.batch == 1 ? shape_text(single) + " or " + shape_text(batched)
-                                                     : shape_text(batched);
+        const std::string expected =
+            lens.batch == 1 ? shape_text(single) + " or " + shape_text(batched) : shape_text(batched);
         fail_input(ids.name() + " has shape " + ids.shape_text() + " but " + values.name() + " has shape " +
                    values.shape_text() + ", so " + expected + " (batch, seq_len) is expected");
     }
@@ -151,8 +151,8 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
     if (stats.other_path) {
         other.emplace(NpyFile::open(*stats.other_path, file_name("--other", *stats.other_path)));
         if (other->shape() != values.shape()) {
-            fail_input(other->name() + " has shape " + other->shape_text() + " but " + values.name() +
-                       " has shape " + values.shape_text() + "; the two trajectories must have the same shape");
+            fail_input(other->name() + " has shape " + other->shape_text() + " but " + values.name() + " has shape " +
+                       values.shape_text() + "; the two trajectories must have the same shape");
         }
         other_reader.emplace(*other, slab_len);
     }
@@ -173,16 +173,16 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
     TrajectoryHandle trajectory;
     if (wants_trajectory) {
         trajplot_trajectory* created = nullptr;
-        check(trajplot_trajectory_create(&created, lens.batch, lens.layers, lens.seq_len, lens.vocab,
-                                         input_ids.data(), targets ? targets->data() : nullptr,
+        check(trajplot_trajectory_create(&created, lens.batch, lens.layers, lens.seq_len, lens.vocab, input_ids.data(),
+                                         targets ? targets->data() : nullptr,
                                          anti_targets ? anti_targets->data() : nullptr, &trajectory_settings));
         trajectory.reset(created);
     }
     ComparisonHandle comparison;
     if (wants_comparison) {
         trajplot_comparison* created = nullptr;
-        check(trajplot_comparison_create(&created, lens.batch, lens.layers, lens.seq_len, lens.vocab,
-                                         input_ids.data(), &trajectory_settings));
+        check(trajplot_comparison_create(&created, lens.batch, lens.layers, lens.seq_len, lens.vocab, input_ids.data(),
+                                         &trajectory_settings));
         comparison.reset(created);
     }
 
@@ -216,8 +216,7 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
         if (trajplot_measure_is_comparison(measure)) {
             check(trajplot_comparison_statistic(&created, comparison.get(), measure, 0));
         } else {
-            const unsigned int flags =
-                measure == TRAJPLOT_MEASURE_RANK && stats.show_ranks ? TRAJPLOT_SHOW_RANKS : 0u;
+            const unsigned int flags = measure == TRAJPLOT_MEASURE_RANK && stats.show_ranks ? TRAJPLOT_SHOW_RANKS : 0u;
             check(trajplot_trajectory_statistic(&created, trajectory.get(), measure, flags));
         }
         statistics.emplace_back(created);

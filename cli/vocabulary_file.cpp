@@ -60,8 +60,8 @@ public:
         }
         std::optional<std::string>& slot = tokens_[index];
         if (slot && (!overrides || (overridden_[index] && *slot != token))) {
-            fail_input(name_ + ": the tokens " + token_text(*slot) + " and " + token_text(token) +
-                       " both have id " + std::to_string(id));
+            fail_input(name_ + ": the tokens " + token_text(*slot) + " and " + token_text(token) + " both have id " +
+                       std::to_string(id));
         }
         slot = std::move(token);
         if (overrides) overridden_[index] = true;
@@ -180,8 +180,9 @@ std::vector<std::string> read_vocabulary(const std::string& path, std::size_t le
             read_token_to_id(builder, document, "");
         }
     } else {
-        fail_input(builder.name() + " must hold a JSON array of tokens, an object of token -> id or a "
-                                    "tokenizer.json, got " +
+        fail_input(builder.name() +
+                   " must hold a JSON array of tokens, an object of token -> id or a "
+                   "tokenizer.json, got " +
                    std::string(document.type_name()));
     }
     return std::move(builder).finish();

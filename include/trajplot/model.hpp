@@ -69,7 +69,7 @@ public:
     // Every field but name and stats is optional, as in the reference.
     struct Fields {
         std::string name{};
-        xt::xtensor<float, 2> stats{};  // n_layers x seq_len
+        xt::xtensor<float, 2> stats{};                  // n_layers x seq_len
         std::optional<TextArray<1>> sequence_labels{};  // seq_len
         std::shared_ptr<const TrajectoryLabels> trajectory_labels{};
         std::optional<std::string> units{};
@@ -88,9 +88,7 @@ public:
     std::size_t n_layers() const noexcept { return stats_.shape()[0]; }
     std::size_t seq_len() const noexcept { return stats_.shape()[1]; }
     const std::optional<TextArray<1>>& sequence_labels() const noexcept { return sequence_labels_; }
-    const std::shared_ptr<const TrajectoryLabels>& trajectory_labels() const noexcept {
-        return trajectory_labels_;
-    }
+    const std::shared_ptr<const TrajectoryLabels>& trajectory_labels() const noexcept { return trajectory_labels_; }
     const std::optional<std::string>& units() const noexcept { return units_; }
     std::optional<float> max() const noexcept { return max_; }
     std::optional<float> min() const noexcept { return min_; }

@@ -38,10 +38,10 @@ namespace trajplot {
 // How raw vocabulary tokens (byte-level BPE strings such as "Ġthe") are
 // shown; tuned-lens's TokenFormatter. Lengths count code points.
 struct TokenFormat {
-    std::string ellipsis = "\u2026";           // appended to a shortened token
-    std::string newline_token = "\u010A";      // "Ċ", the BPE marker of "\n"
-    std::string newline_replacement = "\\n";   // backslash, n
-    std::string whitespace_token = "\u0120";   // "Ġ", the BPE marker of a leading space
+    std::string ellipsis = "\u2026";          // appended to a shortened token
+    std::string newline_token = "\u010A";     // "Ċ", the BPE marker of "\n"
+    std::string newline_replacement = "\\n";  // backslash, n
+    std::string whitespace_token = "\u0120";  // "Ġ", the BPE marker of a leading space
     std::string whitespace_replacement = "_";
     // Tokens longer than this keep their first max_string_len - len(ellipsis)
     // code points and get the ellipsis; nullopt keeps every token whole.

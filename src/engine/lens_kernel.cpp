@@ -131,7 +131,8 @@ struct Vectors {
     TRAJPLOT_ALWAYS_INLINE static Double widen(const Float& value) {
         HalfFloat half;
         if constexpr (lanes == 8) {
-            half = __builtin_shufflevector(value, value, 0, 1, 2, 3) + __builtin_shufflevector(value, value, 4, 5, 6, 7);
+            half =
+                __builtin_shufflevector(value, value, 0, 1, 2, 3) + __builtin_shufflevector(value, value, 4, 5, 6, 7);
         } else {
             half = __builtin_shufflevector(value, value, 0, 1) + __builtin_shufflevector(value, value, 2, 3);
         }
@@ -555,29 +556,29 @@ struct KernelTable {
 };
 
 // A build: every kernel compiled with `Attributes` for vectors of `Bytes`.
-#define TRAJPLOT_LENS_KERNEL_BUILD(Name, Attributes, Bytes)                                                      \
-    struct Name {                                                                                              \
-        using V = Vectors<Bytes>;                                                                              \
-        Attributes static void summarize_row(const float* x, std::size_t n, float rank_value,                  \
-                                             const float* weights, TopK* top, RowSummary& out) noexcept {      \
-            summarize_row_body<V>(x, n, rank_value, weights, top, out);                                        \
-        }                                                                                                      \
-        Attributes static ProbabilitySums write_probabilities(const float* x, std::size_t n, float max,        \
-                                                              float scale, float* p) noexcept {                \
-            return write_probabilities_body<V>(x, n, max, scale, p);                                           \
-        }                                                                                                      \
-        Attributes static void summarize_pair(const float* xp, const float* xq, std::size_t n,                 \
-                                              PairSummary& out) noexcept {                                     \
-            summarize_pair_body<V>(xp, xq, n, out);                                                            \
-        }                                                                                                      \
-        Attributes static void mix_pair(const float* xp, const float* xq, std::size_t n, RowScale p_scale,     \
-                                        RowScale q_scale, TopK* top, PairMix& out) noexcept {                  \
-            mix_pair_body<V>(xp, xq, n, p_scale, q_scale, top, out);                                           \
-        }                                                                                                      \
-        Attributes static float exp(float x) noexcept { return exp_body<V>(x); }                               \
-        Attributes static float log(float x) noexcept { return log_body<V>(x); }                               \
-        static constexpr KernelTable table{&summarize_row, &write_probabilities, &summarize_pair,              \
-                                           &mix_pair,      &exp,                 &log};                        \
+#define TRAJPLOT_LENS_KERNEL_BUILD(Name, Attributes, Bytes)                                                          \
+    struct Name {                                                                                                    \
+        using V = Vectors<Bytes>;                                                                                    \
+        Attributes static void summarize_row(const float* x, std::size_t n, float rank_value, const float* weights,  \
+                                             TopK* top, RowSummary& out) noexcept {                                  \
+            summarize_row_body<V>(x, n, rank_value, weights, top, out);                                              \
+        }                                                                                                            \
+        Attributes static ProbabilitySums write_probabilities(const float* x, std::size_t n, float max, float scale, \
+                                                              float* p) noexcept {                                   \
+            return write_probabilities_body<V>(x, n, max, scale, p);                                                 \
+        }                                                                                                            \
+        Attributes static void summarize_pair(const float* xp, const float* xq, std::size_t n,                       \
+                                              PairSummary& out) noexcept {                                           \
+            summarize_pair_body<V>(xp, xq, n, out);                                                                  \
+        }                                                                                                            \
+        Attributes static void mix_pair(const float* xp, const float* xq, std::size_t n, RowScale p_scale,           \
+                                        RowScale q_scale, TopK* top, PairMix& out) noexcept {                        \
+            mix_pair_body<V>(xp, xq, n, p_scale, q_scale, top, out);                                                 \
+        }                                                                                                            \
+        Attributes static float exp(float x) noexcept { return exp_body<V>(x); }                                     \
+        Attributes static float log(float x) noexcept { return log_body<V>(x); }                                     \
+        static constexpr KernelTable table{                                                                          \
+            &summarize_row, &write_probabilities, &summarize_pair, &mix_pair, &exp, &log};                           \
     }
 
 TRAJPLOT_LENS_KERNEL_BUILD(BaselineKernels, , 16);
@@ -587,8 +588,7 @@ TRAJPLOT_LENS_KERNEL_BUILD(X86_64_V3Kernels, TRAJPLOT_X86_64_V3, 32);
 
 bool cpu_runs(KernelBuild build) noexcept {
     switch (build) {
-        case KernelBuild::baseline:
-            return true;
+        case KernelBuild::baseline: return true;
         case KernelBuild::x86_64_v3:
 #ifdef TRAJPLOT_X86_64_V3
             // Also false where the operating system does not save the AVX
@@ -615,7 +615,8 @@ std::atomic<const KernelTable*> active_table{nullptr};
 
 const KernelTable& kernels() noexcept {
     const KernelTable* table = active_table.load(std::memory_order_acquire);
-    if (table) [[likely]] return *table;
+    if (table) [[likely]]
+        return *table;
     const KernelTable* fastest =
         table_of(cpu_runs(KernelBuild::x86_64_v3) ? KernelBuild::x86_64_v3 : KernelBuild::baseline);
     // Another thread may have picked, or a test chosen, meanwhile: that stays.

@@ -52,10 +52,10 @@ private:
 // x - max < -87.3 (below the smallest normal float), so -inf entries add
 // nothing.
 struct RowSummary {
-    float max = 0.0f;              // largest value (-inf for an all -inf row)
-    double sum_exp = 0.0;          // sum of exp(x - max)
-    double sum_exp_shifted = 0.0;  // sum of exp(x - max) * (x - max)
-    double sum_weighted = 0.0;     // sum of w * x over w > 0, when weights are given
+    float max = 0.0f;                 // largest value (-inf for an all -inf row)
+    double sum_exp = 0.0;             // sum of exp(x - max)
+    double sum_exp_shifted = 0.0;     // sum of exp(x - max) * (x - max)
+    double sum_weighted = 0.0;        // sum of w * x over w > 0, when weights are given
     std::uint64_t count_greater = 0;  // entries strictly greater than rank_value
 };
 

@@ -49,8 +49,8 @@ struct PredictionTrajectory::State {
     bool forward_kl_wanted;
     std::size_t k;  // top entries kept per row; 0 without a vocabulary
     SlabRegistry registry;
-    std::vector<RowResult> rows;       // batch x layers x seq_len
-    std::vector<lens::TopEntry> top;   // rows x k
+    std::vector<RowResult> rows;      // batch x layers x seq_len
+    std::vector<lens::TopEntry> top;  // rows x k
     // Forward KL: the output layer's probabilities of each batch item while
     // its other layers are pending, and per position sum p and
     // sum p log p.
@@ -172,8 +172,8 @@ struct PredictionTrajectory::State {
         }
         row.rank = 1.0 + static_cast<double>(summary.count_greater);
         if (uses_output && is_output) {
-            const lens::ProbabilitySums sums = lens::write_probabilities(
-                x, shape.vocab, summary.max, static_cast<float>(scale), output_row);
+            const lens::ProbabilitySums sums =
+                lens::write_probabilities(x, shape.vocab, summary.max, static_cast<float>(scale), output_row);
             output_sum_p[ids_index] = sums.sum_p;
             output_sum_p_log_p[ids_index] = sums.sum_p_x - c * sums.sum_p;
             row.forward_kl = 0.0;  // the output compared with itself
@@ -220,9 +220,10 @@ struct PredictionTrajectory::State {
     }
 
     xt::xtensor<float, 2> mean(double RowResult::*field) const {
-        return batch_mean(inputs.shape, inputs.shape.layers, [&](std::size_t item, std::size_t layer, std::size_t position) {
-            return rows[row_index(item, layer, position)].*field;
-        });
+        return batch_mean(inputs.shape, inputs.shape.layers,
+                          [&](std::size_t item, std::size_t layer, std::size_t position) {
+                              return rows[row_index(item, layer, position)].*field;
+                          });
     }
 };
 
@@ -245,8 +246,8 @@ void PredictionTrajectory::add(std::size_t batch_index, std::size_t layer_index,
     const TrajectoryShape& shape = state_->inputs.shape;
     if (slab.size() != shape.seq_len * shape.vocab) {
         fail(Errc::invalid_argument, "slab has " + std::to_string(slab.size()) + " floats; seq_len x vocab is " +
-                                         std::to_string(shape.seq_len) + " x " + std::to_string(shape.vocab) +
-                                         " = " + std::to_string(shape.seq_len * shape.vocab));
+                                         std::to_string(shape.seq_len) + " x " + std::to_string(shape.vocab) + " = " +
+                                         std::to_string(shape.seq_len * shape.vocab));
     }
     state_->add(batch_index, layer_index, slab.data());
 }
@@ -256,8 +257,8 @@ void PredictionTrajectory::add_all(std::span<const float> tensor) {
     const std::size_t slab_size = shape.seq_len * shape.vocab;
     if (tensor.size() != shape.batch * shape.layers * slab_size) {
         fail(Errc::invalid_argument, "tensor has " + std::to_string(tensor.size()) +
-                                         " floats; batch x layers x seq_len x vocab is " + shape_text(shape) +
-                                         " = " + std::to_string(shape.batch * shape.layers * slab_size));
+                                         " floats; batch x layers x seq_len x vocab is " + shape_text(shape) + " = " +
+                                         std::to_string(shape.batch * shape.layers * slab_size));
     }
     state_->registry.check_empty();
     for (std::size_t item = 0; item < shape.batch; ++item) {
@@ -302,8 +303,7 @@ TrajectoryStatistic PredictionTrajectory::rank(bool show_ranks) const {
     // size, when that is above rank's minimum of 1 (else it stays open).
     std::optional<float> max;
     if (vocabulary && vocabulary->size() > 1) max = static_cast<float>(vocabulary->size());
-    TrajectoryStatistic statistic =
-        state_->make("Rank", state_->mean(&RowResult::rank), "", 1.0f, max);
+    TrajectoryStatistic statistic = state_->make("Rank", state_->mean(&RowResult::rank), "", 1.0f, max);
     if (!show_ranks || !statistic.trajectory_labels()) return statistic;
     // The rank as the cell text, truncated towards zero as "%d" does.
     const auto& stats = statistic.stats();

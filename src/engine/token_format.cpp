@@ -37,12 +37,11 @@ void replace_all(std::string& text, std::string_view from, std::string_view to) 
 }  // namespace
 
 void TokenFormat::validate() const {
-    const std::pair<const char*, const std::string*> texts[] = {
-        {"ellipsis", &ellipsis},
-        {"newline_token", &newline_token},
-        {"newline_replacement", &newline_replacement},
-        {"whitespace_token", &whitespace_token},
-        {"whitespace_replacement", &whitespace_replacement}};
+    const std::pair<const char*, const std::string*> texts[] = {{"ellipsis", &ellipsis},
+                                                                {"newline_token", &newline_token},
+                                                                {"newline_replacement", &newline_replacement},
+                                                                {"whitespace_token", &whitespace_token},
+                                                                {"whitespace_replacement", &whitespace_replacement}};
     for (const auto& [name, text] : texts) {
         if (!is_valid_utf8(*text)) fail(Errc::invalid_argument, std::string("format.") + name + " is not valid UTF-8");
     }

@@ -109,7 +109,8 @@ struct TrajectoryComparison::State {
             if (!k) return nullptr;
             const float min_prob_delta = inputs.labels.min_prob_delta;
             return build_labels(
-                inputs, k, top, [](std::size_t, const lens::TopEntry& entry) { return percent_text(entry.value, true); },
+                inputs, k, top,
+                [](std::size_t, const lens::TopEntry& entry) { return percent_text(entry.value, true); },
                 [&](std::size_t, const lens::TopEntry& entry) { return entry.key > min_prob_delta; });
         });
     }

@@ -21,14 +21,13 @@ void for_blocks_of_positions(std::size_t threads, std::size_t positions, std::si
         reduce(0, positions);
         return;
     }
-    run_in_parallel(blocks, blocks, [&](std::size_t block) {
-        reduce(positions * block / blocks, positions * (block + 1) / blocks);
-    });
+    run_in_parallel(blocks, blocks,
+                    [&](std::size_t block) { reduce(positions * block / blocks, positions * (block + 1) / blocks); });
 }
 
-xt::xtensor<float, 2> batch_mean(const TrajectoryShape& shape, std::size_t out_layers,
-                                 const std::function<double(std::size_t item, std::size_t layer,
-                                                            std::size_t position)>& value) {
+xt::xtensor<float, 2> batch_mean(
+    const TrajectoryShape& shape, std::size_t out_layers,
+    const std::function<double(std::size_t item, std::size_t layer, std::size_t position)>& value) {
     xt::xtensor<float, 2> stats = xt::xtensor<float, 2>::from_shape({out_layers, shape.seq_len});
     for (std::size_t layer = 0; layer < out_layers; ++layer) {
         for (std::size_t position = 0; position < shape.seq_len; ++position) {

@@ -87,9 +87,9 @@ void for_blocks_of_positions(std::size_t threads, std::size_t positions, std::si
 
 // The stats of every (layer, position), value(item, layer, position),
 // averaged over the batch items: out_layers x seq_len.
-xt::xtensor<float, 2> batch_mean(const TrajectoryShape& shape, std::size_t out_layers,
-                                 const std::function<double(std::size_t item, std::size_t layer,
-                                                            std::size_t position)>& value);
+xt::xtensor<float, 2> batch_mean(
+    const TrajectoryShape& shape, std::size_t out_layers,
+    const std::function<double(std::size_t item, std::size_t layer, std::size_t position)>& value);
 
 // Computes a value once, on first use, from any thread.
 template <class T>

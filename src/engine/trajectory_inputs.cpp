@@ -69,10 +69,9 @@ void validate_inputs(const TrajectoryInputs& inputs) {
 }
 
 std::string shape_text(const TrajectoryShape& shape) {
-    return std::to_string(shape.batch) + " x " + std::to_string(shape.layers) + " x " +
-           std::to_string(shape.seq_len) + " x " + std::to_string(shape.vocab);
+    return std::to_string(shape.batch) + " x " + std::to_string(shape.layers) + " x " + std::to_string(shape.seq_len) +
+           " x " + std::to_string(shape.vocab);
 }
-
 
 SlabRegistry::SlabRegistry(const TrajectoryShape& shape)
     : shape_(shape), added_(shape.batch * shape.layers, 0), layers_added_(shape.batch, 0) {}
@@ -109,10 +108,10 @@ void SlabRegistry::check_empty() const {
 void SlabRegistry::check_complete(const char* statistic) const {
     if (complete()) return;
     const std::size_t first = static_cast<std::size_t>(std::find(added_.begin(), added_.end(), 0) - added_.begin());
-    fail(Errc::invalid_argument, std::string(statistic) + ": the statistics need every slab: " +
-                                     std::to_string(added_.size() - total_) + " of " + std::to_string(added_.size()) +
-                                     " are missing, the first is batch item " + std::to_string(first / shape_.layers) +
-                                     ", layer " + std::to_string(first % shape_.layers));
+    fail(Errc::invalid_argument,
+         std::string(statistic) + ": the statistics need every slab: " + std::to_string(added_.size() - total_) +
+             " of " + std::to_string(added_.size()) + " are missing, the first is batch item " +
+             std::to_string(first / shape_.layers) + ", layer " + std::to_string(first % shape_.layers));
 }
 
 }  // namespace trajplot::lens

@@ -42,9 +42,7 @@ std::string exponent_text(std::int64_t exponent) {
 std::string power_of_ten(std::int64_t exponent) { return "10<sup>" + exponent_text(exponent) + "</sup>"; }
 
 // The power of ten of the leading digit: 2 for 250, -3 for 0.0015.
-int magnitude(Decimal value) {
-    return value.exponent + static_cast<int>(std::to_string(value.digits).size()) - 1;
-}
+int magnitude(Decimal value) { return value.exponent + static_cast<int>(std::to_string(value.digits).size()) - 1; }
 
 bool reads_plainly(Decimal value) {
     const int power = magnitude(normalized(value));

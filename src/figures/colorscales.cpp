@@ -40,11 +40,10 @@ constexpr bool is_lowercase_ascii(std::string_view text) {
 // searching, so a base name that is not lowercase, or that itself ends in
 // "_r", could never be found.
 constexpr bool base_names_are_searchable() {
-    return std::all_of(std::begin(plotly_colorscales), std::end(plotly_colorscales),
-                       [](const NamedColorscale& scale) {
-                           return !scale.name.empty() && is_lowercase_ascii(scale.name) &&
-                                  !scale.name.ends_with(reversed_suffix) && scale.stop_count >= 2;
-                       });
+    return std::all_of(std::begin(plotly_colorscales), std::end(plotly_colorscales), [](const NamedColorscale& scale) {
+        return !scale.name.empty() && is_lowercase_ascii(scale.name) && !scale.name.ends_with(reversed_suffix) &&
+               scale.stop_count >= 2;
+    });
 }
 static_assert(base_names_are_searchable());
 
@@ -53,17 +52,15 @@ static_assert(base_names_are_searchable());
 constexpr std::array<std::size_t, colorscale_count> indices_by_name = [] {
     std::array<std::size_t, colorscale_count> indices{};
     std::iota(indices.begin(), indices.end(), std::size_t{0});
-    std::sort(indices.begin(), indices.end(), [](std::size_t a, std::size_t b) {
-        return plotly_colorscales[a].name < plotly_colorscales[b].name;
-    });
+    std::sort(indices.begin(), indices.end(),
+              [](std::size_t a, std::size_t b) { return plotly_colorscales[a].name < plotly_colorscales[b].name; });
     return indices;
 }();
 
 constexpr bool base_names_are_unique() {
-    return std::adjacent_find(indices_by_name.begin(), indices_by_name.end(),
-                              [](std::size_t a, std::size_t b) {
-                                  return plotly_colorscales[a].name == plotly_colorscales[b].name;
-                              }) == indices_by_name.end();
+    return std::adjacent_find(indices_by_name.begin(), indices_by_name.end(), [](std::size_t a, std::size_t b) {
+               return plotly_colorscales[a].name == plotly_colorscales[b].name;
+           }) == indices_by_name.end();
 }
 static_assert(base_names_are_unique());
 
@@ -120,8 +117,7 @@ std::string quoted_for_message(std::string_view name) {
 }
 
 [[noreturn]] void fail_unknown(std::string_view name) {
-    std::string message = "unknown colorscale " + quoted_for_message(name) +
-                          "; valid names are plotly.py's, e.g. ";
+    std::string message = "unknown colorscale " + quoted_for_message(name) + "; valid names are plotly.py's, e.g. ";
     for (const std::string_view example : example_names) {
         message += '"';
         message += example;

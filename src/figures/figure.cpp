@@ -36,9 +36,8 @@ public:
             case Format::figure_json: break;
             case Format::trace_json:
                 if (stacked) {
-                    fail(Errc::invalid_argument,
-                         "a stacked figure of " + std::to_string(plan.traces.size()) +
-                             " panels has no single trace; export it as figure JSON or HTML");
+                    fail(Errc::invalid_argument, "a stacked figure of " + std::to_string(plan.traces.size()) +
+                                                     " panels has no single trace; export it as figure JSON or HTML");
                 }
                 break;
             case Format::html: page_ = plan_page(plan, options.html); break;
@@ -74,8 +73,7 @@ Figure::Figure(std::shared_ptr<const TrajectoryStatistic> statistic, PanelOption
 }
 
 Figure::Figure(TrajectoryStatistic statistic, PanelOptions panel, FigureOptions options)
-    : Figure(std::make_shared<const TrajectoryStatistic>(std::move(statistic)), std::move(panel),
-             std::move(options)) {}
+    : Figure(std::make_shared<const TrajectoryStatistic>(std::move(statistic)), std::move(panel), std::move(options)) {}
 
 Figure Figure::stacked(std::vector<Panel> panels, FigureOptions options) {
     auto state = std::make_shared<State>();

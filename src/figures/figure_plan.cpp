@@ -15,14 +15,13 @@
 
 #include "colorbar_ticks.hpp"
 #include "figure_geometry.hpp"
+#include "text_internals.hpp"
 #include "trajplot/colorscales.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
-#include "text_internals.hpp"
 
 namespace trajplot {
 namespace {
-
 
 // Deeper documents are refused rather than risking the stack while merging
 // and writing them.
@@ -104,7 +103,8 @@ std::string colorbar_title(const TrajectoryStatistic& statistic) {
 
 JsonValue colorscale_json(const std::string& name) {
     JsonValue stops = JsonValue::array();
-    for (const ColorStop& stop : resolve_colorscale(name)) stops.push_back(JsonValue::array({stop.position, stop.color}));
+    for (const ColorStop& stop : resolve_colorscale(name))
+        stops.push_back(JsonValue::array({stop.position, stop.color}));
     return stops;
 }
 
@@ -184,8 +184,8 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const PanelOption
         trace["zmax"] = range->max;
     }
     trace["colorscale"] = colorscale_json(options.colorscale);
-    JsonValue colorbar = JsonValue::object(
-        {{"title", JsonValue::object({{"text", colorbar_title(statistic)}, {"side", "right"}})}});
+    JsonValue colorbar =
+        JsonValue::object({{"title", JsonValue::object({{"text", colorbar_title(statistic)}, {"side", "right"}})}});
     if (options.log_scale) {
         JsonValue tickvals = JsonValue::array();
         JsonValue ticktext = JsonValue::array();
@@ -219,8 +219,8 @@ HeatmapPlan plan_heatmap(const TrajectoryStatistic& statistic, const PanelOption
         trace["customdata"] = placeholder(hover_customdata);
         std::string hovertemplate = options.hover_value ? hover_value_line(statistic, rows * cols) + "<br>" : "";
         trace["hovertemplate"] = hovertemplate + TrajectoryLabels::hovertemplate(rows, cols);
-        trace["hoverlabel"] = JsonValue::object(
-            {{"bgcolor", "rgb(42, 42, 50)"}, {"font", JsonValue::object({{"family", "Monospace"}})}});
+        trace["hoverlabel"] =
+            JsonValue::object({{"bgcolor", "rgb(42, 42, 50)"}, {"font", JsonValue::object({{"family", "Monospace"}})}});
     } else if (options.hover_value) {
         trace["customdata"] = placeholder(hover_customdata);
         trace["hovertemplate"] = hover_value_line(statistic, 0) + "<extra></extra>";
@@ -267,7 +267,6 @@ CellBox figure_cell(const TrajectoryStatistic& statistic, const FigureOptions& o
     return {column_width(options.token_width, statistic.seq_len()),
             geometry::plot_height(height, geometry::default_margin_top) / static_cast<double>(statistic.n_layers())};
 }
-
 
 }  // namespace
 
@@ -317,7 +316,6 @@ const TextArray<1>* shared_x_labels(std::span<const Panel> panels) {
     return shared;
 }
 
-
 }  // namespace
 
 FigurePlan plan_stacked_figure(std::span<const Panel> panels, const FigureOptions& options) {
@@ -353,7 +351,8 @@ FigurePlan plan_stacked_figure(std::span<const Panel> panels, const FigureOption
     plan.layout = figure_layout(*panels[0].statistic, frame);
     plan.layout.merge_patch(JsonValue::object({{"xaxis", nullptr}, {"yaxis", nullptr}}));
     // Without a figure title, the top margin keeps only the top panel's title.
-    const double margin_top = options.title.empty() ? geometry::untitled_stack_margin_top : geometry::default_margin_top;
+    const double margin_top =
+        options.title.empty() ? geometry::untitled_stack_margin_top : geometry::default_margin_top;
     if (options.title.empty()) plan.layout["margin"] = JsonValue::object({{"t", margin_top}});
     const TextArray<1>* x_labels = shared_x_labels(panels);
 
@@ -362,72 +361,72 @@ FigurePlan plan_stacked_figure(std::span<const Panel> panels, const FigureOption
     const double area = geometry::plot_height(static_cast<double>(frame.height), margin_top);
     std::vector<std::size_t> rows;
     for (const Panel& panel : panels) rows.push_back(panel.statistic->n_layers());
-    const std::vector<double> heights =
-        geometry::panel_heights(rows, area * (1.0 - spacing * static_cast<double>(count - 1)), options.equal_panel_heights);
+    const std::vector<double> heights = geometry::panel_heights(
+        rows, area * (1.0 - spacing * static_cast<double>(count - 1)), options.equal_panel_heights);
     const double cell_width = column_width(frame.token_width, seq_len);
 
     JsonValue annotations = JsonValue::array();
     std::string page_title;
     double top = 1.0;
     for (std::size_t i = 0; i < count; ++i) try {
-        const Panel& panel = panels[i];
-        const std::size_t axis = i + 1;
-        // Panel 0 is at the top; paper coordinates grow upwards.
-        const bool is_bottom = i + 1 == count;
-        const double bottom = is_bottom ? 0.0 : top - heights[i] / area;
+            const Panel& panel = panels[i];
+            const std::size_t axis = i + 1;
+            // Panel 0 is at the top; paper coordinates grow upwards.
+            const bool is_bottom = i + 1 == count;
+            const double bottom = is_bottom ? 0.0 : top - heights[i] / area;
 
-        // The panel's merge patch goes last, so that it can change what
-        // stacking sets too.
-        PanelOptions without_patch = panel.options;
-        without_patch.extra_json.clear();
-        const CellBox cell{cell_width, heights[i] / static_cast<double>(rows[i])};
-        HeatmapPlan heatmap = plan_heatmap(*panel.statistic, without_patch, cell);
-        JsonValue& trace = heatmap.trace;
-        if (x_labels != nullptr) trace["x"] = placeholder(Placeholder::x_labels);
-        heatmap.x_labels = x_labels;
-        trace["xaxis"] = axis_id('x', axis);
-        trace["yaxis"] = axis_id('y', axis);
-        // Beside its panel and no taller: a colour bar's length is a
-        // fraction of the plotting area, centred on the panel.
-        JsonValue& colorbar = trace["colorbar"];
-        colorbar["len"] = top - bottom;
-        colorbar["lenmode"] = "fraction";
-        colorbar["y"] = (top + bottom) / 2.0;
-        colorbar["yanchor"] = "middle";
-        if (!panel.options.extra_json.empty()) apply_extra(trace, panel.options.extra_json);
-        plan.traces.push_back({panel.statistic.get(), std::move(heatmap)});
+            // The panel's merge patch goes last, so that it can change what
+            // stacking sets too.
+            PanelOptions without_patch = panel.options;
+            without_patch.extra_json.clear();
+            const CellBox cell{cell_width, heights[i] / static_cast<double>(rows[i])};
+            HeatmapPlan heatmap = plan_heatmap(*panel.statistic, without_patch, cell);
+            JsonValue& trace = heatmap.trace;
+            if (x_labels != nullptr) trace["x"] = placeholder(Placeholder::x_labels);
+            heatmap.x_labels = x_labels;
+            trace["xaxis"] = axis_id('x', axis);
+            trace["yaxis"] = axis_id('y', axis);
+            // Beside its panel and no taller: a colour bar's length is a
+            // fraction of the plotting area, centred on the panel.
+            JsonValue& colorbar = trace["colorbar"];
+            colorbar["len"] = top - bottom;
+            colorbar["lenmode"] = "fraction";
+            colorbar["y"] = (top + bottom) / 2.0;
+            colorbar["yanchor"] = "middle";
+            if (!panel.options.extra_json.empty()) apply_extra(trace, panel.options.extra_json);
+            plan.traces.push_back({panel.statistic.get(), std::move(heatmap)});
 
-        JsonValue x_axis = JsonValue::object({{"anchor", axis_id('y', axis)},
-                                              {"domain", JsonValue::array({0.0, 1.0})},
-                                              {"type", "category"}});
-        if (is_bottom) {
-            x_axis["title"] = JsonValue::object({{"text", "Input"}});
-        } else {
-            x_axis["matches"] = axis_id('x', count);
-            x_axis["showticklabels"] = false;
+            JsonValue x_axis = JsonValue::object(
+                {{"anchor", axis_id('y', axis)}, {"domain", JsonValue::array({0.0, 1.0})}, {"type", "category"}});
+            if (is_bottom) {
+                x_axis["title"] = JsonValue::object({{"text", "Input"}});
+            } else {
+                x_axis["matches"] = axis_id('x', count);
+                x_axis["showticklabels"] = false;
+            }
+            plan.layout[layout_axis_key('x', axis)] = std::move(x_axis);
+            plan.layout[layout_axis_key('y', axis)] =
+                JsonValue::object({{"anchor", axis_id('x', axis)},
+                                   {"domain", JsonValue::array({bottom, top})},
+                                   {"title", JsonValue::object({{"text", "Layer"}})},
+                                   {"type", "category"}});
+
+            const std::string title = panel.options.title.value_or(panel.statistic->name());
+            page_title += (i ? ", " : "") + title;
+            annotations.push_back(JsonValue::object({{"text", plotly_escaped(title)},
+                                                     {"showarrow", false},
+                                                     {"x", 0.5},
+                                                     {"xanchor", "center"},
+                                                     {"xref", "paper"},
+                                                     {"y", top},
+                                                     {"yanchor", "bottom"},
+                                                     {"yref", "paper"},
+                                                     {"font", JsonValue::object({{"size", std::int64_t{16}}})}}));
+            top = bottom - spacing;
+        } catch (const Error& error) {
+            fail(error.code(),
+                 "panels[" + std::to_string(i) + "] (" + panels[i].statistic->name() + "): " + error.what());
         }
-        plan.layout[layout_axis_key('x', axis)] = std::move(x_axis);
-        plan.layout[layout_axis_key('y', axis)] =
-            JsonValue::object({{"anchor", axis_id('x', axis)},
-                               {"domain", JsonValue::array({bottom, top})},
-                               {"title", JsonValue::object({{"text", "Layer"}})},
-                               {"type", "category"}});
-
-        const std::string title = panel.options.title.value_or(panel.statistic->name());
-        page_title += (i ? ", " : "") + title;
-        annotations.push_back(JsonValue::object({{"text", plotly_escaped(title)},
-                                                 {"showarrow", false},
-                                                 {"x", 0.5},
-                                                 {"xanchor", "center"},
-                                                 {"xref", "paper"},
-                                                 {"y", top},
-                                                 {"yanchor", "bottom"},
-                                                 {"yref", "paper"},
-                                                 {"font", JsonValue::object({{"size", std::int64_t{16}}})}}));
-        top = bottom - spacing;
-    } catch (const Error& error) {
-        fail(error.code(), "panels[" + std::to_string(i) + "] (" + panels[i].statistic->name() + "): " + error.what());
-    }
     plan.layout["annotations"] = std::move(annotations);
     plan.page_title = options.title.empty() ? page_title : options.title;
     return plan;

@@ -28,9 +28,8 @@ char ascii_lowercase(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c
 
 bool is_valid_div_id(std::string_view id) {
     if (id.empty() || !is_ascii_letter(id.front())) return false;
-    return std::all_of(id.begin(), id.end(), [](char c) {
-        return is_ascii_letter(c) || is_ascii_digit(c) || c == '-' || c == '_';
-    });
+    return std::all_of(id.begin(), id.end(),
+                       [](char c) { return is_ascii_letter(c) || is_ascii_digit(c) || c == '-' || c == '_'; });
 }
 
 // Text for an HTML attribute value in double quotes, or element content.
@@ -55,7 +54,6 @@ bool contains_tag(std::string_view code, std::string_view tag) {
                                    [](char a, char b) { return ascii_lowercase(a) == b; });
     return found != code.end();
 }
-
 
 std::string cdn_tag() { return "<script src=\"" + std::string(plotlyjs_cdn_url) + "\" charset=\"utf-8\"></script>\n"; }
 

@@ -1,16 +1,16 @@
 #include "json_writer.hpp"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <charconv>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 
 #include "float_format.hpp"
+#include "text_internals.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/memory.hpp"
 #include "trajplot/text.hpp"
-#include "text_internals.hpp"
 
 namespace trajplot {
 namespace {
@@ -122,7 +122,9 @@ char* escape_into(char* out, std::string_view text, const std::array<ByteKind, 2
                 *out++ = '\\';
                 *out++ = static_cast<char>(byte);
                 break;
-            case markup: out = append(out, markup_replacement(static_cast<char>(byte), plotly_markup, html_safe)); break;
+            case markup:
+                out = append(out, markup_replacement(static_cast<char>(byte), plotly_markup, html_safe));
+                break;
             case line_separator_lead:
                 // U+2028 and U+2029 end a line in older JavaScript.
                 if (html_safe && i + 2 < size && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
@@ -206,8 +208,9 @@ void JsonWriter::quoted(std::string_view text, std::size_t pad, bool plotly_mark
     std::size_t start = 0;
     while (start < text.size()) {
         std::size_t end = std::min(text.size(), start + slice);
-        while (end < text.size() && end > start + 2 && (static_cast<unsigned char>(text[end - 1]) == 0xE2 ||
-                                                        static_cast<unsigned char>(text[end - 2]) == 0xE2)) {
+        while (
+            end < text.size() && end > start + 2 &&
+            (static_cast<unsigned char>(text[end - 1]) == 0xE2 || static_cast<unsigned char>(text[end - 2]) == 0xE2)) {
             --end;
         }
         const std::string_view part = text.substr(start, end - start);

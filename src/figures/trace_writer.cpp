@@ -20,9 +20,9 @@
 #include "output.hpp"
 #include "parallel.hpp"
 #include "text_array_internals.hpp"
+#include "text_internals.hpp"
 #include "trajplot/figure.hpp"
 #include "trajplot/text.hpp"
-#include "text_internals.hpp"
 
 namespace trajplot {
 namespace {
@@ -261,7 +261,6 @@ void write_placeholder(JsonWriter& out, std::uint8_t which, const void* context)
     }
 }
 
-
 }  // namespace
 
 void write_trace(JsonWriter& writer, const TrajectoryStatistic& statistic, const HeatmapPlan& plan) {
@@ -286,11 +285,11 @@ std::string customdata_json(const HoverTemplate& hover) {
     return write_to_string([&](JsonWriter& writer) {
         writer.array(shape[0], [&](std::size_t layer) {
             writer.array(shape[1], [&](std::size_t position) {
-                writer.array(shape[2], [&](std::size_t entry) { writer.valid_string(customdata(layer, position, entry)); });
+                writer.array(shape[2],
+                             [&](std::size_t entry) { writer.valid_string(customdata(layer, position, entry)); });
             });
         });
     });
 }
-
 
 }  // namespace trajplot

@@ -23,9 +23,7 @@ constexpr std::uint32_t c_min = std::uint32_t{1} << 23;
 
 // Checked exactly over every float exponent by
 // scripts/generate_float_table.py.
-constexpr int floor_log10_pow2(int q) {
-    return static_cast<int>((std::int64_t{q} * 661971961083) >> 41);
-}
+constexpr int floor_log10_pow2(int q) { return static_cast<int>((std::int64_t{q} * 661971961083) >> 41); }
 constexpr int floor_log10_three_quarters_pow2(int q) {
     return static_cast<int>((std::int64_t{q} * 661971961083 - 274743187321) >> 41);
 }

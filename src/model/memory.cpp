@@ -37,8 +37,8 @@ void set_memory_limit(std::size_t bytes) noexcept { configured_limit.store(bytes
 void check_memory(std::size_t bytes, std::string_view what) {
     const std::size_t limit = memory_limit();
     if (bytes <= limit) return;
-    fail(Errc::range, std::string(what) + " would need " + std::to_string(bytes) + " bytes, more than the memory limit of " +
-                          std::to_string(limit) + " bytes");
+    fail(Errc::range, std::string(what) + " would need " + std::to_string(bytes) +
+                          " bytes, more than the memory limit of " + std::to_string(limit) + " bytes");
 }
 
 }  // namespace trajplot

@@ -7,9 +7,9 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xview.hpp>
 
+#include "text_internals.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
-#include "text_internals.hpp"
 
 namespace trajplot {
 namespace {
@@ -77,8 +77,8 @@ TrajectoryLabels::TrajectoryLabels(TextArray<2> label_strings, std::optional<Tex
                                              "; the first two dimensions must match");
         }
         if (hover[2] == 0 || hover[3] == 0) {
-            fail(Errc::invalid_argument, "hover_over_entries must have at least one row and one column, got shape " +
-                                             shape_string(hover));
+            fail(Errc::invalid_argument,
+                 "hover_over_entries must have at least one row and one column, got shape " + shape_string(hover));
         }
         // Every export pads by these; measure them once.
         const std::size_t cols = hover[3];
@@ -153,20 +153,20 @@ TrajectoryStatistic::TrajectoryStatistic(Fields fields)
     if (trajectory_labels_) {
         const auto& labels = trajectory_labels_->label_strings().shape();
         if (labels[0] != shape[0] || labels[1] != shape[1]) {
-            fail(Errc::invalid_argument, "trajectory_labels has shape " + shape_string(labels) +
-                                             " but stats has shape " + shape_string(shape));
+            fail(Errc::invalid_argument,
+                 "trajectory_labels has shape " + shape_string(labels) + " but stats has shape " + shape_string(shape));
         }
     }
     if (sequence_labels_ && sequence_labels_->shape()[0] != shape[1]) {
         fail(Errc::invalid_argument, "sequence_labels has " + std::to_string(sequence_labels_->shape()[0]) +
-                                         " entries but stats has " + std::to_string(shape[1]) +
-                                         " positions (shape " + shape_string(shape) + ")");
+                                         " entries but stats has " + std::to_string(shape[1]) + " positions (shape " +
+                                         shape_string(shape) + ")");
     }
     if (fields.layer_labels) {
         if (fields.layer_labels->shape()[0] != shape[0]) {
             fail(Errc::invalid_argument, "layer_labels has " + std::to_string(fields.layer_labels->shape()[0]) +
-                                             " entries but stats has " + std::to_string(shape[0]) +
-                                             " layers (shape " + shape_string(shape) + ")");
+                                             " entries but stats has " + std::to_string(shape[0]) + " layers (shape " +
+                                             shape_string(shape) + ")");
         }
         layer_labels_ = std::move(*fields.layer_labels);
     } else {

@@ -164,8 +164,7 @@ std::exception_ptr started_thread_failure;  // guarded by the mutex
 // first failure, which also stops the handing out of tasks.
 class TaskQueue {
 public:
-    TaskQueue(std::size_t tasks, const std::function<void(std::size_t)>& work) noexcept
-        : tasks_(tasks), work_(work) {}
+    TaskQueue(std::size_t tasks, const std::function<void(std::size_t)>& work) noexcept : tasks_(tasks), work_(work) {}
 
     // Runs tasks until none is left or one has thrown.
     void run_tasks(bool on_started_thread) noexcept {

@@ -65,8 +65,7 @@ std::jthread start_thread_if_possible(Function&& function) {
         check_injected_thread_start_failure();
         return std::jthread(std::forward<Function>(function));
     } catch (const std::system_error&) {
-    } catch (const std::bad_alloc&) {
-    }
+    } catch (const std::bad_alloc&) {}
     return std::jthread();
 }
 
@@ -90,7 +89,8 @@ public:
     // throw). When no thread can be started, neither is called. An
     // exception function() throws is kept for join().
     template <class Function, class OnExit = void (*)()>
-    explicit WorkerThread(Function&& function, OnExit on_exit = [] {})
+    explicit WorkerThread(
+        Function&& function, OnExit on_exit = [] {})
         : thread_(parallel_detail::start_thread_if_possible(
               [this, function = std::forward<Function>(function), on_exit = std::move(on_exit)]() mutable noexcept {
                   try {

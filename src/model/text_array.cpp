@@ -7,10 +7,10 @@
 #include <string>
 
 #include "text_array_internals.hpp"
+#include "text_internals.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/memory.hpp"
 #include "trajplot/text.hpp"
-#include "text_internals.hpp"
 
 namespace trajplot {
 

@@ -17,16 +17,16 @@
 #include "trajplot.h"
 
 // Asserts that a call succeeded, showing the library's message otherwise.
-#define ASSERT_TRAJPLOT_OK(expr)                                                                       \
-    do {                                                                                               \
-        const trajplot_status trajplot_status_ = (expr);                                               \
-        ASSERT_EQ(trajplot_status_, TRAJPLOT_OK) << #expr << " failed: " << trajplot_error_last();     \
+#define ASSERT_TRAJPLOT_OK(expr)                                                                   \
+    do {                                                                                           \
+        const trajplot_status trajplot_status_ = (expr);                                           \
+        ASSERT_EQ(trajplot_status_, TRAJPLOT_OK) << #expr << " failed: " << trajplot_error_last(); \
     } while (0)
 
-#define EXPECT_TRAJPLOT_OK(expr)                                                                       \
-    do {                                                                                               \
-        const trajplot_status trajplot_status_ = (expr);                                               \
-        EXPECT_EQ(trajplot_status_, TRAJPLOT_OK) << #expr << " failed: " << trajplot_error_last();     \
+#define EXPECT_TRAJPLOT_OK(expr)                                                                   \
+    do {                                                                                           \
+        const trajplot_status trajplot_status_ = (expr);                                           \
+        EXPECT_EQ(trajplot_status_, TRAJPLOT_OK) << #expr << " failed: " << trajplot_error_last(); \
     } while (0)
 
 namespace capi_test {
@@ -48,11 +48,11 @@ inline void expect_failure(trajplot_status got, trajplot_status expected, std::s
 }
 
 // Runs `expr`, which must fail with `status`, and checks the message.
-#define EXPECT_TRAJPLOT_FAILS(expr, status, function, ...)                                            \
-    do {                                                                                               \
-        SCOPED_TRACE(#expr);                                                                           \
-        trajplot_error_clear();                                                                        \
-        ::capi_test::expect_failure((expr), (status), (function), {__VA_ARGS__});                      \
+#define EXPECT_TRAJPLOT_FAILS(expr, status, function, ...)                        \
+    do {                                                                          \
+        SCOPED_TRACE(#expr);                                                      \
+        trajplot_error_clear();                                                   \
+        ::capi_test::expect_failure((expr), (status), (function), {__VA_ARGS__}); \
     } while (0)
 
 // Values that outputs are preset to, to prove failed calls leave them alone.
@@ -103,8 +103,7 @@ inline std::vector<std::size_t> byte_lengths(const std::vector<std::string>& str
 // Labels from row-major strings, with an optional rows x cols hover table
 // per cell; fails the test (returning NULL) when creation fails.
 inline LabelsPtr make_labels(std::size_t n_layers, std::size_t seq_len, const std::vector<std::string>& labels,
-                             const std::vector<std::string>& hover = {}, std::size_t rows = 0,
-                             std::size_t cols = 0) {
+                             const std::vector<std::string>& hover = {}, std::size_t rows = 0, std::size_t cols = 0) {
     const auto label_pointers = c_strings(labels);
     const auto label_lengths = byte_lengths(labels);
     const auto hover_pointers = c_strings(hover);
@@ -112,8 +111,7 @@ inline LabelsPtr make_labels(std::size_t n_layers, std::size_t seq_len, const st
     trajplot_labels* created = nullptr;
     const trajplot_status status = trajplot_labels_create(
         &created, n_layers, seq_len, label_pointers.data(), label_lengths.data(),
-        hover.empty() ? nullptr : hover_pointers.data(), hover.empty() ? nullptr : hover_lengths.data(), rows,
-        cols);
+        hover.empty() ? nullptr : hover_pointers.data(), hover.empty() ? nullptr : hover_lengths.data(), rows, cols);
     EXPECT_EQ(status, TRAJPLOT_OK) << trajplot_error_last();
     return LabelsPtr(created);
 }
@@ -121,8 +119,7 @@ inline LabelsPtr make_labels(std::size_t n_layers, std::size_t seq_len, const st
 inline StatisticPtr make_statistic(const char* name, const std::vector<float>& stats, std::size_t n_layers,
                                    std::size_t seq_len, const trajplot_statistic_options* options = nullptr) {
     trajplot_statistic* created = nullptr;
-    const trajplot_status status =
-        trajplot_statistic_create(&created, name, stats.data(), n_layers, seq_len, options);
+    const trajplot_status status = trajplot_statistic_create(&created, name, stats.data(), n_layers, seq_len, options);
     EXPECT_EQ(status, TRAJPLOT_OK) << trajplot_error_last();
     return StatisticPtr(created);
 }
@@ -133,8 +130,7 @@ inline std::vector<float> read_stats(const trajplot_statistic* statistic) {
     std::size_t n_layers = 0, seq_len = 0;
     EXPECT_EQ(trajplot_statistic_shape(&n_layers, &seq_len, statistic), TRAJPLOT_OK) << trajplot_error_last();
     std::vector<float> values(n_layers * seq_len, sentinel_float);
-    EXPECT_EQ(trajplot_statistic_stats(values.data(), values.size(), statistic), TRAJPLOT_OK)
-        << trajplot_error_last();
+    EXPECT_EQ(trajplot_statistic_stats(values.data(), values.size(), statistic), TRAJPLOT_OK) << trajplot_error_last();
     return values;
 }
 
@@ -145,8 +141,7 @@ inline std::vector<std::string> read_layer_labels(const trajplot_statistic* stat
     for (std::size_t layer = 0; layer < n_layers; ++layer) {
         const char* text = nullptr;
         std::size_t len = 0;
-        EXPECT_EQ(trajplot_statistic_layer_label(&text, &len, statistic, layer), TRAJPLOT_OK)
-            << trajplot_error_last();
+        EXPECT_EQ(trajplot_statistic_layer_label(&text, &len, statistic, layer), TRAJPLOT_OK) << trajplot_error_last();
         labels.emplace_back(text, len);
     }
     return labels;
@@ -237,8 +232,7 @@ inline int capture_piece(void* user, const char* data, std::size_t len) {
 // it fails.
 inline std::string stream_string(const trajplot_figure* figure, const trajplot_export_options* options = nullptr) {
     StreamCapture capture;
-    EXPECT_EQ(trajplot_figure_stream(figure, options, capture_piece, &capture), TRAJPLOT_OK)
-        << trajplot_error_last();
+    EXPECT_EQ(trajplot_figure_stream(figure, options, capture_piece, &capture), TRAJPLOT_OK) << trajplot_error_last();
     return capture.bytes;
 }
 

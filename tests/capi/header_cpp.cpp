@@ -1,6 +1,5 @@
 // trajplot.h must compile as C++ without warnings, with C linkage.
 #include "trajplot.h"
-#include "trajplot.h"
 
 #include <type_traits>
 
@@ -14,15 +13,15 @@ static_assert(std::is_same_v<decltype(&trajplot_trunc_string_left),
 static_assert(std::is_same_v<decltype(&trajplot_figure_create),
                              trajplot_status (*)(trajplot_figure**, const trajplot_statistic*,
                                                  const trajplot_panel_options*, const trajplot_figure_options*)>);
-static_assert(std::is_same_v<decltype(&trajplot_figure_create_stacked),
-                             trajplot_status (*)(trajplot_figure**, const trajplot_statistic* const*,
-                                                 const trajplot_panel_options* const*, size_t,
-                                                 const trajplot_figure_options*)>);
-static_assert(std::is_same_v<decltype(&trajplot_figure_shape),
-                             trajplot_status (*)(bool*, size_t*, const trajplot_figure*)>);
-static_assert(std::is_same_v<decltype(&trajplot_figure_export),
-                             trajplot_status (*)(char**, size_t*, const trajplot_figure*,
-                                                 const trajplot_export_options*)>);
+static_assert(
+    std::is_same_v<decltype(&trajplot_figure_create_stacked),
+                   trajplot_status (*)(trajplot_figure**, const trajplot_statistic* const*,
+                                       const trajplot_panel_options* const*, size_t, const trajplot_figure_options*)>);
+static_assert(
+    std::is_same_v<decltype(&trajplot_figure_shape), trajplot_status (*)(bool*, size_t*, const trajplot_figure*)>);
+static_assert(
+    std::is_same_v<decltype(&trajplot_figure_export),
+                   trajplot_status (*)(char**, size_t*, const trajplot_figure*, const trajplot_export_options*)>);
 static_assert(std::is_same_v<decltype(&trajplot_figure_save),
                              trajplot_status (*)(const trajplot_figure*, const trajplot_export_options*, const char*)>);
 static_assert(std::is_same_v<trajplot_write_fn, int (*)(void*, const char*, size_t)>);
@@ -31,8 +30,8 @@ static_assert(std::is_same_v<decltype(&trajplot_figure_stream),
                                                  trajplot_write_fn, void*)>);
 static_assert(std::is_same_v<decltype(&trajplot_export_options_init),
                              trajplot_status (*)(trajplot_export_options*, unsigned int)>);
-static_assert(std::is_same_v<decltype(&trajplot_panel_options_init),
-                             trajplot_status (*)(trajplot_panel_options*, unsigned int)>);
+static_assert(
+    std::is_same_v<decltype(&trajplot_panel_options_init), trajplot_status (*)(trajplot_panel_options*, unsigned int)>);
 static_assert(TRAJPLOT_ABI_VERSION == 2);
 static_assert(TRAJPLOT_PLOTLYJS_LOCAL == 0 && TRAJPLOT_PLOTLYJS_CDN == 1 && TRAJPLOT_PLOTLYJS_SRC == 2 &&
               TRAJPLOT_PLOTLYJS_INLINE == 3 && TRAJPLOT_PLOTLYJS_NONE == 4);
@@ -47,7 +46,7 @@ int trajplot_header_cpp_check() {
     const trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
     const trajplot_export_options export_options = TRAJPLOT_EXPORT_OPTIONS_INIT;
     return static_cast<int>(statistic_options.version + statistic_options.sequence_label_count +
-                            statistic_options.layer_label_count + panel_options.version +
-                            figure_options.token_width + figure_options.height + export_options.version) +
+                            statistic_options.layer_label_count + panel_options.version + figure_options.token_width +
+                            figure_options.height + export_options.version) +
            export_options.format + export_options.plotlyjs;
 }

@@ -214,17 +214,36 @@ TEST(CapiTruncStringLeft, PadsShortStringsOnTheLeft) {
 
 TEST(CapiTruncStringLeft, CountsCodePointsNotBytes) {
     // "Δ0.00%" is 6 code points (7 bytes).
-    EXPECT_EQ(trunc("\xCE\x94" "0.00%", 6), "\xCE\x94" "0.00%");
-    EXPECT_EQ(trunc("\xCE\x94" "0.00%", 7), " \xCE\x94" "0.00%");
-    EXPECT_EQ(trunc("\xCE\x94" "0.00%", 5), "0.00%");
+    EXPECT_EQ(trunc("\xCE\x94"
+                    "0.00%",
+                    6),
+              "\xCE\x94"
+              "0.00%");
+    EXPECT_EQ(trunc("\xCE\x94"
+                    "0.00%",
+                    7),
+              " \xCE\x94"
+              "0.00%");
+    EXPECT_EQ(trunc("\xCE\x94"
+                    "0.00%",
+                    5),
+              "0.00%");
     EXPECT_EQ(trunc("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 2), "\xE6\x9C\xAC\xE8\xAA\x9E");  // 日本語 -> 本語
     EXPECT_EQ(trunc("\xF0\x9F\x98\x80x", 2), "\xF0\x9F\x98\x80x");                            // 😀x
 }
 
 TEST(CapiTruncStringLeft, ReplacesInvalidUtf8BeforeCounting) {
     // The stray byte becomes U+FFFD, one code point.
-    EXPECT_EQ(trunc("a\xFF" "b", 3), "a\xEF\xBF\xBD" "b");
-    EXPECT_EQ(trunc("a\xFF" "b", 2), "\xEF\xBF\xBD" "b");
+    EXPECT_EQ(trunc("a\xFF"
+                    "b",
+                    3),
+              "a\xEF\xBF\xBD"
+              "b");
+    EXPECT_EQ(trunc("a\xFF"
+                    "b",
+                    2),
+              "\xEF\xBF\xBD"
+              "b");
     EXPECT_EQ(trunc("\xFF", 3), "  \xEF\xBF\xBD");
 }
 

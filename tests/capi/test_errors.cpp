@@ -21,8 +21,8 @@ class CapiErrors : public ::testing::Test {
 protected:
     void SetUp() override {
         labels_ = make_labels(2, 3, {"a", "b", "c", "d", "e", "f"});
-        hover_labels_ = make_labels(2, 3, {"a", "b", "c", "d", "e", "f"},
-                                    std::vector<std::string>(2 * 3 * 2 * 2, "h"), 2, 2);
+        hover_labels_ =
+            make_labels(2, 3, {"a", "b", "c", "d", "e", "f"}, std::vector<std::string>(2 * 3 * 2 * 2, "h"), 2, 2);
         statistic_ = make_statistic("Entropy", numbered_stats(2, 3), 2, 3);
         ASSERT_TRUE(labels_ && hover_labels_ && statistic_);
     }
@@ -47,16 +47,16 @@ TEST_F(CapiErrors, LabelsCreateNullOut) {
 
 TEST_F(CapiErrors, LabelsCreateNullLabelStrings) {
     trajplot_labels* out = sentinel_labels();
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_create(&out, 2, 3, nullptr, nullptr, nullptr, nullptr, 0, 0),
-                          TRAJPLOT_EINVAL, "trajplot_labels_create", "label_strings");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_create(&out, 2, 3, nullptr, nullptr, nullptr, nullptr, 0, 0), TRAJPLOT_EINVAL,
+                          "trajplot_labels_create", "label_strings");
     EXPECT_EQ(out, sentinel_labels());
 }
 
 TEST_F(CapiErrors, LabelsCreateNullLabelElement) {
     const char* strings[6] = {"a", "b", "c", "d", "e", nullptr};
     trajplot_labels* out = sentinel_labels();
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_create(&out, 2, 3, strings, nullptr, nullptr, nullptr, 0, 0),
-                          TRAJPLOT_EINVAL, "trajplot_labels_create", "label_strings[5] is NULL");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_create(&out, 2, 3, strings, nullptr, nullptr, nullptr, 0, 0), TRAJPLOT_EINVAL,
+                          "trajplot_labels_create", "label_strings[5] is NULL");
     EXPECT_EQ(out, sentinel_labels());
 }
 
@@ -64,8 +64,8 @@ TEST_F(CapiErrors, LabelsCreateNullLabelElementWithLengths) {
     const char* strings[2] = {nullptr, "b"};
     const std::size_t lengths[2] = {0, 1};
     trajplot_labels* out = sentinel_labels();
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_create(&out, 1, 2, strings, lengths, nullptr, nullptr, 0, 0),
-                          TRAJPLOT_EINVAL, "trajplot_labels_create", "label_strings[0] is NULL");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_create(&out, 1, 2, strings, lengths, nullptr, nullptr, 0, 0), TRAJPLOT_EINVAL,
+                          "trajplot_labels_create", "label_strings[0] is NULL");
     EXPECT_EQ(out, sentinel_labels());
 }
 
@@ -103,9 +103,8 @@ TEST_F(CapiErrors, LabelsCreateCountOverflowIsRangeErrorBeforeReading) {
     // Only six strings exist: reading or allocating SIZE_MAX/2 x 3 of them
     // would crash or fail with ENOMEM, not ERANGE.
     trajplot_labels* out = sentinel_labels();
-    EXPECT_TRAJPLOT_FAILS(
-        trajplot_labels_create(&out, SIZE_MAX / 2, 3, six_strings_, nullptr, nullptr, nullptr, 0, 0),
-        TRAJPLOT_ERANGE, "trajplot_labels_create", "n_layers", "seq_len", size_text(SIZE_MAX / 2));
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_create(&out, SIZE_MAX / 2, 3, six_strings_, nullptr, nullptr, nullptr, 0, 0),
+                          TRAJPLOT_ERANGE, "trajplot_labels_create", "n_layers", "seq_len", size_text(SIZE_MAX / 2));
     EXPECT_EQ(out, sentinel_labels());
 }
 
@@ -144,8 +143,8 @@ TEST_F(CapiErrors, LabelsLabelArguments) {
     std::size_t len = sentinel_size;
     EXPECT_TRAJPLOT_FAILS(trajplot_labels_label(nullptr, &len, labels_.get(), 0, 0), TRAJPLOT_EINVAL,
                           "trajplot_labels_label", "out");
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_label(&out, &len, nullptr, 0, 0), TRAJPLOT_EINVAL,
-                          "trajplot_labels_label", "labels");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_label(&out, &len, nullptr, 0, 0), TRAJPLOT_EINVAL, "trajplot_labels_label",
+                          "labels");
     EXPECT_TRAJPLOT_FAILS(trajplot_labels_label(&out, &len, labels_.get(), 2, 0), TRAJPLOT_EINVAL,
                           "trajplot_labels_label", "layer", "2");
     EXPECT_TRAJPLOT_FAILS(trajplot_labels_label(&out, &len, labels_.get(), 0, 3), TRAJPLOT_EINVAL,
@@ -159,32 +158,32 @@ TEST_F(CapiErrors, LabelsLabelArguments) {
 TEST_F(CapiErrors, LabelsHoverEntryArguments) {
     const char* out = sentinel_const_string();
     std::size_t len = sentinel_size;
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(nullptr, &len, hover_labels_.get(), 0, 0, 0, 0),
-                          TRAJPLOT_EINVAL, "trajplot_labels_hover_entry", "out");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(nullptr, &len, hover_labels_.get(), 0, 0, 0, 0), TRAJPLOT_EINVAL,
+                          "trajplot_labels_hover_entry", "out");
     EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(&out, &len, nullptr, 0, 0, 0, 0), TRAJPLOT_EINVAL,
                           "trajplot_labels_hover_entry", "labels");
     EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(&out, &len, labels_.get(), 0, 0, 0, 0), TRAJPLOT_EINVAL,
                           "trajplot_labels_hover_entry", "hover");
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(&out, &len, hover_labels_.get(), 2, 0, 0, 0),
-                          TRAJPLOT_EINVAL, "trajplot_labels_hover_entry", "layer", "2");
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(&out, &len, hover_labels_.get(), 0, 3, 0, 0),
-                          TRAJPLOT_EINVAL, "trajplot_labels_hover_entry", "position", "3");
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(&out, &len, hover_labels_.get(), 0, 0, 2, 0),
-                          TRAJPLOT_EINVAL, "trajplot_labels_hover_entry", "row", "2");
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(&out, &len, hover_labels_.get(), 0, 0, 0, 2),
-                          TRAJPLOT_EINVAL, "trajplot_labels_hover_entry", "col", "2");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(&out, &len, hover_labels_.get(), 2, 0, 0, 0), TRAJPLOT_EINVAL,
+                          "trajplot_labels_hover_entry", "layer", "2");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(&out, &len, hover_labels_.get(), 0, 3, 0, 0), TRAJPLOT_EINVAL,
+                          "trajplot_labels_hover_entry", "position", "3");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(&out, &len, hover_labels_.get(), 0, 0, 2, 0), TRAJPLOT_EINVAL,
+                          "trajplot_labels_hover_entry", "row", "2");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_hover_entry(&out, &len, hover_labels_.get(), 0, 0, 0, 2), TRAJPLOT_EINVAL,
+                          "trajplot_labels_hover_entry", "col", "2");
     EXPECT_EQ(out, sentinel_const_string());
     EXPECT_EQ(len, sentinel_size);
 }
 
 TEST_F(CapiErrors, LabelsStrideArguments) {
     trajplot_labels* out = sentinel_labels();
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_stride(nullptr, labels_.get(), 1), TRAJPLOT_EINVAL,
-                          "trajplot_labels_stride", "out");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_stride(nullptr, labels_.get(), 1), TRAJPLOT_EINVAL, "trajplot_labels_stride",
+                          "out");
     EXPECT_TRAJPLOT_FAILS(trajplot_labels_stride(&out, nullptr, 1), TRAJPLOT_EINVAL, "trajplot_labels_stride",
                           "labels");
-    EXPECT_TRAJPLOT_FAILS(trajplot_labels_stride(&out, labels_.get(), 0), TRAJPLOT_EINVAL,
-                          "trajplot_labels_stride", "stride");
+    EXPECT_TRAJPLOT_FAILS(trajplot_labels_stride(&out, labels_.get(), 0), TRAJPLOT_EINVAL, "trajplot_labels_stride",
+                          "stride");
     EXPECT_EQ(out, sentinel_labels());
 }
 
@@ -217,8 +216,8 @@ TEST_F(CapiErrors, TemplateAndCustomdataArguments) {
 // Options structs
 
 TEST_F(CapiErrors, StatisticOptionsInitArguments) {
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_options_init(nullptr, TRAJPLOT_STATISTIC_OPTIONS_VERSION),
-                          TRAJPLOT_EINVAL, "trajplot_statistic_options_init", "options");
+    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_options_init(nullptr, TRAJPLOT_STATISTIC_OPTIONS_VERSION), TRAJPLOT_EINVAL,
+                          "trajplot_statistic_options_init", "options");
     trajplot_statistic_options options;
     std::memset(&options, 0x5A, sizeof options);
     trajplot_statistic_options before;
@@ -239,9 +238,8 @@ TEST_F(CapiErrors, FigureOptionsInitArguments) {
     std::memset(&options, 0x5A, sizeof options);
     trajplot_figure_options before;
     std::memcpy(&before, &options, sizeof options);
-    EXPECT_TRAJPLOT_FAILS(trajplot_figure_options_init(&options, 7), TRAJPLOT_EINVAL,
-                          "trajplot_figure_options_init", "version", "7",
-                          std::to_string(TRAJPLOT_FIGURE_OPTIONS_VERSION));
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_options_init(&options, 7), TRAJPLOT_EINVAL, "trajplot_figure_options_init",
+                          "version", "7", std::to_string(TRAJPLOT_FIGURE_OPTIONS_VERSION));
     EXPECT_EQ(std::memcmp(&options, &before, sizeof options), 0) << "options were written by a failed call";
 }
 
@@ -253,8 +251,7 @@ TEST_F(CapiErrors, PanelOptionsInitArguments) {
     trajplot_panel_options before;
     std::memcpy(&before, &options, sizeof options);
     EXPECT_TRAJPLOT_FAILS(trajplot_panel_options_init(&options, TRAJPLOT_PANEL_OPTIONS_VERSION + 1), TRAJPLOT_EINVAL,
-                          "trajplot_panel_options_init", "version",
-                          std::to_string(TRAJPLOT_PANEL_OPTIONS_VERSION + 1),
+                          "trajplot_panel_options_init", "version", std::to_string(TRAJPLOT_PANEL_OPTIONS_VERSION + 1),
                           std::to_string(TRAJPLOT_PANEL_OPTIONS_VERSION));
     EXPECT_TRAJPLOT_FAILS(trajplot_panel_options_init(&options, 0), TRAJPLOT_EINVAL, "trajplot_panel_options_init",
                           "version");
@@ -268,12 +265,12 @@ TEST_F(CapiErrors, ExportOptionsInitArguments) {
     std::memset(&options, 0x5A, sizeof options);
     trajplot_export_options before;
     std::memcpy(&before, &options, sizeof options);
-    EXPECT_TRAJPLOT_FAILS(trajplot_export_options_init(&options, TRAJPLOT_EXPORT_OPTIONS_VERSION + 1),
-                          TRAJPLOT_EINVAL, "trajplot_export_options_init", "version",
+    EXPECT_TRAJPLOT_FAILS(trajplot_export_options_init(&options, TRAJPLOT_EXPORT_OPTIONS_VERSION + 1), TRAJPLOT_EINVAL,
+                          "trajplot_export_options_init", "version",
                           std::to_string(TRAJPLOT_EXPORT_OPTIONS_VERSION + 1),
                           std::to_string(TRAJPLOT_EXPORT_OPTIONS_VERSION));
-    EXPECT_TRAJPLOT_FAILS(trajplot_export_options_init(&options, 0), TRAJPLOT_EINVAL,
-                          "trajplot_export_options_init", "version");
+    EXPECT_TRAJPLOT_FAILS(trajplot_export_options_init(&options, 0), TRAJPLOT_EINVAL, "trajplot_export_options_init",
+                          "version");
     EXPECT_EQ(std::memcmp(&options, &before, sizeof options), 0) << "options were written by a failed call";
 }
 

@@ -323,8 +323,8 @@ TEST_F(CapiDestinations, WriteFailingHalfWayLeavesTheEarlierFileIntact) {
         if (::setrlimit(RLIMIT_FSIZE, &small) != 0) ::_exit(3);
         const trajplot_status status = trajplot_figure_save(figure.get(), nullptr, path.c_str());
         const std::string message = trajplot_error_last();
-        const bool named = message.find("figure.json") != std::string::npos &&
-                           message.rfind("trajplot_figure_save: ", 0) == 0;
+        const bool named =
+            message.find("figure.json") != std::string::npos && message.rfind("trajplot_figure_save: ", 0) == 0;
         ::_exit(status == TRAJPLOT_EIO && named ? 0 : 1);
     }
     int wait_status = 0;

@@ -40,8 +40,8 @@ class CapiFigureErrors : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        directory_ = fs::temp_directory_path() /
-                     ("trajplot-figure-errors-" + std::to_string(::getpid()) + "-" + info->name());
+        directory_ =
+            fs::temp_directory_path() / ("trajplot-figure-errors-" + std::to_string(::getpid()) + "-" + info->name());
         fs::remove_all(directory_);
         ASSERT_TRUE(fs::create_directories(directory_));
         statistic_ = make_statistic("Entropy", numbered_stats(2, 3), 2, 3);
@@ -105,11 +105,10 @@ TEST_F(CapiFigureErrors, WrongOptionsVersionsNameTheirStruct) {
     trajplot_figure* out = sentinel_figure();
     trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
     panel.version = TRAJPLOT_PANEL_OPTIONS_VERSION + 1;
-    EXPECT_TRAJPLOT_FAILS(trajplot_figure_create(&out, statistic_.get(), &panel, nullptr), TRAJPLOT_EINVAL,
-                          "trajplot_figure_create",
-                          "panel->version is " + std::to_string(TRAJPLOT_PANEL_OPTIONS_VERSION + 1),
-                          "knows version " + std::to_string(TRAJPLOT_PANEL_OPTIONS_VERSION),
-                          "TRAJPLOT_PANEL_OPTIONS_VERSION");
+    EXPECT_TRAJPLOT_FAILS(
+        trajplot_figure_create(&out, statistic_.get(), &panel, nullptr), TRAJPLOT_EINVAL, "trajplot_figure_create",
+        "panel->version is " + std::to_string(TRAJPLOT_PANEL_OPTIONS_VERSION + 1),
+        "knows version " + std::to_string(TRAJPLOT_PANEL_OPTIONS_VERSION), "TRAJPLOT_PANEL_OPTIONS_VERSION");
     trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
     options.version = 0;
     EXPECT_TRAJPLOT_FAILS(trajplot_figure_create(&out, statistic_.get(), nullptr, &options), TRAJPLOT_EINVAL,
@@ -148,8 +147,8 @@ protected:
                                     std::initializer_list<std::string_view> stacked_mentions) {
         trajplot_figure* out = sentinel_figure();
         trajplot_error_clear();
-        expect_failure(trajplot_figure_create(&out, statistic_.get(), panel, options), status,
-                       "trajplot_figure_create", mentions);
+        expect_failure(trajplot_figure_create(&out, statistic_.get(), panel, options), status, "trajplot_figure_create",
+                       mentions);
         const trajplot_statistic* statistics[] = {rank_.get(), statistic_.get()};
         const trajplot_panel_options* panels[] = {nullptr, panel};
         trajplot_error_clear();
@@ -264,8 +263,8 @@ TEST_F(CapiFigureErrors, ExportNullArguments) {
                           "trajplot_figure_export", "out is NULL");
     EXPECT_TRAJPLOT_FAILS(trajplot_figure_export(&out, &len, nullptr, nullptr), TRAJPLOT_EINVAL,
                           "trajplot_figure_export", "figure is NULL");
-    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(nullptr, nullptr, path.c_str()), TRAJPLOT_EINVAL,
-                          "trajplot_figure_save", "figure is NULL");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(nullptr, nullptr, path.c_str()), TRAJPLOT_EINVAL, "trajplot_figure_save",
+                          "figure is NULL");
     EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), nullptr, nullptr), TRAJPLOT_EINVAL,
                           "trajplot_figure_save", "path is NULL");
     EXPECT_TRAJPLOT_FAILS(trajplot_figure_stream(nullptr, nullptr, capture_piece, &capture), TRAJPLOT_EINVAL,
@@ -297,8 +296,7 @@ protected:
         const std::string earlier = "an earlier file\n";
         std::ofstream(path, std::ios::binary) << earlier;
         trajplot_error_clear();
-        expect_failure(trajplot_figure_save(figure, &options, path.c_str()), status, "trajplot_figure_save",
-                       mentions);
+        expect_failure(trajplot_figure_save(figure, &options, path.c_str()), status, "trajplot_figure_save", mentions);
         EXPECT_EQ(read_file(path), earlier);
         EXPECT_EQ(directory_entries(directory_), (std::set<std::string>{"figure.out"}));
 
@@ -343,10 +341,10 @@ TEST_F(CapiExportOptionErrors, HtmlFieldsAreReadForHtmlOnly) {
 TEST_F(CapiExportOptionErrors, WrongVersion) {
     trajplot_export_options options = TRAJPLOT_EXPORT_OPTIONS_INIT;
     options.version = TRAJPLOT_EXPORT_OPTIONS_VERSION + 1;
-    expect_every_destination_fails(figure_.get(), options, TRAJPLOT_EINVAL,
-                                   {"options->version is " + std::to_string(TRAJPLOT_EXPORT_OPTIONS_VERSION + 1),
-                                    "knows version " + std::to_string(TRAJPLOT_EXPORT_OPTIONS_VERSION),
-                                    "TRAJPLOT_EXPORT_OPTIONS_VERSION"});
+    expect_every_destination_fails(
+        figure_.get(), options, TRAJPLOT_EINVAL,
+        {"options->version is " + std::to_string(TRAJPLOT_EXPORT_OPTIONS_VERSION + 1),
+         "knows version " + std::to_string(TRAJPLOT_EXPORT_OPTIONS_VERSION), "TRAJPLOT_EXPORT_OPTIONS_VERSION"});
 }
 
 TEST_F(CapiExportOptionErrors, TraceOfAStackedFigure) {

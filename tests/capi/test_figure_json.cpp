@@ -52,7 +52,8 @@ TEST(CapiHeatmap, TraceStructure) {
     options.units = "nats";
     options.sequence_labels = token_pointers.data();
     options.sequence_label_count = token_pointers.size();
-    const StatisticPtr statistic = make_statistic("Entropy", {0.5f, -2, not_a_number, 1.25f, infinity, 3}, 3, 2, &options);
+    const StatisticPtr statistic =
+        make_statistic("Entropy", {0.5f, -2, not_a_number, 1.25f, infinity, 3}, 3, 2, &options);
     ASSERT_TRUE(statistic);
     const json trace = heatmap(statistic.get());
 

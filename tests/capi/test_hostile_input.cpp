@@ -51,7 +51,8 @@ class CapiHostileFiles : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        directory_ = fs::temp_directory_path() / ("trajplot-hostile-" + std::to_string(::getpid()) + "-" + info->name());
+        directory_ =
+            fs::temp_directory_path() / ("trajplot-hostile-" + std::to_string(::getpid()) + "-" + info->name());
         fs::remove_all(directory_);
         ASSERT_TRUE(fs::create_directories(directory_));
         statistic_ = make_statistic("Entropy", numbered_stats(3, 4), 3, 4);
@@ -78,10 +79,9 @@ TEST(CapiHostileInput, StatsBeyondTheMachinesMemoryAreRefusedBeforeReading) {
     // machine. Only one float exists behind the pointer; it must not be read.
     const float one_value = 1.0f;
     trajplot_statistic* out = sentinel_statistic();
-    EXPECT_TRAJPLOT_FAILS(trajplot_statistic_create(&out, "Huge", &one_value, std::size_t{1} << 24,
-                                                    std::size_t{1} << 24, nullptr),
-                          TRAJPLOT_ERANGE, "trajplot_statistic_create", "n_layers x seq_len (16777216 x 16777216)",
-                          "memory limit");
+    EXPECT_TRAJPLOT_FAILS(
+        trajplot_statistic_create(&out, "Huge", &one_value, std::size_t{1} << 24, std::size_t{1} << 24, nullptr),
+        TRAJPLOT_ERANGE, "trajplot_statistic_create", "n_layers x seq_len (16777216 x 16777216)", "memory limit");
     EXPECT_EQ(out, sentinel_statistic());
 }
 
@@ -167,10 +167,14 @@ TEST(CapiHostileInput, TokensOfAMegabyteSurviveEveryExport) {
     while (token.size() < (std::size_t{1} << 20)) token += "\xCE\x94<b>&";
     std::string escaped;  // as Plotly must receive it
     for (const char c : token) {
-        if (c == '<') escaped += "&lt;";
-        else if (c == '>') escaped += "&gt;";
-        else if (c == '&') escaped += "&amp;";
-        else escaped += c;
+        if (c == '<')
+            escaped += "&lt;";
+        else if (c == '>')
+            escaped += "&gt;";
+        else if (c == '&')
+            escaped += "&amp;";
+        else
+            escaped += c;
     }
     const std::vector<std::string> cells = {token, "short"};
     const std::vector<std::string> hover = {token, "1.00%", "a", "b"};
@@ -283,8 +287,8 @@ TEST_F(CapiHostileFiles, DiskFullIsAnIoErrorNamingTheReason) {
                           "trajplot_figure_save", "/dev/full", "No space left on device");
     trajplot_export_options html = export_options(TRAJPLOT_FORMAT_HTML);
     html.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
-    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), &html, "/dev/full"), TRAJPLOT_EIO,
-                          "trajplot_figure_save", "/dev/full", "No space left on device");
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), &html, "/dev/full"), TRAJPLOT_EIO, "trajplot_figure_save",
+                          "/dev/full", "No space left on device");
     // A device is written, never replaced.
     EXPECT_TRUE(fs::is_character_file("/dev/full"));
     EXPECT_EQ(trajplot_figure_save(figure_.get(), nullptr, "/dev/null"), TRAJPLOT_OK) << trajplot_error_last();

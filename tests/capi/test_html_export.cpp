@@ -76,9 +76,7 @@ std::string read_file(const fs::path& path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void write_file(const fs::path& path, const std::string& content) {
-    std::ofstream(path, std::ios::binary) << content;
-}
+void write_file(const fs::path& path, const std::string& content) { std::ofstream(path, std::ios::binary) << content; }
 
 std::set<std::string> directory_entries(const fs::path& directory) {
     std::set<std::string> names;
@@ -90,8 +88,8 @@ class CapiHtml : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        directory_ = fs::temp_directory_path() /
-                     ("trajplot-capi-html-" + std::to_string(::getpid()) + "-" + info->name());
+        directory_ =
+            fs::temp_directory_path() / ("trajplot-capi-html-" + std::to_string(::getpid()) + "-" + info->name());
         fs::remove_all(directory_);
         ASSERT_TRUE(fs::create_directories(directory_));
         fake_plotly_ = directory_ / "plotly.min.js";
@@ -311,8 +309,7 @@ TEST_F(CapiHtml, UnreadablePlotlyJsNamedByTheEnvironmentIsAnError) {
 }
 
 TEST(CapiLocalPlotlyJs, NullOutIsAnError) {
-    EXPECT_TRAJPLOT_FAILS(trajplot_local_plotlyjs(nullptr, nullptr), TRAJPLOT_EINVAL, "trajplot_local_plotlyjs",
-                          "out");
+    EXPECT_TRAJPLOT_FAILS(trajplot_local_plotlyjs(nullptr, nullptr), TRAJPLOT_EINVAL, "trajplot_local_plotlyjs", "out");
 }
 
 TEST_F(CapiHtml, LengthIsReportedAndOptional) {
@@ -393,8 +390,7 @@ TEST_F(CapiHtml, CallerTextCannotEndTheScript) {
     const json embedded = embedded_figure(page);
     EXPECT_EQ(embedded, parse(figure_json(statistic_.get(), &panel, &figure)));
     EXPECT_EQ(embedded["data"][0]["name"], "</SCRIPT ><!--");
-    EXPECT_EQ(between(page, "<title>", "</title>"),
-              "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!--");
+    EXPECT_EQ(between(page, "<title>", "</title>"), "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!--");
 }
 
 // ---------------------------------------------------------------------------

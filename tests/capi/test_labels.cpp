@@ -136,8 +136,8 @@ TEST(CapiLabels, LengthsCutStringsShort) {
 }
 
 TEST(CapiLabels, InvalidUtf8IsReplacedWithReplacementCharacter) {
-    const LabelsPtr labels = make_labels(1, 3, {"\xFF", "ok\xC3", "\xE2\x82\xAC"}, {"\xC0\xAF", "\xED\xA0\x80", "x"},
-                                         1, 1);
+    const LabelsPtr labels =
+        make_labels(1, 3, {"\xFF", "ok\xC3", "\xE2\x82\xAC"}, {"\xC0\xAF", "\xED\xA0\x80", "x"}, 1, 1);
     ASSERT_TRUE(labels);
     EXPECT_EQ(label_at(labels.get(), 0, 0), "\xEF\xBF\xBD");
     EXPECT_EQ(label_at(labels.get(), 0, 1), "ok\xEF\xBF\xBD");
@@ -220,12 +220,16 @@ TEST(CapiLabels, TemplateAndCustomdataRespectsTheWidthLimit) {
 
 TEST(CapiLabels, TemplateAndCustomdataMeasuresCodePoints) {
     // "Δ0.00%" is 6 code points: the column is 7 wide.
-    const LabelsPtr labels = make_labels(1, 2, {"a", "b"}, {"\xCE\x94" "0.00%", "1.0%"}, 1, 1);
+    const LabelsPtr labels = make_labels(1, 2, {"a", "b"},
+                                         {"\xCE\x94"
+                                          "0.00%",
+                                          "1.0%"},
+                                         1, 1);
     ASSERT_TRUE(labels);
     const TemplateAndCustomdata result = template_and_customdata(labels.get(), 10);
     EXPECT_EQ(result.hovertemplate, "%{customdata[0]}<br><extra></extra>");
-    EXPECT_EQ(nlohmann::json::parse(result.customdata),
-              nlohmann::json::parse("[[[\" \xCE\x94" "0.00%\"],[\"   1.0%\"]]]"));
+    EXPECT_EQ(nlohmann::json::parse(result.customdata), nlohmann::json::parse("[[[\" \xCE\x94"
+                                                                              "0.00%\"],[\"   1.0%\"]]]"));
 }
 
 TEST(CapiLabels, TemplateAndCustomdataKeepsTextAsGiven) {

@@ -146,8 +146,7 @@ std::vector<double> expected_trajectory_stats(const TrajectoryData& data, int me
             return batch_mean(shape, shape.layers, [&](auto b, auto l, auto s) {
                 return rank_of(data.tensor.row(b, l, s), shape.vocab, data.targets[b * shape.seq_len + s]);
             });
-        case TRAJPLOT_MEASURE_LOG_PROB_DIFF:
-            return batch_mean(shape, shape.layers, difference);
+        case TRAJPLOT_MEASURE_LOG_PROB_DIFF: return batch_mean(shape, shape.layers, difference);
         case TRAJPLOT_MEASURE_LOG_PROB_DIFF_DELTA:
             return batch_mean(shape, shape.layers - 1,
                               [&](auto b, auto l, auto s) { return difference(b, l + 1, s) - difference(b, l, s); });
@@ -166,14 +165,11 @@ std::vector<double> expected_comparison_stats(const Tensor& self, const Tensor& 
     };
     using Row = const std::vector<double>&;
     switch (measure) {
-        case TRAJPLOT_MEASURE_KL_DIVERGENCE:
-            return pair([](Row p, Row q) { return kl_of(p, q); });
-        case TRAJPLOT_MEASURE_JS_DIVERGENCE:
-            return pair([](Row p, Row q) { return js_of(p, q); });
+        case TRAJPLOT_MEASURE_KL_DIVERGENCE: return pair([](Row p, Row q) { return kl_of(p, q); });
+        case TRAJPLOT_MEASURE_JS_DIVERGENCE: return pair([](Row p, Row q) { return js_of(p, q); });
         case TRAJPLOT_MEASURE_HALF_SYMMETRIC_KL:
             return pair([](Row p, Row q) { return 0.5 * (kl_of(p, q) + kl_of(q, p)); });
-        case TRAJPLOT_MEASURE_TOTAL_VARIATION:
-            return pair([](Row p, Row q) { return total_variation_of(p, q); });
+        case TRAJPLOT_MEASURE_TOTAL_VARIATION: return pair([](Row p, Row q) { return total_variation_of(p, q); });
         case TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE:
             return pair([](Row p, Row q) { return max_abs_difference_of(p, q); });
     }
@@ -455,30 +451,19 @@ struct Description {
 
 Description description_of(int measure, std::optional<float> rank_max) {
     switch (measure) {
-        case TRAJPLOT_MEASURE_ENTROPY:
-            return {"Entropy", "nats", {}, {}};
-        case TRAJPLOT_MEASURE_CROSS_ENTROPY:
-            return {"Cross Entropy", "nats", {}, {}};
-        case TRAJPLOT_MEASURE_FORWARD_KL:
-            return {"Forward KL", "nats", {}, {}};
-        case TRAJPLOT_MEASURE_MAX_PROBABILITY:
-            return {"Max Probability", "probs", {}, {}};
-        case TRAJPLOT_MEASURE_RANK:
-            return {"Rank", "", 1.0f, rank_max};
-        case TRAJPLOT_MEASURE_LOG_PROB_DIFF:
-            return {"Log Prob Difference", "nats", {}, {}, true, false, false};
+        case TRAJPLOT_MEASURE_ENTROPY: return {"Entropy", "nats", {}, {}};
+        case TRAJPLOT_MEASURE_CROSS_ENTROPY: return {"Cross Entropy", "nats", {}, {}};
+        case TRAJPLOT_MEASURE_FORWARD_KL: return {"Forward KL", "nats", {}, {}};
+        case TRAJPLOT_MEASURE_MAX_PROBABILITY: return {"Max Probability", "probs", {}, {}};
+        case TRAJPLOT_MEASURE_RANK: return {"Rank", "", 1.0f, rank_max};
+        case TRAJPLOT_MEASURE_LOG_PROB_DIFF: return {"Log Prob Difference", "nats", {}, {}, true, false, false};
         case TRAJPLOT_MEASURE_LOG_PROB_DIFF_DELTA:
             return {"\u0394 Log Prob Difference", "nats", {}, {}, false, true, false};
-        case TRAJPLOT_MEASURE_KL_DIVERGENCE:
-            return {"KL(Self | Other)", "nats", 0.0f, {}};
-        case TRAJPLOT_MEASURE_JS_DIVERGENCE:
-            return {"JS(Self | Other)", "nats", 0.0f, {}};
-        case TRAJPLOT_MEASURE_HALF_SYMMETRIC_KL:
-            return {"", "nats", 0.0f, {}};
-        case TRAJPLOT_MEASURE_TOTAL_VARIATION:
-            return {"TV(Self | Other)", "probs", 0.0f, 1.0f};
-        case TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE:
-            return {"", "probs", 0.0f, 1.0f};
+        case TRAJPLOT_MEASURE_KL_DIVERGENCE: return {"KL(Self | Other)", "nats", 0.0f, {}};
+        case TRAJPLOT_MEASURE_JS_DIVERGENCE: return {"JS(Self | Other)", "nats", 0.0f, {}};
+        case TRAJPLOT_MEASURE_HALF_SYMMETRIC_KL: return {"", "nats", 0.0f, {}};
+        case TRAJPLOT_MEASURE_TOTAL_VARIATION: return {"TV(Self | Other)", "probs", 0.0f, 1.0f};
+        case TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE: return {"", "probs", 0.0f, 1.0f};
     }
     ADD_FAILURE() << "no description of measure " << measure;
     return {};

@@ -57,8 +57,8 @@ int fail_each_allocation(const char* function, const std::function<trajplot_stat
         allocations_left = -1;
         if (status == TRAJPLOT_OK) return failures;
         ++failures;
-        EXPECT_EQ(status, TRAJPLOT_ENOMEM) << function << " with " << allowed << " allocations: "
-                                           << trajplot_error_last();
+        EXPECT_EQ(status, TRAJPLOT_ENOMEM)
+            << function << " with " << allowed << " allocations: " << trajplot_error_last();
         const std::string message = trajplot_error_last();
         const bool prefixed = message.rfind(std::string(function) + ": ", 0) == 0;
         EXPECT_TRUE(message == "out of memory" || prefixed) << message;
@@ -201,11 +201,11 @@ TEST_F(CapiOutOfMemory, FigureCreate) {
     trajplot_figure_options options = TRAJPLOT_FIGURE_OPTIONS_INIT;
     options.title = "a title long enough to need its own allocation";
     trajplot_figure* out = sentinel_figure();
-    EXPECT_GT(fail_each_allocation(
-                  "trajplot_figure_create",
-                  [&] { return trajplot_figure_create(&out, statistic_.get(), &panel, &options); },
-                  [&] { EXPECT_EQ(out, sentinel_figure()); }),
-              0);
+    EXPECT_GT(
+        fail_each_allocation(
+            "trajplot_figure_create", [&] { return trajplot_figure_create(&out, statistic_.get(), &panel, &options); },
+            [&] { EXPECT_EQ(out, sentinel_figure()); }),
+        0);
     const FigurePtr figure(out);
     ASSERT_NE(out, sentinel_figure());
     EXPECT_NE(export_string(figure.get()).find("a name long enough"), std::string::npos);
@@ -245,8 +245,7 @@ TEST_F(CapiOutOfMemory, ExportEveryFormat) {
         char* out = sentinel_string();
         std::size_t len = sentinel_size;
         EXPECT_GT(fail_each_allocation(
-                      "trajplot_figure_export",
-                      [&] { return trajplot_figure_export(&out, &len, figure, &options); },
+                      "trajplot_figure_export", [&] { return trajplot_figure_export(&out, &len, figure, &options); },
                       [&] {
                           EXPECT_EQ(out, sentinel_string());
                           EXPECT_EQ(len, sentinel_size);

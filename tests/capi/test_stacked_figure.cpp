@@ -65,9 +65,9 @@ TEST_F(CapiStacked, OnePanelPerStatisticWithItsOptions) {
     EXPECT_EQ(figure["layout"]["title"]["text"], "Two statistics");
     EXPECT_EQ(figure["layout"]["height"], 700);
     EXPECT_EQ(figure["layout"]["width"], 200 + 40 * 2);
-    EXPECT_NEAR(figure["layout"]["yaxis"]["domain"][0].get<double>() -
-                    figure["layout"]["yaxis2"]["domain"][1].get<double>(),
-                0.2, 1e-12);
+    EXPECT_NEAR(
+        figure["layout"]["yaxis"]["domain"][0].get<double>() - figure["layout"]["yaxis2"]["domain"][1].get<double>(),
+        0.2, 1e-12);
     EXPECT_EQ(figure["layout"]["xaxis"]["matches"], "x2");
 }
 

@@ -48,8 +48,7 @@ struct Range {
 
 Range range_of(const trajplot_statistic* statistic) {
     Range range = {true, sentinel_float, true, sentinel_float};
-    EXPECT_EQ(trajplot_statistic_range(&range.has_min, &range.min, &range.has_max, &range.max, statistic),
-              TRAJPLOT_OK)
+    EXPECT_EQ(trajplot_statistic_range(&range.has_min, &range.min, &range.has_max, &range.max, statistic), TRAJPLOT_OK)
         << trajplot_error_last();
     return range;
 }
@@ -282,7 +281,9 @@ TEST(CapiStatistic, InvalidUtf8IsReplacedInEveryString) {
     const char* tokens[] = {"ok", "bad\xFF"};
     const char* layers[] = {"\xC3"};
     trajplot_statistic_options options = TRAJPLOT_STATISTIC_OPTIONS_INIT;
-    options.units = "n\xFE" "ts";
+    options.units =
+        "n\xFE"
+        "ts";
     options.sequence_labels = tokens;
     options.sequence_label_count = 2;
     options.layer_labels = layers;
@@ -407,9 +408,8 @@ TEST(CapiStatistic, SequenceLabelCountMustBeSeqLen) {
         SCOPED_TRACE("sequence_label_count " + std::to_string(count));
         options.sequence_label_count = count;
         EXPECT_TRAJPLOT_FAILS(trajplot_statistic_create(&out, "x", stats.data(), 2, 3, &options), TRAJPLOT_EINVAL,
-                              "trajplot_statistic_create", "options->sequence_labels",
-                              "options->sequence_label_count", "has " + std::to_string(count) + " labels",
-                              "has 3 (seq_len)");
+                              "trajplot_statistic_create", "options->sequence_labels", "options->sequence_label_count",
+                              "has " + std::to_string(count) + " labels", "has 3 (seq_len)");
     }
     EXPECT_EQ(out, sentinel_statistic());
     options.sequence_label_count = 3;

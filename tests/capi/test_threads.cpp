@@ -192,8 +192,7 @@ TEST(CapiThreads, LargeSharedHandlesExportLikeOneThread) {
         out.figure = figure_json(statistic.get());
         out.strided_figure = figure_json(strided);
         out.clipped_figure = figure_json(clipped);
-        out.ok = !out.html.empty() && !out.figure.empty() && !out.strided_figure.empty() &&
-                 !out.clipped_figure.empty();
+        out.ok = !out.html.empty() && !out.figure.empty() && !out.strided_figure.empty() && !out.clipped_figure.empty();
         return out;
     };
     const Outputs expected = produce();
@@ -263,8 +262,7 @@ TEST(CapiThreads, ManyThreadsExportingOneFigureGetTheSameBytes) {
         }
     }
 
-    const fs::path directory =
-        fs::temp_directory_path() / ("trajplot-capi-threads-" + std::to_string(::getpid()));
+    const fs::path directory = fs::temp_directory_path() / ("trajplot-capi-threads-" + std::to_string(::getpid()));
     fs::remove_all(directory);
     ASSERT_TRUE(fs::create_directories(directory));
     std::atomic<int> mismatches{0}, failures{0};

@@ -108,18 +108,18 @@ CliResult CliTest::run_child(const std::vector<std::string>& arguments, const st
     const int in_fd = open_or_throw(stdin_path, O_RDONLY);
     int out_fd = -1;
     switch (output) {
-    case StandardOutput::captured: out_fd = open_or_throw(stdout_path, O_WRONLY | O_CREAT | O_TRUNC); break;
-    case StandardOutput::full_device: out_fd = open_or_throw("/dev/full", O_WRONLY); break;
-    case StandardOutput::closed: break;
-    case StandardOutput::unread_pipe: {
-        int ends[2];
-        if (::pipe2(ends, O_CLOEXEC) != 0) {
-            throw std::system_error(errno, std::generic_category(), "pipe2");
+        case StandardOutput::captured: out_fd = open_or_throw(stdout_path, O_WRONLY | O_CREAT | O_TRUNC); break;
+        case StandardOutput::full_device: out_fd = open_or_throw("/dev/full", O_WRONLY); break;
+        case StandardOutput::closed: break;
+        case StandardOutput::unread_pipe: {
+            int ends[2];
+            if (::pipe2(ends, O_CLOEXEC) != 0) {
+                throw std::system_error(errno, std::generic_category(), "pipe2");
+            }
+            ::close(ends[0]);
+            out_fd = ends[1];
+            break;
         }
-        ::close(ends[0]);
-        out_fd = ends[1];
-        break;
-    }
     }
     const int err_fd = open_or_throw(stderr_path, O_WRONLY | O_CREAT | O_TRUNC);
     // An ignored signal stays ignored across execve.
@@ -225,8 +225,7 @@ void expect_z(const nlohmann::json& z, const Grid& expected) {
                 ASSERT_TRUE(cell.is_number()) << "z[" << layer << "][" << position << "] = " << cell;
                 // Floats are written in their shortest round-trip form, so
                 // they read back as exactly the same float32.
-                EXPECT_EQ(static_cast<float>(cell.get<double>()), *want)
-                    << "z[" << layer << "][" << position << "]";
+                EXPECT_EQ(static_cast<float>(cell.get<double>()), *want) << "z[" << layer << "][" << position << "]";
             }
         }
     }
@@ -236,10 +235,10 @@ std::string escape_markup(std::string_view text) {
     std::string escaped;
     for (const char c : text) {
         switch (c) {
-        case '&': escaped += "&amp;"; break;
-        case '<': escaped += "&lt;"; break;
-        case '>': escaped += "&gt;"; break;
-        default: escaped += c;
+            case '&': escaped += "&amp;"; break;
+            case '<': escaped += "&lt;"; break;
+            case '>': escaped += "&gt;"; break;
+            default: escaped += c;
         }
     }
     return escaped;
@@ -262,12 +261,10 @@ void expect_error(const CliResult& result, int exit_status, std::string_view nee
     EXPECT_EQ(result.exit_status, exit_status) << "stderr: " << result.err;
     EXPECT_EQ(result.out, "");
     ASSERT_FALSE(result.err.empty());
-    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1)
-        << "not one line: " << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << "not one line: " << result.err;
     EXPECT_EQ(result.err.back(), '\n');
     EXPECT_TRUE(result.err.starts_with("trajplot: ")) << result.err;
-    EXPECT_NE(result.err.find(needle), std::string::npos)
-        << "'" << needle << "' not in: " << result.err;
+    EXPECT_NE(result.err.find(needle), std::string::npos) << "'" << needle << "' not in: " << result.err;
 }
 
 void expect_usage_error(const CliResult& result, std::string_view needle) {

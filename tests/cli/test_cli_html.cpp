@@ -72,8 +72,8 @@ protected:
 };
 
 TEST_F(CliHtmlTest, PageDrawsTheFigureTheJsonOutputHolds) {
-    const std::vector<std::string> render = {"render", spec_path("full.json"), "--title", "Full <spec>",
-                                             "--stride", "2"};
+    const std::vector<std::string> render = {"render", spec_path("full.json"), "--title", "Full <spec>", "--stride",
+                                             "2"};
     const std::string page = html_of(render);
     EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u) << page.substr(0, 40);
     EXPECT_EQ(count_ignoring_case(page, "<html"), 1u);
@@ -99,8 +99,8 @@ TEST_F(CliHtmlTest, PlotlyJsCdnIsAScriptSrc) {
 }
 
 TEST_F(CliHtmlTest, EnvironmentVariableNamesThePlotlyJsToInline) {
-    const CliResult result = run({"render", spec_path("minimal.json"), "--format", "html"}, "",
-                                 {{"TRAJPLOT_PLOTLYJS", fake_plotly}});
+    const CliResult result =
+        run({"render", spec_path("minimal.json"), "--format", "html"}, "", {{"TRAJPLOT_PLOTLYJS", fake_plotly}});
     ASSERT_EQ(result.exit_status, 0) << result.err;
     EXPECT_EQ(result.err, "");
     EXPECT_NE(result.out.find("<script type=\"text/javascript\">" + read_file(fake_plotly) + "</script>"),

@@ -20,19 +20,13 @@ namespace {
 
 using nlohmann::json;
 
-const json& trace_of(const json& figure) {
-    return figure.at("data").at(0);
-}
+const json& trace_of(const json& figure) { return figure.at("data").at(0); }
 
 // For a figure that is a temporary: the trace is moved out rather than
 // referenced, so that binding the result to a reference stays valid.
-json trace_of(json&& figure) {
-    return std::move(figure.at("data").at(0));
-}
+json trace_of(json&& figure) { return std::move(figure.at("data").at(0)); }
 
-std::vector<std::string> strings_of(const json& array) {
-    return array.get<std::vector<std::string>>();
-}
+std::vector<std::string> strings_of(const json& array) { return array.get<std::vector<std::string>>(); }
 
 // Layer labels the library derives: "0", "1", ..., "output" for the last
 // layer when it is the model output.
@@ -63,8 +57,7 @@ void expect_sequence_axis(const json& x, const std::vector<std::string>& tokens)
     std::set<std::string> distinct;
     for (std::size_t position = 0; position < tokens.size(); ++position) {
         const std::string category = x[position].get<std::string>();
-        EXPECT_TRUE(category.starts_with(escape_markup(tokens[position])))
-            << "x[" << position << "] = " << category;
+        EXPECT_TRUE(category.starts_with(escape_markup(tokens[position]))) << "x[" << position << "] = " << category;
         distinct.insert(category);
     }
     EXPECT_EQ(distinct.size(), tokens.size());
@@ -127,9 +120,9 @@ TEST_F(CliRenderTest, DemoRendersTheEmbeddedSpecFromAnyDirectory) {
     ASSERT_EQ(trace["customdata"].size(), spec["stats"].size());
     ASSERT_EQ(trace["customdata"][0].size(), seq_len);
     EXPECT_EQ(trace["customdata"][0][0].size(), entries_per_cell);
-    EXPECT_NE(trace["hovertemplate"].get<std::string>().find(
-                  "%{customdata[" + std::to_string(entries_per_cell - 1) + "]}"),
-              std::string::npos);
+    EXPECT_NE(
+        trace["hovertemplate"].get<std::string>().find("%{customdata[" + std::to_string(entries_per_cell - 1) + "]}"),
+        std::string::npos);
 
     EXPECT_EQ(figure["layout"]["width"], 200 + 80 * seq_len);
 }
@@ -284,8 +277,7 @@ TEST_F(CliRenderTest, TraceOnlyCellTextFollowsTokenWidthAndHeight) {
     EXPECT_EQ(low, trace_of(render_stdout({"render", spec, "--height", "200"})));
 
     // Written to a file, the same trace.
-    const CliResult to_file =
-        run({"render", spec, "--trace-only", "--token-width", "20", "--out", "trace.json"});
+    const CliResult to_file = run({"render", spec, "--trace-only", "--token-width", "20", "--out", "trace.json"});
     ASSERT_EQ(to_file.exit_status, 0) << to_file.err;
     EXPECT_EQ(read_json(work_dir() / "trace.json"), narrow);
 }
@@ -314,8 +306,7 @@ TEST_F(CliRenderTest, ClipClampsValuesAndSetsTheColourRange) {
 
 TEST_F(CliRenderTest, ClipTakesNegativeBounds) {
     const json spec = read_json(spec_path("five_layers.json"));
-    const json& trace =
-        trace_of(render_stdout({"render", spec_path("five_layers.json"), "--clip", "-0.25", "2.5"}));
+    const json& trace = trace_of(render_stdout({"render", spec_path("five_layers.json"), "--clip", "-0.25", "2.5"}));
     EXPECT_EQ(trace["zmin"], -0.25);
     EXPECT_EQ(trace["zmax"], 2.5);
     expect_z(trace["z"], clamped(spec_stats(spec), -0.25f, 2.5f));
@@ -323,8 +314,8 @@ TEST_F(CliRenderTest, ClipTakesNegativeBounds) {
 
 TEST_F(CliRenderTest, StrideAppliesBeforeClip) {
     const json spec = read_json(spec_path("five_layers.json"));
-    const json& trace = trace_of(
-        render_stdout({"render", spec_path("five_layers.json"), "--clip", "0", "2", "--stride", "2"}));
+    const json& trace =
+        trace_of(render_stdout({"render", spec_path("five_layers.json"), "--clip", "0", "2", "--stride", "2"}));
     EXPECT_EQ(strings_of(trace["y"]), (std::vector<std::string>{"0", "2", "output"}));
     expect_z(trace["z"], clamped(strided(spec_stats(spec), {0, 2, 4}), 0.0f, 2.0f));
 }
@@ -380,9 +371,9 @@ TEST_F(CliRenderTest, LogScaleColoursByTheLogarithm) {
 }
 
 TEST_F(CliRenderTest, ExtraIsMergedIntoTheTrace) {
-    const json& trace = trace_of(render_stdout(
-        {"render", spec_path("minimal.json"), "--extra",
-         R"({"colorbar": {"len": 0.25, "y": 0.89}, "textfont": {"size": 10}})"}));
+    const json& trace =
+        trace_of(render_stdout({"render", spec_path("minimal.json"), "--extra",
+                                R"({"colorbar": {"len": 0.25, "y": 0.89}, "textfont": {"size": 10}})"}));
     EXPECT_EQ(trace["colorbar"]["len"], 0.25);
     EXPECT_EQ(trace["colorbar"]["y"], 0.89);
     EXPECT_EQ(trace["colorbar"]["title"]["text"], "Rank");
@@ -460,9 +451,8 @@ TEST_F(CliRenderTest, VersionReportsTheLibraryAndAbiVersions) {
     EXPECT_EQ(result.exit_status, 0);
     EXPECT_EQ(result.err, "");
     EXPECT_EQ(result.out, "trajplot " + std::to_string(TRAJPLOT_VERSION_MAJOR) + "." +
-                              std::to_string(TRAJPLOT_VERSION_MINOR) + "." +
-                              std::to_string(TRAJPLOT_VERSION_PATCH) + " (ABI " +
-                              std::to_string(TRAJPLOT_ABI_VERSION) + ")\n");
+                              std::to_string(TRAJPLOT_VERSION_MINOR) + "." + std::to_string(TRAJPLOT_VERSION_PATCH) +
+                              " (ABI " + std::to_string(TRAJPLOT_ABI_VERSION) + ")\n");
 }
 
 TEST_F(CliRenderTest, HelpDescribesBothCommandsAndEveryOption) {
@@ -470,10 +460,10 @@ TEST_F(CliRenderTest, HelpDescribesBothCommandsAndEveryOption) {
         const CliResult result = run({help});
         EXPECT_EQ(result.exit_status, 0) << help;
         EXPECT_EQ(result.err, "");
-        for (const char* word : {"render SPEC", "demo", "--out", "--format", "--trace-only", "--stride",
-                                 "--clip", "--title", "--colorscale", "--token-width", "--log-scale",
-                                 "--extra", "--height", "--plotlyjs", "cdn|none|inline:FILE|src:URL",
-                                 "--div-id", "--html-fragment", "--responsive"}) {
+        for (const char* word :
+             {"render SPEC", "demo", "--out", "--format", "--trace-only", "--stride", "--clip", "--title",
+              "--colorscale", "--token-width", "--log-scale", "--extra", "--height", "--plotlyjs",
+              "cdn|none|inline:FILE|src:URL", "--div-id", "--html-fragment", "--responsive"}) {
             EXPECT_NE(result.out.find(word), std::string::npos) << word << " missing from " << help;
         }
     }

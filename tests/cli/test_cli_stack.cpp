@@ -34,7 +34,10 @@ json spec_b() {
     return {{"name", "Forward KL"},
             {"units", "nats"},
             {"stats",
-             {{8.0, 4.0, 2.0, 1.0}, {6.0, 3.0, 1.5, 0.75}, {4.0, 2.0, 1.0, 0.5}, {2.0, 1.0, 0.5, 0.25},
+             {{8.0, 4.0, 2.0, 1.0},
+              {6.0, 3.0, 1.5, 0.75},
+              {4.0, 2.0, 1.0, 0.5},
+              {2.0, 1.0, 0.5, 0.25},
               {1.0, 0.5, nullptr, 0.125}}}};
 }
 
@@ -168,8 +171,8 @@ TEST_F(CliStackTest, SeveralSpecsArePanelsTopToBottomInTheOrderGiven) {
     const json figure = figure_of({"render", "b.json", "a.json", "c.json", "--stack"});
     expect_stacked(figure, {spec_b(), spec_a(), spec_c()}, 0.3 / 3.0);
     // Titles default to the statistics' names, escaped for Plotly.
-    EXPECT_EQ(annotation_texts(figure), (std::vector<std::string>{"Forward KL", "Entropy",
-                                                                  escape_markup(spec_c()["name"].get<std::string>())}));
+    EXPECT_EQ(annotation_texts(figure),
+              (std::vector<std::string>{"Forward KL", "Entropy", escape_markup(spec_c()["name"].get<std::string>())}));
     // The panel without tokens shares the others' x axis.
     for (const json& trace : figure.at("data")) {
         ASSERT_EQ(trace.at("x").size(), 4u);
@@ -229,12 +232,27 @@ TEST_F(CliStackTest, FigureOptionsShapeTheWholeFigure) {
 }
 
 TEST_F(CliStackTest, PanelOptionsLandInTheirPanelAndOverrideTheFigureWide) {
-    const json figure =
-        figure_of({"render", "a.json", "b.json", "c.json", "--stack", "--colorscale", "viridis", "--extra",
-                   R"({"opacity": 0.5})", "--panel-colorscale", "2", "blues", "--panel-title", "3", "Third <b>",
-                   "--panel-log-scale", "2", "--panel-title", "1", "Top"});
-    EXPECT_EQ(annotation_texts(figure),
-              (std::vector<std::string>{"Top", "Forward KL", escape_markup("Third <b>")}));
+    const json figure = figure_of({"render",
+                                   "a.json",
+                                   "b.json",
+                                   "c.json",
+                                   "--stack",
+                                   "--colorscale",
+                                   "viridis",
+                                   "--extra",
+                                   R"({"opacity": 0.5})",
+                                   "--panel-colorscale",
+                                   "2",
+                                   "blues",
+                                   "--panel-title",
+                                   "3",
+                                   "Third <b>",
+                                   "--panel-log-scale",
+                                   "2",
+                                   "--panel-title",
+                                   "1",
+                                   "Top"});
+    EXPECT_EQ(annotation_texts(figure), (std::vector<std::string>{"Top", "Forward KL", escape_markup("Third <b>")}));
     const json& data = figure.at("data");
     ASSERT_EQ(data.size(), 3u);
 
@@ -353,8 +371,8 @@ TEST_F(CliStackTest, DemoDrawsTheFourStatisticsOfItsDataFiles) {
 }
 
 TEST_F(CliStackTest, DemoTakesThePanelOptions) {
-    const json figure = figure_of({"demo", "--panel-title", "4", "Top-1 probability", "--vertical-spacing", "0.05",
-                                   "--stride", "3"});
+    const json figure =
+        figure_of({"demo", "--panel-title", "4", "Top-1 probability", "--vertical-spacing", "0.05", "--stride", "3"});
     EXPECT_EQ(annotation_texts(figure).back(), "Top-1 probability");
     ASSERT_EQ(figure.at("data").size(), 4u);
     const json entropy = read_json(fs::path(TRAJPLOT_DEMO_DATA_DIR) / "entropy.json");
@@ -439,46 +457,62 @@ TEST_P(CliStackUsageTest, IsAUsageErrorAndWritesNothing) {
 }
 
 const BadStack bad_stack_command_lines[] = {
-    {"SeveralSpecsWithoutStack", {"render", "a.json", "b.json"},
+    {"SeveralSpecsWithoutStack",
+     {"render", "a.json", "b.json"},
      "2 SPECs are given ('a.json', 'b.json'); several SPECs need --stack"},
     {"ThreeSpecsWithoutStack", {"render", "a.json", "b.json", "c.json"}, "3 SPECs are given ('a.json', 'b.json', ...)"},
     {"StandardInputTwice", {"render", "-", "a.json", "-", "--stack"}, "- (standard input) is given as more than one"},
-    {"PanelTitleWithoutStack", {"render", "a.json", "--panel-title", "1", "x"},
+    {"PanelTitleWithoutStack",
+     {"render", "a.json", "--panel-title", "1", "x"},
      "--panel-title 1 applies to stacked figures only; add --stack"},
-    {"PanelColorscaleWithoutStack", {"render", "a.json", "--panel-colorscale", "1", "blues"},
+    {"PanelColorscaleWithoutStack",
+     {"render", "a.json", "--panel-colorscale", "1", "blues"},
      "--panel-colorscale 1 applies to stacked figures only; add --stack"},
-    {"PanelLogScaleWithoutStack", {"render", "a.json", "--panel-log-scale", "1"},
+    {"PanelLogScaleWithoutStack",
+     {"render", "a.json", "--panel-log-scale", "1"},
      "--panel-log-scale 1 applies to stacked figures only; add --stack"},
-    {"VerticalSpacingWithoutStack", {"render", "a.json", "--vertical-spacing", "0.1"},
+    {"VerticalSpacingWithoutStack",
+     {"render", "a.json", "--vertical-spacing", "0.1"},
      "--vertical-spacing applies to stacked figures only; add --stack"},
-    {"EqualPanelHeightsWithoutStack", {"render", "a.json", "--equal-panel-heights"},
+    {"EqualPanelHeightsWithoutStack",
+     {"render", "a.json", "--equal-panel-heights"},
      "--equal-panel-heights applies to stacked figures only; add --stack"},
-    {"EqualPanelHeightsTwice", {"render", "a.json", "--stack", "--equal-panel-heights", "--equal-panel-heights"},
+    {"EqualPanelHeightsTwice",
+     {"render", "a.json", "--stack", "--equal-panel-heights", "--equal-panel-heights"},
      "--equal-panel-heights is given more than once"},
-    {"PanelPastTheLast", {"render", "a.json", "b.json", "--stack", "--panel-title", "3", "x"},
+    {"PanelPastTheLast",
+     {"render", "a.json", "b.json", "--stack", "--panel-title", "3", "x"},
      "--panel-title 3 names no panel: the figure has 2 panels, numbered from 1 at the top"},
-    {"PanelPastTheOnlyOne", {"render", "a.json", "--stack", "--panel-log-scale", "2"},
+    {"PanelPastTheOnlyOne",
+     {"render", "a.json", "--stack", "--panel-log-scale", "2"},
      "--panel-log-scale 2 names no panel: the figure has 1 panel"},
-    {"PanelZero", {"render", "a.json", "--stack", "--panel-colorscale", "0", "blues"},
+    {"PanelZero",
+     {"render", "a.json", "--stack", "--panel-colorscale", "0", "blues"},
      "--panel-colorscale needs a panel number N (1 = top), got '0'"},
-    {"PanelNotANumber", {"render", "a.json", "--stack", "--panel-title", "top", "x"},
+    {"PanelNotANumber",
+     {"render", "a.json", "--stack", "--panel-title", "top", "x"},
      "--panel-title needs a panel number N (1 = top), got 'top'"},
-    {"PanelTitleMissingText", {"render", "a.json", "--stack", "--panel-title", "1"},
+    {"PanelTitleMissingText",
+     {"render", "a.json", "--stack", "--panel-title", "1"},
      "--panel-title needs a value: --panel-title N TEXT"},
-    {"PanelTitleTwice", {"render", "a.json", "b.json", "--stack", "--panel-title", "2", "x", "--panel-title", "2", "y"},
+    {"PanelTitleTwice",
+     {"render", "a.json", "b.json", "--stack", "--panel-title", "2", "x", "--panel-title", "2", "y"},
      "--panel-title 2 is given more than once"},
     {"PanelColorscaleTwice",
      {"render", "a.json", "--stack", "--panel-colorscale", "1", "blues", "--panel-colorscale", "1", "reds"},
      "--panel-colorscale 1 is given more than once"},
-    {"PanelLogScaleTwice", {"render", "a.json", "--stack", "--panel-log-scale", "1", "--panel-log-scale", "1"},
+    {"PanelLogScaleTwice",
+     {"render", "a.json", "--stack", "--panel-log-scale", "1", "--panel-log-scale", "1"},
      "--panel-log-scale 1 is given more than once"},
     {"VerticalSpacingTwice",
      {"render", "a.json", "--stack", "--vertical-spacing", "0.1", "--vertical-spacing", "0.2"},
      "--vertical-spacing is given more than once"},
     {"StackTwice", {"render", "a.json", "--stack", "--stack"}, "--stack is given more than once"},
-    {"TraceOnlyWithStack", {"render", "a.json", "--stack", "--trace-only"},
+    {"TraceOnlyWithStack",
+     {"render", "a.json", "--stack", "--trace-only"},
      "--trace-only writes one heatmap trace, not the stacked figure of --stack"},
-    {"DemoTraceOnly", {"demo", "--trace-only"},
+    {"DemoTraceOnly",
+     {"demo", "--trace-only"},
      "--trace-only writes one heatmap trace, and the demo is a stacked figure of 4 panels"},
     {"DemoPanelPastTheLast", {"demo", "--panel-log-scale", "5"}, "--panel-log-scale 5 names no panel"},
 };
@@ -500,19 +534,26 @@ TEST_P(CliStackBadInputTest, FailsNamingTheProblemAndKeepsTheEarlierFile) {
 }
 
 const BadStack bad_stack_inputs[] = {
-    {"VerticalSpacingTooLarge", {"render", "a.json", "b.json", "c.json", "--stack", "--vertical-spacing", "0.5"},
+    {"VerticalSpacingTooLarge",
+     {"render", "a.json", "b.json", "c.json", "--stack", "--vertical-spacing", "0.5"},
      "--vertical-spacing must be in [0, 1/2) for 3 panels, got 0.5"},
-    {"VerticalSpacingOfOnePanel", {"render", "a.json", "--stack", "--vertical-spacing", "1"},
+    {"VerticalSpacingOfOnePanel",
+     {"render", "a.json", "--stack", "--vertical-spacing", "1"},
      "--vertical-spacing must be in [0, 1) for 1 panel, got 1"},
-    {"VerticalSpacingNegative", {"render", "a.json", "b.json", "--stack", "--vertical-spacing", "-0.1"},
+    {"VerticalSpacingNegative",
+     {"render", "a.json", "b.json", "--stack", "--vertical-spacing", "-0.1"},
      "--vertical-spacing must be in [0, 1) for 2 panels, got -0.1"},
-    {"VerticalSpacingNotANumber", {"render", "a.json", "b.json", "--stack", "--vertical-spacing", "wide"},
+    {"VerticalSpacingNotANumber",
+     {"render", "a.json", "b.json", "--stack", "--vertical-spacing", "wide"},
      "--vertical-spacing must be a finite number, got 'wide'"},
-    {"VerticalSpacingNan", {"render", "a.json", "b.json", "--stack", "--vertical-spacing", "nan"},
+    {"VerticalSpacingNan",
+     {"render", "a.json", "b.json", "--stack", "--vertical-spacing", "nan"},
      "--vertical-spacing must be a finite number, got 'nan'"},
-    {"UnknownPanelColorscale", {"render", "a.json", "b.json", "--stack", "--panel-colorscale", "2", "nosuchscale"},
+    {"UnknownPanelColorscale",
+     {"render", "a.json", "b.json", "--stack", "--panel-colorscale", "2", "nosuchscale"},
      "unknown colorscale \"nosuchscale\""},
-    {"BadExtraForEveryPanel", {"render", "a.json", "b.json", "--stack", "--extra", "[1]"},
+    {"BadExtraForEveryPanel",
+     {"render", "a.json", "b.json", "--stack", "--extra", "[1]"},
      "--extra must be a JSON object, got array"},
     {"BadSpecAmongSeveral", {"render", "a.json", "missing.json", "--stack"}, "cannot open spec file 'missing.json'"},
 };

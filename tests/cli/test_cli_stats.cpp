@@ -38,9 +38,9 @@ enum class Dtype { f2, f4, f8 };
 
 const char* descr_of(Dtype dtype) {
     switch (dtype) {
-    case Dtype::f2: return "<f2";
-    case Dtype::f4: return "<f4";
-    case Dtype::f8: return "<f8";
+        case Dtype::f2: return "<f2";
+        case Dtype::f4: return "<f4";
+        case Dtype::f8: return "<f8";
     }
     return "";
 }
@@ -101,9 +101,9 @@ std::string encode_floats(const std::vector<double>& values, Dtype dtype) {
     std::string bytes;
     for (const double value : values) {
         switch (dtype) {
-        case Dtype::f2: append_raw(bytes, half_bits(value)); break;
-        case Dtype::f4: append_raw(bytes, static_cast<float>(value)); break;
-        case Dtype::f8: append_raw(bytes, value); break;
+            case Dtype::f2: append_raw(bytes, half_bits(value)); break;
+            case Dtype::f4: append_raw(bytes, static_cast<float>(value)); break;
+            case Dtype::f8: append_raw(bytes, value); break;
         }
     }
     return bytes;
@@ -246,8 +246,8 @@ Expected reference(const std::string& name, const Lens& lens, bool logits, const
                     value = -d.log_p[static_cast<std::size_t>(wanted.targets[i])];
                 } else if (name == "rank") {
                     const double target = row[static_cast<std::size_t>(wanted.targets[i])];
-                    value = 1.0 + static_cast<double>(std::count_if(row.begin(), row.end(),
-                                                                    [&](double x) { return x > target; }));
+                    value = 1.0 + static_cast<double>(
+                                      std::count_if(row.begin(), row.end(), [&](double x) { return x > target; }));
                 } else if (name == "forward_kl") {
                     value = kl(distribution(lens.row(b, lens.layers - 1, s), logits), d);
                 } else if (name == "log_prob_diff") {
@@ -323,8 +323,8 @@ Expected rows_of(const Expected& expected, const std::vector<std::size_t>& rows)
     return kept;
 }
 
-const std::vector<std::string> single_statistics = {"entropy", "cross_entropy", "forward_kl", "max_probability",
-                                                    "rank", "log_prob_diff", "log_prob_diff_delta"};
+const std::vector<std::string> single_statistics = {"entropy", "cross_entropy", "forward_kl",         "max_probability",
+                                                    "rank",    "log_prob_diff", "log_prob_diff_delta"};
 const std::vector<std::string> comparison_statistics = {"kl_divergence", "js_divergence", "half_symmetric_kl",
                                                         "total_variation", "max_abs_prob_difference"};
 
@@ -344,22 +344,31 @@ protected:
 
     std::string put_lens(const std::string& name, const Lens& lens, Dtype dtype = Dtype::f4,
                          bool batch_axis = true) const {
-        return put(name, npy_bytes(header_dict(descr_of(dtype), lens.shape(batch_axis)),
-                                   encode_floats(lens.values, dtype)));
+        return put(name,
+                   npy_bytes(header_dict(descr_of(dtype), lens.shape(batch_axis)), encode_floats(lens.values, dtype)));
     }
 
     std::string put_ids(const std::string& name, const std::vector<std::int64_t>& ids,
                         const std::vector<std::size_t>& shape, const std::string& descr = "<i8") const {
         std::string data;
-        if (descr == "<i8") data = encode_integers<std::int64_t>(ids);
-        else if (descr == "<i4") data = encode_integers<std::int32_t>(ids);
-        else if (descr == "<i2") data = encode_integers<std::int16_t>(ids);
-        else if (descr == "|i1") data = encode_integers<std::int8_t>(ids);
-        else if (descr == "<u8") data = encode_integers<std::uint64_t>(ids);
-        else if (descr == "<u4") data = encode_integers<std::uint32_t>(ids);
-        else if (descr == "<u2") data = encode_integers<std::uint16_t>(ids);
-        else if (descr == "|u1") data = encode_integers<std::uint8_t>(ids);
-        else throw std::invalid_argument("no encoder for " + descr);
+        if (descr == "<i8")
+            data = encode_integers<std::int64_t>(ids);
+        else if (descr == "<i4")
+            data = encode_integers<std::int32_t>(ids);
+        else if (descr == "<i2")
+            data = encode_integers<std::int16_t>(ids);
+        else if (descr == "|i1")
+            data = encode_integers<std::int8_t>(ids);
+        else if (descr == "<u8")
+            data = encode_integers<std::uint64_t>(ids);
+        else if (descr == "<u4")
+            data = encode_integers<std::uint32_t>(ids);
+        else if (descr == "<u2")
+            data = encode_integers<std::uint16_t>(ids);
+        else if (descr == "|u1")
+            data = encode_integers<std::uint8_t>(ids);
+        else
+            throw std::invalid_argument("no encoder for " + descr);
         return put(name, npy_bytes(header_dict(descr, shape), data));
     }
 
@@ -474,8 +483,8 @@ TEST_F(CliStatsTest, LogProbsAreUsedAsGivenIncludingMinusInfinity) {
     run_ok({"stats", "--log-probs", "lens.npy", "--other", "other.npy", "--input-ids", "ids.npy", "--statistic",
             "entropy,max_probability,forward_kl,kl_divergence,total_variation", "--output-dir", "out"});
     for (const std::string name : {"entropy", "max_probability", "forward_kl"}) {
-        expect_z_near(trace_of(read_json(work_dir() / "out" / (name + ".json"))).at("z"),
-                      reference(name, lens, false), name);
+        expect_z_near(trace_of(read_json(work_dir() / "out" / (name + ".json"))).at("z"), reference(name, lens, false),
+                      name);
     }
     for (const std::string name : {"kl_divergence", "total_variation"}) {
         expect_z_near(trace_of(read_json(work_dir() / "out" / (name + ".json"))).at("z"),
@@ -486,10 +495,13 @@ TEST_F(CliStatsTest, LogProbsAreUsedAsGivenIncludingMinusInfinity) {
 TEST_F(CliStatsTest, Float16SubnormalsAndSignedZerosAreReadExactly) {
     // Hand-written float16 bits and their values: the smallest and the
     // largest subnormal, the smallest normal, -0, and ordinary numbers.
-    const std::vector<std::pair<std::uint16_t, double>> row = {
-        {0x0001, std::ldexp(1.0, -24)}, {0x03ff, 1023 * std::ldexp(1.0, -24)}, {0x0400, std::ldexp(1.0, -14)},
-        {0x8000, 0.0},                  {0x3c00, 1.0},                         {0xc100, -2.5},
-        {0x3a00, 0.75}};
+    const std::vector<std::pair<std::uint16_t, double>> row = {{0x0001, std::ldexp(1.0, -24)},
+                                                               {0x03ff, 1023 * std::ldexp(1.0, -24)},
+                                                               {0x0400, std::ldexp(1.0, -14)},
+                                                               {0x8000, 0.0},
+                                                               {0x3c00, 1.0},
+                                                               {0xc100, -2.5},
+                                                               {0x3a00, 0.75}};
     Lens lens{1, 1, 1, row.size(), {}};
     std::string data;
     for (const auto& [bits, value] : row) {
@@ -503,8 +515,8 @@ TEST_F(CliStatsTest, Float16SubnormalsAndSignedZerosAreReadExactly) {
     expect_z_near(trace_of(figure).at("z"), reference("entropy", lens, true), "entropy");
     // The entropy hardly tells a subnormal from zero; the rank of token 0
     // does: 5 when the subnormals are read as such, 4 when flushed to zero.
-    const json ranks = figure_of({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--targets",
-                                  "targets.npy", "--statistic", "rank"});
+    const json ranks = figure_of(
+        {"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--targets", "targets.npy", "--statistic", "rank"});
     expect_z_near(trace_of(ranks).at("z"), reference("rank", lens, true, {{0}, {}}), "rank");
 }
 
@@ -517,8 +529,8 @@ TEST_F(CliStatsTest, EveryIntegerDtypeAndShapeOfIdsIsAccepted) {
     const Expected expected = reference("cross_entropy", lens, true, {targets, {}});
     // Input ids in one dtype and shape, targets in another: the input ids
     // show on the x axis, the targets in the cross-entropy.
-    const std::pair<const char*, const char*> dtypes[] = {{"<i8", "|u1"}, {"<i4", "<u2"}, {"<i2", "<u4"},
-                                                          {"|i1", "<u8"}, {"<u8", "<i8"}};
+    const std::pair<const char*, const char*> dtypes[] = {
+        {"<i8", "|u1"}, {"<i4", "<u2"}, {"<i2", "<u4"}, {"|i1", "<u8"}, {"<u8", "<i8"}};
     bool batch_axis = false;
     for (const auto& [ids_dtype, targets_dtype] : dtypes) {
         const std::vector<std::size_t> flat{3};
@@ -586,8 +598,8 @@ TEST_F(CliStatsTest, StdoutOutFileAndOutputDirHoldTheSameFigure) {
     SmallCase data;
     put_lens("lens.npy", data.lens);
     put_ids("ids.npy", data.ids, {2, 4});
-    const std::vector<std::string> base = {"stats", "--logits", "lens.npy", "--input-ids", "ids.npy",
-                                           "--statistic", "max_probability"};
+    const std::vector<std::string> base = {"stats",   "--logits",    "lens.npy",       "--input-ids",
+                                           "ids.npy", "--statistic", "max_probability"};
     const CliResult to_stdout = run_ok(base);
     std::vector<std::string> to_file = base;
     to_file.insert(to_file.end(), {"-o", "figure.json"});
@@ -611,9 +623,17 @@ TEST_F(CliStatsTest, SeveralStatisticsToOneOutputAreOneStackedFigure) {
     put_ids("targets.npy", data.wanted.targets, {2, 4});
     const std::vector<std::string> order = {"max_probability", "entropy", "cross_entropy", "forward_kl"};
     const std::vector<std::string> names = {"Max Probability", "Entropy", "Cross Entropy", "Forward KL"};
-    const std::vector<std::string> base = {"stats", "--logits", "lens.npy", "--input-ids", "ids.npy",
-                                           "--targets", "targets.npy", "--statistic", "max_probability,entropy",
-                                           "--statistic", "cross_entropy,forward_kl"};
+    const std::vector<std::string> base = {"stats",
+                                           "--logits",
+                                           "lens.npy",
+                                           "--input-ids",
+                                           "ids.npy",
+                                           "--targets",
+                                           "targets.npy",
+                                           "--statistic",
+                                           "max_probability,entropy",
+                                           "--statistic",
+                                           "cross_entropy,forward_kl"};
     std::vector<std::string> to_file = base;
     to_file.insert(to_file.end(), {"-o", "stacked.json"});
     run_ok(to_file);
@@ -665,12 +685,11 @@ TEST_F(CliStatsTest, StackedStatisticsTakeThePanelOptionsAndHtml) {
         for (double& value : row) value = std::log10(value);
     }
     expect_z_near(traces[0].at("z"), entropy, "log10 entropy");
-    expect_z_near(traces[1].at("z"), rows_of(reference("max_probability", data.lens, true), {0, 2}),
-                  "max_probability");
+    expect_z_near(traces[1].at("z"), rows_of(reference("max_probability", data.lens, true), {0, 2}), "max_probability");
 
     // --stack draws one statistic as a one-panel stacked figure.
-    const json one = figure_of({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--stack",
-                                "--panel-title", "1", "Only"});
+    const json one =
+        figure_of({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--stack", "--panel-title", "1", "Only"});
     ASSERT_EQ(one.at("data").size(), 1u);
     EXPECT_EQ(one.at("layout").at("annotations")[0].at("text"), "Only");
 
@@ -686,9 +705,9 @@ TEST_F(CliStatsTest, StrideClipAndFigureOptionsApply) {
     Lens lens = make_lens(1, 6, 3, 5, 61);
     put_lens("lens.npy", lens);
     put_ids("ids.npy", make_ids(3, 5, 62), {1, 3});
-    const json figure = figure_of({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--stride", "2",
-                                   "--clip", "0.5", "1.25", "--title", "Lens entropy", "--colorscale", "viridis",
-                                   "--token-width", "33", "--height", "321"});
+    const json figure =
+        figure_of({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--stride", "2", "--clip", "0.5", "1.25",
+                   "--title", "Lens entropy", "--colorscale", "viridis", "--token-width", "33", "--height", "321"});
     // Layers 0, 2, 4 and the output (5), each value clamped into [0.5, 1.25].
     Expected expected = rows_of(reference("entropy", lens, true), {0, 2, 4, 5});
     for (auto& row : expected) {
@@ -778,8 +797,8 @@ protected:
         put_lens("lens.npy", data.lens);
         put_ids("ids.npy", data.ids, {3});
         put("vocab.json", vocab_text);
-        std::vector<std::string> arguments = {"stats", "--logits", "lens.npy", "--input-ids", "ids.npy",
-                                              "--vocab", "vocab.json"};
+        std::vector<std::string> arguments = {"stats",   "--logits", "lens.npy",  "--input-ids",
+                                              "ids.npy", "--vocab",  "vocab.json"};
         arguments.insert(arguments.end(), extra.begin(), extra.end());
         const json figure = figure_of(arguments);
         return figure.is_object() && figure.contains("data") ? trace_of(figure) : json::object();
@@ -810,12 +829,11 @@ TEST_F(CliStatsVocabTest, ObjectOfTokenToId) {
 TEST_F(CliStatsVocabTest, TokenizerJsonWithAddedTokensTakingTheirIdsOver) {
     json vocab = json::object();
     for (std::size_t id = 0; id < 5; ++id) vocab[data.tokens[id]] = id;
-    const json tokenizer = {
-        {"version", "1.0"},
-        {"model", {{"type", "BPE"}, {"vocab", vocab}, {"merges", json::array()}}},
-        {"added_tokens", json::array({{{"id", 5}, {"content", "END"}, {"special", true}},
-                                      {{"id", 0}, {"content", "PAD"}, {"special", true}},
-                                      {{"id", 5}, {"content", "END"}, {"special", true}}})}};
+    const json tokenizer = {{"version", "1.0"},
+                            {"model", {{"type", "BPE"}, {"vocab", vocab}, {"merges", json::array()}}},
+                            {"added_tokens", json::array({{{"id", 5}, {"content", "END"}, {"special", true}},
+                                                          {{"id", 0}, {"content", "PAD"}, {"special", true}},
+                                                          {{"id", 5}, {"content", "END"}, {"special", true}}})}};
     std::vector<std::string> shown = data.tokens;
     shown[5] = "END";
     shown[0] = "PAD";
@@ -890,8 +908,8 @@ TEST_F(CliStatsVocabTest, MinProbBlanksCellsBelowIt) {
 
 TEST_F(CliStatsVocabTest, ShowRanksLabelsCellsWithTheRank) {
     put_ids("targets.npy", {1, 2, 3}, {3});
-    const json trace = run_with_vocab(json(data.tokens).dump(),
-                                      {"--statistic", "rank", "--targets", "targets.npy", "--show-ranks"});
+    const json trace =
+        run_with_vocab(json(data.tokens).dump(), {"--statistic", "rank", "--targets", "targets.npy", "--show-ranks"});
     const Expected ranks = reference("rank", data.lens, true, {{1, 2, 3}, {}});
     for (std::size_t l = 0; l < ranks.size(); ++l) {
         for (std::size_t s = 0; s < ranks[l].size(); ++s) {
@@ -975,11 +993,13 @@ const BadFile bad_files[] = {
     {"TextFile", "not numpy at all", "is not a .npy file"},
     {"OnlyMagic", "\x93NUMPY", "is truncated: it ends inside its version"},
     {"NoHeaderLength", std::string("\x93NUMPY\x01\x00", 8), "is truncated: it ends inside its header length"},
-    {"Version4", [] {
+    {"Version4",
+     [] {
          std::string bytes = npy_bytes(good_dict, good_data);
          bytes[6] = 4;
          return bytes;
-     }(), "version 4.0; versions 1.0, 2.0 and 3.0 are supported"},
+     }(),
+     "version 4.0; versions 1.0, 2.0 and 3.0 are supported"},
     {"HeaderPastTheEnd", npy_bytes(good_dict, "").substr(0, 40), "is truncated: its header needs"},
     {"HeaderLengthNoise", with_header_length(npy_bytes(good_dict, good_data), 0xffff), "is truncated"},
     {"DataTooShort", npy_bytes(good_dict, good_data.substr(0, 479)),
@@ -1020,11 +1040,13 @@ const BadFile bad_files[] = {
      "has shape (24, 5); expected (batch, layers, seq_len, vocab) or (layers, seq_len, vocab)"},
     {"FiveDimensional", npy_bytes(header_dict("<f4", {1, 2, 3, 4, 5}), good_data), "has shape (1, 2, 3, 4, 5)"},
     {"EmptyDimension", npy_bytes(header_dict("<f4", {2, 0, 4, 5}), ""), "every dimension must be at least 1"},
-    {"Float64BeyondFloat32", [] {
+    {"Float64BeyondFloat32",
+     [] {
          std::vector<double> values(2 * 3 * 4 * 5, 0.5);
          values[37] = -1e300;
          return npy_bytes(header_dict("<f8", {2, 3, 4, 5}), encode_floats(values, Dtype::f8));
-     }(), "holds -1e+300 at [0, 1, 3, 2], which does not fit a 32-bit float"},
+     }(),
+     "holds -1e+300 at [0, 1, 3, 2], which does not fit a 32-bit float"},
 };
 
 class CliStatsBadFileTest : public CliStatsTest, public ::testing::WithParamInterface<BadFile> {};
@@ -1147,14 +1169,17 @@ TEST_P(CliStatsBadInputTest, FailsNamingTheInputAndWritesNothing) {
 }
 
 const BadInput bad_inputs[] = {
-    {"IdsOfOtherSequenceLength", {"--logits", "lens.npy", "--input-ids", "ids_long.npy"},
+    {"IdsOfOtherSequenceLength",
+     {"--logits", "lens.npy", "--input-ids", "ids_long.npy"},
      "--input-ids 'ids_long.npy' has shape (2, 5) but --logits 'lens.npy' has shape (2, 3, 4, 5), so (2, 4) "
      "(batch, seq_len) is expected"},
-    {"FlatIdsForTwoBatchItems", {"--logits", "lens.npy", "--input-ids", "ids_flat.npy"},
+    {"FlatIdsForTwoBatchItems",
+     {"--logits", "lens.npy", "--input-ids", "ids_flat.npy"},
      "--input-ids 'ids_flat.npy' has shape (8,) but --logits 'lens.npy' has shape (2, 3, 4, 5)"},
     {"SequenceIdsForTwoBatchItems", {"--logits", "lens.npy", "--input-ids", "ids_seq.npy"}, "has shape (4,) but"},
     {"ThreeDimensionalIds", {"--logits", "lens.npy", "--input-ids", "ids_3d.npy"}, "has shape (2, 4, 1) but"},
-    {"BatchedIdsForOneItem", {"--logits", "single.npy", "--input-ids", "ids.npy"},
+    {"BatchedIdsForOneItem",
+     {"--logits", "single.npy", "--input-ids", "ids.npy"},
      "--input-ids 'ids.npy' has shape (2, 4) but --logits 'single.npy' has shape (3, 4, 5), so (4,) or (1, 4)"},
     {"TargetsOfAnotherShape",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--targets", "ids_long.npy", "--statistic", "rank"},
@@ -1169,33 +1194,43 @@ const BadInput bad_inputs[] = {
     {"OtherNotALensOutput",
      {"--logits", "lens16.npy", "--input-ids", "ids.npy", "--other", "ids.npy", "--statistic", "kl_divergence"},
      "--other 'ids.npy' has shape (2, 4)"},
-    {"IdPastTheVocabulary", {"--logits", "lens.npy", "--input-ids", "ids_range.npy"},
+    {"IdPastTheVocabulary",
+     {"--logits", "lens.npy", "--input-ids", "ids_range.npy"},
      "--input-ids 'ids_range.npy' holds 5 at [1, 1]; token ids must be in [0, 5), the vocabulary of --logits "
      "'lens.npy'"},
     {"NegativeId", {"--logits", "lens.npy", "--input-ids", "ids_negative.npy"}, "holds -1 at [1, 2]"},
     {"TargetPastTheVocabulary",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--targets", "ids_range.npy", "--statistic", "cross_entropy"},
      "--targets 'ids_range.npy' holds 5 at [1, 1]"},
-    {"IdBeyondInt64", {"--logits", "lens.npy", "--input-ids", "ids_huge.npy"},
+    {"IdBeyondInt64",
+     {"--logits", "lens.npy", "--input-ids", "ids_huge.npy"},
      "--input-ids 'ids_huge.npy' holds 9223372036854775809 at [1, 3], which is not a token id"},
-    {"FloatIds", {"--logits", "lens.npy", "--input-ids", "ids_float.npy"},
+    {"FloatIds",
+     {"--logits", "lens.npy", "--input-ids", "ids_float.npy"},
      "--input-ids 'ids_float.npy' has dtype '<f4'; expected a little-endian integer dtype"},
     {"BoolIds", {"--logits", "lens.npy", "--input-ids", "ids_bool.npy"}, "has dtype '|b1'"},
     {"BigEndianIds", {"--logits", "lens.npy", "--input-ids", "ids_big_endian.npy"}, "has dtype '>i8' (big-endian)"},
     {"MissingIdsFile", {"--logits", "lens.npy", "--input-ids", "nope.npy"}, "cannot open --input-ids 'nope.npy'"},
-    {"VocabDuplicateId", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_dup.json"},
+    {"VocabDuplicateId",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_dup.json"},
      "--vocab 'vocab_dup.json': the tokens \"b\" and \"c\" both have id 1"},
-    {"VocabNegativeId", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_negative.json"},
+    {"VocabNegativeId",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_negative.json"},
      "[\"b\"] is -3; token ids are non-negative integers"},
-    {"VocabFractionalId", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_fraction.json"},
+    {"VocabFractionalId",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_fraction.json"},
      "[\"b\"] must be an integer id, got number 1.5"},
-    {"VocabTokenNotString", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_not_string.json"},
+    {"VocabTokenNotString",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_not_string.json"},
      "[2] must be a string, got number"},
-    {"VocabScalar", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_scalar.json"},
+    {"VocabScalar",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_scalar.json"},
      "must hold a JSON array of tokens, an object of token -> id or a tokenizer.json, got number"},
-    {"VocabNotJson", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_broken.json"},
+    {"VocabNotJson",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_broken.json"},
      "--vocab 'vocab_broken.json' is not valid JSON"},
-    {"VocabMissing", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "nope.json"},
+    {"VocabMissing",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "nope.json"},
      "cannot open --vocab 'nope.json'"},
     {"TokenizerWithoutVocab",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_no_model_vocab.json"},
@@ -1203,26 +1238,33 @@ const BadInput bad_inputs[] = {
     {"AddedTokensSharingAnId",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_added_clash.json"},
      "the tokens \"X\" and \"Y\" both have id 3"},
-    {"AddedTokenWithoutId", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_added_no_id.json"},
+    {"AddedTokenWithoutId",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_added_no_id.json"},
      "added_tokens[0] has no \"id\""},
     {"AddedTokensNotArray",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_added_not_array.json"},
      "added_tokens must be an array, got object"},
-    {"UnigramEntryNotPair", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_unigram_bad.json"},
+    {"UnigramEntryNotPair",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_unigram_bad.json"},
      "model.vocab[1] must be a [token, score] pair, got number"},
     {"OutputDirIsAFile",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--statistic", "entropy", "--output-dir", "a_file"},
      "--output-dir 'a_file'"},
-    {"MinProbAboveOne", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "v.json", "--min-prob", "1.5"},
+    {"MinProbAboveOne",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "v.json", "--min-prob", "1.5"},
      "--min-prob must be a probability in [0, 1], got '1.5'"},
-    {"TopKZero", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--top-k", "0"},
+    {"TopKZero",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--top-k", "0"},
      "--top-k must be a positive integer, got '0'"},
-    {"ThreadsNotANumber", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--threads", "many"},
+    {"ThreadsNotANumber",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--threads", "many"},
      "--threads must be a positive integer, got 'many'"},
-    {"MaxStringLenNegative", {"--logits", "lens.npy", "--input-ids", "ids.npy", "--max-string-len", "-1"},
+    {"MaxStringLenNegative",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--max-string-len", "-1"},
      "--max-string-len must be a non-negative integer, got '-1'"},
     {"LogScaleOfANegativeRange",
-     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--log-scale", "--clip", "-1", "1"}, "log"},
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--log-scale", "--clip", "-1", "1"},
+     "log"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Inputs, CliStatsBadInputTest, ::testing::ValuesIn(bad_inputs),
@@ -1249,7 +1291,8 @@ std::vector<std::string> with(std::vector<std::string> extra) {
 }
 
 const BadInput bad_command_lines[] = {
-    {"NoValues", {"stats", "--input-ids", "i.npy"},
+    {"NoValues",
+     {"stats", "--input-ids", "i.npy"},
      "stats needs the lens outputs: --logits FILE.npy or --log-probs FILE.npy"},
     {"LogitsAndLogProbs", with({"--log-probs", "p.npy"}), "--logits and --log-probs exclude each other"},
     {"NoInputIds", {"stats", "--logits", "l.npy"}, "stats needs --input-ids IDS.npy"},
@@ -1325,9 +1368,9 @@ TEST_F(CliStatsTest, HelpDocumentsTheCommandAndEveryOption) {
           "(default: the CPUs available)"}) {
         EXPECT_NE(result.out.find(option), std::string::npos) << option;
     }
-    for (const std::string name : {"entropy", "cross_entropy", "forward_kl", "max_probability", "rank",
-                                   "log_prob_diff", "log_prob_diff_delta", "kl_divergence", "js_divergence",
-                                   "half_symmetric_kl", "total_variation", "max_abs_prob_difference"}) {
+    for (const std::string name :
+         {"entropy", "cross_entropy", "forward_kl", "max_probability", "rank", "log_prob_diff", "log_prob_diff_delta",
+          "kl_divergence", "js_divergence", "half_symmetric_kl", "total_variation", "max_abs_prob_difference"}) {
         EXPECT_NE(result.out.find(name), std::string::npos) << name;
     }
 }

@@ -82,8 +82,8 @@ inline trajplot::TrajectoryStatistic labelled_statistic() {
     fields.units = "nats";
     fields.trajectory_labels = std::make_shared<const trajplot::TrajectoryLabels>(
         trajplot::TextArray<2>::from_strings({2, 3}, {"a", "bb", "c", "d", "e", "f"}),
-        trajplot::TextArray<4>::from_strings({2, 3, 1, 2}, {"x", "0.5", "yy", "0.25", "z", "1", "p", "0.125", "qqqq",
-                                                            "1", "r", "0.75"}));
+        trajplot::TextArray<4>::from_strings(
+            {2, 3, 1, 2}, {"x", "0.5", "yy", "0.25", "z", "1", "p", "0.125", "qqqq", "1", "r", "0.75"}));
     return trajplot::TrajectoryStatistic(std::move(fields));
 }
 
@@ -151,9 +151,8 @@ class ScratchDirectory : public testing::Test {
 protected:
     void SetUp() override {
         const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-        directory_ = std::filesystem::temp_directory_path() /
-                     ("trajplot_core_tests_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" +
-                      info->name());
+        directory_ = std::filesystem::temp_directory_path() / ("trajplot_core_tests_" + std::to_string(::getpid()) +
+                                                               "_" + info->test_suite_name() + "_" + info->name());
         std::filesystem::remove_all(directory_);
         std::filesystem::create_directories(directory_);
     }

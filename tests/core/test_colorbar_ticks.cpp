@@ -81,11 +81,13 @@ TEST(LogColorbarTicks, LargeAndSmallValuesUseScientificNotation) {
     EXPECT_EQ(large.texts.front(), "2\u00D710<sup>5</sup>");
     const ColorbarTicks small = ticks_between(1.5e-6, 6e-5);
     expect_ticks_read_their_values(small, 1.5e-6, 6e-5, {2e-6, 5e-6, 1e-5, 2e-5, 5e-5});
-    EXPECT_EQ(small.texts, (Strings{"2\u00D710<sup>\u22126</sup>", "5\u00D710<sup>\u22126</sup>", "10<sup>\u22125</sup>",
-                                    "2\u00D710<sup>\u22125</sup>", "5\u00D710<sup>\u22125</sup>"}));
+    EXPECT_EQ(small.texts,
+              (Strings{"2\u00D710<sup>\u22126</sup>", "5\u00D710<sup>\u22126</sup>", "10<sup>\u22125</sup>",
+                       "2\u00D710<sup>\u22125</sup>", "5\u00D710<sup>\u22125</sup>"}));
     const ColorbarTicks narrow = ticks_between(1.5e6, 1.6e6);
     expect_ticks_read_their_values(narrow, 1.5e6, 1.6e6, {1.5e6, 1.55e6, 1.6e6});
-    EXPECT_EQ(narrow.texts, (Strings{"1.5\u00D710<sup>6</sup>", "1.55\u00D710<sup>6</sup>", "1.6\u00D710<sup>6</sup>"}));
+    EXPECT_EQ(narrow.texts,
+              (Strings{"1.5\u00D710<sup>6</sup>", "1.55\u00D710<sup>6</sup>", "1.6\u00D710<sup>6</sup>"}));
 }
 
 TEST(LogColorbarTicks, ManyDecadesAreThinned) {

@@ -92,10 +92,9 @@ void expect_same_stops(const Colorscale& actual, const Colorscale& expected, std
 
 TEST(Colorscales, RdbuReversedIsTheArrayOfTheBehaviourSpec) {
     const Colorscale expected = {
-        {0.0, "rgb(5,48,97)"},     {0.1, "rgb(33,102,172)"}, {0.2, "rgb(67,147,195)"},
-        {0.3, "rgb(146,197,222)"}, {0.4, "rgb(209,229,240)"}, {0.5, "rgb(247,247,247)"},
-        {0.6, "rgb(253,219,199)"}, {0.7, "rgb(244,165,130)"}, {0.8, "rgb(214,96,77)"},
-        {0.9, "rgb(178,24,43)"},   {1.0, "rgb(103,0,31)"},
+        {0.0, "rgb(5,48,97)"},     {0.1, "rgb(33,102,172)"},  {0.2, "rgb(67,147,195)"},  {0.3, "rgb(146,197,222)"},
+        {0.4, "rgb(209,229,240)"}, {0.5, "rgb(247,247,247)"}, {0.6, "rgb(253,219,199)"}, {0.7, "rgb(244,165,130)"},
+        {0.8, "rgb(214,96,77)"},   {0.9, "rgb(178,24,43)"},   {1.0, "rgb(103,0,31)"},
     };
     expect_same_stops(resolve_colorscale("rdbu_r"), expected, "rdbu_r");
 }
@@ -123,15 +122,13 @@ TEST(Colorscales, NamesAndSuffixIgnoreAsciiCase) {
 TEST(Colorscales, KnowsPlotlysNinetyFourBaseNames) {
     const auto& names = colorscale_names();
     EXPECT_EQ(names.size(), 94u);
-    EXPECT_EQ(std::set<std::string_view>(names.begin(), names.end()).size(), names.size())
-        << "a name is listed twice";
+    EXPECT_EQ(std::set<std::string_view>(names.begin(), names.end()).size(), names.size()) << "a name is listed twice";
     for (const std::string_view expected : {"rdbu", "viridis", "blues", "plotly3", "mygbm"}) {
         EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
     }
     for (const std::string_view name : names) {
         EXPECT_FALSE(name.ends_with("_r")) << name;
-        EXPECT_TRUE(std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
-            << name;
+        EXPECT_TRUE(std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) << name;
     }
 }
 
@@ -181,8 +178,7 @@ TEST(Colorscales, NamesPlotlyRejectsAreRejected) {
          {"", "_r", "_R", "rdbu_r_r", "rdbu_", "_rdbu", "rdbur", " rdbu", "rdbu ", "rd bu", "r"}) {
         const Error error = resolve_error(name);
         EXPECT_EQ(error.code(), Errc::invalid_argument) << '"' << name << '"';
-        EXPECT_NE(std::string(error.what()).find('"' + std::string(name) + '"'), std::string::npos)
-            << error.what();
+        EXPECT_NE(std::string(error.what()).find('"' + std::string(name) + '"'), std::string::npos) << error.what();
     }
 }
 
@@ -190,9 +186,7 @@ TEST(Colorscales, MessageOfAnUnknownNameStaysPrintableAndShort) {
     const std::string_view with_control_bytes("rd\0bu\n\"\xff", 8);
     const std::string message = resolve_error(with_control_bytes).what();
     EXPECT_NE(message.find(R"q("rd\x00bu\x0a\"\xff")q"), std::string::npos) << message;
-    EXPECT_TRUE(std::all_of(message.begin(), message.end(),
-                            [](char c) { return c >= 0x20 && c < 0x7f; }))
-        << message;
+    EXPECT_TRUE(std::all_of(message.begin(), message.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) << message;
 
     const std::string huge(1'000'000, 'x');
     EXPECT_LT(std::string(resolve_error(huge).what()).size(), 400u);
@@ -205,8 +199,7 @@ TEST(Colorscales, MatchesWhatPlotlyPyResolves) {
     const auto plotly = nlohmann::json::parse(file);
 
     const auto plotly_names = plotly.at("names").get<std::vector<std::string>>();
-    EXPECT_EQ(std::vector<std::string>(colorscale_names().begin(), colorscale_names().end()),
-              plotly_names);
+    EXPECT_EQ(std::vector<std::string>(colorscale_names().begin(), colorscale_names().end()), plotly_names);
 
     const auto& scales = plotly.at("colorscales");
     // Every base name and its "_r" form.

@@ -52,8 +52,7 @@ TEST(HeatmapRange, ExplicitMinAndMax) {
 }
 
 TEST(HeatmapRange, FiniteExtremesIgnoringNanAndInfinity) {
-    const ordered_json trace =
-        heatmap(statistic_of({{nan_value, 3.5f, -inf_value}, {-1.25f, inf_value, 2.0f}}));
+    const ordered_json trace = heatmap(statistic_of({{nan_value, 3.5f, -inf_value}, {-1.25f, inf_value, 2.0f}}));
     EXPECT_EQ(trace.at("zmin").get<double>(), -1.25);
     EXPECT_EQ(trace.at("zmax").get<double>(), 3.5);
 }

@@ -35,13 +35,13 @@ using trajplot::PanelOptions;
 using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
-using trajplot_test::Strings;
 using trajplot_test::error_of;
 using trajplot_test::fields_with;
 using trajplot_test::inf_value;
 using trajplot_test::labelled_statistic;
 using trajplot_test::nan_value;
 using trajplot_test::statistic_of;
+using trajplot_test::Strings;
 using trajplot_test::text1;
 
 ordered_json parse(const std::string& text) { return ordered_json::parse(text); }
@@ -89,9 +89,9 @@ void expect_all_distinct(const ordered_json& array) {
 }
 
 const std::vector<std::pair<double, std::string>> rdbu_r_stops = {
-    {0.0, "rgb(5,48,97)"},      {0.1, "rgb(33,102,172)"},  {0.2, "rgb(67,147,195)"}, {0.3, "rgb(146,197,222)"},
-    {0.4, "rgb(209,229,240)"},  {0.5, "rgb(247,247,247)"}, {0.6, "rgb(253,219,199)"}, {0.7, "rgb(244,165,130)"},
-    {0.8, "rgb(214,96,77)"},    {0.9, "rgb(178,24,43)"},   {1.0, "rgb(103,0,31)"},
+    {0.0, "rgb(5,48,97)"},     {0.1, "rgb(33,102,172)"},  {0.2, "rgb(67,147,195)"},  {0.3, "rgb(146,197,222)"},
+    {0.4, "rgb(209,229,240)"}, {0.5, "rgb(247,247,247)"}, {0.6, "rgb(253,219,199)"}, {0.7, "rgb(244,165,130)"},
+    {0.8, "rgb(214,96,77)"},   {0.9, "rgb(178,24,43)"},   {1.0, "rgb(103,0,31)"},
 };
 
 void expect_colorscale(const ordered_json& colorscale, const std::vector<std::pair<double, std::string>>& stops) {
@@ -135,8 +135,7 @@ TEST(Heatmap, YFollowsLayerLabels) {
     TrajectoryStatistic::Fields without_output = fields_with(xt::xtensor<float, 2>::from_shape({3, 1}));
     without_output.stats.fill(0.0f);
     without_output.includes_output = false;
-    EXPECT_EQ(visible_texts(heatmap(TrajectoryStatistic(std::move(without_output))).at("y")),
-              (Strings{"0", "1", "2"}));
+    EXPECT_EQ(visible_texts(heatmap(TrajectoryStatistic(std::move(without_output))).at("y")), (Strings{"0", "1", "2"}));
 
     TrajectoryStatistic::Fields named = fields_with({{0.0f}, {1.0f}});
     named.layer_labels = text1({"embedding", "final"});
@@ -145,10 +144,14 @@ TEST(Heatmap, YFollowsLayerLabels) {
 
 TEST(Heatmap, XIsTheSequenceLabels) {
     TrajectoryStatistic::Fields fields = fields_with({{0.0f, 1.0f, 2.0f}});
-    fields.sequence_labels = text1({"17", "54", "\xCE\x94" "x"});
+    fields.sequence_labels = text1({"17", "54",
+                                    "\xCE\x94"
+                                    "x"});
     const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)));
     ASSERT_TRUE(trace.contains("x"));
-    EXPECT_EQ(visible_texts(trace.at("x")), (Strings{"17", "54", "\xCE\x94" "x"}));
+    EXPECT_EQ(visible_texts(trace.at("x")), (Strings{"17", "54",
+                                                     "\xCE\x94"
+                                                     "x"}));
 }
 
 TEST(Heatmap, RepeatedTokensAreDistinctCategoriesWithTheSameText) {
@@ -265,8 +268,7 @@ TEST(HeatmapColorscale, UnknownNameIsAnErrorListingValidNames) {
     // Refused for the figure whatever it is exported as.
     FigureOptions titled;
     titled.title = "Entropy";
-    EXPECT_EQ(error_of([&] { (void)Figure(statistic_of({{1.0f}}), options, titled); }).code(),
-              Errc::invalid_argument);
+    EXPECT_EQ(error_of([&] { (void)Figure(statistic_of({{1.0f}}), options, titled); }).code(), Errc::invalid_argument);
 }
 
 // ---------------------------------------------------------------------------
@@ -342,8 +344,7 @@ TEST(HeatmapLogScale, ExplicitNonPositiveMinIsAnError) {
         const TrajectoryStatistic statistic(std::move(fields));
         PanelOptions options;
         options.log_scale = true;
-        EXPECT_EQ(error_of([&] { (void)Figure(statistic, options); }).code(), Errc::invalid_argument)
-            << "min " << min;
+        EXPECT_EQ(error_of([&] { (void)Figure(statistic, options); }).code(), Errc::invalid_argument) << "min " << min;
         // The same statistic draws on a linear scale.
         EXPECT_NO_THROW((void)Figure(statistic).to_string(trace_only));
     }
@@ -539,7 +540,8 @@ TEST(TextReachingThePage, LabelsAreEscaped) {
     fields.sequence_labels = text1(markup_tokens);
     fields.layer_labels = text1(markup_tokens);
     Strings cell_labels;
-    for (std::size_t i = 0; i < n; ++i) cell_labels.insert(cell_labels.end(), markup_tokens.begin(), markup_tokens.end());
+    for (std::size_t i = 0; i < n; ++i)
+        cell_labels.insert(cell_labels.end(), markup_tokens.begin(), markup_tokens.end());
     fields.trajectory_labels =
         std::make_shared<const TrajectoryLabels>(TextArray<2>::from_strings({n, n}, cell_labels));
     FigureOptions options;
@@ -624,8 +626,7 @@ int size_of(const ordered_json& trace) { return trace.at("textfont").at("size").
 TEST(CellTextSize, FollowsTheLabelsAsShownNotAsWritten) {
     // 7 positions at 80 px: columns of about 80 px. "<|endoftext|>" is 13
     // characters shown, 26 as plotly.js would count them in the JSON.
-    const TrajectoryStatistic markup =
-        labelled({"<|endoftext|>", "a", "b", "c", "d", "e", "f"});
+    const TrajectoryStatistic markup = labelled({"<|endoftext|>", "a", "b", "c", "d", "e", "f"});
     EXPECT_EQ(size_of(figure(markup)["data"][0]), 9);
     // A label as long but without markup gets the same size.
     const TrajectoryStatistic plain = labelled({"abcdefghijklm", "a", "b", "c", "d", "e", "f"});
@@ -697,11 +698,11 @@ TEST(HoverValue, ComesAboveTheHoverTable) {
     options.hover_value = true;
     const ordered_json trace = heatmap(labelled_statistic(), options);
     // 1 x 2 hover tables: the value is customdata[2].
-    EXPECT_EQ(trace["hovertemplate"], "Entropy: %{customdata[2]} nats<br>%{customdata[0]}%{customdata[1]}<br>"
-                                      "<extra></extra>");
+    EXPECT_EQ(trace["hovertemplate"],
+              "Entropy: %{customdata[2]} nats<br>%{customdata[0]}%{customdata[1]}<br>"
+              "<extra></extra>");
     EXPECT_EQ(trace["customdata"][1][2], ordered_json::parse(R"(["    r", "  0.75", "6"])"));
-    EXPECT_EQ(unordered(trace["hoverlabel"]),
-              unordered(heatmap(labelled_statistic())["hoverlabel"]))
+    EXPECT_EQ(unordered(trace["hoverlabel"]), unordered(heatmap(labelled_statistic())["hoverlabel"]))
         << "the table's look is kept";
 }
 
@@ -713,7 +714,8 @@ TEST(HoverValue, OffByDefault) {
 }
 
 TEST(HoverValue, WithoutHoverTablesIsTheWholeBox) {
-    TrajectoryStatistic::Fields fields = fields_with({{2.5f, 0.000123456f, nan_value}, {50257.0f, -3.0f, 1e9f}}, "Rank");
+    TrajectoryStatistic::Fields fields =
+        fields_with({{2.5f, 0.000123456f, nan_value}, {50257.0f, -3.0f, 1e9f}}, "Rank");
     PanelOptions options;
     options.hover_value = true;
     const ordered_json trace = heatmap(TrajectoryStatistic(std::move(fields)), options);

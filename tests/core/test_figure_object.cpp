@@ -43,14 +43,14 @@ using trajplot::PlotlyJs;
 using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
-using trajplot_test::SinkRecorder;
-using trajplot_test::Strings;
 using trajplot_test::directory_entries;
 using trajplot_test::error_of;
 using trajplot_test::labelled_statistic;
 using trajplot_test::read_file;
 using trajplot_test::shared;
+using trajplot_test::SinkRecorder;
 using trajplot_test::statistic_of;
+using trajplot_test::Strings;
 using trajplot_test::write_file;
 
 using Statistic = std::shared_ptr<const TrajectoryStatistic>;
@@ -76,13 +76,13 @@ TrajectoryStatistic large_statistic(std::size_t n_layers = 16, std::size_t seq_l
         entries.push_back(cells.back());
         entries.push_back(std::to_string(cell % 97) + "%");
     }
-    TrajectoryStatistic::Fields fields = trajplot_test::fields_with(
-        xt::xtensor<float, 2>::from_shape({n_layers, seq_len}), name);
+    TrajectoryStatistic::Fields fields =
+        trajplot_test::fields_with(xt::xtensor<float, 2>::from_shape({n_layers, seq_len}), name);
     for (std::size_t i = 0; i < fields.stats.size(); ++i) fields.stats.data()[i] = static_cast<float>(i % 1009) / 7.0f;
     fields.units = "nats";
-    fields.trajectory_labels = std::make_shared<const TrajectoryLabels>(
-        TextArray<2>::from_strings({n_layers, seq_len}, cells),
-        TextArray<4>::from_strings({n_layers, seq_len, 1, 2}, entries));
+    fields.trajectory_labels =
+        std::make_shared<const TrajectoryLabels>(TextArray<2>::from_strings({n_layers, seq_len}, cells),
+                                                 TextArray<4>::from_strings({n_layers, seq_len, 1, 2}, entries));
     return TrajectoryStatistic(std::move(fields));
 }
 
@@ -92,8 +92,8 @@ std::vector<ExportOptions> exports_of(const Figure& figure) {
     HtmlOptions fragment = html_with(PlotlyJs::none);
     fragment.full_html = false;
     fragment.responsive = true;
-    std::vector<ExportOptions> exports = {{Format::figure_json}, {Format::html, html_with(PlotlyJs::cdn)},
-                                          {Format::html, fragment}};
+    std::vector<ExportOptions> exports = {
+        {Format::figure_json}, {Format::html, html_with(PlotlyJs::cdn)}, {Format::html, fragment}};
     if (!figure.is_stacked()) exports.push_back(trace_only);
     return exports;
 }
@@ -119,8 +119,8 @@ testing::AssertionResult same_bytes(const std::string& actual, const std::string
     std::size_t at = 0;
     while (at < actual.size() && at < expected.size() && actual[at] == expected[at]) ++at;
     return testing::AssertionFailure() << actual.size() << " bytes, expected " << expected.size()
-                                       << "; they differ from byte " << at << ": \""
-                                       << actual.substr(at, 40) << "\" for \"" << expected.substr(at, 40) << "\"";
+                                       << "; they differ from byte " << at << ": \"" << actual.substr(at, 40)
+                                       << "\" for \"" << expected.substr(at, 40) << "\"";
 }
 
 // Thrown by a sink that gives up.

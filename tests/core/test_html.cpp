@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
-#include <cstdlib>
 #include <cstddef>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -43,8 +43,6 @@ using trajplot::PlotlyJs;
 using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
-using trajplot_test::SinkRecorder;
-using trajplot_test::Strings;
 using trajplot_test::counting_statistic;
 using trajplot_test::directory_entries;
 using trajplot_test::error_of;
@@ -52,6 +50,8 @@ using trajplot_test::fake_plotly_js;
 using trajplot_test::fields_with;
 using trajplot_test::labelled_statistic;
 using trajplot_test::read_file;
+using trajplot_test::SinkRecorder;
+using trajplot_test::Strings;
 using trajplot_test::text1;
 using trajplot_test::write_file;
 
@@ -88,7 +88,7 @@ std::size_t count_of(std::string_view text, std::string_view needle) {
 // Decodes the character references an HTML escaper may use for & < > " '.
 std::string html_unescaped(std::string_view text) {
     static const std::vector<std::pair<std::string_view, char>> references = {
-        {"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},    {"&quot;", '"'}, {"&#34;", '"'},
+        {"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},    {"&quot;", '"'},  {"&#34;", '"'},
         {"&#39;", '\''}, {"&#x27;", '\''}, {"&#X27;", '\''}, {"&apos;", '\''},
     };
     std::string out;
@@ -304,9 +304,7 @@ TEST(HtmlPlotlyJs, CdnUrlIsThePlotlyJsTheBuildInstalls) {
     EXPECT_EQ(std::string(trajplot::plotlyjs_cdn_url), "https://cdn.plot.ly/plotly-" + version + ".min.js");
 }
 
-TEST(HtmlPlotlyJs, LocalIsTheDefault) {
-    EXPECT_EQ(trajplot::HtmlOptions{}.plotlyjs, PlotlyJs::local);
-}
+TEST(HtmlPlotlyJs, LocalIsTheDefault) { EXPECT_EQ(trajplot::HtmlOptions{}.plotlyjs, PlotlyJs::local); }
 
 // Sets TRAJPLOT_PLOTLYJS for the life of the guard.
 class NamedPlotlyJs {
@@ -340,8 +338,7 @@ TEST_F(HtmlFiles, LocalInlinesTheFileTheEnvironmentNames) {
     EXPECT_EQ(scripts[0].content, "window.Plotly = {named: true};");
     EXPECT_FALSE(attribute(scripts[0].start_tag, "src").has_value());
     // Only the default reads it.
-    EXPECT_EQ(html_of(Figure(labelled_statistic()), html_with(PlotlyJs::cdn)).find("named: true"),
-              std::string::npos);
+    EXPECT_EQ(html_of(Figure(labelled_statistic()), html_with(PlotlyJs::cdn)).find("named: true"), std::string::npos);
 }
 
 TEST_F(HtmlFiles, LocalNamedFileThatCannotBeReadIsAnIoError) {
@@ -431,20 +428,21 @@ TEST_F(HtmlFiles, InlineDirectoryIsAnIoError) {
 TEST_F(HtmlFiles, InlineFileThatWouldEndItsScriptIsRefused) {
     // "<script" after "<!--" would keep the page's own "</script>" from
     // ending the element, so an opening tag is refused as well.
-    for (const std::string& code : {std::string("var s = '</script>';"), std::string("x = 1;</SCRIPT >"),
-                                   std::string("/* </Script\n> */"), std::string("ok();</script"),
-                                   std::string("s = '<!--<script>';"), std::string("t = '<SCRIPT';")}) {
+    for (const std::string& code :
+         {std::string("var s = '</script>';"), std::string("x = 1;</SCRIPT >"), std::string("/* </Script\n> */"),
+          std::string("ok();</script"), std::string("s = '<!--<script>';"), std::string("t = '<SCRIPT';")}) {
         const fs::path path = directory_ / "closing.js";
         write_file(path, code);
         const HtmlOptions options = html_with(PlotlyJs::inline_file, path.string());
         const Figure figure(labelled_statistic());
         EXPECT_EQ(error_of([&] { (void)html_of(figure, options); }).code(), Errc::invalid_argument) << code;
         std::ostringstream out;
-        EXPECT_EQ(error_of([&] { figure.write(out, {Format::html, options}); }).code(), Errc::invalid_argument)
-            << code;
+        EXPECT_EQ(error_of([&] { figure.write(out, {Format::html, options}); }).code(), Errc::invalid_argument) << code;
         EXPECT_EQ(out.str(), "");
         SinkRecorder received;
-        EXPECT_EQ(error_of([&] { figure.write(received.sink(), {Format::html, options}); }).code(),
+        EXPECT_EQ(error_of([&] {
+                      figure.write(received.sink(), {Format::html, options});
+                  }).code(),
                   Errc::invalid_argument)
             << code;
         EXPECT_EQ(received.calls, 0u);
@@ -665,8 +663,8 @@ TEST_F(HtmlFiles, InvalidDivIdIsRefusedBeforeWriting) {
     const fs::path path = directory_ / "page.html";
     const Figure figure(labelled_statistic());
     for (const std::string& id : {std::string(""), std::string("1fig"), std::string("-fig"), std::string("_fig"),
-                                 std::string("fig\"x"), std::string("fig'x"), std::string("fig x"),
-                                 std::string("fig<x"), std::string("fig>x"), std::string("fig.x")}) {
+                                  std::string("fig\"x"), std::string("fig'x"), std::string("fig x"),
+                                  std::string("fig<x"), std::string("fig>x"), std::string("fig.x")}) {
         HtmlOptions options;
         options.div_id = id;
         const Error error = error_of([&] { (void)html_of(figure, options); });
@@ -677,7 +675,9 @@ TEST_F(HtmlFiles, InvalidDivIdIsRefusedBeforeWriting) {
         EXPECT_EQ(error_of([&] { figure.write(out, {Format::html, options}); }).code(), Errc::invalid_argument);
         EXPECT_EQ(out.str(), "");
         SinkRecorder received;
-        EXPECT_EQ(error_of([&] { figure.write(received.sink(), {Format::html, options}); }).code(),
+        EXPECT_EQ(error_of([&] {
+                      figure.write(received.sink(), {Format::html, options});
+                  }).code(),
                   Errc::invalid_argument);
         EXPECT_EQ(received.calls, 0u);
         EXPECT_EQ(error_of([&] { figure.save(path, {Format::html, options}); }).code(), Errc::invalid_argument);
@@ -763,8 +763,7 @@ TEST(FigureHeight, AbsentAtZero) {
     EXPECT_EQ(figure.height, 0u);
     const json layout = json::parse(Figure(labelled_statistic(), {}, figure).to_string())["layout"];
     EXPECT_FALSE(layout.contains("height")) << layout;
-    EXPECT_FALSE(
-        embedded_figure(html_of(Figure(labelled_statistic(), {}, figure)))["layout"].contains("height"));
+    EXPECT_FALSE(embedded_figure(html_of(Figure(labelled_statistic(), {}, figure)))["layout"].contains("height"));
 }
 
 TEST(FigureHeight, TooLargeIsARangeError) {
@@ -773,7 +772,9 @@ TEST(FigureHeight, TooLargeIsARangeError) {
     figure.height = std::numeric_limits<std::size_t>::max();
     EXPECT_EQ(error_of([&] { (void)Figure(labelled_statistic(), {}, figure); }).code(), Errc::range);
     const auto statistic = trajplot_test::shared(labelled_statistic());
-    EXPECT_EQ(error_of([&] { (void)Figure::stacked({Panel{statistic}, Panel{statistic}}, figure); }).code(),
+    EXPECT_EQ(error_of([&] {
+                  (void)Figure::stacked({Panel{statistic}, Panel{statistic}}, figure);
+              }).code(),
               Errc::range);
     figure.height = 100000;
     EXPECT_EQ(json::parse(Figure(labelled_statistic(), {}, figure).to_string())["layout"]["height"], 100000);

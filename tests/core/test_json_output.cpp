@@ -47,7 +47,6 @@ using trajplot::PanelOptions;
 using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
-using trajplot_test::Strings;
 using trajplot_test::counting_statistic;
 using trajplot_test::directory_entries;
 using trajplot_test::error_of;
@@ -57,6 +56,7 @@ using trajplot_test::nan_value;
 using trajplot_test::read_file;
 using trajplot_test::shared;
 using trajplot_test::statistic_of;
+using trajplot_test::Strings;
 using trajplot_test::text1;
 using trajplot_test::with_file_size_limit;
 
@@ -70,8 +70,8 @@ TrajectoryStatistic full_statistic() {
     fields.sequence_labels = text1({"a", "b", "a"});
     fields.trajectory_labels = std::make_shared<const TrajectoryLabels>(
         TextArray<2>::from_strings({2, 3}, {"x", "y", "z", "u", "v", "w"}),
-        TextArray<4>::from_strings({2, 3, 1, 2}, {"t0", "0.1", "t1", "0.2", "t2", "0.3", "t3", "0.4", "t4", "0.5",
-                                                  "t5", "0.6"}));
+        TextArray<4>::from_strings({2, 3, 1, 2},
+                                   {"t0", "0.1", "t1", "0.2", "t2", "0.3", "t3", "0.4", "t4", "0.5", "t5", "0.6"}));
     return TrajectoryStatistic(std::move(fields));
 }
 
@@ -87,8 +87,10 @@ std::string raw_array_after_key(const std::string& raw, const std::string& key) 
     for (std::size_t i = start; i < raw.size(); ++i) {
         const char c = raw[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[') {
@@ -181,9 +183,9 @@ TEST(JsonOutput, InvalidInputBytesBecomeReplacementCharacters) {
     fields.units = "n\xC3";
     fields.sequence_labels = text1({"\xED\xA0\x80", "ok\x80"});
     fields.layer_labels = text1({"\xC0\x80"});
-    fields.trajectory_labels = std::make_shared<const TrajectoryLabels>(
-        TextArray<2>::from_strings({1, 2}, {"\xF5", "fine"}),
-        TextArray<4>::from_strings({1, 2, 1, 1}, {"\xE2\x82", "v"}));
+    fields.trajectory_labels =
+        std::make_shared<const TrajectoryLabels>(TextArray<2>::from_strings({1, 2}, {"\xF5", "fine"}),
+                                                 TextArray<4>::from_strings({1, 2, 1, 1}, {"\xE2\x82", "v"}));
     FigureOptions options;
     options.title = "title \xFE";
     const std::string raw = Figure(TrajectoryStatistic(std::move(fields)), {}, options).to_string();
@@ -208,8 +210,7 @@ TEST(JsonOutput, ControlCharactersAreEscaped) {
     TrajectoryStatistic::Fields fields = fields_with({{1.0f}}, std::string("tab\tnew\nline\x01\"q\"\\"));
     const std::string raw = Figure(TrajectoryStatistic(std::move(fields))).to_string(trace_only);
     for (const char c : raw) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << "raw control byte in " << raw;
-    EXPECT_EQ(ordered_json::parse(raw).at("colorbar").at("title").at("text"),
-              std::string("tab\tnew\nline\x01\"q\"\\"));
+    EXPECT_EQ(ordered_json::parse(raw).at("colorbar").at("title").at("text"), std::string("tab\tnew\nline\x01\"q\"\\"));
 }
 
 // ---------------------------------------------------------------------------
@@ -236,8 +237,8 @@ TEST(JsonOutput, RangeIsShortestFloat32) {
 
 TEST(JsonOutput, FloatsRoundTripWithTheFewestDigits) {
     std::mt19937 generator(12345);
-    std::vector<float> values = {1e-38f,  1.17549435e-38f, 1e-45f, 3.4028235e38f, 16777216.0f, 16777217.0f,
-                                 123456.789f, -0.0001f, 1e10f,  2.5e-7f,        100.0f, 0.0f};
+    std::vector<float> values = {1e-38f,      1.17549435e-38f, 1e-45f, 3.4028235e38f, 16777216.0f, 16777217.0f,
+                                 123456.789f, -0.0001f,        1e10f,  2.5e-7f,       100.0f,      0.0f};
     std::uniform_real_distribution<float> uniform(-1000.0f, 1000.0f);
     std::uniform_int_distribution<std::uint32_t> any_bits;
     while (values.size() < 256) {
@@ -310,14 +311,15 @@ TEST(HeatmapLargeLabels, RowsFormattedInParallelKeepTheirTextAndOrder) {
             if (position % 5 == 0) cell += "\xCE\x94";
             if (position % 11 == 0) cell += "\xE2\x80\xA8";  // U+2028, a line break to older JavaScript
             cells.push_back(cell);
-            for (const std::string& entry : {cell, std::string("12.5%"), std::to_string(position % 97), std::string("</script>")}) {
+            for (const std::string& entry :
+                 {cell, std::string("12.5%"), std::to_string(position % 97), std::string("</script>")}) {
                 entries.push_back(entry);
             }
         }
     }
-    const auto labels = std::make_shared<const TrajectoryLabels>(
-        TextArray<2>::from_strings({n_layers, seq_len}, cells),
-        TextArray<4>::from_strings({n_layers, seq_len, 2, 2}, entries));
+    const auto labels =
+        std::make_shared<const TrajectoryLabels>(TextArray<2>::from_strings({n_layers, seq_len}, cells),
+                                                 TextArray<4>::from_strings({n_layers, seq_len, 2, 2}, entries));
     const Figure figure(TrajectoryStatistic(
         {.name = "Big", .stats = xt::zeros<float>({n_layers, seq_len}), .trajectory_labels = labels}));
     const TextArray<3> padded = labels->template_and_customdata().customdata;

@@ -27,8 +27,8 @@ void PrintTo(KernelBuild build, std::ostream* out) {
 
 namespace {
 
-using trajplot::lens::KernelBuild;
 using trajplot::lens::kernel_build;
+using trajplot::lens::KernelBuild;
 using trajplot::lens::use_kernel_build;
 
 constexpr float minus_infinity = -std::numeric_limits<float>::infinity();
@@ -197,7 +197,8 @@ TEST_P(LensKernelOfBuild, WriteProbabilitiesMatchesDoubleLoops) {
         const float max = *std::max_element(x.begin(), x.end());
         const float scale = 0.25f;
         std::vector<float> p(n + 1, -1.0f);  // one past the row, which must stay untouched
-        const trajplot::lens::ProbabilitySums sums = trajplot::lens::write_probabilities(x.data(), n, max, scale, p.data());
+        const trajplot::lens::ProbabilitySums sums =
+            trajplot::lens::write_probabilities(x.data(), n, max, scale, p.data());
         Sum sum_p, sum_p_x;
         for (std::size_t i = 0; i < n; ++i) {
             const double expected = std::exp(static_cast<double>(x[i]) - max) * scale;
@@ -219,7 +220,8 @@ TEST_P(LensKernelOfBuild, PairKernelsMatchDoubleLoops) {
         // KL(p || q)) only in the longest row.
         const std::vector<float> xp = random_row(n, static_cast<unsigned>(n) + 3, 3.0f);
         std::vector<float> xq = random_row(n, static_cast<unsigned>(n) + 4, 1.0f);
-        for (std::size_t i = 0; i < n; ++i) xq[i] = std::isinf(xq[i]) ? (n > 50000 ? minus_infinity : xp[i]) : xp[i] + xq[i];
+        for (std::size_t i = 0; i < n; ++i)
+            xq[i] = std::isinf(xq[i]) ? (n > 50000 ? minus_infinity : xp[i]) : xp[i] + xq[i];
         trajplot::lens::PairSummary summary;
         trajplot::lens::summarize_pair(xp.data(), xq.data(), n, summary);
 

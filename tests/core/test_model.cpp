@@ -28,9 +28,9 @@ using trajplot::TextArray;
 using trajplot::TrajectoryLabels;
 using trajplot::TrajectoryStatistic;
 using Rows = std::vector<std::size_t>;
-using trajplot_test::Strings;
 using trajplot_test::inf_value;
 using trajplot_test::nan_value;
+using trajplot_test::Strings;
 
 template <std::size_t N>
 Strings strings_of(const TextArray<N>& array) {
@@ -104,8 +104,7 @@ xt::xtensor<float, 2> positional_stats(std::size_t n_layers, std::size_t seq_len
 }
 
 // label "L<l>P<p>" and hover entry "L<l>P<p>R<r>C<c>".
-TrajectoryLabels positional_labels(std::size_t n_layers, std::size_t seq_len, std::size_t rows,
-                                   std::size_t cols) {
+TrajectoryLabels positional_labels(std::size_t n_layers, std::size_t seq_len, std::size_t rows, std::size_t cols) {
     Strings labels;
     Strings hover;
     for (std::size_t l = 0; l < n_layers; ++l) {
@@ -191,19 +190,31 @@ TEST(TrajectoryLabels, InvalidUtf8IsReplaced) {
 TEST(TrajectoryLabels, RejectsHoverShapeDisagreeingWithLabels) {
     const auto labels = [] { return TextArray<2>::from_strings({2, 3}, Strings(6, "x")); };
     // Wrong number of layers.
-    error_message_of([&] { TrajectoryLabels(labels(), TextArray<4>::from_strings({4, 3, 1, 1}, Strings(12, "h"))); },
-                     Errc::invalid_argument);
+    error_message_of(
+        [&] {
+            TrajectoryLabels(labels(), TextArray<4>::from_strings({4, 3, 1, 1}, Strings(12, "h")));
+        },
+        Errc::invalid_argument);
     // Wrong sequence length.
-    error_message_of([&] { TrajectoryLabels(labels(), TextArray<4>::from_strings({2, 5, 1, 1}, Strings(10, "h"))); },
-                     Errc::invalid_argument);
+    error_message_of(
+        [&] {
+            TrajectoryLabels(labels(), TextArray<4>::from_strings({2, 5, 1, 1}, Strings(10, "h")));
+        },
+        Errc::invalid_argument);
 }
 
 TEST(TrajectoryLabels, RejectsEmptyHoverTables) {
     const auto labels = [] { return TextArray<2>::from_strings({2, 3}, Strings(6, "x")); };
-    error_message_of([&] { TrajectoryLabels(labels(), TextArray<4>::from_strings({2, 3, 0, 2}, {})); },
-                     Errc::invalid_argument);
-    error_message_of([&] { TrajectoryLabels(labels(), TextArray<4>::from_strings({2, 3, 2, 0}, {})); },
-                     Errc::invalid_argument);
+    error_message_of(
+        [&] {
+            TrajectoryLabels(labels(), TextArray<4>::from_strings({2, 3, 0, 2}, {}));
+        },
+        Errc::invalid_argument);
+    error_message_of(
+        [&] {
+            TrajectoryLabels(labels(), TextArray<4>::from_strings({2, 3, 2, 0}, {}));
+        },
+        Errc::invalid_argument);
 }
 
 TEST(TrajectoryLabels, RejectsEmptyLabels) {
@@ -223,8 +234,8 @@ TEST(TrajectoryLabels, StrideKeepsLabelAndHoverRows) {
     ASSERT_TRUE(strided.hover_over_entries().has_value());
     EXPECT_EQ(shape_of(*strided.hover_over_entries()), (std::vector<std::size_t>{3, 2, 1, 2}));
     EXPECT_EQ(strings_of(*strided.hover_over_entries()),
-              (Strings{"L0P0R0C0", "L0P0R0C1", "L0P1R0C0", "L0P1R0C1", "L2P0R0C0", "L2P0R0C1", "L2P1R0C0",
-                       "L2P1R0C1", "L4P0R0C0", "L4P0R0C1", "L4P1R0C0", "L4P1R0C1"}));
+              (Strings{"L0P0R0C0", "L0P0R0C1", "L0P1R0C0", "L0P1R0C1", "L2P0R0C0", "L2P0R0C1", "L2P1R0C0", "L2P1R0C1",
+                       "L4P0R0C0", "L4P0R0C1", "L4P1R0C0", "L4P1R0C1"}));
 
     const TrajectoryLabels stride3 = labels.stride(3);
     EXPECT_EQ(strings_of(stride3.label_strings()), (Strings{"L0P0", "L0P1", "L3P0", "L3P1", "L4P0", "L4P1"}));
@@ -290,11 +301,10 @@ TEST(TemplateAndCustomdata, WidthIsLongestOfTheColumnOverAllCellsAndRows) {
     EXPECT_EQ(labels.hover_column_widths(), (Rows{5, 4}));
     const trajplot::HoverTemplate result = labels.template_and_customdata();
     EXPECT_EQ(shape_of(result.customdata), (std::vector<std::size_t>{2, 2, 4}));
-    EXPECT_EQ(strings_of(result.customdata),
-              (Strings{"    a", " 123", "    b", "   1",  //
-                       "    c", "   2", "    d", "   3",  //
-                       "    e", "   4", "    f", "   5",  //
-                       "    g", "   6", " wxyz", "   7"}));
+    EXPECT_EQ(strings_of(result.customdata), (Strings{"    a", " 123", "    b", "   1",  //
+                                                      "    c", "   2", "    d", "   3",  //
+                                                      "    e", "   4", "    f", "   5",  //
+                                                      "    g", "   6", " wxyz", "   7"}));
     EXPECT_EQ(result.hovertemplate,
               "%{customdata[0]}%{customdata[1]}<br>%{customdata[2]}%{customdata[3]}<br><extra></extra>");
 }
@@ -302,9 +312,13 @@ TEST(TemplateAndCustomdata, WidthIsLongestOfTheColumnOverAllCellsAndRows) {
 TEST(TemplateAndCustomdata, WidthIsMeasuredInCodePoints) {
     // "Δ0.00%" is 6 code points (7 bytes): width 7, one space of padding.
     const TrajectoryLabels labels(TextArray<2>::from_strings({1, 1}, {"t"}),
-                                  TextArray<4>::from_strings({1, 1, 2, 1}, {"\xCE\x94" "0.00%", "ab"}));
+                                  TextArray<4>::from_strings({1, 1, 2, 1}, {"\xCE\x94"
+                                                                            "0.00%",
+                                                                            "ab"}));
     EXPECT_EQ(labels.hover_column_widths(), (Rows{7}));
-    EXPECT_EQ(strings_of(labels.template_and_customdata().customdata), (Strings{" \xCE\x94" "0.00%", "     ab"}));
+    EXPECT_EQ(strings_of(labels.template_and_customdata().customdata), (Strings{" \xCE\x94"
+                                                                                "0.00%",
+                                                                                "     ab"}));
 }
 
 TEST(TemplateAndCustomdata, WidthIsCappedByTheLimit) {
@@ -458,8 +472,7 @@ TEST(TrajectoryStatistic, AcceptsOneBoundAlone) {
 // Layer labels
 
 TEST(LayerLabels, DerivedWithOutput) {
-    EXPECT_EQ(strings_of(TrajectoryStatistic(basic_fields(4, 1)).layer_labels()),
-              (Strings{"0", "1", "2", "output"}));
+    EXPECT_EQ(strings_of(TrajectoryStatistic(basic_fields(4, 1)).layer_labels()), (Strings{"0", "1", "2", "output"}));
     EXPECT_EQ(strings_of(TrajectoryStatistic(basic_fields(1, 1)).layer_labels()), (Strings{"output"}));
     const Strings thirteen = strings_of(TrajectoryStatistic(basic_fields(13, 1)).layer_labels());
     ASSERT_EQ(thirteen.size(), 13u);

@@ -184,9 +184,9 @@ void expect_statistic(const TrajectoryStatistic& statistic, const TrajectoryShap
         for (std::size_t position = 0; position < shape.seq_len; ++position) {
             double sum = 0.0;
             for (std::size_t item = 0; item < shape.batch; ++item) sum += reference(item, layer, position);
-            expect_close(sum / static_cast<double>(shape.batch), statistic.stats()(layer, position),
-                         statistic.name() + " at layer " + std::to_string(layer) + ", position " +
-                             std::to_string(position));
+            expect_close(
+                sum / static_cast<double>(shape.batch), statistic.stats()(layer, position),
+                statistic.name() + " at layer " + std::to_string(layer) + ", position " + std::to_string(position));
         }
     }
 }
@@ -203,7 +203,8 @@ void expect_same_stats(const TrajectoryStatistic& a, const TrajectoryStatistic& 
     for (std::size_t i = 0; i < a.stats().size(); ++i) {
         const float x = a.stats().data()[i];
         const float y = b.stats().data()[i];
-        EXPECT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << a.name() << " entry " << i << ": " << x << " vs " << y;
+        EXPECT_TRUE(x == y || (std::isnan(x) && std::isnan(y)))
+            << a.name() << " entry " << i << ": " << x << " vs " << y;
     }
 }
 
@@ -258,10 +259,9 @@ TEST_P(SingleTrajectory, EveryStatisticMatchesTheReference) {
         return row[target(b, s)] - row[anti(b, s)];
     };
     expect_statistic(trajectory.log_prob_diff(), shape, shape.layers, difference);
-    expect_statistic(trajectory.log_prob_diff(true), shape, shape.layers - 1,
-                     [&](std::size_t b, std::size_t l, std::size_t s) {
-                         return difference(b, l + 1, s) - difference(b, l, s);
-                     });
+    expect_statistic(
+        trajectory.log_prob_diff(true), shape, shape.layers - 1,
+        [&](std::size_t b, std::size_t l, std::size_t s) { return difference(b, l + 1, s) - difference(b, l, s); });
 }
 
 TEST_P(SingleTrajectory, ShuffledStreamingEqualsTheWholeTensor) {
@@ -281,7 +281,8 @@ TEST_P(SingleTrajectory, ShuffledStreamingEqualsTheWholeTensor) {
     std::shuffle(order.begin(), order.end(), std::mt19937(9));
     inputs.threads = 1;
     PredictionTrajectory streamed(inputs, targets_for(shape));
-    for (std::size_t b = shape.batch; b-- > 0;) streamed.add(b, shape.layers - 1, tensor.slab_span(b, shape.layers - 1));
+    for (std::size_t b = shape.batch; b-- > 0;)
+        streamed.add(b, shape.layers - 1, tensor.slab_span(b, shape.layers - 1));
     for (const auto& [b, l] : order) {
         EXPECT_FALSE(streamed.complete());
         streamed.add(b, l, tensor.slab(b, l));
@@ -406,10 +407,9 @@ TEST_P(SingleTrajectory, TwoTrajectoryStatisticsMatchTheReference) {
                      });
     expect_statistic(comparison.total_variation(), shape, shape.layers,
                      [&](std::size_t b, std::size_t l, std::size_t s) { return reference_tv(p(b, l, s), q(b, l, s)); });
-    expect_statistic(comparison.max_abs_prob_difference(), shape, shape.layers,
-                     [&](std::size_t b, std::size_t l, std::size_t s) {
-                         return reference_max_abs(p(b, l, s), q(b, l, s));
-                     });
+    expect_statistic(
+        comparison.max_abs_prob_difference(), shape, shape.layers,
+        [&](std::size_t b, std::size_t l, std::size_t s) { return reference_max_abs(p(b, l, s), q(b, l, s)); });
 
     // Streaming pairs in a shuffled order gives the same numbers.
     std::vector<std::size_t> order(shape.batch * shape.layers);
@@ -557,8 +557,7 @@ void expect_same_trajectories(const PredictionTrajectory& expected, const Predic
     expect_same_stats(expected.rank(), actual.rank());
     expect_same_stats(expected.log_prob_diff(), actual.log_prob_diff());
     EXPECT_EQ(strings_of(expected.labels()->label_strings()), strings_of(actual.labels()->label_strings()));
-    EXPECT_EQ(strings_of(*expected.labels()->hover_over_entries()),
-              strings_of(*actual.labels()->hover_over_entries()));
+    EXPECT_EQ(strings_of(*expected.labels()->hover_over_entries()), strings_of(*actual.labels()->hover_over_entries()));
 }
 
 void expect_same_comparisons(const TrajectoryComparison& expected, const TrajectoryComparison& actual) {
@@ -568,8 +567,7 @@ void expect_same_comparisons(const TrajectoryComparison& expected, const Traject
     expect_same_stats(expected.total_variation(), actual.total_variation());
     expect_same_stats(expected.max_abs_prob_difference(), actual.max_abs_prob_difference());
     EXPECT_EQ(strings_of(expected.labels()->label_strings()), strings_of(actual.labels()->label_strings()));
-    EXPECT_EQ(strings_of(*expected.labels()->hover_over_entries()),
-              strings_of(*actual.labels()->hover_over_entries()));
+    EXPECT_EQ(strings_of(*expected.labels()->hover_over_entries()), strings_of(*actual.labels()->hover_over_entries()));
 }
 
 // A process out of threads (or memory for their stacks) still gets its
@@ -799,7 +797,8 @@ TEST(PredictionTrajectory, ZeroProbabilityTokensAddNothing) {
     PredictionTrajectory trajectory(inputs, TrajectoryTargets{{{65}}, {{0}}});
     trajectory.add_all(tensor);
     expect_close(std::log(2.0), trajectory.entropy().stats()(0, 0), "lens entropy");
-    expect_close(-(0.75 * std::log(0.75) + 0.25 * std::log(0.25)), trajectory.entropy().stats()(1, 0), "output entropy");
+    expect_close(-(0.75 * std::log(0.75) + 0.25 * std::log(0.25)), trajectory.entropy().stats()(1, 0),
+                 "output entropy");
     EXPECT_EQ(trajectory.rank().stats()(0, 0), 1.0f);
     EXPECT_EQ(trajectory.rank().stats()(1, 0), 3.0f);  // -inf: behind the two tokens with mass
     // The output puts mass on id 3, where the lens has none: infinite.
@@ -858,7 +857,7 @@ TEST(PredictionTrajectoryLabels, ConsolidateAcrossTheBatchAndLayOutHoverTables) 
     ASSERT_EQ(labels->hover_over_entries()->shape(), (std::array<std::size_t, 4>{1, 2, 3, 4}));
     const Strings hover = strings_of(*labels->hover_over_entries());
     const Strings cell0(hover.begin(), hover.begin() + 12);
-    EXPECT_EQ(cell0, (Strings{"_the", "71.10%", "_the", "71.10%",  //
+    EXPECT_EQ(cell0, (Strings{"_the", "71.10%", "_the", "71.10%",    //
                               "_cat", "26.16%", "\\n\\n", "26.16%",  //
                               "\\n\\n", "1.30%", "_cat", "1.30%"}));
     // Position 1: the third entry is a 4-way tie, resolved by the lowest id.
@@ -890,8 +889,8 @@ TEST(PredictionTrajectoryLabels, HoverValuesAreNeverCutToTheTokenWidth) {
     TrajectoryInputs inputs;
     inputs.shape = {1, 1, 1, 6};
     inputs.input_ids = {0};
-    inputs.vocabulary = std::make_shared<const std::vector<std::string>>(
-        Strings{"\u0120a", "\u0120b", "c", "d", "e", "f"});
+    inputs.vocabulary =
+        std::make_shared<const std::vector<std::string>>(Strings{"\u0120a", "\u0120b", "c", "d", "e", "f"});
     inputs.labels.top_k = 2;
     PredictionTrajectory trajectory(inputs);
     trajectory.add_all(std::vector<float>{5, 4, 1, 0, 0, 0});
@@ -1054,8 +1053,7 @@ TEST(PredictionTrajectoryErrors, InvalidInputsAreNamed) {
                   PredictionTrajectory trajectory(inputs);
               }).code(),
               Errc::range);
-    EXPECT_EQ(with([](auto& in) { in.input_ids = {0, 1}; }),
-              "input_ids has 2 entries; batch x seq_len is 1 x 1 = 1");
+    EXPECT_EQ(with([](auto& in) { in.input_ids = {0, 1}; }), "input_ids has 2 entries; batch x seq_len is 1 x 1 = 1");
     EXPECT_EQ(with([](auto& in) { in.input_ids = {4}; }), "input_ids[0][0] is 4; token ids must be in [0, 4)");
     EXPECT_EQ(with([](auto& in) { in.input_ids = {-1}; }), "input_ids[0][0] is -1; token ids must be in [0, 4)");
     EXPECT_EQ(with([](auto& in) { in.labels.top_k = 0; }), "labels.top_k must be at least 1, got 0");
@@ -1162,7 +1160,8 @@ TEST(LensKernel, ExpAndLogAreWithinAFewUlp) {
         return std::abs(static_cast<double>(a) - exact) / (std::nextafter(rounded, INFINITY) - rounded);
     };
     double worst_exp = 0.0, worst_log = 0.0;
-    for (float x = -87.0f; x <= 0.0f; x += 0.00731f) worst_exp = std::max(worst_exp, ulps(trajplot::lens::kernel_exp(x), std::exp(static_cast<double>(x))));
+    for (float x = -87.0f; x <= 0.0f; x += 0.00731f)
+        worst_exp = std::max(worst_exp, ulps(trajplot::lens::kernel_exp(x), std::exp(static_cast<double>(x))));
     for (float x = 1e-37f; x < 1e30f; x *= 1.0137f) {
         if (std::abs(std::log(static_cast<double>(x))) < 1e-3) continue;  // ulp of log near 1 is tiny
         worst_log = std::max(worst_log, ulps(trajplot::lens::kernel_log(x), std::log(static_cast<double>(x))));

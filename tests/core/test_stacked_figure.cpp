@@ -229,8 +229,7 @@ TEST_F(FourPanels, HeightAndSpacingAreConfigurable) {
     const json layout = stacked(panels, options)["layout"];
     EXPECT_EQ(layout["height"], 900);
     EXPECT_EQ(layout["width"], 200 + 50 * 3);
-    EXPECT_NEAR(layout["yaxis"]["domain"][0].get<double>() - layout["yaxis2"]["domain"][1].get<double>(), 0.02,
-                1e-12);
+    EXPECT_NEAR(layout["yaxis"]["domain"][0].get<double>() - layout["yaxis2"]["domain"][1].get<double>(), 0.02, 1e-12);
     options.vertical_spacing = 0.0;
     EXPECT_NEAR(stacked(panels, options)["layout"]["yaxis2"]["domain"][1].get<double>(),
                 stacked(panels, options)["layout"]["yaxis"]["domain"][0].get<double>(), 1e-12);
@@ -326,7 +325,8 @@ TEST(StackedFigure, RefusesBadOptionsNamingThePanel) {
 
     panels[1].options.colorscale = "viridis";
     panels[2].options.extra_json = "[1]";
-    EXPECT_EQ(std::string(error_of([&] { (void)Figure::stacked(panels); }).what()).rfind("panels[2] (Entropy): extra_json", 0),
+    EXPECT_EQ(std::string(error_of([&] { (void)Figure::stacked(panels); }).what())
+                  .rfind("panels[2] (Entropy): extra_json", 0),
               0u);
 }
 

@@ -1,5 +1,5 @@
-#include "trajplot/text.hpp"
 #include "text_internals.hpp"
+#include "trajplot/text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,12 +24,16 @@ using trajplot::trunc_string_left;
 // code_point_count: Python's len of the decoded string.
 
 TEST(CodePointCount, CountsCodePointsNotBytes) {
-    EXPECT_EQ(code_point_count("\xCE\x94" "0.00%"), 6u);  // "Δ0.00%", 7 bytes
+    EXPECT_EQ(code_point_count("\xCE\x94"
+                               "0.00%"),
+              6u);  // "Δ0.00%", 7 bytes
     EXPECT_EQ(code_point_count(""), 0u);
     EXPECT_EQ(code_point_count("abc"), 3u);
-    EXPECT_EQ(code_point_count("\xE2\x82\xAC"), 1u);                      // "€"
-    EXPECT_EQ(code_point_count("\xF0\x9F\x98\x80"), 1u);                  // U+1F600
-    EXPECT_EQ(code_point_count("a\xE2\x82\xAC\xF0\x9F\x98\x80" "b"), 4u);  // "a€😀b"
+    EXPECT_EQ(code_point_count("\xE2\x82\xAC"), 1u);      // "€"
+    EXPECT_EQ(code_point_count("\xF0\x9F\x98\x80"), 1u);  // U+1F600
+    EXPECT_EQ(code_point_count("a\xE2\x82\xAC\xF0\x9F\x98\x80"
+                               "b"),
+              4u);  // "a€😀b"
     EXPECT_EQ(code_point_count("a\0b"sv), 3u);
 }
 
@@ -50,14 +54,21 @@ TEST(TruncStringLeft, PadsToCodePointsNotBytes) {
 
 TEST(TruncStringLeft, KeepsTextOfExactLength) {
     EXPECT_EQ(trunc_string_left("abc", 3), "abc");
-    EXPECT_EQ(trunc_string_left("\xCE\x94" "0.00%", 6), "\xCE\x94" "0.00%");
+    EXPECT_EQ(trunc_string_left("\xCE\x94"
+                                "0.00%",
+                                6),
+              "\xCE\x94"
+              "0.00%");
 }
 
 TEST(TruncStringLeft, KeepsTheLastCodePoints) {
     EXPECT_EQ(trunc_string_left("abcdef", 3), "def");
     EXPECT_EQ(trunc_string_left("abcdef", 1), "f");
     EXPECT_EQ(trunc_string_left("abcdef", 0), "");
-    EXPECT_EQ(trunc_string_left("\xCE\x94" "0.00%", 3), "00%");
+    EXPECT_EQ(trunc_string_left("\xCE\x94"
+                                "0.00%",
+                                3),
+              "00%");
 }
 
 TEST(TruncStringLeft, NeverSplitsMultiByteText) {
@@ -68,7 +79,10 @@ TEST(TruncStringLeft, NeverSplitsMultiByteText) {
     EXPECT_EQ(trunc_string_left("x\xF0\x9F\x98\x80", 1), "\xF0\x9F\x98\x80");
     EXPECT_EQ(trunc_string_left("a\xE2\x82\xAC\xF0\x9F\x98\x80", 2), "\xE2\x82\xAC\xF0\x9F\x98\x80");
     // Keeping the last 5 of "Δ0.00%" drops exactly its two-byte first code point.
-    EXPECT_EQ(trunc_string_left("\xCE\x94" "0.00%", 5), "0.00%");
+    EXPECT_EQ(trunc_string_left("\xCE\x94"
+                                "0.00%",
+                                5),
+              "0.00%");
 }
 
 // ---------------------------------------------------------------------------
@@ -86,7 +100,9 @@ TEST(IsValidUtf8, AcceptsWellFormedText) {
     EXPECT_TRUE(is_valid_utf8("\xEF\xBF\xBD"));      // U+FFFD
     EXPECT_TRUE(is_valid_utf8("\xF0\x90\x80\x80"));  // U+10000, smallest four-byte
     EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF, the largest
-    EXPECT_TRUE(is_valid_utf8("0123456789abcdef\xCE\x94" "0123456789abcdef"));
+    EXPECT_TRUE(
+        is_valid_utf8("0123456789abcdef\xCE\x94"
+                      "0123456789abcdef"));
 }
 
 TEST(IsValidUtf8, RejectsIllFormedText) {
@@ -106,7 +122,7 @@ TEST(IsValidUtf8, RejectsIllFormedText) {
         "\xF8\x88\x80\x80\x80"sv,  // lead byte F8
         "\xFE"sv,
         "\xFF"sv,
-        "\x80"sv,                  // lone continuation byte
+        "\x80"sv,  // lone continuation byte
         "\xBF"sv,
         "abcdefgh\x80"sv,          // after an ASCII run
         "abcdefghijklmnop\xC3"sv,  // truncated at the very end after a long ASCII run
@@ -124,8 +140,10 @@ TEST(IsValidUtf8, RejectsIllFormedText) {
 // maximal subpart of an ill-formed sequence with one U+FFFD ("\xEF\xBF\xBD").
 
 TEST(SanitizeUtf8, KeepsValidTextUnchanged) {
-    for (const std::string_view valid :
-         {""sv, "abc"sv, "\xCE\x94" "0.00%"sv, "\xF4\x8F\xBF\xBF"sv, "a\0b"sv, "\xEF\xBF\xBD"sv}) {
+    for (const std::string_view valid : {""sv, "abc"sv,
+                                         "\xCE\x94"
+                                         "0.00%"sv,
+                                         "\xF4\x8F\xBF\xBF"sv, "a\0b"sv, "\xEF\xBF\xBD"sv}) {
         EXPECT_EQ(sanitize_utf8(valid), valid);
     }
 }
@@ -136,9 +154,15 @@ TEST(SanitizeUtf8, ReplacesLikePythonDecodeReplace) {
         {"\xC3"sv, "\xEF\xBF\xBD"sv},
         {"a\xC3"sv, "a\xEF\xBF\xBD"sv},
         {"\xE2\x82"sv, "\xEF\xBF\xBD"sv},
-        {"\xE2\x82" "a"sv, "\xEF\xBF\xBD" "a"sv},
+        {"\xE2\x82"
+         "a"sv,
+         "\xEF\xBF\xBD"
+         "a"sv},
         {"\xF0\x9F\x98"sv, "\xEF\xBF\xBD"sv},
-        {"\xF0\x9F\x98" "a"sv, "\xEF\xBF\xBD" "a"sv},
+        {"\xF0\x9F\x98"
+         "a"sv,
+         "\xEF\xBF\xBD"
+         "a"sv},
         {"\xE1\x80"sv, "\xEF\xBF\xBD"sv},
         {"\xF0\x9F\x98\xC3\xA9"sv, "\xEF\xBF\xBD\xC3\xA9"sv},
         {"\xC3\xE9"sv, "\xEF\xBF\xBD\xEF\xBF\xBD"sv},
@@ -154,8 +178,7 @@ TEST(SanitizeUtf8, ReplacesLikePythonDecodeReplace) {
         // Surrogates encoded in UTF-8 (CESU-style): every byte replaced.
         {"\xED\xA0\x80"sv, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"sv},
         {"\xED\xBF\xBF"sv, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"sv},
-        {"\xED\xA0\x80\xED\xB0\x80"sv,
-         "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"sv},
+        {"\xED\xA0\x80\xED\xB0\x80"sv, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"sv},
         // Past U+10FFFF and lead bytes F5..FF.
         {"\xF4\x90\x80\x80"sv, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"sv},
         {"\xF5"sv, "\xEF\xBF\xBD"sv},
@@ -166,7 +189,10 @@ TEST(SanitizeUtf8, ReplacesLikePythonDecodeReplace) {
         // Lone continuation bytes.
         {"\x80"sv, "\xEF\xBF\xBD"sv},
         {"\xBF\x80"sv, "\xEF\xBF\xBD\xEF\xBF\xBD"sv},
-        {"a\x80" "b"sv, "a\xEF\xBF\xBD" "b"sv},
+        {"a\x80"
+         "b"sv,
+         "a\xEF\xBF\xBD"
+         "b"sv},
         {"\xE2\x82\xAC\x80"sv, "\xE2\x82\xAC\xEF\xBF\xBD"sv},
         // Valid neighbours survive untouched, NUL included.
         {"ok\xF4\x8F\xBF\xBF"sv, "ok\xF4\x8F\xBF\xBF"sv},

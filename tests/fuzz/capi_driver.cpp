@@ -290,8 +290,8 @@ trajplot_export_options ExportRequest::options() const {
 
 const trajplot_export_options* ExportRequest::argument(const trajplot_export_options& options) const {
     // NULL is figure JSON; the page's fields are not read for it.
-    const bool as_null = null_options && version == TRAJPLOT_EXPORT_OPTIONS_VERSION &&
-                         format == TRAJPLOT_FORMAT_FIGURE_JSON;
+    const bool as_null =
+        null_options && version == TRAJPLOT_EXPORT_OPTIONS_VERSION && format == TRAJPLOT_FORMAT_FIGURE_JSON;
     return as_null ? nullptr : &options;
 }
 
@@ -497,8 +497,8 @@ int collect(void* user, const char* data, std::size_t size) {
     return 0;
 }
 
-trajplot_status stream_into(Collector& collector, const trajplot_figure* figure,
-                            const trajplot_export_options* options, std::size_t locale) {
+trajplot_status stream_into(Collector& collector, const trajplot_figure* figure, const trajplot_export_options* options,
+                            std::size_t locale) {
     const CallerLocale caller(locale);
     const trajplot_status status = trajplot_figure_stream(figure, options, collect, &collector);
     check(!collector.null_data, "trajplot_figure_stream passed a NULL piece");
@@ -547,7 +547,8 @@ std::optional<std::string> export_everywhere(const trajplot_figure* figure, cons
         exported = take_string(text, destinations.with_length ? length : std::strlen(text), "trajplot_figure_export");
         check(exported->find('\0') == std::string::npos, "an export holds a NUL byte");
     } else {
-        check(text == string_sentinel && length == length_sentinel, "a failed trajplot_figure_export wrote its outputs");
+        check(text == string_sentinel && length == length_sentinel,
+              "a failed trajplot_figure_export wrote its outputs");
     }
     // Every destination fails as the string did, or holds its bytes.
     const Statuses as_the_string = exported ? Statuses{} : Statuses{status};
@@ -660,9 +661,9 @@ namespace {
 // The keys of a panel's trace that stacking leaves as the figure of its
 // statistic alone has them (it places the colour bar, sets the axes and
 // sizes the text for the panel's cells).
-constexpr const char* unstacked_keys[] = {"type",       "x",          "y",          "z",
-                                          "zmin",       "zmax",       "colorscale", "text",
-                                          "texttemplate", "customdata", "hovertemplate", "hoverlabel"};
+constexpr const char* unstacked_keys[] = {
+    "type",          "x",         "y", "z", "zmin", "zmax", "colorscale", "text", "texttemplate", "customdata",
+    "hovertemplate", "hoverlabel"};
 
 std::string axis_id(char letter, std::size_t number) {
     return number == 1 ? std::string(1, letter) : letter + std::to_string(number);
@@ -670,9 +671,8 @@ std::string axis_id(char letter, std::size_t number) {
 
 }  // namespace
 
-void exercise_stacked(const std::vector<const trajplot_statistic*>& statistics,
-                      const std::vector<StatisticView>& views, const StackRequest& stack,
-                      const ExportRequest& request, const Destinations& destinations) {
+void exercise_stacked(const std::vector<const trajplot_statistic*>& statistics, const std::vector<StatisticView>& views,
+                      const StackRequest& stack, const ExportRequest& request, const Destinations& destinations) {
     const std::size_t count = statistics.size();
     const FigureRequest& frame = stack.figure;
     std::vector<trajplot_panel_options> panel_options;
@@ -756,7 +756,8 @@ void exercise_stacked(const std::vector<const trajplot_statistic*>& statistics,
         check(trace.is_object(), "a panel's trace is not an object");
         const std::optional<json> patch = stack.panels[i].drawing().patch;
         if (!patch || (!patch->contains("xaxis") && !patch->contains("yaxis"))) {
-            check(trace.value("xaxis", json()) == axis_id('x', i + 1) && trace.value("yaxis", json()) == axis_id('y', i + 1),
+            check(trace.value("xaxis", json()) == axis_id('x', i + 1) &&
+                      trace.value("yaxis", json()) == axis_id('y', i + 1),
                   "a panel's trace is not on its own axes", [&] { return trace.dump(); });
         }
         // The panel's statistic drawn alone, with the panel's options.

@@ -171,9 +171,8 @@ struct StackRequest {
 
 // Makes the stacked figure and exports it, checking the calls, the figure
 // JSON's panels, sizes and titles, and the page's figure against it.
-void exercise_stacked(const std::vector<const trajplot_statistic*>& statistics,
-                      const std::vector<StatisticView>& views, const StackRequest& stack,
-                      const ExportRequest& request, const Destinations& destinations = {});
+void exercise_stacked(const std::vector<const trajplot_statistic*>& statistics, const std::vector<StatisticView>& views,
+                      const StackRequest& stack, const ExportRequest& request, const Destinations& destinations = {});
 
 // A path in `directory` that names no file: "missing-" and `name`, with
 // '/' taken out so that it stays in the directory.

@@ -308,8 +308,9 @@ ExportRequest read_export_request(FuzzInput& in, int format) {
     request.responsive = (flags & 0x02) != 0;
     if ((flags & 0x0C) == 0x0C) request.version = TRAJPLOT_EXPORT_OPTIONS_VERSION + 1;
     request.null_options = (flags & 0x10) != 0;
-    const int sources[] = {TRAJPLOT_PLOTLYJS_CDN, TRAJPLOT_PLOTLYJS_SRC, TRAJPLOT_PLOTLYJS_INLINE, TRAJPLOT_PLOTLYJS_NONE,
-                           -1, 5, TRAJPLOT_PLOTLYJS_LOCAL};
+    const int sources[] = {
+        TRAJPLOT_PLOTLYJS_CDN,  TRAJPLOT_PLOTLYJS_SRC, TRAJPLOT_PLOTLYJS_INLINE, TRAJPLOT_PLOTLYJS_NONE, -1, 5,
+        TRAJPLOT_PLOTLYJS_LOCAL};
     request.plotlyjs = sources[in.below(7)];
     const PlotlyJsFixtures& fixtures = plotlyjs_fixtures();
     if (request.plotlyjs == TRAJPLOT_PLOTLYJS_SRC) {
@@ -336,8 +337,8 @@ ExportRequest read_export_request(FuzzInput& in, int format) {
 
 // Any format value: the three, and values that are none.
 int read_format(FuzzInput& in) {
-    const int formats[] = {TRAJPLOT_FORMAT_FIGURE_JSON, TRAJPLOT_FORMAT_TRACE_JSON, TRAJPLOT_FORMAT_HTML, -1, 3,
-                           INT_MIN};
+    const int formats[] = {
+        TRAJPLOT_FORMAT_FIGURE_JSON, TRAJPLOT_FORMAT_TRACE_JSON, TRAJPLOT_FORMAT_HTML, -1, 3, INT_MIN};
     return formats[in.below(std::size(formats))];
 }
 
@@ -490,8 +491,9 @@ void exercise_null_arguments(const trajplot_statistic* statistic) {
     check(panel.version == panel_init.version && panel.title == nullptr && panel.colorscale == nullptr &&
               panel.extra_json == nullptr && !panel.log_scale && !panel.hover_value,
           "trajplot_panel_options_init is not TRAJPLOT_PANEL_OPTIONS_INIT");
-    check(frame.version == frame_init.version && frame.title == nullptr && frame.token_width == frame_init.token_width &&
-              frame.height == frame_init.height && frame.vertical_spacing == frame_init.vertical_spacing &&
+    check(frame.version == frame_init.version && frame.title == nullptr &&
+              frame.token_width == frame_init.token_width && frame.height == frame_init.height &&
+              frame.vertical_spacing == frame_init.vertical_spacing &&
               frame.has_vertical_spacing == frame_init.has_vertical_spacing &&
               frame.equal_panel_heights == frame_init.equal_panel_heights,
           "trajplot_figure_options_init is not TRAJPLOT_FIGURE_OPTIONS_INIT");
@@ -589,8 +591,8 @@ void run(FuzzInput& in) {
     };
     const std::size_t sequence_label_count = count_of(counts & 0x03, overflow ? 3 : seq_len);
     const std::size_t layer_label_count = count_of((counts >> 2) & 0x03, n_layers);
-    const bool wrong_count = (sequence_labels && sequence_label_count != seq_len) ||
-                             (layer_labels && layer_label_count != n_layers);
+    const bool wrong_count =
+        (sequence_labels && sequence_label_count != seq_len) || (layer_labels && layer_label_count != n_layers);
     const bool includes_output = (mode & 0x20) == 0;
     const bool wrong_version = (mode & 0xC0) == 0xC0 && (labels_mode & 0x80);
     const std::uint8_t bounds = in.byte();

@@ -145,7 +145,8 @@ std::size_t data_offset(std::string_view file) {
     const std::size_t length_bytes = version1 ? 2 : 4;
     std::size_t header_length = 0;
     for (std::size_t i = 0; i < length_bytes; ++i) {
-        header_length |= static_cast<std::size_t>(static_cast<unsigned char>(file[npy_magic.size() + 2 + i])) << (8 * i);
+        header_length |= static_cast<std::size_t>(static_cast<unsigned char>(file[npy_magic.size() + 2 + i]))
+                         << (8 * i);
     }
     return npy_magic.size() + 2 + length_bytes + header_length;
 }
@@ -192,8 +193,8 @@ void check_open_file(const trajplot_cli::NpyFile& file, std::string_view content
     // spans must be the file's, at the header's data offset.
     const std::size_t offset = data_offset(contents);
     const std::size_t bytes = file.element_count() * got.size;
-    check(offset <= contents.size() && bytes <= contents.size() - offset,
-          "a file shorter than its shape needs opened", [&] { return file.shape_text() + " " + file.descr(); });
+    check(offset <= contents.size() && bytes <= contents.size() - offset, "a file shorter than its shape needs opened",
+          [&] { return file.shape_text() + " " + file.descr(); });
     const std::span<const std::byte> all = file.elements(0, file.element_count());
     check(all.size() == bytes, "elements(0, count) has the wrong size");
     for (std::size_t i = 0; i < all.size(); ++i) {
@@ -203,8 +204,8 @@ void check_open_file(const trajplot_cli::NpyFile& file, std::string_view content
     if (file.element_count() > 0) {
         const std::size_t last = file.element_count() - 1;
         const std::span<const std::byte> tail = file.elements(last, 1);
-        check(tail.size() == got.size && std::memcmp(tail.data(), contents.data() + offset + last * got.size,
-                                                     got.size) == 0,
+        check(tail.size() == got.size &&
+                  std::memcmp(tail.data(), contents.data() + offset + last * got.size, got.size) == 0,
               "elements(last, 1) is not the last element");
         // The index of the last element is the shape less one on every axis.
         std::string expected = "[";
@@ -244,12 +245,12 @@ std::optional<std::vector<float>> expected_slab(std::span<const std::byte> bytes
 std::size_t slab_elements(const trajplot_cli::NpyFile& file, unsigned choice) {
     const std::vector<std::size_t>& shape = file.shape();
     switch (choice) {
-    case 0:
-        if (shape.size() >= 2) return shape[shape.size() - 2] * shape[shape.size() - 1];
-        return file.element_count();
-    case 1: return shape.empty() ? 1 : shape.back();
-    case 2: return file.element_count();
-    default: return 1;
+        case 0:
+            if (shape.size() >= 2) return shape[shape.size() - 2] * shape[shape.size() - 1];
+            return file.element_count();
+        case 1: return shape.empty() ? 1 : shape.back();
+        case 2: return file.element_count();
+        default: return 1;
     }
 }
 
@@ -263,16 +264,16 @@ void read_floats(const trajplot_cli::NpyFile& file, unsigned slab_choice) {
     if (file.element_count() == 0) slab = 0;
     std::optional<trajplot_cli::FloatSlabReader> reader;
     const bool made = attempt("FloatSlabReader", [&] { reader.emplace(file, slab); });
-    check(made == readable, made ? "FloatSlabReader accepted a dtype other than float16/32/64 in native order"
-                                 : "FloatSlabReader refused a float16/32/64 file",
+    check(made == readable,
+          made ? "FloatSlabReader accepted a dtype other than float16/32/64 in native order"
+               : "FloatSlabReader refused a float16/32/64 file",
           [&] { return printable(file.descr()); });
     if (!made || slab == 0) return;
 
     const std::size_t slabs = file.element_count() / slab;
     check(slabs * slab == file.element_count(), "the slab does not divide the array");
     for (std::size_t index = 0; index < slabs; ++index) {
-        const std::optional<std::vector<float>> expected =
-            expected_slab(file.elements(index * slab, slab), dtype.size);
+        const std::optional<std::vector<float>> expected = expected_slab(file.elements(index * slab, slab), dtype.size);
         for (int pass = 0; pass < 2; ++pass) {
             const float* values = nullptr;
             const bool read = attempt("slab " + std::to_string(index), [&] { values = reader->slab(index); });
@@ -281,11 +282,10 @@ void read_floats(const trajplot_cli::NpyFile& file, unsigned slab_choice) {
                   [&] { return "slab " + std::to_string(index) + " of " + file.shape_text(); });
             if (!read) return;
             for (std::size_t i = 0; i < slab; ++i) {
-                check(same_float(values[i], (*expected)[i]), "a slab value is not the file's",
-                      [&] {
-                          return "slab " + std::to_string(index) + " element " + std::to_string(i) + ": " +
-                                 std::to_string(values[i]) + " vs " + std::to_string((*expected)[i]);
-                      });
+                check(same_float(values[i], (*expected)[i]), "a slab value is not the file's", [&] {
+                    return "slab " + std::to_string(index) + " element " + std::to_string(i) + ": " +
+                           std::to_string(values[i]) + " vs " + std::to_string((*expected)[i]);
+                });
             }
             // The values read the same after their pages are given back.
             if (pass == 0) reader->release(index);
@@ -333,7 +333,8 @@ void read_ids(const trajplot_cli::NpyFile& file) {
 void run_npy(std::string_view contents, unsigned slab_choice) {
     write_input(contents);
     std::optional<trajplot_cli::NpyFile> file;
-    if (!attempt("NpyFile::open", [&] { file.emplace(trajplot_cli::NpyFile::open(input_path().string(), "--logits 'x.npy'")); })) {
+    if (!attempt("NpyFile::open",
+                 [&] { file.emplace(trajplot_cli::NpyFile::open(input_path().string(), "--logits 'x.npy'")); })) {
         return;
     }
     trace("npy", printable(file->descr()) + " " + file->shape_text());
@@ -423,9 +424,8 @@ void run_vocabulary(std::string_view contents, std::size_t lens_vocab) {
     write_input(contents);
     const std::optional<std::vector<std::string>> expected = expected_vocabulary(contents, lens_vocab);
     std::vector<std::string> tokens;
-    const bool read = attempt("read_vocabulary", [&] {
-        tokens = trajplot_cli::read_vocabulary(input_path().string(), lens_vocab);
-    });
+    const bool read =
+        attempt("read_vocabulary", [&] { tokens = trajplot_cli::read_vocabulary(input_path().string(), lens_vocab); });
     check(read == expected.has_value(),
           read ? "read_vocabulary accepted a file its formats refuse" : "read_vocabulary refused a usable file");
     if (!read) return;

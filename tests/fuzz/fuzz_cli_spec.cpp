@@ -254,7 +254,7 @@ void run(std::string_view input) {
     figure.hover_value = options.hover_value;
     const bool is_html = options.format == trajplot_cli::OutputFormat::html;
     ExportRequest exported;
-    exported.format = is_html             ? TRAJPLOT_FORMAT_HTML
+    exported.format = is_html              ? TRAJPLOT_FORMAT_HTML
                       : options.trace_only ? TRAJPLOT_FORMAT_TRACE_JSON
                                            : TRAJPLOT_FORMAT_FIGURE_JSON;
     // The CLI's default: the local plotly.js, the fixture TRAJPLOT_PLOTLYJS
@@ -264,7 +264,8 @@ void run(std::string_view input) {
     if (options.plotlyjs) {
         exported.plotlyjs = options.plotlyjs->source;
         exported.location = options.plotlyjs->location;
-        if (exported.location == plotlyjs_fixtures().usable) exported.inline_contents = plotlyjs_fixtures().usable_contents;
+        if (exported.location == plotlyjs_fixtures().usable)
+            exported.inline_contents = plotlyjs_fixtures().usable_contents;
     }
     exported.div_id = options.div_id;
     exported.full_html = !options.html_fragment;

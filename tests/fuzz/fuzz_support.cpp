@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdlib>
-#include <cmath>
 #include <clocale>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -605,7 +605,8 @@ double tick_label_value(const std::string& label) {
 void check_colorbar(const json& colorbar, const StatisticView& view, const std::optional<Range>& range,
                     bool log_scale) {
     const auto shown = [&] { return colorbar.dump(); };
-    check_equal(member(colorbar, "title", "colorbar"), expected_colorbar_title(view), [] { return std::string("colorbar.title"); });
+    check_equal(member(colorbar, "title", "colorbar"), expected_colorbar_title(view),
+                [] { return std::string("colorbar.title"); });
     check(colorbar.size() == (log_scale ? 4u : 1u), "the colour bar has other keys than expected", shown);
     if (!log_scale) return;
     check_equal(member(colorbar, "tickmode", "colorbar"), "array", [] { return std::string("colorbar.tickmode"); });
@@ -747,9 +748,9 @@ void check_heatmap_trace(const json& trace, const StatisticView& view, const Dra
     // without a size (then plotly.js sizes it).
     const bool has_text = view.cell_labels && std::any_of(view.cell_labels->begin(), view.cell_labels->end(),
                                                           [](const std::string& label) { return !label.empty(); });
-    const bool own_template = patched("texttemplate") &&
-                              !(drawing.patch->contains("textfont") && (*drawing.patch)["textfont"].is_object() &&
-                                (*drawing.patch)["textfont"].contains("size"));
+    const bool own_template =
+        patched("texttemplate") && !(drawing.patch->contains("textfont") && (*drawing.patch)["textfont"].is_object() &&
+                                     (*drawing.patch)["textfont"].contains("size"));
     if (has_text && !own_template) expected_keys.insert("textfont");
     if (!view.hover_entries.empty()) expected_keys.insert({"customdata", "hovertemplate", "hoverlabel"});
     if (drawing.hover_value) expected_keys.insert({"customdata", "hovertemplate"});
@@ -792,8 +793,9 @@ void check_heatmap_trace(const json& trace, const StatisticView& view, const Dra
         } else if (key == "colorbar") {
             check_colorbar(value, view, range, drawing.log_scale);
         } else if (key == "textfont") {
-            check(value.is_object() && value.size() == 1 && value.contains("size") && value["size"].is_number_integer() &&
-                      value["size"].get<int>() >= 6 && value["size"].get<int>() <= 12,
+            check(value.is_object() && value.size() == 1 && value.contains("size") &&
+                      value["size"].is_number_integer() && value["size"].get<int>() >= 6 &&
+                      value["size"].get<int>() <= 12,
                   "textfont should be {\"size\": 6 to 12}", [&] { return value.dump(); });
         } else if (key == "text") {
             check_equal(value, expected_text(view), name);
@@ -805,8 +807,9 @@ void check_heatmap_trace(const json& trace, const StatisticView& view, const Dra
             const std::size_t table = view.hover_rows * view.hover_cols;
             const std::string line = drawing.hover_value ? hover_value_line(view, table) : "";
             check_equal(value,
-                        table == 0 ? line + "<extra></extra>"
-                                   : (line.empty() ? "" : line + "<br>") + hovertemplate(view.hover_rows, view.hover_cols),
+                        table == 0
+                            ? line + "<extra></extra>"
+                            : (line.empty() ? "" : line + "<br>") + hovertemplate(view.hover_rows, view.hover_cols),
                         name);
         } else if (key == "hoverlabel") {
             check_equal(value, json{{"bgcolor", "rgb(42, 42, 50)"}, {"font", {{"family", "Monospace"}}}}, name);
@@ -820,8 +823,10 @@ void check_heatmap_trace(const json& trace, const StatisticView& view, const Dra
         for (const json& tick : trace["colorbar"]["tickvals"]) {
             const double value = tick.get<double>();
             check(value >= std::min(zmin, zmax) && value <= std::max(zmin, zmax),
-                  "a colour bar tick lies outside zmin..zmax, where plotly.js does not draw it",
-                  [&] { return trace["colorbar"].dump() + " zmin " + std::to_string(zmin) + " zmax " + std::to_string(zmax); });
+                  "a colour bar tick lies outside zmin..zmax, where plotly.js does not draw it", [&] {
+                      return trace["colorbar"].dump() + " zmin " + std::to_string(zmin) + " zmax " +
+                             std::to_string(zmax);
+                  });
         }
     }
 }
@@ -850,8 +855,8 @@ void check_merge_patch(const json& unpatched, const json& patch, const json& pat
     json expected = unpatched;
     // A texttemplate of the caller's own takes the library's text size away,
     // unless the patch sizes the text itself.
-    const bool sizes_text = patch.contains("textfont") && patch["textfont"].is_object() &&
-                            patch["textfont"].contains("size");
+    const bool sizes_text =
+        patch.contains("textfont") && patch["textfont"].is_object() && patch["textfont"].contains("size");
     if (patch.contains("texttemplate") && !sizes_text) expected.erase("textfont");
     expected.merge_patch(patch);
     check_equal(patched, expected, [] { return std::string("the trace with extra_json merged"); });
