@@ -199,7 +199,8 @@ def trajplot_figure_bytes(trajplot, statistic):
     from trajplot import _lib
     with trajplot.Figure(statistic, title=TITLE, colorscale=COLORSCALE, token_width=TOKEN_WIDTH) as figure:
         text, length = _lib.char_p(), ctypes.c_size_t()
-        _lib.C.trajplot_figure_export(ctypes.byref(text), ctypes.byref(length), figure._live(), None)
+        with figure._held() as live:
+            _lib.C.trajplot_figure_export(ctypes.byref(text), ctypes.byref(length), live, None)
         return _lib.take_string(text, length)
 
 

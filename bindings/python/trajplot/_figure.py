@@ -9,7 +9,7 @@ import json
 
 from . import _arrays, _lib, _plotly, _stacked
 from ._compat import plotly_graph_objects
-from ._handle import Handle
+from ._handle import Handle, held
 from ._lib import C
 from ._statistic import TrajectoryStatistic
 from .errors import InvalidArgumentError, TrajplotError
@@ -263,8 +263,9 @@ class Figure(Handle):
                                arguments["hover_value"])
         options = _figure_options(arguments["title"], arguments["token_width"], arguments["height"])
         handle = _lib.figure_p()
-        C.trajplot_figure_create(ctypes.byref(handle), statistic._live(), ctypes.byref(panel),
-                                 ctypes.byref(options))
+        with statistic._held() as live:
+            C.trajplot_figure_create(ctypes.byref(handle), live, ctypes.byref(panel),
+                                     ctypes.byref(options))
         arguments["extra"] = patch
         self._adopt(handle, (statistic,), [patch], arguments, False, [statistic.name])
         self._shape_text = _arrays.shape_text(statistic.shape)
@@ -324,9 +325,10 @@ class Figure(Handle):
                                   arguments["equal_panel_heights"])
         pointers = (ctypes.POINTER(_lib.trajplot_panel_options) * count)(
             *(ctypes.pointer(panel) for panel in panels))
-        handles = (_lib.statistic_p * count)(*(statistic._live() for statistic in statistics))
         handle = _lib.figure_p()
-        C.trajplot_figure_create_stacked(ctypes.byref(handle), handles, pointers, count, ctypes.byref(options))
+        with held(statistics) as live:
+            handles = (_lib.statistic_p * count)(*live)
+            C.trajplot_figure_create_stacked(ctypes.byref(handle), handles, pointers, count, ctypes.byref(options))
         figure = cls.__new__(cls)
         names = [given if given is not None else statistic.name
                  for given, statistic in zip(arguments["titles"], statistics)]
@@ -345,7 +347,8 @@ class Figure(Handle):
 
     def _shape(self):
         stacked, panels = ctypes.c_bool(), ctypes.c_size_t()
-        C.trajplot_figure_shape(ctypes.byref(stacked), ctypes.byref(panels), self._live())
+        with self._held() as live:
+            C.trajplot_figure_shape(ctypes.byref(stacked), ctypes.byref(panels), live)
         return stacked.value, panels.value
 
     @property
@@ -382,14 +385,17 @@ class Figure(Handle):
 
     def _export(self, options):
         text, length = _lib.char_p(), ctypes.c_size_t()
-        C.trajplot_figure_export(ctypes.byref(text), ctypes.byref(length), self._live(), ctypes.byref(options))
+        with self._held() as live:
+            C.trajplot_figure_export(ctypes.byref(text), ctypes.byref(length), live, ctypes.byref(options))
         return _lib.take_string(text, length).decode("utf-8")
 
     def _write(self, file, options):
         if hasattr(file, "write"):
-            _stream(self._live(), options, file)
+            with self._held() as live:
+                _stream(live, options, file)
         else:
-            C.trajplot_figure_save(self._live(), ctypes.byref(options), _arrays.c_path(file))
+            with self._held() as live:
+                C.trajplot_figure_save(live, ctypes.byref(options), _arrays.c_path(file))
 
     def to_json(self, trace_only=False):
         """The figure (or with ``trace_only`` the heatmap trace, which only

@@ -62,37 +62,38 @@ class TrajectoryLabels(Handle):
     def _shape(self):
         if "_cached_shape" not in self.__dict__:
             extents = [ctypes.c_size_t() for _ in range(4)]
-            C.trajplot_labels_shape(*(ctypes.byref(extent) for extent in extents), self._live())
+            with self._held() as live:
+                C.trajplot_labels_shape(*(ctypes.byref(extent) for extent in extents), live)
             self._cached_shape = tuple(extent.value for extent in extents)
         return self._cached_shape
 
     def _label_texts(self):
         if "_cached_labels" not in self.__dict__:
-            handle = self._live()
-            n_layers, seq_len = self.shape
-            text, length = _lib.char_p(), ctypes.c_size_t()
-            out, out_len = ctypes.byref(text), ctypes.byref(length)
-            texts = []
-            for layer in range(n_layers):
-                for position in range(seq_len):
-                    C.trajplot_labels_label(out, out_len, handle, layer, position)
-                    texts.append(_lib.borrowed_string(text, length))
+            with self._held() as handle:
+                n_layers, seq_len = self.shape
+                text, length = _lib.char_p(), ctypes.c_size_t()
+                out, out_len = ctypes.byref(text), ctypes.byref(length)
+                texts = []
+                for layer in range(n_layers):
+                    for position in range(seq_len):
+                        C.trajplot_labels_label(out, out_len, handle, layer, position)
+                        texts.append(_lib.borrowed_string(text, length))
             self._cached_labels = tuple(texts)
         return self._cached_labels
 
     def _hover_texts(self):
         if "_cached_hover" not in self.__dict__:
-            handle = self._live()
-            n_layers, seq_len, rows, cols = self._shape()
-            text, length = _lib.char_p(), ctypes.c_size_t()
-            out, out_len = ctypes.byref(text), ctypes.byref(length)
-            texts = []
-            for layer in range(n_layers):
-                for position in range(seq_len):
-                    for row in range(rows):
-                        for col in range(cols):
-                            C.trajplot_labels_hover_entry(out, out_len, handle, layer, position, row, col)
-                            texts.append(_lib.borrowed_string(text, length))
+            with self._held() as handle:
+                n_layers, seq_len, rows, cols = self._shape()
+                text, length = _lib.char_p(), ctypes.c_size_t()
+                out, out_len = ctypes.byref(text), ctypes.byref(length)
+                texts = []
+                for layer in range(n_layers):
+                    for position in range(seq_len):
+                        for row in range(rows):
+                            for col in range(cols):
+                                C.trajplot_labels_hover_entry(out, out_len, handle, layer, position, row, col)
+                                texts.append(_lib.borrowed_string(text, length))
             self._cached_hover = tuple(texts)
         return self._cached_hover
 
@@ -116,7 +117,8 @@ class TrajectoryLabels(Handle):
         the last layer, then the last layer."""
         stride = _arrays.size_value(stride, "stride")
         handle = _lib.labels_p()
-        C.trajplot_labels_stride(ctypes.byref(handle), self._live(), stride)
+        with self._held() as live:
+            C.trajplot_labels_stride(ctypes.byref(handle), live, stride)
         return TrajectoryLabels._adopt(handle)
 
     def template_and_customdata(self, col_width_limit=10):
@@ -127,10 +129,11 @@ class TrajectoryLabels(Handle):
         col_width_limit = _arrays.size_value(col_width_limit, "col_width_limit")
         template, template_len = _lib.char_p(), ctypes.c_size_t()
         customdata, customdata_len = _lib.char_p(), ctypes.c_size_t()
-        C.trajplot_labels_template_and_customdata(
-            ctypes.byref(template), ctypes.byref(template_len),
-            ctypes.byref(customdata), ctypes.byref(customdata_len),
-            self._live(), col_width_limit)
+        with self._held() as live:
+            C.trajplot_labels_template_and_customdata(
+                ctypes.byref(template), ctypes.byref(template_len),
+                ctypes.byref(customdata), ctypes.byref(customdata_len),
+                live, col_width_limit)
         template_text = _lib.take_string(template, template_len).decode("utf-8")
         rows = json.loads(_lib.take_string(customdata, customdata_len).decode("utf-8"))
         n_layers, seq_len, hover_rows, hover_cols = self._shape()

@@ -8,6 +8,7 @@ a time, reading each in place, into TrajectoryStatistic objects: the same
 statistics, names, units and labels as tuned-lens, with every export of
 TrajectoryStatistic (figures, JSON, HTML, stride, clip).
 """
+import contextlib
 import ctypes
 import operator
 import threading
@@ -63,12 +64,14 @@ class Vocabulary(Handle):
     def __len__(self):
         if "_cached_size" not in self.__dict__:
             size = ctypes.c_size_t()
-            C.trajplot_vocabulary_size(ctypes.byref(size), self._live())
+            with self._held() as live:
+                C.trajplot_vocabulary_size(ctypes.byref(size), live)
             self._cached_size = size.value
         return self._cached_size
 
     def _token(self, index, text, length):
-        C.trajplot_vocabulary_token(ctypes.byref(text), ctypes.byref(length), self._live(), index)
+        with self._held() as live:
+            C.trajplot_vocabulary_token(ctypes.byref(text), ctypes.byref(length), live, index)
         return _lib.borrowed_string(text, length)
 
     def __getitem__(self, index):
@@ -122,8 +125,6 @@ def _options(vocabulary, values, top_k, min_prob, min_prob_delta, max_batch_item
     if values not in _VALUE_KINDS:
         raise InvalidArgumentError("values must be 'logits' or 'log_probs', got %r" % (values,))
     options.values = _VALUE_KINDS[values]
-    if vocabulary is not None:
-        options.vocabulary = vocabulary._live()
     options.top_k = _arrays.size_value(top_k, "top_k")
     options.min_prob = _number(min_prob, "min_prob")
     options.min_prob_delta = _number(min_prob_delta, "min_prob_delta")
@@ -214,6 +215,10 @@ def _product(extents):
     return product
 
 
+def _held_or_none(vocabulary):
+    return contextlib.nullcontext(None) if vocabulary is None else vocabulary._held()
+
+
 def _temporary_vocabulary(vocabulary):
     """(the Vocabulary to use, whether it was made here and is to be closed)."""
     if vocabulary is None or isinstance(vocabulary, Vocabulary):
@@ -247,7 +252,8 @@ class _Engine(Handle):
         """(batch, n_layers, seq_len, vocab)."""
         if "_cached_shape" not in self.__dict__:
             extents = [ctypes.c_size_t() for _ in range(4)]
-            type(self)._shape_function(*(ctypes.byref(extent) for extent in extents), self._live())
+            with self._held() as live:
+                type(self)._shape_function(*(ctypes.byref(extent) for extent in extents), live)
             self._cached_shape = tuple(extent.value for extent in extents)
         return self._cached_shape
 
@@ -256,7 +262,8 @@ class _Engine(Handle):
         """Whether every slab has been added: the statistics need that."""
         flag = ctypes.c_bool()
         with self._lock:
-            type(self)._complete_function(ctypes.byref(flag), self._live())
+            with self._held() as live:
+                type(self)._complete_function(ctypes.byref(flag), live)
         return flag.value
 
     def labels(self):
@@ -264,13 +271,15 @@ class _Engine(Handle):
         None without a vocabulary."""
         handle = _lib.labels_p()
         with self._lock:
-            type(self)._labels_function(ctypes.byref(handle), self._live())
+            with self._held() as live:
+                type(self)._labels_function(ctypes.byref(handle), live)
         return TrajectoryLabels._adopt(handle) if handle else None
 
     def _statistic(self, function, measure, flags=0):
         handle = _lib.statistic_p()
         with self._lock:
-            function(ctypes.byref(handle), self._live(), measure, flags)
+            with self._held() as live:
+                function(ctypes.byref(handle), live, measure, flags)
         return TrajectoryStatistic._adopt(handle)
 
     def _tensor_shape(self, tensor, name):
@@ -395,10 +404,12 @@ class PredictionTrajectory(_Engine):
                                max_string_len, ellipsis, newline_token, newline_replacement,
                                whitespace_token, whitespace_replacement, threads, forward_kl)
             handle = _lib.trajectory_p()
-            C.trajplot_trajectory_create(
-                ctypes.byref(handle), *shape, ids.pointer,
-                wanted.pointer if wanted is not None else None,
-                avoided.pointer if avoided is not None else None, ctypes.byref(options))
+            with _held_or_none(vocabulary) as live_vocabulary:
+                options.vocabulary = live_vocabulary
+                C.trajplot_trajectory_create(
+                    ctypes.byref(handle), *shape, ids.pointer,
+                    wanted.pointer if wanted is not None else None,
+                    avoided.pointer if avoided is not None else None, ctypes.byref(options))
         finally:
             if temporary:
                 vocabulary.close()  # the trajectory holds its own reference
@@ -430,7 +441,8 @@ class PredictionTrajectory(_Engine):
         with _tensors.float_tensor(slab, "slab") as view:
             self._slab_shape(view, "slab")
             with self._lock:
-                C.trajplot_trajectory_add(self._live(), batch_index, layer, view.pointer(), view.count)
+                with self._held() as live:
+                    C.trajplot_trajectory_add(live, batch_index, layer, view.pointer(), view.count)
 
     def add_layer(self, layer, tensor):
         """Adds layer ``layer`` of every batch item: batch x seq_len x vocab
@@ -442,8 +454,9 @@ class PredictionTrajectory(_Engine):
             self._layer_shape(view, "tensor")
             with self._lock:
                 for item in range(batch):
-                    C.trajplot_trajectory_add(self._live(), item, layer,
-                                              view.pointer(item * seq_len * vocab), seq_len * vocab)
+                    with self._held() as live:
+                        C.trajplot_trajectory_add(live, item, layer,
+                                                  view.pointer(item * seq_len * vocab), seq_len * vocab)
 
     def add_all(self, tensor):
         """Adds every slab of a resident batch x n_layers x seq_len x vocab
@@ -455,7 +468,8 @@ class PredictionTrajectory(_Engine):
     def _add_all(self, view):
         self._tensor_shape(view, "tensor")
         with self._lock:
-            C.trajplot_trajectory_add_all(self._live(), view.pointer(), view.count)
+            with self._held() as live:
+                C.trajplot_trajectory_add_all(live, view.pointer(), view.count)
 
     # -- statistics -------------------------------------------------------------
 
@@ -540,8 +554,10 @@ class TrajectoryComparison(_Engine):
                                max_string_len, ellipsis, newline_token, newline_replacement,
                                whitespace_token, whitespace_replacement, threads, False)
             handle = _lib.comparison_p()
-            C.trajplot_comparison_create(ctypes.byref(handle), *shape, ids.pointer,
-                                         ctypes.byref(options))
+            with _held_or_none(vocabulary) as live_vocabulary:
+                options.vocabulary = live_vocabulary
+                C.trajplot_comparison_create(ctypes.byref(handle), *shape, ids.pointer,
+                                             ctypes.byref(options))
         finally:
             if temporary:
                 vocabulary.close()
@@ -579,8 +595,9 @@ class TrajectoryComparison(_Engine):
             self._slab_shape(theirs, "other_slab")
             _same_count(mine, theirs, "self_slab", "other_slab")
             with self._lock:
-                C.trajplot_comparison_add(self._live(), batch_index, layer, mine.pointer(),
-                                          theirs.pointer(), mine.count)
+                with self._held() as live:
+                    C.trajplot_comparison_add(live, batch_index, layer, mine.pointer(),
+                                              theirs.pointer(), mine.count)
 
     def add_layer(self, layer, self_tensor, other_tensor):
         """Adds layer ``layer`` of every batch item of both trajectories:
@@ -594,8 +611,9 @@ class TrajectoryComparison(_Engine):
             slab = seq_len * vocab
             with self._lock:
                 for item in range(batch):
-                    C.trajplot_comparison_add(self._live(), item, layer, mine.pointer(item * slab),
-                                              theirs.pointer(item * slab), slab)
+                    with self._held() as live:
+                        C.trajplot_comparison_add(live, item, layer, mine.pointer(item * slab),
+                                                  theirs.pointer(item * slab), slab)
 
     def add_all(self, self_tensor, other_tensor):
         """Adds both whole resident tensors (batch x n_layers x seq_len x
@@ -609,7 +627,8 @@ class TrajectoryComparison(_Engine):
         self._tensor_shape(theirs, "other_tensor")
         _same_count(mine, theirs, "self_tensor", "other_tensor")
         with self._lock:
-            C.trajplot_comparison_add_all(self._live(), mine.pointer(), theirs.pointer(), mine.count)
+            with self._held() as live:
+                C.trajplot_comparison_add_all(live, mine.pointer(), theirs.pointer(), mine.count)
 
     # -- statistics -------------------------------------------------------------
 

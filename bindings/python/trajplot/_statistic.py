@@ -1,6 +1,7 @@
 """TrajectoryStatistic: a statistic at every layer and position, and its
 Plotly figures (drawn through Figure)."""
 import array
+import contextlib
 import ctypes
 
 from . import _arrays, _lib
@@ -58,11 +59,12 @@ class TrajectoryStatistic(Handle):
             options.sequence_labels = tokens.pointers
             options.sequence_label_lengths = tokens.lengths
             options.sequence_label_count = count
+        labels_held = contextlib.nullcontext(None)
         if trajectory_labels is not None:
             if not isinstance(trajectory_labels, TrajectoryLabels):
                 raise TypeError("trajectory_labels must be a TrajectoryLabels, not %s"
                                 % type(trajectory_labels).__name__)
-            options.trajectory_labels = trajectory_labels._live()
+            labels_held = trajectory_labels._held()
         if layer_labels is not None:
             (count,), layers = _arrays.string_array(layer_labels, 1, "layer_labels")
             options.layer_labels = layers.pointers
@@ -75,8 +77,10 @@ class TrajectoryStatistic(Handle):
             options.max, options.has_max = high, True
         options.includes_output = bool(includes_output)
         handle = _lib.statistic_p()
-        C.trajplot_statistic_create(ctypes.byref(handle), encoded_name, values, n_layers, seq_len,
-                                    ctypes.byref(options))
+        with labels_held as live_labels:
+            options.trajectory_labels = live_labels
+            C.trajplot_statistic_create(ctypes.byref(handle), encoded_name, values, n_layers, seq_len,
+                                        ctypes.byref(options))
         super().__init__(handle)
 
     @classmethod
@@ -92,7 +96,8 @@ class TrajectoryStatistic(Handle):
         """(n_layers, seq_len)."""
         if "_cached_shape" not in self.__dict__:
             n_layers, seq_len = ctypes.c_size_t(), ctypes.c_size_t()
-            C.trajplot_statistic_shape(ctypes.byref(n_layers), ctypes.byref(seq_len), self._live())
+            with self._held() as live:
+                C.trajplot_statistic_shape(ctypes.byref(n_layers), ctypes.byref(seq_len), live)
             self._cached_shape = (n_layers.value, seq_len.value)
         return self._cached_shape
 
@@ -104,30 +109,35 @@ class TrajectoryStatistic(Handle):
         count = n_layers * seq_len
         if numpy is not None:
             values = numpy.empty((n_layers, seq_len), dtype=numpy.float32)
-            C.trajplot_statistic_stats(values.ctypes.data_as(_lib.c_float_p), count, self._live())
+            with self._held() as live:
+                C.trajplot_statistic_stats(values.ctypes.data_as(_lib.c_float_p), count, live)
             return values
         packed = array.array("f", bytes(4 * count))
-        C.trajplot_statistic_stats((ctypes.c_float * count).from_buffer(packed), count, self._live())
+        with self._held() as live:
+            C.trajplot_statistic_stats((ctypes.c_float * count).from_buffer(packed), count, live)
         return _arrays.nest(packed.tolist(), (n_layers, seq_len))
 
     @property
     def name(self):
         text = _lib.char_p()
-        C.trajplot_statistic_name(ctypes.byref(text), self._live())
+        with self._held() as live:
+            C.trajplot_statistic_name(ctypes.byref(text), live)
         return ctypes.string_at(text).decode("utf-8")
 
     @property
     def units(self):
         """The units, or None."""
         text = _lib.char_p()
-        C.trajplot_statistic_units(ctypes.byref(text), self._live())
+        with self._held() as live:
+            C.trajplot_statistic_units(ctypes.byref(text), live)
         return ctypes.string_at(text).decode("utf-8") if text else None
 
     def _range(self):
         has_min, low = ctypes.c_bool(), ctypes.c_float()
         has_max, high = ctypes.c_bool(), ctypes.c_float()
-        C.trajplot_statistic_range(ctypes.byref(has_min), ctypes.byref(low),
-                                   ctypes.byref(has_max), ctypes.byref(high), self._live())
+        with self._held() as live:
+            C.trajplot_statistic_range(ctypes.byref(has_min), ctypes.byref(low),
+                                       ctypes.byref(has_max), ctypes.byref(high), live)
         return (low.value if has_min.value else None, high.value if has_max.value else None)
 
     @property
@@ -143,32 +153,33 @@ class TrajectoryStatistic(Handle):
     @property
     def includes_output(self):
         flag = ctypes.c_bool()
-        C.trajplot_statistic_includes_output(ctypes.byref(flag), self._live())
+        with self._held() as live:
+            C.trajplot_statistic_includes_output(ctypes.byref(flag), live)
         return flag.value
 
     def _layer_texts(self):
         if "_cached_layers" not in self.__dict__:
-            handle = self._live()
-            text, length = _lib.char_p(), ctypes.c_size_t()
-            texts = []
-            for layer in range(self.shape[0]):
-                C.trajplot_statistic_layer_label(ctypes.byref(text), ctypes.byref(length), handle, layer)
-                texts.append(_lib.borrowed_string(text, length))
+            with self._held() as handle:
+                text, length = _lib.char_p(), ctypes.c_size_t()
+                texts = []
+                for layer in range(self.shape[0]):
+                    C.trajplot_statistic_layer_label(ctypes.byref(text), ctypes.byref(length), handle, layer)
+                    texts.append(_lib.borrowed_string(text, length))
             self._cached_layers = tuple(texts)
         return self._cached_layers
 
     def _sequence_texts(self):
         if "_cached_tokens" not in self.__dict__:
-            handle = self._live()
-            text, length = _lib.char_p(), ctypes.c_size_t()
-            texts = []
-            for position in range(self.shape[1]):
-                C.trajplot_statistic_sequence_label(ctypes.byref(text), ctypes.byref(length),
-                                                    handle, position)
-                if not text:
-                    texts = None
-                    break
-                texts.append(_lib.borrowed_string(text, length))
+            with self._held() as handle:
+                text, length = _lib.char_p(), ctypes.c_size_t()
+                texts = []
+                for position in range(self.shape[1]):
+                    C.trajplot_statistic_sequence_label(ctypes.byref(text), ctypes.byref(length),
+                                                        handle, position)
+                    if not text:
+                        texts = None
+                        break
+                    texts.append(_lib.borrowed_string(text, length))
             self._cached_tokens = None if texts is None else tuple(texts)
         return self._cached_tokens
 
@@ -193,7 +204,8 @@ class TrajectoryStatistic(Handle):
         # fetches a new handle.
         if labels is False or labels is not None and labels.closed:
             handle = _lib.labels_p()
-            C.trajplot_statistic_trajectory_labels(ctypes.byref(handle), self._live())
+            with self._held() as live:
+                C.trajplot_statistic_trajectory_labels(ctypes.byref(handle), live)
             labels = TrajectoryLabels._adopt(handle) if handle else None
             self._cached_trajectory_labels = labels
         return labels
@@ -206,7 +218,8 @@ class TrajectoryStatistic(Handle):
         and layer labels alike)."""
         stride = _arrays.size_value(stride, "stride")
         handle = _lib.statistic_p()
-        C.trajplot_statistic_stride(ctypes.byref(handle), self._live(), stride)
+        with self._held() as live:
+            C.trajplot_statistic_stride(ctypes.byref(handle), live, stride)
         return TrajectoryStatistic._adopt(handle)
 
     def clip(self, min, max):
@@ -216,7 +229,8 @@ class TrajectoryStatistic(Handle):
         if low is None or high is None:
             raise TypeError("clip needs both min and max")
         handle = _lib.statistic_p()
-        C.trajplot_statistic_clip(ctypes.byref(handle), self._live(), low, high)
+        with self._held() as live:
+            C.trajplot_statistic_clip(ctypes.byref(handle), live, low, high)
         return TrajectoryStatistic._adopt(handle)
 
     # -- Plotly objects, JSON and HTML: through a Figure --------------------
