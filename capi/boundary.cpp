@@ -1,7 +1,7 @@
 // The C API's shared machinery (capi/boundary.hpp) and the functions about
 // the library itself: versions, the thread's last error, strings handed
-// out, the memory limit, the default thread count, and the one text
-// function of the reference.
+// out, the memory limit, the default thread count, the one text function
+// of the reference, and string array descriptors.
 #include "boundary.hpp"
 
 #include <algorithm>
@@ -140,6 +140,74 @@ void require_elements(const char* const* strings, std::size_t count, const char*
     }
 }
 
+const trajplot_strings& strings_of(const trajplot_strings* strings, const char* name) {
+    require(strings, name);
+    require_version(strings->version, TRAJPLOT_STRINGS_VERSION, message(name, "->version").c_str(),
+                    "TRAJPLOT_STRINGS_VERSION");
+    return *strings;
+}
+
+namespace {
+
+template <class Element>
+void require_aligned(const Element* pointer, const char* name, const char* field) {
+    if (reinterpret_cast<std::uintptr_t>(pointer) % alignof(Element) != 0) {
+        invalid(name, "->", field, " is not aligned to ", alignof(Element), " bytes");
+    }
+}
+
+void check_offsets(const trajplot_strings& strings, const char* name) {
+    const std::uint64_t* offsets = strings.offsets;
+    for (std::size_t i = 0; i < strings.count; ++i) {
+        if (offsets[i + 1] < offsets[i]) {
+            invalid(name, "->offsets[", i + 1, "] is ", offsets[i + 1], ", below ", name, "->offsets[", i, "] (",
+                    offsets[i], "): offsets must not decrease");
+        }
+    }
+    if (offsets[strings.count] > strings.data_len) {
+        invalid(name, "->offsets[", strings.count, "] is ", offsets[strings.count], ", past the end of ", name,
+                "->data (", name, "->data_len is ", strings.data_len, ")");
+    }
+}
+
+}  // namespace
+
+void check_strings(const trajplot_strings& strings, const char* name, std::size_t count,
+                   std::initializer_list<Dimension> dimensions) {
+    if (strings.count != count) {
+        invalid(name, "->count is ", strings.count, " but ", dimensions_text(dimensions), " holds ", count, " strings");
+    }
+    const std::string count_name = message(name, "->count");
+    const std::string width_name = message(name, "->width");
+    switch (strings.layout) {
+        case TRAJPLOT_STRINGS_POINTERS:
+            if (count == 0) return;
+            require(strings.data, message(name, "->data").c_str());
+            require_elements(static_cast<const char* const*>(strings.data), count, message(name, "->data").c_str());
+            return;
+        case TRAJPLOT_STRINGS_UTF32:
+        case TRAJPLOT_STRINGS_BYTES: {
+            const bool utf32 = strings.layout == TRAJPLOT_STRINGS_UTF32;
+            addressable_count({{count_name.c_str(), count}, {width_name.c_str(), strings.width}},
+                              utf32 ? sizeof(std::uint32_t) : 1);
+            if (count == 0) return;
+            require(strings.data, message(name, "->data").c_str());
+            if (utf32) require_aligned(static_cast<const std::uint32_t*>(strings.data), name, "data");
+            return;
+        }
+        case TRAJPLOT_STRINGS_UTF8_OFFSETS:
+            if (count == 0) return;
+            require(strings.offsets, message(name, "->offsets").c_str());
+            require_aligned(strings.offsets, name, "offsets");
+            if (strings.data_len > 0) require(strings.data, message(name, "->data").c_str());
+            check_offsets(strings, name);
+            return;
+        default:
+            invalid(name, "->layout is ", strings.layout,
+                    ", not a trajplot_string_layout (TRAJPLOT_STRINGS_POINTERS, _UTF32, _BYTES or _UTF8_OFFSETS)");
+    }
+}
+
 std::string utf8_string(std::string_view bytes) {
     return is_valid_utf8(bytes) ? std::string(bytes) : sanitize_utf8(bytes);
 }
@@ -256,5 +324,16 @@ trajplot_status trajplot_trunc_string_left(char** out, size_t* out_len, const ch
             fail(trajplot::Errc::range, message("new_len ", new_len, " is too large for a string"));
         }
         give_string(out, out_len, trajplot::trunc_string_left(text, new_len));
+    });
+}
+
+// ---------------------------------------------------------------------------
+// String arrays
+
+trajplot_status trajplot_strings_init(trajplot_strings* strings, unsigned int version) {
+    return guarded(__func__, [&] {
+        require(strings, "strings");
+        require_version(version, TRAJPLOT_STRINGS_VERSION, "version", "TRAJPLOT_STRINGS_VERSION");
+        *strings = TRAJPLOT_STRINGS_INIT;
     });
 }

@@ -125,6 +125,35 @@ TextArray<N> text_array(const std::array<std::size_t, N>& shape, const char* con
     return TextArray<N>::build(shape, [&](std::size_t i) { return string_at(strings, lengths, i); });
 }
 
+// A caller's string array descriptor, after its pointer and version are
+// checked.
+const trajplot_strings& strings_of(const trajplot_strings* strings, const char* name);
+
+// Checks everything `strings` describes before any string is read: a
+// known layout, the non-NULL pointers it needs, `count` strings (as
+// `dimensions` say, when given), bytes that fit the address space, offsets
+// that never decrease and stay within the data.
+void check_strings(const trajplot_strings& strings, const char* name, std::size_t count,
+                   std::initializer_list<Dimension> dimensions);
+
+// The strings of a checked descriptor, converted straight into the core's
+// storage.
+template <std::size_t N>
+TextArray<N> text_array(const std::array<std::size_t, N>& shape, const trajplot_strings& strings) {
+    // Nothing is read of an empty array, whose pointers may be NULL.
+    if (strings.count == 0) return TextArray<N>::build(shape, [](std::size_t) { return std::string_view(); });
+    switch (strings.layout) {
+        case TRAJPLOT_STRINGS_UTF32:
+            return TextArray<N>::from_utf32(shape, static_cast<const std::uint32_t*>(strings.data), strings.width);
+        case TRAJPLOT_STRINGS_BYTES:
+            return TextArray<N>::from_padded_bytes(shape, static_cast<const char*>(strings.data), strings.width);
+        case TRAJPLOT_STRINGS_UTF8_OFFSETS:
+            return TextArray<N>::from_offsets(shape, static_cast<const char*>(strings.data), strings.data_len,
+                                              strings.offsets);
+        default: return text_array<N>(shape, static_cast<const char* const*>(strings.data), strings.lengths);
+    }
+}
+
 // Valid UTF-8: invalid byte sequences replaced with U+FFFD.
 std::string utf8_string(std::string_view bytes);
 

@@ -66,6 +66,31 @@ trajplot_status trajplot_labels_create(trajplot_labels** out, size_t n_layers, s
     });
 }
 
+trajplot_status trajplot_labels_create_from_strings(trajplot_labels** out, size_t n_layers, size_t seq_len,
+                                                    const trajplot_strings* label_strings,
+                                                    const trajplot_strings* hover_entries, size_t hover_rows,
+                                                    size_t hover_cols) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot_strings& labels_given = strings_of(label_strings, "label_strings");
+        const std::initializer_list<Dimension> label_shape = {{"n_layers", n_layers}, {"seq_len", seq_len}};
+        const std::size_t label_count = checked_count(label_shape, text_element_bytes);
+        check_strings(labels_given, "label_strings", label_count, label_shape);
+        std::optional<trajplot::TextArray<4>> hover;
+        if (hover_entries != nullptr) {
+            const trajplot_strings& hover_given = strings_of(hover_entries, "hover_entries");
+            const std::initializer_list<Dimension> hover_shape = {
+                {"n_layers", n_layers}, {"seq_len", seq_len}, {"hover_rows", hover_rows}, {"hover_cols", hover_cols}};
+            const std::size_t hover_count = checked_count(hover_shape, text_element_bytes);
+            check_strings(hover_given, "hover_entries", hover_count, hover_shape);
+            hover = text_array<4>({n_layers, seq_len, hover_rows, hover_cols}, hover_given);
+        }
+        auto labels = std::make_shared<const trajplot::TrajectoryLabels>(
+            text_array<2>({n_layers, seq_len}, labels_given), std::move(hover));
+        *out = new_handle(std::move(labels));
+    });
+}
+
 void trajplot_labels_free(trajplot_labels* labels) { delete labels; }
 
 trajplot_status trajplot_labels_shape(size_t* n_layers, size_t* seq_len, size_t* hover_rows, size_t* hover_cols,

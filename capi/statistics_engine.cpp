@@ -203,6 +203,22 @@ trajplot_status trajplot_vocabulary_create(trajplot_vocabulary** out, const char
     });
 }
 
+trajplot_status trajplot_vocabulary_create_from_strings(trajplot_vocabulary** out, const trajplot_strings* tokens) {
+    return guarded(__func__, [&] {
+        require(out, "out");
+        const trajplot_strings& given = strings_of(tokens, "tokens");
+        const std::size_t size = checked_count({{"tokens->count", given.count}}, sizeof(std::string));
+        check_strings(given, "tokens", size, {{"tokens->count", size}});
+        // Converted once into the core's storage, which checks the memory
+        // limit before allocating, then kept as the vocabulary keeps tokens.
+        const trajplot::TextArray<1> converted = text_array<1>({size}, given);
+        auto stored = std::make_shared<std::vector<std::string>>();
+        stored->reserve(size);
+        for (std::size_t i = 0; i < size; ++i) stored->emplace_back(converted.flat(i));
+        *out = new trajplot_vocabulary{std::move(stored)};
+    });
+}
+
 void trajplot_vocabulary_free(trajplot_vocabulary* vocabulary) { delete vocabulary; }
 
 trajplot_status trajplot_vocabulary_size(size_t* out, const trajplot_vocabulary* vocabulary) {

@@ -41,6 +41,29 @@ public:
         return build(shape, [&](std::size_t i) { return std::string_view(strings.at(i)); });
     }
 
+    // The layouts in which other languages hold arrays of strings, read in
+    // row-major order straight into the pool, with no string built per
+    // element. Each throws as build() does; the caller guarantees that the
+    // memory described is readable.
+
+    // `width` UTF-32 code units per string, in the host's byte order (numpy's
+    // U<width> dtype). U+0000 units at the end of a string are padding, not
+    // part of it; U+0000 before another unit is kept, as numpy keeps it. A
+    // unit that is no Unicode scalar value (a surrogate, or above U+10FFFF)
+    // is stored as one U+FFFD.
+    static TextArray from_utf32(const shape_type& shape, const std::uint32_t* units, std::size_t width);
+
+    // `width` bytes per string (numpy's S<width> dtype), NUL bytes at the
+    // end of a string being padding; read as UTF-8, as build() reads it.
+    static TextArray from_padded_bytes(const shape_type& shape, const char* bytes, std::size_t width);
+
+    // UTF-8 strings one after the other in `bytes` (`bytes_len` bytes):
+    // string i is bytes[offsets[i], offsets[i + 1]), size() + 1 offsets.
+    // Throws Error(Errc::invalid_argument), before reading any string, when
+    // an offset is below the one before it or the last exceeds bytes_len.
+    static TextArray from_offsets(const shape_type& shape, const char* bytes, std::size_t bytes_len,
+                                  const std::uint64_t* offsets);
+
     const shape_type& shape() const noexcept { return offsets_.shape(); }
     std::size_t size() const noexcept { return offsets_.size(); }
 
@@ -71,6 +94,8 @@ public:
 private:
     // The writers' view of the storage (src/text_array_internals.hpp).
     friend struct TextArrayInternals;
+    // Fills the storage for build() and the layouts above (text_array.cpp).
+    friend struct TextArrayBuilder;
 
     std::shared_ptr<const std::string> pool_ = std::make_shared<const std::string>();
     xt::xtensor<std::uint64_t, N> offsets_;

@@ -83,9 +83,13 @@ TrajectoryLabels::TrajectoryLabels(TextArray<2> label_strings, std::optional<Tex
         // Every export pads by these; measure them once.
         const std::size_t cols = hover[3];
         longest_hover_entries_.assign(cols, 0);
-        for (std::size_t i = 0; i < hover_over_entries_->size(); ++i) {
-            std::size_t& longest = longest_hover_entries_[i % cols];
-            longest = std::max(longest, hover_over_entries_->flat_code_points(i));
+        // Row by row rather than a division per entry: labels made from
+        // numpy arrays spend a fair part of their creation here.
+        for (std::size_t row = 0; row < hover_over_entries_->size(); row += cols) {
+            for (std::size_t col = 0; col < cols; ++col) {
+                std::size_t& longest = longest_hover_entries_[col];
+                longest = std::max(longest, hover_over_entries_->flat_code_points(row + col));
+            }
         }
     }
 }

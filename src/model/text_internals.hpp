@@ -40,6 +40,15 @@ constexpr bool may_need_escaping(unsigned char byte) noexcept {
     return byte < 0x20 || byte == '"' || byte == '\\' || byte == '<' || byte == '>' || byte == '&' || byte == 0xE2;
 }
 
+// Whether the UTF-8 encoding of the scalar value `code_point` holds such a
+// byte: 0xE2 leads exactly the encodings of U+2000 to U+2FFF, and other
+// multi-byte encodings hold no byte below 0x80. Lets text converted from
+// UTF-32 be classified without reading its UTF-8 again.
+constexpr bool code_point_may_need_escaping(char32_t code_point) noexcept {
+    if (code_point < 0x80) return may_need_escaping(static_cast<unsigned char>(code_point));
+    return code_point >= 0x2000 && code_point <= 0x2FFF;
+}
+
 // Whether valid UTF-8 `text` holds such a byte.
 bool needs_json_escaping(std::string_view text) noexcept;
 

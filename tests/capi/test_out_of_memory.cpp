@@ -5,6 +5,7 @@
 // a status (never an exception or abort), leave the outputs untouched and
 // leave a readable message, even when the message itself cannot be
 // allocated.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -139,6 +140,41 @@ TEST_F(CapiOutOfMemory, LabelsCreate) {
     EXPECT_GT(failures, 0);
     EXPECT_NE(out, sentinel_labels());
     trajplot_labels_free(out);
+}
+
+TEST_F(CapiOutOfMemory, LabelsAndVocabularyCreateFromEveryStringLayout) {
+    // "a", "\u0394" as numpy's U1; "x", "yz", "", "w" joined with offsets.
+    const std::uint32_t units[] = {'a', 0x394};
+    const char joined[] = "xyzw";
+    const std::uint64_t offsets[] = {0, 1, 3, 3, 4};
+    trajplot_strings labels = TRAJPLOT_STRINGS_INIT;
+    labels.layout = TRAJPLOT_STRINGS_UTF32;
+    labels.count = 2;
+    labels.data = units;
+    labels.width = 1;
+    trajplot_strings hover = TRAJPLOT_STRINGS_INIT;
+    hover.layout = TRAJPLOT_STRINGS_UTF8_OFFSETS;
+    hover.count = 4;
+    hover.data = joined;
+    hover.offsets = offsets;
+    hover.data_len = 4;
+    trajplot_labels* out = sentinel_labels();
+    int failures = fail_each_allocation(
+        "trajplot_labels_create_from_strings",
+        [&] { return trajplot_labels_create_from_strings(&out, 1, 2, &labels, &hover, 1, 2); },
+        [&] { EXPECT_EQ(out, sentinel_labels()); });
+    EXPECT_GT(failures, 0);
+    EXPECT_NE(out, sentinel_labels());
+    trajplot_labels_free(out);
+
+    trajplot_vocabulary* vocabulary = nullptr;
+    failures = fail_each_allocation(
+        "trajplot_vocabulary_create_from_strings",
+        [&] { return trajplot_vocabulary_create_from_strings(&vocabulary, &hover); },
+        [&] { EXPECT_EQ(vocabulary, nullptr); });
+    EXPECT_GT(failures, 0);
+    EXPECT_NE(vocabulary, nullptr);
+    trajplot_vocabulary_free(vocabulary);
 }
 
 TEST_F(CapiOutOfMemory, StatisticCreate) {

@@ -1,9 +1,13 @@
+#include "text_array_internals.hpp"
 #include "text_internals.hpp"
+#include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
+#include "trajplot/text_array.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -243,6 +247,113 @@ TEST(ShortestString, FloatsReadBackWithTheFewestDigits) {
     EXPECT_EQ(shortest_string(1.0f / 3.0f), "0.33333334");
     EXPECT_EQ(shortest_string(-2.5f), "-2.5");
     EXPECT_EQ(shortest_string(0.0f), "0");
+}
+
+// ---------------------------------------------------------------------------
+// TextArray from the layouts other languages hold: the same storage as
+// build() makes of the same UTF-8.
+
+std::string utf8_of(char32_t code_point) {
+    std::string out;
+    if (code_point < 0x80) {
+        out += static_cast<char>(code_point);
+    } else if (code_point < 0x800) {
+        out += static_cast<char>(0xC0 | (code_point >> 6));
+        out += static_cast<char>(0x80 | (code_point & 0x3F));
+    } else if (code_point < 0x10000) {
+        out += static_cast<char>(0xE0 | (code_point >> 12));
+        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code_point & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (code_point >> 18));
+        out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code_point & 0x3F));
+    }
+    return out;
+}
+
+bool is_scalar_value(char32_t unit) { return unit <= 0x10FFFF && (unit < 0xD800 || unit > 0xDFFF); }
+
+// Strings, code point counts and the writers' plain flags alike.
+template <std::size_t N>
+void expect_same_storage(const trajplot::TextArray<N>& got, const trajplot::TextArray<N>& expected) {
+    ASSERT_EQ(got.shape(), expected.shape());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        ASSERT_EQ(got.flat(i), expected.flat(i)) << "string " << i;
+        ASSERT_EQ(got.flat_code_points(i), expected.flat_code_points(i)) << "string " << i;
+        ASSERT_EQ(trajplot::TextArrayInternals::is_plain(got, i), trajplot::TextArrayInternals::is_plain(expected, i))
+            << "string " << i;
+        ASSERT_EQ(got.flat(i).data()[got.flat(i).size()], '\0') << "string " << i;
+    }
+}
+
+TEST(CodePointMayNeedEscaping, AgreesWithTheBytesOfEveryScalarValue) {
+    for (char32_t code_point = 0; code_point <= 0x10FFFF; ++code_point) {
+        if (!is_scalar_value(code_point)) continue;
+        ASSERT_EQ(trajplot::code_point_may_need_escaping(code_point),
+                  trajplot::needs_json_escaping(utf8_of(code_point)))
+            << "U+" << std::hex << static_cast<std::uint32_t>(code_point);
+    }
+}
+
+TEST(TextArrayLayouts, Utf32OfEveryUnitIsStoredAsItsUtf8) {
+    // Each unit alone, then each unit between two others, so that the
+    // ASCII-only and mixed encodings both meet every value.
+    std::vector<std::uint32_t> units;
+    std::vector<std::string> expected;
+    for (std::uint32_t unit = 1; unit <= 0x110000; unit += unit < 0x30000 ? 1 : 0x101) {
+        const std::string utf8 = utf8_of(is_scalar_value(unit) ? unit : 0xFFFD);
+        units.insert(units.end(), {unit, 0, 0});
+        expected.push_back(utf8);
+        units.insert(units.end(), {'a', unit, 'b'});
+        expected.push_back("a" + utf8 + "b");
+    }
+    for (const std::uint32_t unit : {0xD800u, 0xDFFFu, 0x110000u, 0xFFFFFFFFu}) {
+        units.insert(units.end(), {unit, unit, 0});
+        expected.push_back("\xEF\xBF\xBD\xEF\xBF\xBD");
+    }
+    const std::size_t count = expected.size();
+    expect_same_storage(trajplot::TextArray<1>::from_utf32({count}, units.data(), 3),
+                        trajplot::TextArray<1>::from_strings({count}, expected));
+}
+
+TEST(TextArrayLayouts, PaddingIsTrailingNulsOnlyAndOffsetsKeepEveryByte) {
+    using namespace std::string_literals;
+    const std::vector<std::string> given = {"end\0"s, "a\0b"s, "\0\0"s, "full", "\xFF\xCE", "\xCE\x94<", ""};
+    const std::vector<std::string> unpadded = {"end", "a\0b"s, "", "full", "\xFF\xCE", "\xCE\x94<", ""};
+    std::string padded, joined;
+    std::vector<std::uint64_t> offsets = {3};
+    joined = "xyz";
+    for (const std::string& text : given) {
+        padded += text + std::string(4 - text.size(), '\0');
+        joined += text;
+        offsets.push_back(joined.size());
+    }
+    expect_same_storage(trajplot::TextArray<2>::from_padded_bytes({1, 7}, padded.data(), 4),
+                        trajplot::TextArray<2>::from_strings({1, 7}, unpadded));
+    expect_same_storage(trajplot::TextArray<2>::from_offsets({7, 1}, joined.data(), joined.size(), offsets.data()),
+                        trajplot::TextArray<2>::from_strings({7, 1}, given));
+}
+
+TEST(TextArrayLayouts, OffsetsThatDecreaseOrPassTheBytesAreRefused) {
+    const std::string bytes = "abcdef";
+    const auto refused = [&](std::vector<std::uint64_t> offsets, std::string_view mention) {
+        try {
+            (void)trajplot::TextArray<1>::from_offsets({offsets.size() - 1}, bytes.data(), bytes.size(),
+                                                       offsets.data());
+            ADD_FAILURE() << "offsets accepted";
+        } catch (const trajplot::Error& error) {
+            EXPECT_EQ(error.code(), trajplot::Errc::invalid_argument);
+            EXPECT_NE(std::string(error.what()).find(mention), std::string::npos) << error.what();
+        }
+    };
+    refused({0, 3, 2, 6}, "offsets[2] is 2 but offsets[1] is 3");
+    refused({0, 3, 7}, "offsets[2] is 7 but there are 6 bytes");
+    EXPECT_EQ(trajplot::TextArray<1>::from_offsets({2}, bytes.data(), bytes.size(),
+                                                   std::vector<std::uint64_t>{6, 6, 6}.data())
+                  .flat(1),
+              "");
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ struct trajplot_figure_options
     vertical_spacing::Float64
     has_vertical_spacing::Bool
     equal_panel_heights::Bool
+    layout_json::Ptr{UInt8}
 end
 
 struct trajplot_export_options

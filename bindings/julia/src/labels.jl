@@ -29,8 +29,6 @@ end
 function TrajectoryLabels(label_strings::AbstractMatrix{<:AbstractString};
                           hover_over_entries::Union{Nothing,AbstractArray{<:AbstractString,4}} = nothing)
     n_layers, seq_len = size(label_strings)
-    labels = StringArray(row_major(label_strings))
-    hover = nothing
     hover_rows = 0
     hover_cols = 0
     if hover_over_entries !== nothing
@@ -41,8 +39,13 @@ function TrajectoryLabels(label_strings::AbstractMatrix{<:AbstractString};
         end
         hover_rows = size(hover_over_entries, 3)
         hover_cols = size(hover_over_entries, 4)
-        hover = StringArray(row_major(hover_over_entries))
     end
+    if !(eltype(label_strings) <: String) ||
+       (hover_over_entries !== nothing && !(eltype(hover_over_entries) <: String))
+        return joined_labels(label_strings, hover_over_entries, hover_rows, hover_cols)
+    end
+    labels = StringArray(row_major(label_strings))
+    hover = hover_over_entries === nothing ? nothing : StringArray(row_major(hover_over_entries))
     hover_pointers = hover === nothing ? Ptr{Ptr{UInt8}}(C_NULL) : pointer(hover.pointers)
     hover_lengths = hover === nothing ? Ptr{Csize_t}(C_NULL) : pointer(hover.lengths)
     out = Ref{Ptr{Cvoid}}(C_NULL)
@@ -55,6 +58,28 @@ function TrajectoryLabels(label_strings::AbstractMatrix{<:AbstractString};
                     out, n_layers, seq_len,
                     labels.pointers, labels.lengths,
                     hover_pointers, hover_lengths,
+                    hover_rows, hover_cols))
+    end
+    return TrajectoryLabels(Adopt(), out[])
+end
+
+# Labels from strings that are not all `String`s, passed as joined buffers.
+function joined_labels(label_strings::AbstractMatrix{<:AbstractString},
+                       hover_over_entries::Union{Nothing,AbstractArray{<:AbstractString,4}},
+                       hover_rows::Integer, hover_cols::Integer)
+    n_layers, seq_len = size(label_strings)
+    labels = JoinedStrings(row_major(label_strings))
+    hover = hover_over_entries === nothing ? nothing : JoinedStrings(row_major(hover_over_entries))
+    out = Ref{Ptr{Cvoid}}(C_NULL)
+    GC.@preserve labels hover begin
+        label_descriptor = Ref(strings_descriptor(labels))
+        hover_descriptor = hover === nothing ? Ptr{trajplot_strings}(C_NULL) : Ref(strings_descriptor(hover))
+        check(ccall((:trajplot_labels_create_from_strings, libtrajplot), Cint,
+                    (Ptr{Ptr{Cvoid}}, Csize_t, Csize_t,
+                     Ptr{trajplot_strings}, Ptr{trajplot_strings},
+                     Csize_t, Csize_t),
+                    out, n_layers, seq_len,
+                    label_descriptor, hover_descriptor,
                     hover_rows, hover_cols))
     end
     return TrajectoryLabels(Adopt(), out[])

@@ -4,12 +4,27 @@
 # --- Vocabulary ------------------------------------------------------------
 
 function Vocabulary(tokens::AbstractVector{<:AbstractString})
+    eltype(tokens) <: String || return joined_vocabulary(tokens)
     strings = StringArray(tokens)
     out = Ref{Ptr{Cvoid}}(C_NULL)
     GC.@preserve strings begin
         check(ccall((:trajplot_vocabulary_create, libtrajplot), Cint,
                     (Ptr{Ptr{Cvoid}}, Ptr{Ptr{UInt8}}, Ptr{Csize_t}, Csize_t),
                     out, strings.pointers, strings.lengths, length(strings.strings)))
+    end
+    return Vocabulary(Adopt(), out[])
+end
+
+# A vocabulary of tokens that are not all `String`s (SubStrings of a
+# tokenizer's output, ...), passed as one joined buffer.
+function joined_vocabulary(tokens::AbstractVector{<:AbstractString})
+    joined = JoinedStrings(tokens)
+    out = Ref{Ptr{Cvoid}}(C_NULL)
+    GC.@preserve joined begin
+        descriptor = Ref(strings_descriptor(joined))
+        check(ccall((:trajplot_vocabulary_create_from_strings, libtrajplot), Cint,
+                    (Ptr{Ptr{Cvoid}}, Ptr{trajplot_strings}),
+                    out, descriptor))
     end
     return Vocabulary(Adopt(), out[])
 end

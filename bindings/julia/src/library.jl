@@ -9,7 +9,7 @@
 const TRAJPLOT_ABI_VERSION = 2
 const TRAJPLOT_STATISTIC_OPTIONS_VERSION = 1
 const TRAJPLOT_PANEL_OPTIONS_VERSION = 1
-const TRAJPLOT_FIGURE_OPTIONS_VERSION = 1
+const TRAJPLOT_FIGURE_OPTIONS_VERSION = 2
 const TRAJPLOT_EXPORT_OPTIONS_VERSION = 1
 const TRAJPLOT_TRAJECTORY_OPTIONS_VERSION = 1
 
@@ -47,6 +47,12 @@ const TRAJPLOT_MEASURE_TOTAL_VARIATION = 19
 const TRAJPLOT_MEASURE_MAX_ABS_PROB_DIFFERENCE = 20
 
 const TRAJPLOT_SHOW_RANKS = Cuint(1)
+
+const TRAJPLOT_STRINGS_VERSION = 1
+const TRAJPLOT_STRINGS_POINTERS = 0
+const TRAJPLOT_STRINGS_UTF32 = 1
+const TRAJPLOT_STRINGS_BYTES = 2
+const TRAJPLOT_STRINGS_UTF8_OFFSETS = 3
 
 # ---------------------------------------------------------------------------
 # The library
@@ -231,6 +237,57 @@ end
 function StringArray(items)
     strings = String[String(item) for item in items]
     return StringArray(strings, Ptr{UInt8}[pointer(s) for s in strings], Csize_t[sizeof(s) for s in strings])
+end
+
+# The C struct trajplot_strings: an array of strings in one of the layouts
+# of trajplot_string_layout.
+struct trajplot_strings
+    version::Cuint
+    layout::Cint
+    count::Csize_t
+    data::Ptr{Cvoid}
+    lengths::Ptr{Csize_t}
+    width::Csize_t
+    offsets::Ptr{UInt64}
+    data_len::Csize_t
+end
+
+# Strings of other types than `String` (SubStrings of a tokenizer's
+# output, ...) as one UTF-8 buffer with offsets: each string's bytes are
+# copied once, into the buffer, instead of into a `String` of its own for a
+# pointer. Preserve it (GC.@preserve) while the library reads it.
+struct JoinedStrings
+    bytes::Vector{UInt8}
+    offsets::Vector{UInt64}
+end
+
+utf8_string(item::Union{String,SubString{String}}) = item
+utf8_string(item::AbstractString) = String(item)
+
+function JoinedStrings(items)
+    strings = [utf8_string(item) for item in items]
+    offsets = Vector{UInt64}(undef, length(strings) + 1)
+    offsets[1] = 0
+    for (i, s) in enumerate(strings)
+        offsets[i + 1] = offsets[i] + ncodeunits(s)
+    end
+    bytes = Vector{UInt8}(undef, offsets[end])
+    for (i, s) in enumerate(strings)
+        copyto!(bytes, offsets[i] + 1, codeunits(s), 1, ncodeunits(s))
+    end
+    return JoinedStrings(bytes, offsets)
+end
+
+# The descriptor of joined strings (TRAJPLOT_STRINGS_UTF8_OFFSETS); valid
+# while `joined` is preserved.
+function strings_descriptor(joined::JoinedStrings)
+    base = Ref{trajplot_strings}()
+    check(ccall((:trajplot_strings_init, libtrajplot), Cint,
+                (Ptr{trajplot_strings}, Cuint),
+                base, TRAJPLOT_STRINGS_VERSION))
+    return with_fields(base[]; layout = TRAJPLOT_STRINGS_UTF8_OFFSETS, count = length(joined.offsets) - 1,
+                       data = Ptr{Cvoid}(pointer(joined.bytes)), offsets = pointer(joined.offsets),
+                       data_len = length(joined.bytes))
 end
 
 # A string the library reads up to its NUL terminator (Julia strings always

@@ -54,6 +54,9 @@ end
     @test failure(() -> vocabulary[0]).status == EINVAL
     @test failure(() -> vocabulary[7]).status == EINVAL
     @test length(Vocabulary(String[])) == 0
+    # Other string types go as one joined buffer (trajplot_vocabulary_create_from_strings).
+    @test collect(Vocabulary(map(SubString, tokens))) == tokens
+    @test length(Vocabulary(SubString{String}[])) == 0
     close(vocabulary)
     close(vocabulary)
     @test failure(() -> length(vocabulary)).status == EINVAL

@@ -96,6 +96,17 @@ end
     # Markup, non-ASCII, empty and NUL-holding strings all survive as given.
     odd = ["<s>" "Δ"; "a\0b" ""]
     @test TrajectoryLabels(odd).label_strings == odd
+
+    # Strings of other types go to the library as one joined buffer
+    # (trajplot_labels_create_from_strings): the same labels.
+    sub_strings = map(s -> SubString(s * "!", 1, ncodeunits(s)), strings)
+    sub_hover = map(s -> SubString(s), hover)
+    joined = TrajectoryLabels(sub_strings; hover_over_entries = sub_hover)
+    @test joined.label_strings == strings
+    @test joined.hover_over_entries == hover
+    @test Trajplot.hover_entry_at(joined, 2, 3, 1, 2) == "l2p3r1c2"
+    @test TrajectoryLabels(map(SubString, odd)).label_strings == odd
+    @test TrajectoryLabels(strings; hover_over_entries = sub_hover).hover_over_entries == hover
 end
 
 @testset "template_and_customdata (the reference's example)" begin

@@ -75,7 +75,8 @@ class Construction(unittest.TestCase):
         empty_rows = [[[] for _ in row] for row in LABELS]
         with self.assertRaises(trajplot.InvalidArgumentError) as caught:
             trajplot.TrajectoryLabels(LABELS, empty_rows)
-        self.assertTrue(str(caught.exception).startswith("trajplot_labels_create:"), str(caught.exception))
+        self.assertTrue(str(caught.exception).startswith("trajplot_labels_create_from_strings:"),
+                        str(caught.exception))
         self.assertIn("hover", str(caught.exception))
 
     def test_empty_labels_are_the_library_error(self):

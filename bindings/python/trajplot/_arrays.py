@@ -4,7 +4,9 @@ Numbers go to the library as one float32 buffer: a C-contiguous float32
 numpy array is passed by pointer as it is, any other numpy array (or
 array-like) is converted once by numpy, and nested lists are packed by the
 standard library's array module. Strings go as UTF-8 with explicit byte
-lengths, so NUL characters inside them survive.
+lengths, so NUL characters inside them survive; labels and vocabularies
+take numpy's fixed-width str and bytes arrays as they are, and anything
+else as one UTF-8 buffer with offsets (Strings).
 """
 import array
 import ctypes
@@ -74,6 +76,10 @@ def _number(item, where):
 def float_matrix(value, name="stats"):
     """(n_layers, seq_len, pointer, owner): the values as row-major float32;
     ``owner`` keeps the buffer alive while the pointer is in use."""
+    from . import _tensors  # here: _tensors builds on this module
+
+    if _tensors.exports_dlpack(value):  # torch tensors, with or without numpy
+        return _tensors.float_matrix(value, name)
     if numpy is not None and not isinstance(value, (list, tuple)):
         matrix = numpy.asarray(value)
         if matrix.ndim != 2:
@@ -141,23 +147,34 @@ class StringArray:
         self.lengths = ctypes.cast(self._lengths.ctypes.data, ctypes.POINTER(ctypes.c_size_t))
 
 
-def _plain_strings(value, ndim):
-    """(shape, items) of a rectangular nested list or tuple of str, found in
-    bulk; None for anything else, which flatten() then examines item by item
-    (and explains, when it is wrong)."""
+_SEQUENCE_TYPES = frozenset((list, tuple))
+
+
+def _nested_items(value, ndim):
+    """(shape, items) of a rectangular nested list or tuple `ndim` deep,
+    found in bulk (a few passes at C speed per level); None for anything
+    else, which flatten() then examines item by item (and explains, when it
+    is wrong)."""
     level = [value]
     shape = []
     for _ in range(ndim):
-        if not all(type(node) in (list, tuple) for node in level):
+        if not set(map(type, level)) <= _SEQUENCE_TYPES:
             return None
         lengths = set(map(len, level))
         if len(lengths) != 1:
             return None
         shape.append(lengths.pop())
         level = list(itertools.chain.from_iterable(level))
-    if not all(type(item) is str for item in level):
-        return None
     return tuple(shape), level
+
+
+def _plain_strings(value, ndim):
+    """(shape, items) of a rectangular nested list or tuple of str; None for
+    anything else."""
+    nested = _nested_items(value, ndim)
+    if nested is None or not all(type(item) is str for item in nested[1]):
+        return None
+    return nested
 
 
 def _encode_all(items):
@@ -187,6 +204,118 @@ def string_array(value, ndim, name):
         return shape, StringArray(_encode_all(items))
     shape, encoded = flatten(value, ndim, name, encode_text)
     return shape, StringArray(encoded)
+
+
+class Strings:
+    """A string array as a trajplot_strings descriptor describes it, with
+    the memory it points into kept alive: numpy's fixed-width arrays as
+    they are, anything else as one UTF-8 buffer with offsets. Pass
+    ``pointer`` to the C API."""
+
+    def __init__(self, layout, count, owner, data, width=0, offsets=None, data_len=0):
+        self.count = count
+        self.descriptor = _lib.trajplot_strings(
+            _lib.STRINGS_VERSION, layout, count, data, None, width, offsets, data_len)
+        # Held by the descriptor itself, so that it never outlives the
+        # memory it points into.
+        self.descriptor.owner = owner
+
+    @property
+    def pointer(self):
+        return ctypes.byref(self.descriptor)
+
+
+def _address(data):
+    return ctypes.cast(data, ctypes.c_void_p).value
+
+
+def _offset_strings(data, offsets, offsets_address):
+    """Strings as one UTF-8 buffer, `data`, and count + 1 uint64 offsets."""
+    pointer = ctypes.cast(offsets_address, ctypes.POINTER(ctypes.c_uint64))
+    return Strings(_lib.STRINGS_UTF8_OFFSETS, len(offsets) - 1, (data, offsets), _address(data),
+                   offsets=pointer, data_len=len(data))
+
+
+def _length_strings(data, lengths):
+    """Strings as one UTF-8 buffer and their byte lengths."""
+    offsets = array.array("Q", itertools.accumulate(lengths, initial=0))
+    return _offset_strings(data, offsets, offsets.buffer_info()[0])
+
+
+def _joined_strings(items):
+    """Items that are all str as one UTF-8 buffer with offsets, or None when
+    one is not. They are joined and then encoded once, which costs a
+    fraction of encoding each. With numpy, joined with NUL separators when
+    no item holds a NUL: the separators' places in the UTF-8 are the
+    offsets, found at C speed. Otherwise their byte lengths are their
+    lengths when all are ASCII, and only the others are encoded to measure
+    them. Lone surrogates pass through, as in encode_text."""
+    count = len(items)
+    if numpy is not None and count > 1:
+        try:
+            joined = "\0".join(items)
+        except TypeError:
+            return None
+        if joined.count("\0") == count - 1:
+            data = joined.encode("utf-8", "surrogatepass")
+            separators = numpy.flatnonzero(numpy.frombuffer(data, numpy.uint8) == 0)
+            offsets = numpy.empty(count + 1, numpy.uint64)
+            offsets[0] = 0
+            offsets[1:count] = separators - numpy.arange(count - 1)
+            offsets[count] = len(data) - (count - 1)
+            return _offset_strings(data.replace(b"\0", b""), offsets, offsets.ctypes.data)
+    try:
+        joined = "".join(items)
+    except TypeError:
+        return None
+    data = joined.encode("utf-8", "surrogatepass")
+    if len(data) == len(joined):
+        return _length_strings(data, map(len, items))
+    return _length_strings(data, [len(item) if item.isascii() else len(item.encode("utf-8", "surrogatepass"))
+                                  for item in items])
+
+
+def _fixed_width_strings(value):
+    """A numpy U or S array passed as it is (copied only when it is not
+    C-contiguous, aligned and, for U, in native byte order): the library
+    reads numpy's own layout, so no string is touched here."""
+    if value.dtype.kind == "U":
+        fixed = numpy.require(value, value.dtype.newbyteorder("="), ["C_CONTIGUOUS", "ALIGNED"])
+        layout, width = _lib.STRINGS_UTF32, fixed.dtype.itemsize // 4
+    else:
+        fixed = numpy.require(value, None, ["C_CONTIGUOUS"])
+        layout, width = _lib.STRINGS_BYTES, fixed.dtype.itemsize
+    return Strings(layout, fixed.size, fixed, fixed.ctypes.data, width=width)
+
+
+def strings(value, ndim, name):
+    """(shape, Strings) of a nested sequence or numpy array of str (bytes
+    items are read as UTF-8), as string_array accepts them."""
+    if numpy is not None and isinstance(value, numpy.ndarray):
+        if value.ndim != ndim:
+            raise InvalidArgumentError(
+                "%s must be %d-dimensional, got shape %s"
+                % (name, ndim, shape_text(value.shape) or "()")
+            )
+        if value.dtype.kind not in "USO":
+            raise TypeError("%s has dtype %s, expected str" % (name, value.dtype))
+        if value.dtype.kind in "US":
+            return value.shape, _fixed_width_strings(value)
+        items = value.ravel().tolist()
+        joined = _joined_strings(items)
+        if joined is not None:
+            return value.shape, joined
+        encoded = [encode_text(item, "%s element %d" % (name, index))
+                   for index, item in enumerate(items)]
+        return value.shape, _length_strings(b"".join(encoded), map(len, encoded))
+    nested = _nested_items(value, ndim)
+    if nested is not None:
+        shape, items = nested
+        joined = _joined_strings(items)
+        if joined is not None:
+            return shape, joined
+    shape, encoded = flatten(value, ndim, name, encode_text)
+    return shape, _length_strings(b"".join(encoded), map(len, encoded))
 
 
 def c_string(value, name):

@@ -21,11 +21,13 @@ class TrajectoryLabels(Handle):
     _free = staticmethod(C.trajplot_labels_free)
 
     def __init__(self, label_strings, hover_over_entries=None):
-        shape, labels = _arrays.string_array(label_strings, 2, "label_strings")
+        # numpy str and bytes arrays reach the library as they are; other
+        # strings as one UTF-8 buffer each (_arrays.strings).
+        shape, labels = _arrays.strings(label_strings, 2, "label_strings")
         hover = None
         rows = cols = 0
         if hover_over_entries is not None:
-            hover_shape, hover = _arrays.string_array(hover_over_entries, 4, "hover_over_entries")
+            hover_shape, hover = _arrays.strings(hover_over_entries, 4, "hover_over_entries")
             if tuple(hover_shape[:2]) != tuple(shape):
                 raise InvalidArgumentError(
                     "hover_over_entries has shape %s but label_strings has shape %s"
@@ -33,10 +35,9 @@ class TrajectoryLabels(Handle):
                 )
             rows, cols = hover_shape[2], hover_shape[3]
         handle = _lib.labels_p()
-        C.trajplot_labels_create(
-            ctypes.byref(handle), shape[0], shape[1], labels.pointers, labels.lengths,
-            hover.pointers if hover is not None else None,
-            hover.lengths if hover is not None else None, rows, cols)
+        C.trajplot_labels_create_from_strings(
+            ctypes.byref(handle), shape[0], shape[1], labels.pointer,
+            hover.pointer if hover is not None else None, rows, cols)
         super().__init__(handle)
 
     @classmethod
