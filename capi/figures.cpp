@@ -1,6 +1,7 @@
 // Figures: made from one statistic or from panels, exported in any format to
 // a returned string, a file or the caller's write function.
 #include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -44,16 +45,30 @@ trajplot::PanelOptions panel_options_of(const trajplot_panel_options* options, c
     return converted;
 }
 
+// Version 1 of trajplot_figure_options ended before layout_json: a caller
+// compiled against it passes a struct this long, whose later bytes are not
+// its own.
+constexpr unsigned int figure_options_version_1 = 1;
+constexpr std::size_t figure_options_version_1_size = offsetof(trajplot_figure_options, layout_json);
+
+void require_figure_options_version(unsigned int version, const char* field) {
+    if (version != figure_options_version_1) {
+        require_version(version, TRAJPLOT_FIGURE_OPTIONS_VERSION, field, "TRAJPLOT_FIGURE_OPTIONS_VERSION");
+    }
+}
+
 trajplot::FigureOptions figure_options_of(const trajplot_figure_options* options) {
     const trajplot_figure_options& given = options != nullptr ? *options : default_figure_options;
-    require_version(given.version, TRAJPLOT_FIGURE_OPTIONS_VERSION, "options->version",
-                    "TRAJPLOT_FIGURE_OPTIONS_VERSION");
+    require_figure_options_version(given.version, "options->version");
     trajplot::FigureOptions converted;
     if (given.title != nullptr) converted.title = utf8_string(given.title);
     converted.token_width = given.token_width;
     converted.height = given.height;
     if (given.has_vertical_spacing) converted.vertical_spacing = given.vertical_spacing;
     converted.equal_panel_heights = given.equal_panel_heights;
+    if (given.version != figure_options_version_1 && given.layout_json != nullptr) {
+        converted.layout_json = given.layout_json;
+    }
     return converted;
 }
 
@@ -113,7 +128,12 @@ trajplot_status trajplot_panel_options_init(trajplot_panel_options* options, uns
 trajplot_status trajplot_figure_options_init(trajplot_figure_options* options, unsigned int version) {
     return guarded(__func__, [&] {
         require(options, "options");
-        require_version(version, TRAJPLOT_FIGURE_OPTIONS_VERSION, "version", "TRAJPLOT_FIGURE_OPTIONS_VERSION");
+        require_figure_options_version(version, "version");
+        if (version == figure_options_version_1) {
+            std::memcpy(static_cast<void*>(options), &default_figure_options, figure_options_version_1_size);
+            options->version = figure_options_version_1;
+            return;
+        }
         *options = default_figure_options;
     });
 }

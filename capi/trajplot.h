@@ -21,6 +21,9 @@
  *   plus an optional `const size_t *` of byte lengths: NULL lengths means
  *   each string is NUL-terminated; with lengths, strings may hold NUL bytes.
  *   Invalid UTF-8 byte sequences are replaced with U+FFFD when stored.
+ *   The *_from_strings functions take arrays of strings described by a
+ *   trajplot_strings instead, which also reads the layouts other languages
+ *   hold (numpy's fixed-width arrays, one buffer with offsets) as they are.
  * - Strings the library returns are released with trajplot_string_free();
  *   never with free(). Borrowed `const char *` outputs stay valid until the
  *   handle they came from is freed.
@@ -132,6 +135,72 @@ TRAJPLOT_API trajplot_status trajplot_trunc_string_left(char **out, size_t *out_
                                                         size_t new_len);
 
 /* ------------------------------------------------------------------ */
+/* String arrays                                                       */
+/* ------------------------------------------------------------------ */
+
+/* How an array of strings lies in memory. Besides the pointer arrays a C
+ * program builds, the layouts other languages already hold, so that a
+ * binding passes its array as it is instead of converting every string:
+ * numpy's fixed-width `U<n>` and `S<n>` arrays, and one UTF-8 buffer with
+ * offsets (Apache Arrow's string arrays; any list of strings joined once).
+ * Whatever the layout, each string is stored as UTF-8 with what is not a
+ * Unicode scalar value replaced by U+FFFD, and the same strings give the
+ * same labels, whichever layout carried them. */
+typedef enum trajplot_string_layout {
+    /* data: `const char *const *`, count pointers; lengths: their byte
+     * lengths, or NULL for NUL-terminated strings (as the arrays of
+     * trajplot_labels_create). Strings given with lengths may hold NULs. */
+    TRAJPLOT_STRINGS_POINTERS = 0,
+    /* data: count * width uint32_t UTF-32 code units, width per string, in
+     * the host's byte order and aligned for uint32_t (numpy's `U<width>`
+     * dtype, native order). U+0000 units at the end of a string are padding,
+     * not part of it; a U+0000 before another unit is kept, as numpy keeps
+     * it. A unit that is no Unicode scalar value (a surrogate, or above
+     * U+10FFFF) becomes one U+FFFD. */
+    TRAJPLOT_STRINGS_UTF32 = 1,
+    /* data: count * width bytes, width per string (numpy's `S<width>`),
+     * read as UTF-8; NUL bytes at the end of a string are padding, NUL
+     * bytes before another byte are kept. */
+    TRAJPLOT_STRINGS_BYTES = 2,
+    /* data: data_len bytes of UTF-8 holding the strings; offsets: count + 1
+     * byte offsets into it, aligned for uint64_t: string i is the bytes
+     * from offsets[i] up to, not including, offsets[i + 1]. Offsets must
+     * not decrease and the last must be at most data_len; the first need
+     * not be 0. Strings may hold NUL bytes. */
+    TRAJPLOT_STRINGS_UTF8_OFFSETS = 3
+} trajplot_string_layout;
+
+#define TRAJPLOT_STRINGS_VERSION 1
+
+/* An array of `count` strings, row-major like every array of the API.
+ * Initialise with TRAJPLOT_STRINGS_INIT or trajplot_strings_init(), then
+ * set the fields the layout reads; the others are ignored. Functions take
+ * it by pointer and read it, and the memory it describes, during the call
+ * only. Every size it implies is checked before anything is read: a
+ * count * width that overflows is ERANGE; NULL pointers the layout needs
+ * (when count > 0), a misaligned pointer, offsets that decrease or pass
+ * data_len, an unknown layout or version, and a count other than the one
+ * the function's shape needs are EINVAL. The memory limit is checked
+ * before anything is allocated: a shape's count before any string is read,
+ * the strings' text once its size in UTF-8 is known (ERANGE). */
+typedef struct trajplot_strings {
+    unsigned int version;     /* TRAJPLOT_STRINGS_VERSION */
+    int layout;               /* a trajplot_string_layout */
+    size_t count;             /* the number of strings */
+    const void *data;         /* the strings, as the layout says */
+    const size_t *lengths;    /* POINTERS: byte lengths, or NULL */
+    size_t width;             /* UTF32: code units per string; BYTES: bytes per string */
+    const uint64_t *offsets;  /* UTF8_OFFSETS: count + 1 byte offsets into data */
+    size_t data_len;          /* UTF8_OFFSETS: the bytes at data */
+} trajplot_strings;
+
+#define TRAJPLOT_STRINGS_INIT { TRAJPLOT_STRINGS_VERSION, TRAJPLOT_STRINGS_POINTERS, 0, NULL, NULL, 0, NULL, 0 }
+
+/* Fills `strings` with the defaults of `version` (an empty pointer array),
+ * for callers that cannot use the macro. EINVAL for an unknown version. */
+TRAJPLOT_API trajplot_status trajplot_strings_init(trajplot_strings *strings, unsigned int version);
+
+/* ------------------------------------------------------------------ */
 /* Trajectory labels                                                   */
 /* ------------------------------------------------------------------ */
 
@@ -155,6 +224,21 @@ TRAJPLOT_API trajplot_status trajplot_labels_create(
     trajplot_labels **out, size_t n_layers, size_t seq_len,
     const char *const *label_strings, const size_t *label_lengths,
     const char *const *hover_entries, const size_t *hover_lengths,
+    size_t hover_rows, size_t hover_cols);
+
+/* Creates labels as trajplot_labels_create does, from string arrays in any
+ * trajplot_string_layout (the two may differ): label_strings holds
+ * n_layers * seq_len strings; hover_entries is NULL for no hover tables,
+ * else n_layers * seq_len * hover_rows * hover_cols strings. The labels are
+ * those trajplot_labels_create makes of the same strings.
+ * Errors: as trajplot_labels_create; EINVAL for a NULL label_strings and
+ * for a descriptor trajplot_strings refuses (the message names it and its
+ * field: "hover_entries->count is 5 but ..."); ERANGE when a size
+ * overflows or the labels would pass the memory limit, before any string
+ * is read. */
+TRAJPLOT_API trajplot_status trajplot_labels_create_from_strings(
+    trajplot_labels **out, size_t n_layers, size_t seq_len,
+    const trajplot_strings *label_strings, const trajplot_strings *hover_entries,
     size_t hover_rows, size_t hover_cols);
 
 /* Releases labels. Statistics created with them keep their own reference,
@@ -330,6 +414,13 @@ typedef struct trajplot_vocabulary trajplot_vocabulary;
  * or over the memory limit. */
 TRAJPLOT_API trajplot_status trajplot_vocabulary_create(
     trajplot_vocabulary **out, const char *const *tokens, const size_t *lengths, size_t size);
+
+/* Creates a vocabulary of tokens->count tokens, token i having id i, from
+ * strings in any trajplot_string_layout; otherwise as
+ * trajplot_vocabulary_create. EINVAL for NULL out or tokens and for a
+ * descriptor trajplot_strings refuses. */
+TRAJPLOT_API trajplot_status trajplot_vocabulary_create_from_strings(
+    trajplot_vocabulary **out, const trajplot_strings *tokens);
 
 /* Releases a vocabulary; trajectories keep their own reference. */
 TRAJPLOT_API void trajplot_vocabulary_free(trajplot_vocabulary *vocabulary);
@@ -596,7 +687,10 @@ typedef struct trajplot_panel_options {
 TRAJPLOT_API trajplot_status trajplot_panel_options_init(
     trajplot_panel_options *options, unsigned int version);
 
-#define TRAJPLOT_FIGURE_OPTIONS_VERSION 1
+/* Version 2 added layout_json. A struct of version 1 (without it) is still
+ * accepted, and trajplot_figure_options_init(options, 1) fills in only the
+ * fields version 1 has. */
+#define TRAJPLOT_FIGURE_OPTIONS_VERSION 2
 
 /* The figure around the statistics. Initialise with
  * TRAJPLOT_FIGURE_OPTIONS_INIT or trajplot_figure_options_init(). The
@@ -618,17 +712,27 @@ typedef struct trajplot_figure_options {
     double vertical_spacing;
     bool has_vertical_spacing;
     bool equal_panel_heights;  /* stacked: every panel the same height */
+    /* A JSON object merged into the finished layout as an RFC 7386 merge
+     * patch (plotly.py's update_layout): {"title": {"font": {"size": 14}}},
+     * {"paper_bgcolor": "black"}; null deletes. It comes after everything
+     * the figure sets (axes, margins, a stack's panel titles), so it may
+     * change any of it; the sizes planned from the fields above (cell text,
+     * panel heights) do not follow a patched width or height. A title text
+     * it sets ({"title": {"text": ...}}) is also an HTML page's <title>.
+     * Text in it is written as given, Plotly markup included. NULL or "":
+     * none. Version 2. */
+    const char *layout_json;
 } trajplot_figure_options;
 
-#define TRAJPLOT_FIGURE_OPTIONS_INIT { TRAJPLOT_FIGURE_OPTIONS_VERSION, NULL, 80, 0, 0.0, false, false }
+#define TRAJPLOT_FIGURE_OPTIONS_INIT { TRAJPLOT_FIGURE_OPTIONS_VERSION, NULL, 80, 0, 0.0, false, false, NULL }
 
 TRAJPLOT_API trajplot_status trajplot_figure_options_init(
     trajplot_figure_options *options, unsigned int version);
 
 /* The figure of one statistic. `panel` and `options` may be NULL for the
  * defaults. Errors (EINVAL, ERANGE): NULL out or statistic; an unknown
- * colourscale (the message lists valid names); extra_json that is not a
- * JSON object (the message gives the position); a log scale with a colour
+ * colourscale (the message lists valid names); extra_json or layout_json
+ * that is not a JSON object (the message gives the position); a log scale with a colour
  * range bound <= 0; token_width 0; a width or height that overflows. */
 TRAJPLOT_API trajplot_status trajplot_figure_create(
     trajplot_figure **out, const trajplot_statistic *statistic,

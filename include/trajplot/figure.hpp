@@ -55,6 +55,12 @@ struct FigureOptions {
     // (each at least 90 pixels while there is room), so that every panel's
     // cells are about as tall; true: all panels the same height.
     bool equal_panel_heights = false;
+    // A JSON object merged into the finished layout as an RFC 7386 merge
+    // patch (plotly.py's update_layout); empty for none. It comes after
+    // everything the figure sets, so it may change any of it, but the sizes
+    // planned from the options (cell text, panel heights) do not follow a
+    // patched width or height. A title text it sets is the page's <title>.
+    std::string layout_json{};
 };
 
 // One panel of a stacked figure.

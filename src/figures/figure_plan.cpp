@@ -108,15 +108,16 @@ JsonValue colorscale_json(const std::string& name) {
     return stops;
 }
 
-JsonValue parse_extra(const std::string& extra_json) {
+// `name` is the option's name in messages ("extra_json", "layout_json").
+JsonValue parse_patch(const std::string& text, const char* name) {
     JsonValue patch;
     try {
-        patch = JsonValue::parse(extra_json, max_extra_depth);
+        patch = JsonValue::parse(text, max_extra_depth);
     } catch (const Error& error) {
-        fail(error.code(), std::string("extra_json is ") + error.what());
+        fail(error.code(), std::string(name) + " is " + error.what());
     }
     if (!patch.is_object()) {
-        fail(Errc::invalid_argument, std::string("extra_json must be a JSON object, got ") + patch.type_name());
+        fail(Errc::invalid_argument, std::string(name) + " must be a JSON object, got " + patch.type_name());
     }
     return patch;
 }
@@ -125,7 +126,7 @@ JsonValue parse_extra(const std::string& extra_json) {
 // labels would not fit a texttemplate of the caller's own: unless the patch
 // sizes that text too, plotly.js sizes it.
 void apply_extra(JsonValue& trace, const std::string& extra_json) {
-    const JsonValue patch = parse_extra(extra_json);
+    const JsonValue patch = parse_patch(extra_json, "extra_json");
     const JsonValue* textfont = patch.find("textfont");
     if (patch.find("texttemplate") != nullptr && (textfont == nullptr || textfont->find("size") == nullptr)) {
         trace.merge_patch(JsonValue::object({{"textfont", nullptr}}));
@@ -154,6 +155,19 @@ std::string hover_value_line(const TrajectoryStatistic& statistic, std::size_t i
     std::string line = template_literal(statistic.name()) + ": %{customdata[" + std::to_string(index) + "]}";
     if (statistic.units() && !statistic.units()->empty()) line += " " + template_literal(*statistic.units());
     return line;
+}
+
+// Merges the caller's layout patch into the finished layout. The page's
+// <title> follows a title the patch sets, as text or as the shorthand
+// string plotly.js 1 and 2 accepted.
+void apply_layout_patch(FigurePlan& plan, const std::string& layout_json) {
+    if (layout_json.empty()) return;
+    const JsonValue patch = parse_patch(layout_json, "layout_json");
+    plan.layout.merge_patch(patch);
+    if (const JsonValue* title = patch.find("title")) {
+        const JsonValue* text = title->is_object() ? title->find("text") : title;
+        if (text != nullptr && text->string_value() != nullptr) plan.page_title = *text->string_value();
+    }
 }
 
 }  // namespace
@@ -276,6 +290,7 @@ FigurePlan plan_single_figure(const TrajectoryStatistic& statistic, const PanelO
     plan.layout = figure_layout(statistic, options);
     plan.traces.push_back({&statistic, plan_heatmap(statistic, panel, figure_cell(statistic, options))});
     plan.page_title = options.title.empty() ? statistic.name() : options.title;
+    apply_layout_patch(plan, options.layout_json);
     return plan;
 }
 
@@ -429,6 +444,7 @@ FigurePlan plan_stacked_figure(std::span<const Panel> panels, const FigureOption
         }
     plan.layout["annotations"] = std::move(annotations);
     plan.page_title = options.title.empty() ? page_title : options.title;
+    apply_layout_patch(plan, options.layout_json);
     return plan;
 }
 

@@ -64,6 +64,8 @@ public:
     JsonValue& operator[](std::string_view key);
     // The member `key`, or nullptr when absent or this is not an object.
     const JsonValue* find(std::string_view key) const noexcept;
+    // The text of a string, or nullptr when this is not a string.
+    const std::string* string_value() const noexcept { return std::get_if<std::string>(&value_); }
     // Appends to an array; returns the new element.
     JsonValue& push_back(JsonValue element);
 

@@ -3,8 +3,9 @@
  * stride, clip, make figures of it (alone and stacked) and export them to a
  * string, a file and a write function of our own, provoke a few errors;
  * compute entropy from a small streamed trajectory of logits and export its
- * figure; free everything. Exits 0 only when every check passed; prints
- * each failed check.
+ * figure; create labels from string arrays laid out as numpy and a joined
+ * buffer hold them; free everything. Exits 0 only when every check passed;
+ * prints each failed check.
  *
  * Usage: c_program <path of a JSON file to write> <path of an HTML file to write>
  */
@@ -171,6 +172,70 @@ static void check_errors(const trajplot_statistic *statistic) {
 
 /* An HTML page for a page that loads plotly.js itself, to a string, to a
  * file and through a write function: the same bytes. */
+/* String arrays as other languages hold them: a numpy-style fixed-width
+ * UTF-32 array for the cells and one UTF-8 buffer with offsets for the
+ * hover tables give the labels pointer arrays give. */
+static void check_string_layouts(void) {
+    /* ["a", "\u0394x", "\U0001F642"] as numpy's U2: U+0000 pads each string. */
+    static const uint32_t cells[3 * 2] = {'a', 0, 0x394, 'x', 0x1F642, 0};
+    static const char hover_bytes[] = "tok\xCE\x94" "12%" "<s>" "" "\xF0\x9F\x99\x82" "9%";
+    static const uint64_t hover_offsets[3 * 2 + 1] = {0, 5, 8, 11, 11, 15, 17};
+    static const char *const cell_pointers[3] = {"a", "\xCE\x94x", "\xF0\x9F\x99\x82"};
+    static const char *const hover_pointers[3 * 2] = {"tok\xCE\x94", "12%", "<s>", "", "\xF0\x9F\x99\x82", "9%"};
+    uint64_t bad_offsets[3 * 2 + 1];
+    trajplot_strings cell_strings = TRAJPLOT_STRINGS_INIT;
+    trajplot_strings hover_strings;
+    trajplot_labels *from_layouts = NULL;
+    trajplot_labels *from_pointers = NULL;
+    trajplot_labels *refused = NULL;
+    char *template_text[2] = {NULL, NULL};
+    char *customdata[2] = {NULL, NULL};
+    const char *text = NULL;
+    size_t len = 0;
+
+    cell_strings.layout = TRAJPLOT_STRINGS_UTF32;
+    cell_strings.count = 3;
+    cell_strings.data = cells;
+    cell_strings.width = 2;
+    CHECK_OK(trajplot_strings_init(&hover_strings, TRAJPLOT_STRINGS_VERSION));
+    hover_strings.layout = TRAJPLOT_STRINGS_UTF8_OFFSETS;
+    hover_strings.count = 3 * 2;
+    hover_strings.data = hover_bytes;
+    hover_strings.offsets = hover_offsets;
+    hover_strings.data_len = sizeof hover_bytes - 1;
+    CHECK_OK(trajplot_labels_create_from_strings(&from_layouts, 1, 3, &cell_strings, &hover_strings, 1, 2));
+    CHECK_OK(trajplot_labels_create(&from_pointers, 1, 3, cell_pointers, NULL, hover_pointers, NULL, 1, 2));
+    if (from_layouts != NULL && from_pointers != NULL) {
+        CHECK_OK(trajplot_labels_label(&text, &len, from_layouts, 0, 2));
+        CHECK(len == 4 && strcmp(text, "\xF0\x9F\x99\x82") == 0);
+        CHECK_OK(trajplot_labels_hover_entry(&text, &len, from_layouts, 0, 1, 0, 1));
+        CHECK(len == 0 && strcmp(text, "") == 0);
+        CHECK_OK(trajplot_labels_template_and_customdata(&template_text[0], NULL, &customdata[0], NULL,
+                                                          from_layouts, 10));
+        CHECK_OK(trajplot_labels_template_and_customdata(&template_text[1], NULL, &customdata[1], NULL,
+                                                          from_pointers, 10));
+        CHECK(template_text[0] != NULL && template_text[1] != NULL &&
+              strcmp(template_text[0], template_text[1]) == 0);
+        CHECK(customdata[0] != NULL && customdata[1] != NULL && strcmp(customdata[0], customdata[1]) == 0);
+        CHECK(contains(customdata[0], "\"  <s>\""));
+    }
+    /* Offsets that go back are refused, naming the descriptor's field. */
+    memcpy(bad_offsets, hover_offsets, sizeof bad_offsets);
+    bad_offsets[3] = 1;
+    hover_strings.offsets = bad_offsets;
+    CHECK(trajplot_labels_create_from_strings(&refused, 1, 3, &cell_strings, &hover_strings, 1, 2) ==
+          TRAJPLOT_EINVAL);
+    CHECK(contains(trajplot_error_last(), "hover_entries->offsets[3] is 1"));
+    CHECK(refused == NULL);
+
+    trajplot_string_free(template_text[0]);
+    trajplot_string_free(template_text[1]);
+    trajplot_string_free(customdata[0]);
+    trajplot_string_free(customdata[1]);
+    trajplot_labels_free(from_layouts);
+    trajplot_labels_free(from_pointers);
+}
+
 static void check_html(const trajplot_figure *figure, const char *path) {
     trajplot_export_options html;
     char *page = NULL;
@@ -587,6 +652,7 @@ int main(int argc, char **argv) {
     }
 
     check_errors(statistic);
+    check_string_layouts();
     check_lens();
 
     trajplot_statistic_free(clipped);

@@ -21,6 +21,7 @@ int trajplot_header_c_check(void) {
     const trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
     const trajplot_export_options export_options = TRAJPLOT_EXPORT_OPTIONS_INIT;
     const trajplot_trajectory_options trajectory_options = TRAJPLOT_TRAJECTORY_OPTIONS_INIT;
+    const trajplot_strings strings = TRAJPLOT_STRINGS_INIT;
     const trajplot_plotlyjs source = TRAJPLOT_PLOTLYJS_NONE;
     const trajplot_format format = TRAJPLOT_FORMAT_HTML;
     const trajplot_write_fn write = write_nothing;
@@ -38,7 +39,9 @@ int trajplot_header_c_check(void) {
         (any_function)trajplot_set_memory_limit,
         (any_function)trajplot_default_threads,
         (any_function)trajplot_trunc_string_left,
+        (any_function)trajplot_strings_init,
         (any_function)trajplot_labels_create,
+        (any_function)trajplot_labels_create_from_strings,
         (any_function)trajplot_labels_free,
         (any_function)trajplot_labels_shape,
         (any_function)trajplot_labels_label,
@@ -60,6 +63,7 @@ int trajplot_header_c_check(void) {
         (any_function)trajplot_statistic_stride,
         (any_function)trajplot_statistic_clip,
         (any_function)trajplot_vocabulary_create,
+        (any_function)trajplot_vocabulary_create_from_strings,
         (any_function)trajplot_vocabulary_free,
         (any_function)trajplot_vocabulary_size,
         (any_function)trajplot_vocabulary_token,
@@ -102,5 +106,5 @@ int trajplot_header_c_check(void) {
            (int)panel_options.version + (int)figure_options.token_width + (int)figure_options.height +
            (int)export_options.version + export_options.format + export_options.plotlyjs +
            (int)trajectory_options.threads + (int)source + (int)format + write(NULL, NULL, 0) +
-           (panels[1] == NULL) + (int)status;
+           (panels[1] == NULL) + (int)status + (int)strings.version + strings.layout + (int)strings.count;
 }

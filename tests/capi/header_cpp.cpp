@@ -37,6 +37,13 @@ static_assert(TRAJPLOT_PLOTLYJS_LOCAL == 0 && TRAJPLOT_PLOTLYJS_CDN == 1 && TRAJ
               TRAJPLOT_PLOTLYJS_INLINE == 3 && TRAJPLOT_PLOTLYJS_NONE == 4);
 static_assert(TRAJPLOT_FORMAT_FIGURE_JSON == 0 && TRAJPLOT_FORMAT_TRACE_JSON == 1 && TRAJPLOT_FORMAT_HTML == 2);
 static_assert(TRAJPLOT_OK == 0 && TRAJPLOT_EIO == -5);
+static_assert(TRAJPLOT_STRINGS_POINTERS == 0 && TRAJPLOT_STRINGS_UTF32 == 1 && TRAJPLOT_STRINGS_BYTES == 2 &&
+              TRAJPLOT_STRINGS_UTF8_OFFSETS == 3);
+static_assert(std::is_same_v<decltype(&trajplot_labels_create_from_strings),
+                             trajplot_status (*)(trajplot_labels**, size_t, size_t, const trajplot_strings*,
+                                                 const trajplot_strings*, size_t, size_t)>);
+static_assert(std::is_same_v<decltype(&trajplot_vocabulary_create_from_strings),
+                             trajplot_status (*)(trajplot_vocabulary**, const trajplot_strings*)>);
 
 int trajplot_header_cpp_check();
 
@@ -45,8 +52,10 @@ int trajplot_header_cpp_check() {
     const trajplot_panel_options panel_options = TRAJPLOT_PANEL_OPTIONS_INIT;
     const trajplot_figure_options figure_options = TRAJPLOT_FIGURE_OPTIONS_INIT;
     const trajplot_export_options export_options = TRAJPLOT_EXPORT_OPTIONS_INIT;
-    return static_cast<int>(statistic_options.version + statistic_options.sequence_label_count +
-                            statistic_options.layer_label_count + panel_options.version + figure_options.token_width +
-                            figure_options.height + export_options.version) +
+    const trajplot_strings strings = TRAJPLOT_STRINGS_INIT;
+    return static_cast<int>(strings.version + strings.count + statistic_options.version +
+                            statistic_options.sequence_label_count + statistic_options.layer_label_count +
+                            panel_options.version + figure_options.token_width + figure_options.height +
+                            export_options.version) +
            export_options.format + export_options.plotlyjs;
 }

@@ -526,6 +526,64 @@ TEST(Figure, PanelOptionsReachTheTrace) {
     EXPECT_EQ(trace.at("colorscale")[0][1], "rgb(103,0,31)");
 }
 
+TEST(FigureLayoutPatch, MergesIntoTheFinishedLayout) {
+    FigureOptions options;
+    options.title = "Entropy";
+    options.layout_json =
+        R"({"title": {"font": {"size": 14}}, "paper_bgcolor": "black", "xaxis": {"title": null}, "height": 300})";
+    const TrajectoryStatistic statistic = labelled_statistic();
+    const ordered_json result = figure(statistic, {}, options);
+    EXPECT_EQ(unordered(result.at("layout")), nlohmann::json::parse(R"({
+        "title": {"text": "Entropy", "x": 0.5, "font": {"size": 14}},
+        "width": 440,
+        "height": 300,
+        "paper_bgcolor": "black",
+        "xaxis": {"type": "category"},
+        "yaxis": {"title": {"text": "Layer"}, "type": "category"}
+    })"));
+    // The trace is the layout patch's business no more than the trace alone.
+    FigureOptions unpatched = options;
+    unpatched.layout_json.clear();
+    EXPECT_EQ(result.at("data")[0], heatmap(statistic, {}, unpatched));
+    EXPECT_EQ(Figure(statistic, {}, options).to_string(trace_only),
+              Figure(statistic, {}, unpatched).to_string(trace_only));
+}
+
+TEST(FigureLayoutPatch, AnEmptyPatchChangesNothing) {
+    FigureOptions options;
+    options.layout_json = "{}";
+    EXPECT_EQ(Figure(labelled_statistic(), {}, options).to_string(), Figure(labelled_statistic()).to_string());
+}
+
+TEST(FigureLayoutPatch, ATitleItSetsIsThePagesTitle) {
+    const ExportOptions page{Format::html, {.plotlyjs = trajplot::PlotlyJs::none}};
+    FigureOptions options;
+    options.title = "Old";
+    options.layout_json = R"({"title": {"text": "New <b>and</b> bold"}})";
+    const std::string html = Figure(labelled_statistic(), {}, options).to_string(page);
+    EXPECT_NE(html.find("<title>New &lt;b&gt;and&lt;/b&gt; bold</title>"), std::string::npos) << html;
+    options.layout_json = R"({"title": "Shorthand"})";
+    EXPECT_NE(Figure(labelled_statistic(), {}, options).to_string(page).find("<title>Shorthand</title>"),
+              std::string::npos);
+    // A patch that leaves the title's text alone leaves the page's title too.
+    options.layout_json = R"({"title": {"font": {"size": 20}}})";
+    EXPECT_NE(Figure(labelled_statistic(), {}, options).to_string(page).find("<title>Old</title>"), std::string::npos);
+}
+
+TEST(FigureLayoutPatch, NotAJsonObjectIsAnErrorNamingTheOption) {
+    for (const char* bad : {"{\"a\": }", "nonsense", "[1, 2]", "42", "null"}) {
+        FigureOptions options;
+        options.layout_json = bad;
+        const Error error = error_of([&] { (void)Figure(labelled_statistic(), {}, options); });
+        EXPECT_EQ(error.code(), Errc::invalid_argument) << bad;
+        EXPECT_NE(std::string(error.what()).find("layout_json"), std::string::npos) << error.what();
+    }
+    FigureOptions options;
+    options.layout_json = "[1, 2]";
+    EXPECT_STREQ(error_of([&] { (void)Figure(labelled_statistic(), {}, options); }).what(),
+                 "layout_json must be a JSON object, got array");
+}
+
 // ---------------------------------------------------------------------------
 // Text reaching the page
 

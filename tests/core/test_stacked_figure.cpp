@@ -330,6 +330,25 @@ TEST(StackedFigure, RefusesBadOptionsNamingThePanel) {
               0u);
 }
 
+TEST(StackedFigure, TheLayoutPatchComesAfterThePanels) {
+    FigureOptions options;
+    // The panels' titles are annotations, which a patch replaces as a whole
+    // (merge patches replace arrays); the axes merge by key.
+    options.layout_json = R"({"annotations": [], "yaxis2": {"title": {"text": "Rank layers"}}, "xaxis": null})";
+    const json figure = stacked({{statistic("Entropy", 2, 0.0f)}, {statistic("Rank", 2, 7.0f)}}, options);
+    const json& layout = figure.at("layout");
+    EXPECT_EQ(layout.at("annotations"), json::array());
+    EXPECT_EQ(layout.at("yaxis2").at("title").at("text"), "Rank layers");
+    EXPECT_EQ(layout.at("yaxis2").at("anchor"), "x2");
+    EXPECT_FALSE(layout.contains("xaxis"));
+    EXPECT_EQ(layout.at("xaxis2").at("title").at("text"), "Input");
+
+    options.layout_json = "[]";
+    const trajplot::Error error = error_of([&] { (void)Figure::stacked({{statistic("Entropy", 2, 0.0f)}}, options); });
+    EXPECT_EQ(error.code(), Errc::invalid_argument);
+    EXPECT_STREQ(error.what(), "layout_json must be a JSON object, got array");
+}
+
 TEST(StackedFigure, FilesAreWrittenLikeSingleFigures) {
     const Figure figure = Figure::stacked({{statistic("Entropy", 2, 0.0f)}, {statistic("Rank", 2, 7.0f)}});
     const auto directory = std::filesystem::temp_directory_path() / ("trajplot-stacked-" + std::to_string(::getpid()));

@@ -89,6 +89,50 @@ pub struct trajplot_figure {
 }
 
 // ---------------------------------------------------------------------------
+// String arrays
+
+/// `enum trajplot_string_layout`, the values of `trajplot_strings::layout`.
+pub type trajplot_string_layout = c_int;
+
+/// `data`: `*const *const c_char`; `lengths`: their byte lengths or null.
+pub const TRAJPLOT_STRINGS_POINTERS: trajplot_string_layout = 0;
+/// `data`: `count * width` `u32` UTF-32 code units, NUL-padded (numpy's `U<width>`).
+pub const TRAJPLOT_STRINGS_UTF32: trajplot_string_layout = 1;
+/// `data`: `count * width` bytes, NUL-padded (numpy's `S<width>`).
+pub const TRAJPLOT_STRINGS_BYTES: trajplot_string_layout = 2;
+/// `data`: `data_len` bytes of UTF-8; `offsets`: `count + 1` byte offsets.
+pub const TRAJPLOT_STRINGS_UTF8_OFFSETS: trajplot_string_layout = 3;
+
+pub const TRAJPLOT_STRINGS_VERSION: c_uint = 1;
+
+/// `trajplot_strings`: an array of strings in one of the layouts above.
+/// Start from [`TRAJPLOT_STRINGS_INIT`] or [`trajplot_strings_init`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct trajplot_strings {
+    pub version: c_uint,
+    pub layout: c_int,
+    pub count: usize,
+    pub data: *const c_void,
+    pub lengths: *const usize,
+    pub width: usize,
+    pub offsets: *const u64,
+    pub data_len: usize,
+}
+
+/// `TRAJPLOT_STRINGS_INIT`.
+pub const TRAJPLOT_STRINGS_INIT: trajplot_strings = trajplot_strings {
+    version: TRAJPLOT_STRINGS_VERSION,
+    layout: TRAJPLOT_STRINGS_POINTERS,
+    count: 0,
+    data: ptr::null(),
+    lengths: ptr::null(),
+    width: 0,
+    offsets: ptr::null(),
+    data_len: 0,
+};
+
+// ---------------------------------------------------------------------------
 // Option structs
 
 pub const TRAJPLOT_STATISTIC_OPTIONS_VERSION: c_uint = 1;
@@ -231,7 +275,7 @@ pub const TRAJPLOT_PANEL_OPTIONS_INIT: trajplot_panel_options = trajplot_panel_o
     hover_value: false,
 };
 
-pub const TRAJPLOT_FIGURE_OPTIONS_VERSION: c_uint = 1;
+pub const TRAJPLOT_FIGURE_OPTIONS_VERSION: c_uint = 2;
 
 /// `trajplot_figure_options`: the figure around the statistics. Start from
 /// [`TRAJPLOT_FIGURE_OPTIONS_INIT`] or [`trajplot_figure_options_init`].
@@ -245,6 +289,9 @@ pub struct trajplot_figure_options {
     pub vertical_spacing: c_double,
     pub has_vertical_spacing: bool,
     pub equal_panel_heights: bool,
+    /// A JSON object merged into the finished layout as an RFC 7386 merge
+    /// patch (version 2); NULL: none.
+    pub layout_json: *const c_char,
 }
 
 /// `TRAJPLOT_FIGURE_OPTIONS_INIT`.
@@ -256,6 +303,7 @@ pub const TRAJPLOT_FIGURE_OPTIONS_INIT: trajplot_figure_options = trajplot_figur
     vertical_spacing: 0.0,
     has_vertical_spacing: false,
     equal_panel_heights: false,
+    layout_json: ptr::null(),
 };
 
 /// `enum trajplot_format`, the values of `trajplot_export_options::format`.
@@ -334,6 +382,9 @@ extern "C" {
         new_len: usize,
     ) -> trajplot_status;
 
+    // String arrays
+    pub fn trajplot_strings_init(strings: *mut trajplot_strings, version: c_uint) -> trajplot_status;
+
     // Trajectory labels
     pub fn trajplot_labels_create(
         out: *mut *mut trajplot_labels,
@@ -343,6 +394,15 @@ extern "C" {
         label_lengths: *const usize,
         hover_entries: *const *const c_char,
         hover_lengths: *const usize,
+        hover_rows: usize,
+        hover_cols: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_labels_create_from_strings(
+        out: *mut *mut trajplot_labels,
+        n_layers: usize,
+        seq_len: usize,
+        label_strings: *const trajplot_strings,
+        hover_entries: *const trajplot_strings,
         hover_rows: usize,
         hover_cols: usize,
     ) -> trajplot_status;
@@ -461,6 +521,10 @@ extern "C" {
         tokens: *const *const c_char,
         lengths: *const usize,
         size: usize,
+    ) -> trajplot_status;
+    pub fn trajplot_vocabulary_create_from_strings(
+        out: *mut *mut trajplot_vocabulary,
+        tokens: *const trajplot_strings,
     ) -> trajplot_status;
     pub fn trajplot_vocabulary_free(vocabulary: *mut trajplot_vocabulary);
     pub fn trajplot_vocabulary_size(

@@ -183,6 +183,16 @@ macro_rules! constant {
 
 fn rust_facts() -> BTreeSet<String> {
     let mut facts = BTreeSet::new();
+    structure!(facts, trajplot_strings);
+    field!(facts, trajplot_strings, version);
+    field!(facts, trajplot_strings, layout);
+    field!(facts, trajplot_strings, count);
+    field!(facts, trajplot_strings, data);
+    field!(facts, trajplot_strings, lengths);
+    field!(facts, trajplot_strings, width);
+    field!(facts, trajplot_strings, offsets);
+    field!(facts, trajplot_strings, data_len);
+
     structure!(facts, trajplot_statistic_options);
     field!(facts, trajplot_statistic_options, version);
     field!(facts, trajplot_statistic_options, units);
@@ -232,6 +242,7 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_figure_options, vertical_spacing);
     field!(facts, trajplot_figure_options, has_vertical_spacing);
     field!(facts, trajplot_figure_options, equal_panel_heights);
+    field!(facts, trajplot_figure_options, layout_json);
 
     structure!(facts, trajplot_export_options);
     field!(facts, trajplot_export_options, version);
@@ -243,6 +254,7 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_export_options, responsive);
 
     structure!(facts, trajplot_status);
+    structure!(facts, trajplot_string_layout);
     structure!(facts, trajplot_values);
     structure!(facts, trajplot_measure);
     structure!(facts, trajplot_format);
@@ -258,6 +270,11 @@ fn rust_facts() -> BTreeSet<String> {
     constant!(facts, TRAJPLOT_ENOMEM);
     constant!(facts, TRAJPLOT_ERANGE);
     constant!(facts, TRAJPLOT_EIO);
+    constant!(facts, TRAJPLOT_STRINGS_POINTERS);
+    constant!(facts, TRAJPLOT_STRINGS_UTF32);
+    constant!(facts, TRAJPLOT_STRINGS_BYTES);
+    constant!(facts, TRAJPLOT_STRINGS_UTF8_OFFSETS);
+    constant!(facts, TRAJPLOT_STRINGS_VERSION);
     constant!(facts, TRAJPLOT_STATISTIC_OPTIONS_VERSION);
     constant!(facts, TRAJPLOT_TRAJECTORY_OPTIONS_VERSION);
     constant!(facts, TRAJPLOT_VALUES_LOGITS);
