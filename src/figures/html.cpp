@@ -9,6 +9,9 @@
 #include <fstream>
 #include <ios>
 #include <iterator>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <system_error>
 #include <vector>
@@ -55,13 +58,17 @@ bool contains_tag(std::string_view code, std::string_view tag) {
     return found != code.end();
 }
 
-std::string cdn_tag() { return "<script src=\"" + std::string(plotlyjs_cdn_url) + "\" charset=\"utf-8\"></script>\n"; }
+std::shared_ptr<const std::string> shared_tag(std::string tag) {
+    return std::make_shared<const std::string>(std::move(tag));
+}
+
+std::shared_ptr<const std::string> cdn_tag() {
+    return shared_tag("<script src=\"" + std::string(plotlyjs_cdn_url) + "\" charset=\"utf-8\"></script>\n");
+}
 
 // The contents of a plotly.js file in a <script> element; `source` says in
 // messages where the path came from.
-std::string inline_tag(const std::filesystem::path& path, std::string_view source) {
-    // A path is any bytes; a message is UTF-8.
-    const std::string shown = sanitize_utf8(path.string()) + std::string(source);
+std::string read_inline_tag(const std::filesystem::path& path, const std::string& shown) {
     std::ifstream file(path, std::ios::binary);
     if (!file) fail(Errc::io, "cannot read plotly.js from " + shown);
     std::string code;
@@ -81,6 +88,39 @@ std::string inline_tag(const std::filesystem::path& path, std::string_view sourc
              "plotly.js file " + shown + " contains \"<script\" or \"</script\" and cannot be inlined");
     }
     return "<script type=\"text/javascript\">" + code + "</script>\n";
+}
+
+// Reading and checking megabytes of plotly.js costs more than exporting a
+// small figure, so each file's tag is kept while the file stays the same
+// (same size and modification time), shared by every page that inlines it.
+std::shared_ptr<const std::string> inline_tag(const std::filesystem::path& path, std::string_view source) {
+    // A path is any bytes; a message is UTF-8.
+    const std::string shown = sanitize_utf8(path.string()) + std::string(source);
+    struct Cached {
+        std::uintmax_t size;
+        std::filesystem::file_time_type modified;
+        std::shared_ptr<const std::string> tag;
+    };
+    static std::mutex mutex;
+    static std::map<std::string, Cached> cache;
+    std::error_code error;
+    const std::uintmax_t size = std::filesystem::file_size(path, error);
+    const std::filesystem::file_time_type modified =
+        error ? std::filesystem::file_time_type{} : std::filesystem::last_write_time(path, error);
+    if (error) return std::make_shared<const std::string>(read_inline_tag(path, shown));
+    {
+        const std::lock_guard<std::mutex> lock(mutex);
+        const auto found = cache.find(path.string());
+        if (found != cache.end() && found->second.size == size && found->second.modified == modified) {
+            return found->second.tag;
+        }
+    }
+    auto tag = std::make_shared<const std::string>(read_inline_tag(path, shown));
+    const std::lock_guard<std::mutex> lock(mutex);
+    // A handful of files at most in practice; bounded all the same.
+    if (cache.size() >= 8) cache.clear();
+    cache[path.string()] = Cached{size, modified, tag};
+    return tag;
 }
 
 // The directory of the shared library, or program, this code is part of.
@@ -122,7 +162,7 @@ std::optional<std::filesystem::path> installed_plotlyjs() {
     return std::nullopt;
 }
 
-std::string plotlyjs_tag(const HtmlOptions& html) {
+std::shared_ptr<const std::string> plotlyjs_tag(const HtmlOptions& html) {
     switch (html.plotlyjs) {
         case PlotlyJs::local: {
             if (const char* named = plotlyjs_from_environment()) {
@@ -134,11 +174,11 @@ std::string plotlyjs_tag(const HtmlOptions& html) {
         case PlotlyJs::cdn: return cdn_tag();
         case PlotlyJs::src:
             if (html.location.empty()) fail(Errc::invalid_argument, "plotlyjs src needs a URL or path, got none");
-            return "<script src=\"" + html_escaped(html.location) + "\" charset=\"utf-8\"></script>\n";
+            return shared_tag("<script src=\"" + html_escaped(html.location) + "\" charset=\"utf-8\"></script>\n");
         case PlotlyJs::inline_file:
             if (html.location.empty()) fail(Errc::invalid_argument, "plotlyjs inline needs a file, got none");
             return inline_tag(html.location, "");
-        case PlotlyJs::none: return "";
+        case PlotlyJs::none: return shared_tag("");
     }
     fail(Errc::invalid_argument, "unknown plotlyjs option");
 }
@@ -173,7 +213,7 @@ void write_page(JsonWriter& writer, const HtmlOptions& html, const PagePlan& pla
         writer.raw("</title>\n</head>\n<body>\n");
     }
     writer.raw("<div>\n");
-    writer.raw(plan.plotlyjs_tag);
+    writer.raw(*plan.plotlyjs_tag);
     const std::string style = html.responsive ? "width:100%;height:100%;" : "";
     writer.raw("<div id=\"" + html.div_id + "\" class=\"plotly-graph-div\"" +
                (style.empty() ? "" : " style=\"" + style + "\"") + "></div>\n");

@@ -2,6 +2,7 @@
 // read) before anything is written.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "figure_plan.hpp"
@@ -13,7 +14,8 @@ namespace trajplot {
 // What the page needs besides the figure, read and checked before writing.
 struct PagePlan {
     FigurePlan figure;
-    std::string plotlyjs_tag;
+    // Shared: the inlined plotly.js is megabytes, read once per file.
+    std::shared_ptr<const std::string> plotlyjs_tag;
     std::string title;
 };
 

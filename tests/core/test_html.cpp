@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstddef>
 #include <cstdlib>
 #include <filesystem>
@@ -396,6 +398,22 @@ TEST_F(HtmlFiles, InlineHoldsTheFileVerbatimInOneScript) {
     EXPECT_EQ(page.find("cdn.plot.ly"), std::string::npos);
     // plotly.js is defined before the figure's script runs.
     EXPECT_LT(page.find(fake_plotly_js), page.find("Plotly.newPlot"));
+}
+
+TEST_F(HtmlFiles, InlinedFileIsReadAgainWhenItChanges) {
+    const fs::path path = directory_ / "changing.js";
+    write_file(path, "first();");
+    const Figure figure(labelled_statistic());
+    const HtmlOptions options = html_with(PlotlyJs::inline_file, path.string());
+    EXPECT_NE(html_of(figure, options).find("first();"), std::string::npos);
+    write_file(path, "second(); // longer");
+    const std::string page = html_of(figure, options);
+    EXPECT_NE(page.find("second();"), std::string::npos);
+    EXPECT_EQ(page.find("first();"), std::string::npos);
+    // Same size, later modification time.
+    write_file(path, "third(); // longer");
+    fs::last_write_time(path, fs::last_write_time(path) + std::chrono::seconds(2));
+    EXPECT_NE(html_of(figure, options).find("third();"), std::string::npos);
 }
 
 TEST_F(HtmlFiles, InlineMissingFileIsAnIoErrorAndWritesNothing) {
