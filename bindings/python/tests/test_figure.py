@@ -418,34 +418,182 @@ class Arguments(unittest.TestCase):
         self.assertNotIn("hovertemplate", trace)
 
 
+class Updates(unittest.TestCase):
+    def test_magic_underscores_as_plotly_reads_them(self):
+        figure = single().update_layout(title_font_size=14, paper_bgcolor="white", plot_bgcolor="black",
+                                        xaxis_title_text="Tokens", margin_t=30)
+        layout = figure.to_dict()["layout"]
+        # Dicts merge: the title keeps its text and place.
+        self.assertEqual(layout["title"], {"text": "Lens &amp; &lt;co&gt;", "x": 0.5, "font": {"size": 14}})
+        self.assertEqual((layout["paper_bgcolor"], layout["plot_bgcolor"]), ("white", "black"))
+        self.assertEqual(layout["xaxis"], {"title": {"text": "Tokens"}, "type": "category"})
+        self.assertEqual(layout["margin"], {"t": 30})
+
+    def test_a_dict_with_nested_paths_and_keywords_after_it(self):
+        figure = single().update_layout({"title.font.size": 10, "yaxis": {"title_font_color": "red"},
+                                         "annotations": [{"font_size": 9}]},
+                                        title_font_size=11)
+        layout = figure.to_dict()["layout"]
+        self.assertEqual(layout["title"]["font"], {"size": 11})
+        self.assertEqual(layout["yaxis"]["title"], {"text": "Layer", "font": {"color": "red"}})
+        self.assertEqual(layout["annotations"], [{"font": {"size": 9}}])
+
+    def test_a_title_given_as_text_and_none_removing(self):
+        figure = single().update_layout(title="New <b>title</b>", xaxis_title=None, yaxis=dict(title="L"))
+        layout = figure.to_dict()["layout"]
+        self.assertEqual(layout["title"], {"text": "New <b>title</b>", "x": 0.5})
+        self.assertNotIn("title", layout["xaxis"])
+        self.assertEqual(layout["yaxis"]["title"], {"text": "L"})
+        # The page's <title> follows the new title's text.
+        self.assertIn("<title>New &lt;b&gt;title&lt;/b&gt;</title>", figure.to_html(include_plotlyjs=False))
+
+    def test_a_new_figure_each_time_and_chaining(self):
+        figure = single()
+        before = figure.to_json()
+        changed = figure.update_layout(height=600).update_traces(zsmooth="best").update_layout(width=900)
+        self.assertIsInstance(changed, trajplot.Figure)
+        self.assertIsNot(changed, figure)
+        self.assertEqual(figure.to_json(), before)
+        data = changed.to_dict()
+        self.assertEqual((data["layout"]["height"], data["layout"]["width"]), (600, 900))
+        self.assertEqual(data["data"][0]["zsmooth"], "best")
+        # Earlier changes stay: the extra of the constructor, then each update.
+        self.assertEqual(data["data"][0]["colorbar"]["len"], 0.5)
+        self.assertEqual(changed.heatmap_dict()["zsmooth"], "best")
+        self.assertEqual(repr(changed), repr(figure))
+
+    def test_updates_survive_pickling(self):
+        figure = stacked().update_layout(title_font_size=12).update_traces(zsmooth="best", row=2)
+        rebuilt = pickle.loads(pickle.dumps(figure))
+        self.assertEqual(rebuilt.to_json(), figure.to_json())
+
+    def test_update_traces_and_the_panels_it_changes(self):
+        figure = stacked()
+        every = figure.update_traces(colorbar_thickness=10).to_dict()["data"]
+        self.assertEqual([trace["colorbar"]["thickness"] for trace in every], [10, 10])
+        # The stacking's own colour bar settings stay unless changed.
+        self.assertEqual(every[1]["colorbar"]["yanchor"], "middle")
+        for selected in (dict(selector=1), dict(selector=-1), dict(row=2), dict(selector=[1])):
+            with self.subTest(**selected):
+                data = figure.update_traces(zsmooth="best", **selected).to_dict()["data"]
+                self.assertEqual(["zsmooth" in trace for trace in data], [False, True])
+        with self.assertRaises(IndexError):
+            figure.update_traces(zsmooth="best", row=3)
+        with self.assertRaises(IndexError):
+            figure.update_traces(zsmooth="best", selector=2)
+        with self.assertRaises(TypeError):
+            figure.update_traces(zsmooth="best", selector={"type": "heatmap"})
+
+    def test_layout_given_when_the_figure_is_made(self):
+        made = trajplot.Figure(make_statistic(), title="t", layout={"title_font_size": 14})
+        self.assertEqual(made.to_dict(), trajplot.Figure(make_statistic(), title="t")
+                         .update_layout(title_font_size=14).to_dict())
+        stack = trajplot.stacked_figure([make_statistic(), make_statistic()], layout=dict(font_family="Arial"))
+        self.assertEqual(stack.to_dict()["layout"]["font"], {"family": "Arial"})
+
+    def test_what_update_refuses(self):
+        figure = single()
+        for key in ("title__text", "_title", "title_", "annotations_0_text"):
+            with self.subTest(key=key), self.assertRaises(trajplot.InvalidArgumentError):
+                figure.update_layout({key: 1})
+        with self.assertRaises(TypeError):
+            figure.update_layout(["title"])
+        with self.assertRaisesRegex(trajplot.InvalidArgumentError, "layout cannot be written as JSON"):
+            figure.update_layout(width=float("nan"))
+        statistic = make_statistic()
+        closed = trajplot.Figure(statistic)
+        statistic.close()
+        with self.assertRaisesRegex(ValueError, "closed TrajectoryStatistic"):
+            closed.update_layout(width=100)
+
+
 class PlotlyObjects(unittest.TestCase):
     @requires_plotly
-    def test_figure_and_heatmap_are_graph_objects(self):
+    def test_to_plotly_gives_graph_objects(self):
         from plotly import graph_objects
 
         figure = single()
-        drawn = figure.figure()
+        drawn = figure.to_plotly()
         self.assertIsInstance(drawn, graph_objects.Figure)
-        self.assertEqual(json.loads(drawn.to_json())["data"], figure.figure_dict()["data"])
+        self.assertEqual(json.loads(drawn.to_json())["data"], figure.to_dict()["data"])
         trace = figure.heatmap()
-        self.assertIsInstance(trace, graph_objects.Heatmap)
-        self.assertEqual(trace.to_plotly_json(), figure.heatmap_dict())
-        self.assertEqual(stacked().figure().layout.annotations[1].text, "KL to the output")
+        self.assertIsInstance(trace, trajplot.Heatmap)
+        self.assertEqual(trace.to_plotly(validate=False).to_plotly_json(), figure.heatmap_dict())
+        self.assertEqual(stacked().to_plotly().layout.annotations[1].text, "KL to the output")
 
     @requires_plotly
-    def test_an_extra_attribute_unknown_to_plotly_is_an_error_of_figure(self):
+    def test_an_extra_attribute_unknown_to_plotly_is_an_error_of_to_plotly(self):
         figure = trajplot.Figure(make_statistic(), extra={"colourbar": {"len": 1}})
         with self.assertRaisesRegex(trajplot.InvalidArgumentError, "'colourbar'"):
-            figure.figure()
-        self.assertEqual(figure.figure_dict()["data"][0]["colourbar"], {"len": 1})
+            figure.to_plotly()
+        self.assertEqual(figure.to_dict()["data"][0]["colourbar"], {"len": 1})
+
+    @requires_plotly
+    def test_a_layout_attribute_unknown_to_plotly_is_an_error_of_to_plotly(self):
+        figure = single().update_layout(colourway=["red"])
+        self.assertEqual(figure.to_dict()["layout"]["colourway"], ["red"])
+        with self.assertRaisesRegex(ValueError, "colourway"):
+            figure.to_plotly()
+
+    def test_figure_is_deprecated_for_to_plotly_and_to_dict(self):
+        figure = single()
+        with self.assertWarnsRegex(DeprecationWarning, r"Figure\.to_plotly\(\)"):
+            old = figure.figure()
+        if HAVE_PLOTLY:
+            self.assertEqual(old.to_dict(), figure.to_plotly().to_dict())
+        else:
+            self.assertEqual(old, figure.to_dict())
+        self.assertEqual(figure.figure_dict(), figure.to_dict())
 
     @without_plotly
-    def test_without_plotly_they_are_dicts(self):
-        figure = single()
+    def test_without_plotly_only_to_plotly_needs_it(self):
         self.assertFalse(HAVE_PLOTLY)
-        self.assertEqual(figure.figure(), figure.figure_dict())
-        self.assertEqual(figure.heatmap(), figure.heatmap_dict())
-        self.assertEqual(plain(figure.heatmap()["y"]), ["0", "1", "output"])
+        for figure in (single(), stacked()):
+            with self.subTest(figure=repr(figure)):
+                with self.assertRaises(ImportError) as caught:
+                    figure.to_plotly()
+                self.assertIn("plotly.py", str(caught.exception))
+                self.assertEqual(figure.to_dict(), json.loads(figure.to_json()))
+                self.assertIn("text/html", figure._repr_mimebundle_(include={"text/html"}))
+        trace = single().heatmap()
+        self.assertEqual(plain(trace.to_dict()["y"]), ["0", "1", "output"])
+        with self.assertRaises(ImportError):
+            trace.to_plotly()
+
+
+class HeatmapObjects(unittest.TestCase):
+    def test_what_a_heatmap_holds(self):
+        statistic = make_statistic()
+        trace = statistic.heatmap(colorscale="viridis", colorbar_len=0.5)
+        self.assertIs(trace.statistic, statistic)
+        self.assertEqual(repr(trace), "<Heatmap of 'Entropy', 3 x 4>")
+        self.assertEqual(trace.to_dict(), statistic.heatmap_dict(colorscale="viridis", colorbar_len=0.5))
+        self.assertEqual(json.loads(trace.to_json()), trace.to_dict())
+        buffer = io.StringIO()
+        trace.write_json(buffer)
+        self.assertEqual(buffer.getvalue(), trace.to_json())
+        with self.assertRaisesRegex(TypeError, "TrajectoryStatistic.heatmap"):
+            trajplot.Heatmap(statistic)
+
+    def test_update_returns_a_new_heatmap(self):
+        trace = make_statistic().heatmap()
+        changed = trace.update({"colorbar": {"title_text": "H"}}, zsmooth="best")
+        self.assertIsInstance(changed, trajplot.Heatmap)
+        self.assertEqual(changed.to_dict()["colorbar"]["title"], {"text": "H", "side": "right"})
+        self.assertEqual(changed.to_dict()["zsmooth"], "best")
+        self.assertNotIn("zsmooth", trace.to_dict())
+
+    def test_close_copies_and_pickles(self):
+        trace = make_statistic().heatmap(colorbar_y=0.25)
+        self.assertIs(copy.copy(trace), trace)
+        rebuilt = pickle.loads(pickle.dumps(trace))
+        self.assertEqual(rebuilt.to_json(), trace.to_json())
+        with trace:
+            self.assertFalse(trace.closed)
+        self.assertTrue(trace.closed)
+        self.assertEqual(repr(trace), "<closed Heatmap>")
+        with self.assertRaisesRegex(ValueError, "closed Figure"):
+            trace.to_dict()
 
 
 if __name__ == "__main__":

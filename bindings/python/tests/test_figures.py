@@ -1,5 +1,5 @@
-"""heatmap() and figure(): contents, plotly.py's keyword style, and the
-types returned with and without plotly.py."""
+"""heatmap() and figure(): contents, plotly.py's keyword style, the
+trajplot objects they return and the plotly.py objects those convert to."""
 import json
 import unittest
 
@@ -128,34 +128,82 @@ class FigureContents(unittest.TestCase):
         self.assertIn("token_width must be at least 1, got 0", str(caught.exception))
 
 
-class ReturnTypesWithoutPlotly(unittest.TestCase):
-    @without_plotly
-    def test_heatmap_and_figure_are_dicts(self):
+class ReturnTypes(unittest.TestCase):
+    def test_heatmap_and_figure_are_trajplot_objects(self):
         statistic = make_statistic()
-        self.assertEqual(statistic.heatmap(colorbar_y=0.5), statistic.heatmap_dict(colorbar_y=0.5))
-        self.assertEqual(statistic.figure("t"), json.loads(statistic.to_json("t")))
+        trace = statistic.heatmap(colorbar_y=0.5)
+        self.assertIsInstance(trace, trajplot.Heatmap)
+        self.assertEqual(trace.to_dict(), statistic.heatmap_dict(colorbar_y=0.5))
+        self.assertEqual(trace.to_json(), statistic.to_json(trace_only=True, colorbar_y=0.5))
+        figure = statistic.figure("t")
+        self.assertIsInstance(figure, trajplot.Figure)
+        self.assertEqual(figure.to_dict(), json.loads(statistic.to_json("t")))
+        self.assertEqual(figure.to_dict(), statistic.figure_dict("t"))
+
+    def test_plotly_typos_are_only_checked_by_plotly(self):
+        self.assertEqual(make_statistic().heatmap(colourbar=1).to_dict()["colourbar"], 1)
+        self.assertEqual(make_statistic().figure(colourbar=1).to_dict()["data"][0]["colourbar"], 1)
 
     @without_plotly
-    def test_plotly_typos_are_only_checked_by_plotly(self):
-        self.assertEqual(make_statistic().heatmap(colourbar=1)["colourbar"], 1)
+    def test_to_plotly_without_plotly_is_an_import_error_saying_what_works(self):
+        for what, convert in (("Figure.to_plotly()", lambda: make_statistic().figure().to_plotly()),
+                              ("Heatmap.to_plotly()", lambda: make_statistic().heatmap().to_plotly())):
+            with self.subTest(what), self.assertRaises(ImportError) as caught:
+                convert()
+            self.assertEqual(caught.exception.name, "plotly")
+            self.assertIn(what, str(caught.exception))
+            self.assertIn("write_html()", str(caught.exception))
 
 
 class ReturnTypesWithPlotly(unittest.TestCase):
     @requires_plotly
-    def test_heatmap_is_a_graph_object_keeping_every_attribute(self):
+    def test_heatmap_to_plotly_keeps_every_attribute(self):
         from plotly import graph_objects
 
-        statistic = make_statistic()
-        trace = statistic.heatmap(colorbar_y=0.5)
+        plain_statistic = make_statistic(trajectory_labels=None)
+        trace = plain_statistic.heatmap(colorbar_y=0.5).to_plotly()
         self.assertIsInstance(trace, graph_objects.Heatmap)
-        self.assertEqual(trace.to_plotly_json(), statistic.heatmap_dict(colorbar_y=0.5))
+        self.assertEqual(trace.to_plotly_json(), plain_statistic.heatmap_dict(colorbar_y=0.5))
+        statistic = make_statistic()
+        unvalidated = statistic.heatmap(colorbar_y=0.5).to_plotly(validate=False)
+        self.assertIsInstance(unvalidated, graph_objects.Heatmap)
+        self.assertEqual(unvalidated.to_plotly_json(), statistic.heatmap_dict(colorbar_y=0.5))
+        if plotly_version() >= (5, 5):
+            self.assertEqual(statistic.heatmap(colorbar_y=0.5).to_plotly().to_plotly_json(),
+                             statistic.heatmap_dict(colorbar_y=0.5))
 
     @requires_plotly
-    def test_figure_is_a_graph_object_keeping_every_attribute(self):
+    def test_the_make_subplots_idiom(self):
+        from plotly.subplots import make_subplots
+
+        # Without cell labels any plotly.py holds the trace.
+        figure = make_subplots(rows=2, cols=1)
+        figure.add_trace(make_statistic(trajectory_labels=None).heatmap().to_plotly(), row=1, col=1)
+        figure.add_trace(make_statistic(name="KL", trajectory_labels=None).heatmap().to_plotly(), row=2, col=1)
+        self.assertEqual([trace.type for trace in figure.data], ["heatmap", "heatmap"])
+        self.assertEqual(figure.data[1].yaxis, "y2")
+        labelled = make_statistic().heatmap()
+        if plotly_version() >= (5, 5):
+            figure.add_trace(labelled.to_plotly(), row=1, col=1)
+            self.assertEqual(figure.data[2].texttemplate, "<b>%{text}</b>")
+            return
+        # plotly.py 5.4 has no heatmap texttemplate: the error says how to
+        # stack panels instead.
+        with self.assertRaises(trajplot.InvalidArgumentError) as caught:
+            labelled.to_plotly()
+        message = str(caught.exception)
+        for expected in ("texttemplate", "trajplot.stacked_figure", "Figure.stacked", "validate=False"):
+            self.assertIn(expected, message)
+        # What make_subplots' figure would have done with the unvalidated trace.
+        with self.assertRaisesRegex(ValueError, "texttemplate"):
+            figure.add_trace(labelled.to_plotly(validate=False), row=1, col=1)
+
+    @requires_plotly
+    def test_figure_to_plotly_keeps_every_attribute(self):
         from plotly import graph_objects
 
         statistic = make_statistic()
-        figure = statistic.figure("Entropy", token_width=60)
+        figure = statistic.figure("Entropy", token_width=60).to_plotly()
         self.assertIsInstance(figure, graph_objects.Figure)
         expected = json.loads(statistic.to_json("Entropy", token_width=60))
         written = json.loads(figure.to_json())
@@ -168,7 +216,7 @@ class ReturnTypesWithPlotly(unittest.TestCase):
     def test_figure_without_cell_labels_is_validated(self):
         from plotly import graph_objects
 
-        figure = trajplot.TrajectoryStatistic("Rank", [[1, 2], [3, 4]]).figure()
+        figure = trajplot.TrajectoryStatistic("Rank", [[1, 2], [3, 4]]).figure().to_plotly()
         self.assertIsInstance(figure, graph_objects.Figure)
         # A validated figure has typed attributes and refuses unknown ones.
         self.assertEqual(figure.layout.xaxis.type, "category")
@@ -185,25 +233,27 @@ class ReturnTypesWithPlotly(unittest.TestCase):
         # What plotly.py 5.4 does with the attribute when validating.
         with self.assertRaisesRegex(ValueError, "texttemplate"):
             graph_objects.Figure(make_statistic().figure_dict())
-        figure = make_statistic().figure()
+        figure = make_statistic().figure().to_plotly()
         self.assertIn('"texttemplate": "<b>%{text}</b>"', figure.to_json().replace('":"', '": "'))
         self.assertEqual(figure.data[0].colorbar.title.text, "Entropy (nats)")
         # The documented way to place the trace in a figure of one's own.
-        own = graph_objects.Figure(data=[make_statistic().heatmap()], _validate=False)
+        own = graph_objects.Figure(data=[make_statistic().heatmap().to_plotly(validate=False)], _validate=False)
         self.assertEqual(own.to_dict()["data"][0]["texttemplate"], "<b>%{text}</b>")
 
     @requires_plotly
     def test_unknown_keywords_are_errors_as_in_plotly(self):
         with self.assertRaisesRegex(trajplot.InvalidArgumentError, "'colourbar'"):
-            make_statistic().heatmap(colourbar=1)
+            make_statistic(trajectory_labels=None).heatmap(colourbar=1).to_plotly()
+        with self.assertRaisesRegex(trajplot.InvalidArgumentError, "'colourbar'"):
+            make_statistic().heatmap(colourbar=1).to_plotly()
         with self.assertRaisesRegex(ValueError, "lenn"):
-            make_statistic().figure(colorbar_lenn=1)
+            make_statistic().figure(colorbar_lenn=1).to_plotly()
 
     @requires_plotly
     def test_plotly_renders_the_figure_text(self):
         import plotly.io
 
-        html = plotly.io.to_html(make_statistic().figure(), include_plotlyjs=False)
+        html = plotly.io.to_html(make_statistic().figure().to_plotly(), include_plotlyjs=False)
         self.assertIn("texttemplate", html)
         self.assertIn("Eiffel", html)
 

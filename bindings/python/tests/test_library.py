@@ -455,7 +455,8 @@ class Declarations(unittest.TestCase):
         options = _lib.trajplot_figure_options()
         _lib.C.trajplot_figure_options_init(ctypes.byref(options), _lib.FIGURE_OPTIONS_VERSION)
         self.assertEqual((options.version, options.title, options.token_width, options.height,
-                          options.has_vertical_spacing, options.equal_panel_heights), (1, None, 80, 0, False, False))
+                          options.has_vertical_spacing, options.equal_panel_heights, options.layout_json),
+                         (2, None, 80, 0, False, False, None))
         panel = _lib.trajplot_panel_options()
         _lib.C.trajplot_panel_options_init(ctypes.byref(panel), _lib.PANEL_OPTIONS_VERSION)
         self.assertEqual((panel.version, panel.title, panel.colorscale, panel.extra_json, panel.log_scale,

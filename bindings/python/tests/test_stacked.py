@@ -507,12 +507,12 @@ class PythonProtocols(unittest.TestCase):
 
 class WithPlotly(unittest.TestCase):
     @requires_plotly
-    def test_the_figure_is_a_graph_object_keeping_every_attribute(self):
+    def test_to_plotly_is_a_graph_object_keeping_every_attribute(self):
         from plotly import graph_objects
 
         stacked = trajplot.StackedFigure(four_statistics(), titles=[None, "KL", None, None],
                                          log_scales=[False, True, False, False])
-        figure = stacked.figure()
+        figure = stacked.to_plotly()
         self.assertIsInstance(figure, graph_objects.Figure)
         expected = stacked.figure_dict()
         written = json.loads(figure.to_json())
@@ -541,8 +541,8 @@ class WithPlotly(unittest.TestCase):
                          ["Entropy", "KL", "Cross Entropy", "Log Prob Difference"])
         with self.assertRaises(ValueError):
             figure.update_layout(not_an_attribute=1)
-        # figure() builds the same validated figure.
-        self.assertEqual(stacked.figure().to_dict(), figure.to_dict())
+        # to_plotly() builds the same validated figure.
+        self.assertEqual(stacked.to_plotly().to_dict(), figure.to_dict())
 
     @requires_plotly
     def test_cell_labels_load_in_plotly(self):
@@ -554,21 +554,28 @@ class WithPlotly(unittest.TestCase):
         else:
             with self.assertRaisesRegex(ValueError, "texttemplate"):
                 graph_objects.Figure(stacked.figure_dict())
-        figure = stacked.figure()
+        figure = stacked.to_plotly()
         self.assertEqual(figure.to_dict()["data"][0]["texttemplate"], "<b>%{text}</b>")
 
     @requires_plotly
     def test_an_extra_attribute_unknown_to_plotly_names_the_panel(self):
         stacked = trajplot.StackedFigure(four_statistics(), extra=[None, {"colourbar": {"len": 1}}, None, None])
         with self.assertRaisesRegex(trajplot.InvalidArgumentError, r"^panels\[1\] \(Forward KL\): .*'colourbar'"):
-            stacked.figure()
-        self.assertEqual(stacked.figure_dict()["data"][1]["colourbar"], {"len": 1})
+            stacked.to_plotly()
+        self.assertEqual(stacked.to_dict()["data"][1]["colourbar"], {"len": 1})
+
+    def test_the_stacked_figure_is_a_trajplot_figure(self):
+        stacked = trajplot.stacked_figure(four_statistics())
+        self.assertIsInstance(stacked, trajplot.Figure)
+        self.assertEqual(stacked.to_dict(), stacked.figure_dict())
+        self.assertEqual(stacked.to_dict(), json.loads(stacked.to_json()))
 
     @without_plotly
-    def test_without_plotly_the_figure_is_the_dict(self):
+    def test_without_plotly_to_plotly_is_an_import_error(self):
         stacked = trajplot.StackedFigure(four_statistics())
         self.assertFalse(HAVE_PLOTLY)
-        self.assertEqual(stacked.figure(), stacked.figure_dict())
+        with self.assertRaisesRegex(ImportError, "plotly.py"):
+            stacked.to_plotly()
 
 
 if __name__ == "__main__":

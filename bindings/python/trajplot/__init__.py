@@ -36,17 +36,26 @@ Several statistics of one sequence go into one figure, one panel each::
     Figure.stacked([trajectory.entropy(), trajectory.forward_kl()],
                    log_scales=[False, True]).write_html("trajectory.html")
 
+Figures are trajplot objects, drawn by plotly.js without plotly.py: a
+notebook displays them, ``show()`` opens them in a browser, and
+``update_layout()`` / ``update_traces()`` change them in plotly.py's style
+(returning new figures); ``to_plotly()`` gives plotly.py's object::
+
+    entropy.figure(title="Entropy").update_layout(title_font_size=20).show()
+
 The library is looked up through TRAJPLOT_LIB_PATH (the library file or
 its directory), beside this package, then by the system's loader. Only the
 standard library is needed; numpy arrays are taken without copying and
-given back when numpy is importable, plotly.py objects when plotly.py is.
+given back when numpy is importable; plotly.py objects come from
+``to_plotly()`` when plotly.py is importable.
 """
 import ctypes as _ctypes
 
 from . import _lib
 from ._labels import TrajectoryLabels
 from ._lens import PredictionTrajectory, TrajectoryComparison, Vocabulary
-from ._figure import Figure, StackedFigure, local_plotlyjs, stacked_figure
+from ._figure import Figure, Heatmap, StackedFigure, local_plotlyjs, stacked_figure
+from ._notebook import reset as reset_notebook
 from ._statistic import TrajectoryStatistic, trunc_string_left
 from .errors import (
     AbiVersionError,
@@ -66,12 +75,14 @@ __all__ = [
     "PredictionTrajectory",
     "TrajectoryComparison",
     "Figure",
+    "Heatmap",
     "stacked_figure",
     "StackedFigure",
     "default_threads",
     "library_version",
     "library_path",
     "local_plotlyjs",
+    "reset_notebook",
     "memory_limit",
     "set_memory_limit",
     "TrajplotError",

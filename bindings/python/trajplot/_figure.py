@@ -6,8 +6,9 @@ import ctypes
 import errno
 import io
 import json
+import warnings
 
-from . import _arrays, _lib, _plotly, _stacked
+from . import _arrays, _lib, _notebook, _plotly, _stacked
 from ._compat import plotly_graph_objects
 from ._handle import Handle, held
 from ._lib import C
@@ -54,7 +55,8 @@ def _panel_options(colorscale, patch, patch_name, log_scale, hover_value, title=
     return panel
 
 
-def _figure_options(title, token_width, height, vertical_spacing=None, equal_panel_heights=False):
+def _figure_options(title, token_width, height, vertical_spacing=None, equal_panel_heights=False,
+                    layout=None):
     options = _lib.trajplot_figure_options()
     C.trajplot_figure_options_init(ctypes.byref(options), _lib.FIGURE_OPTIONS_VERSION)
     options.title = _arrays.c_string(title, "title")
@@ -63,7 +65,26 @@ def _figure_options(title, token_width, height, vertical_spacing=None, equal_pan
     if vertical_spacing is not None:
         options.vertical_spacing, options.has_vertical_spacing = vertical_spacing, True
     options.equal_panel_heights = bool(equal_panel_heights)
+    layout_json = _plotly.patch_json(layout, "layout")
+    if layout_json is not None:
+        options.layout_json = layout_json.encode("utf-8")
     return options
+
+
+def _layout_patch(layout):
+    """The layout patch a ``layout=`` argument stands for (as
+    update_layout(layout) reads it)."""
+    return _plotly.update_patch(layout, {}, "layout")
+
+
+def _require_plotly(what):
+    graph_objects = plotly_graph_objects()
+    if graph_objects is None:
+        raise ModuleNotFoundError(
+            "%s needs plotly.py, which cannot be imported here (pip install plotly, or Debian's "
+            "python3-plotly); to_dict(), to_json(), write_html() and show() need only trajplot" % what,
+            name="plotly")
+    return graph_objects
 
 
 def _json_options(trace_only):
@@ -204,42 +225,52 @@ def _stream(handle, options, file):
 class Figure(Handle):
     """A Plotly figure of trajectory statistics: the figure of one
     statistic (the reference's heatmap figure), or several statistics of one
-    sequence stacked as panels (``Figure.stacked``). It is planned and
-    checked by the library when it is made, so that a bad option (an unknown
-    colourscale, token_width 0, a log scale of a statistic whose set min is
-    not positive, statistics that cannot share an axis) raises there; it is
-    then exported any number of times, in any format, to any destination:
+    sequence stacked as panels (``Figure.stacked``). It is what
+    ``TrajectoryStatistic.figure()`` and ``stacked_figure()`` return. It is
+    planned and checked by the library when it is made, so that a bad option
+    (an unknown colourscale, token_width 0, a log scale of a statistic whose
+    set min is not positive, statistics that cannot share an axis) raises
+    there; it is then exported any number of times, in any format, to any
+    destination, with no plotly.py involved:
 
     - ``to_json(trace_only=False)``, ``to_html(...)``: a str;
+      ``to_dict()``: the figure as a plain dict;
     - ``write_json(file, ...)``, ``write_html(file, ...)``: ``file`` is a
       path (replaced atomically: a failed call leaves no partial file and an
       earlier file intact) or a file object, which gets the output streamed
       piece by piece (str for a text file, bytes for a binary one), never
       held whole in memory;
-    - ``figure()``, ``figure_dict()``: a plotly.py Figure (a dict without
-      plotly.py), a dict; ``heatmap()``, ``heatmap_dict()``: the heatmap
-      trace of a figure of one statistic.
+    - ``show()``: in a notebook, displays it; elsewhere opens it in the web
+      browser. A notebook displays a figure on its own (``_repr_mimebundle_``);
+    - ``update_layout(...)``, ``update_traces(...)``: a new Figure with
+      changes in plotly.py's style;
+    - ``to_plotly()``: a ``plotly.graph_objects.Figure`` (needs plotly.py,
+      and takes its time: build it only to use plotly.py's own API);
+    - ``heatmap()``, ``heatmap_dict()``: the heatmap trace of a figure of
+      one statistic.
 
     ``Figure(statistic, ...)`` takes the options of
     ``TrajectoryStatistic.figure()``: ``title``, ``colorscale`` (None:
     "rdbu_r"), ``token_width`` (pixels per position; the figure is 200 +
     token_width * seq_len wide), ``height`` (None: plotly.js's),
-    ``log_scale``, ``hover_value``, and ``extra``, a dict merged into the
-    trace in the keyword style of ``heatmap(**kwargs)``.
+    ``log_scale``, ``hover_value``, ``extra``, a dict merged into the trace
+    in the keyword style of ``heatmap(**kwargs)``, and ``layout``, a dict
+    merged into the layout as ``update_layout(layout)`` merges it.
 
     The figure holds its own reference to each statistic: closing or
-    dropping a statistic afterwards does not affect it. It is immutable and
-    any number of threads may export it at once. ``close()`` (or a ``with``
-    block) frees it early.
+    dropping a statistic afterwards does not affect it (but update_*()
+    and pickling, which make the figure again, need its statistics open).
+    It is immutable and any number of threads may export it at once.
+    ``close()`` (or a ``with`` block) frees it early.
     """
 
     _free = staticmethod(C.trajplot_figure_free)
 
     def __init__(self, statistic, *, title="", colorscale=None, token_width=80, height=None,
-                 log_scale=False, hover_value=False, extra=None):
+                 log_scale=False, hover_value=False, extra=None, layout=None):
         self._make_single(statistic, dict(title=title, colorscale=colorscale, token_width=token_width,
                                           height=height, log_scale=bool(log_scale),
-                                          hover_value=bool(hover_value)),
+                                          hover_value=bool(hover_value), layout=_layout_patch(layout)),
                           _stacked.patch(extra, "extra"), "extra")
 
     @classmethod
@@ -249,7 +280,7 @@ class Figure(Handle):
         figure = cls.__new__(cls)
         figure._make_single(statistic, dict(title=title, colorscale=colorscale, token_width=token_width,
                                             height=height, log_scale=bool(log_scale),
-                                            hover_value=bool(hover_value)),
+                                            hover_value=bool(hover_value), layout={}),
                             _plotly.trace_patch(kwargs), "keyword arguments")
         return figure
 
@@ -261,7 +292,8 @@ class Figure(Handle):
             raise TypeError("statistic must be a TrajectoryStatistic, not %s" % _stacked.type_name(statistic))
         panel = _panel_options(arguments["colorscale"], patch, patch_name, arguments["log_scale"],
                                arguments["hover_value"])
-        options = _figure_options(arguments["title"], arguments["token_width"], arguments["height"])
+        options = _figure_options(arguments["title"], arguments["token_width"], arguments["height"],
+                                  layout=arguments["layout"])
         handle = _lib.figure_p()
         with statistic._held() as live:
             C.trajplot_figure_create(ctypes.byref(handle), live, ctypes.byref(panel),
@@ -273,7 +305,7 @@ class Figure(Handle):
     @classmethod
     def stacked(cls, statistics, *, titles=None, colorscales=None, log_scales=None, extra=None,
                 title="", token_width=80, height=None, vertical_spacing=None,
-                equal_panel_heights=False, hover_value=False):
+                equal_panel_heights=False, hover_value=False, layout=None):
         """Several statistics of one sequence in one figure, one panel
         each, ``statistics[0]`` on top, as tuned-lens's tutorial draws them
         with ``make_subplots``: the panels share one x axis of input tokens,
@@ -300,7 +332,8 @@ class Figure(Handle):
         Panels share the height in proportion to their rows (each at least
         90 px while there is room); ``equal_panel_heights`` makes them all
         the same. ``hover_value`` shows each cell's value, with its
-        statistic's name and units, above the hover table.
+        statistic's name and units, above the hover table. ``layout`` is a
+        dict merged into the layout, as ``update_layout(layout)``.
 
         Types and list lengths are checked here; the library checks the
         rest when the figure is made, naming the panel: statistics of
@@ -314,15 +347,24 @@ class Figure(Handle):
             titles=_stacked.titles(titles, count), colorscales=_stacked.colorscales(colorscales, count),
             log_scales=_stacked.log_scales(log_scales, count), title=title, token_width=token_width,
             height=height, vertical_spacing=_stacked.spacing(vertical_spacing),
-            equal_panel_heights=bool(equal_panel_heights), hover_value=bool(hover_value))
+            equal_panel_heights=bool(equal_panel_heights), hover_value=bool(hover_value),
+            layout=_layout_patch(layout))
         patches, patch_names = _stacked.patches(extra, count)
+        return cls._make_stacked(statistics, arguments, patches, patch_names)
+
+    @classmethod
+    def _make_stacked(cls, statistics, arguments, patches, patch_names):
+        """The stacked figure of checked ``arguments`` and trace
+        ``patches`` (merge patches, one per panel)."""
+        count = len(statistics)
         arguments["extra"] = patches
         panels = [_panel_options(arguments["colorscales"][index], patches[index], patch_names[index],
                                  arguments["log_scales"][index], arguments["hover_value"],
                                  arguments["titles"][index], index)
                   for index in range(count)]
-        options = _figure_options(title, token_width, height, arguments["vertical_spacing"],
-                                  arguments["equal_panel_heights"])
+        options = _figure_options(arguments["title"], arguments["token_width"], arguments["height"],
+                                  arguments["vertical_spacing"], arguments["equal_panel_heights"],
+                                  arguments["layout"])
         pointers = (ctypes.POINTER(_lib.trajplot_panel_options) * count)(
             *(ctypes.pointer(panel) for panel in panels))
         handle = _lib.figure_p()
@@ -342,6 +384,17 @@ class Figure(Handle):
         self._arguments = arguments  # as given, normalised: what pickling rebuilds from
         self._stacked = stacked
         self._names = tuple(names)  # panel titles, or the statistics' names
+
+    def _remade(self, patches, layout, where):
+        """This figure made again with these trace patches (one per panel)
+        and layout patch."""
+        arguments = dict(self._arguments, layout=layout)
+        if self._stacked:
+            return Figure._make_stacked(self._statistics, arguments, list(patches),
+                                        ["%s (panels[%d])" % (where, index) for index in range(len(patches))])
+        figure = Figure.__new__(Figure)
+        figure._make_single(self._statistics[0], arguments, patches[0], where)
+        return figure
 
     # -- what it holds -------------------------------------------------------
 
@@ -368,7 +421,8 @@ class Figure(Handle):
 
     @property
     def title(self):
-        """The title over the figure ("" for none)."""
+        """The title over the figure ("" for none), as given when it was
+        made (a title update_layout() sets is in the layout instead)."""
         return self._arguments["title"]
 
     @property
@@ -387,7 +441,7 @@ class Figure(Handle):
         text, length = _lib.char_p(), ctypes.c_size_t()
         with self._held() as live:
             C.trajplot_figure_export(ctypes.byref(text), ctypes.byref(length), live, ctypes.byref(options))
-        return _lib.take_string(text, length).decode("utf-8")
+        return _lib.take_text(text, length)
 
     def _write(self, file, options):
         if hasattr(file, "write"):
@@ -424,7 +478,8 @@ class Figure(Handle):
         string ending in ".js" (a ``<script src>`` of your own). ``div_id``
         names the figure's element (default "trajplot-figure");
         ``responsive`` makes it follow the page's width. The page's
-        ``<title>`` is the figure's title, or else the panels' titles.
+        ``<title>`` is the figure's title (a title text update_layout()
+        sets included), or else the panels' titles.
         """
         return self._export(_html_options(include_plotlyjs, full_html, div_id, responsive))
 
@@ -434,38 +489,146 @@ class Figure(Handle):
         to_html()."""
         self._write(file, _html_options(include_plotlyjs, full_html, div_id, responsive))
 
-    def figure_dict(self):
+    def to_dict(self):
         """The figure as a plain dict {"data": [one trace per panel],
-        "layout": {...}} (what figure() returns without plotly.py)."""
+        "layout": {...}} (Python's JSON parser reading to_json())."""
         return json.loads(self.to_json())
 
-    def figure(self):
-        """The figure: a ``plotly.graph_objects.Figure`` when plotly.py is
-        importable, else a dict. With a plotly.py older than the traces'
-        attributes (5.4 and cell labels) everything it knows is validated
-        and the figure is built with validation off to keep the rest; an
-        ``extra`` attribute unknown to plotly.py is an error (naming the
-        panel of a stacked figure)."""
-        figure = self.figure_dict()
-        graph_objects = plotly_graph_objects()
-        if graph_objects is None:
-            return figure
+    def figure_dict(self):
+        """The same as to_dict()."""
+        return self.to_dict()
+
+    def to_plotly(self):
+        """The figure as a ``plotly.graph_objects.Figure``, for plotly.py's
+        own API (``write_image``, ``add_*``, ...). Needs plotly.py (else
+        ModuleNotFoundError, an ImportError) and costs what plotly.py's
+        validation costs (most of a second for 33 x 1024 cells with hover
+        tables); nothing else here needs it. With a plotly.py older than the
+        traces' attributes (5.4 and cell labels) everything it knows is
+        validated and the figure is built with validation off to keep the
+        rest; an ``extra`` attribute unknown to plotly.py is an error
+        (naming the panel of a stacked figure), and so is a layout
+        attribute."""
+        graph_objects = _require_plotly("Figure.to_plotly()")
         names = ["panels[%d] (%s)" % (index, name) for index, name in enumerate(self._names)]
-        return _plotly.figure_object(graph_objects, figure, self._patches, names if self._stacked else None)
+        return _plotly.figure_object(graph_objects, self.to_dict(), self._patches,
+                                     names if self._stacked else None)
+
+    def figure(self):
+        """Deprecated: to_plotly() (a ``plotly.graph_objects.Figure``) or
+        to_dict(). Returns the first with plotly.py importable, else the
+        second, as it did before figures were trajplot objects."""
+        warnings.warn("Figure.figure() is deprecated: use Figure.to_plotly() for a "
+                      "plotly.graph_objects.Figure, or Figure.to_dict()", DeprecationWarning, stacklevel=2)
+        if plotly_graph_objects() is None:
+            return self.to_dict()
+        return self.to_plotly()
 
     def heatmap_dict(self):
         """The heatmap trace of a figure of one statistic as a plain dict."""
         return json.loads(self.to_json(trace_only=True))
 
     def heatmap(self):
-        """The heatmap trace of a figure of one statistic: a
-        ``plotly.graph_objects.Heatmap`` when plotly.py is importable, else
-        a dict (see TrajectoryStatistic.heatmap())."""
-        trace = self.heatmap_dict()
-        graph_objects = plotly_graph_objects()
-        if graph_objects is None:
-            return trace
-        return _plotly.heatmap_object(graph_objects, trace, self._patches[0])
+        """The heatmap trace of a figure of one statistic, as a
+        trajplot.Heatmap (see TrajectoryStatistic.heatmap()); a stacked
+        figure raises InvalidArgumentError."""
+        if self._stacked:
+            self.to_json(trace_only=True)  # the library's error, naming the panels
+        return _heatmap_of(self)
+
+    # -- changes, in plotly.py's style ---------------------------------------
+
+    def update_layout(self, dict1=None, **kwargs):
+        """A new Figure whose layout has these changes merged into it, as
+        plotly.py's ``update_layout`` takes them:
+        ``fig.update_layout(title_font_size=14, paper_bgcolor="white")``.
+
+        Keys (of ``dict1``, of the keyword arguments, and of the dicts in
+        their values) are property paths: split at dots and at underscores,
+        ``title_font_size`` meaning ``{"title": {"font": {"size": 14}}}``,
+        except the underscores of names that have one (``paper_bgcolor``,
+        ``plot_bgcolor``, ``error_x``, ...); a number part (``annotations_0``)
+        is refused, since a list is replaced as a whole. Dicts merge with the
+        layout (the title keeps its place when its font changes), None
+        removes a property, anything else replaces it; a str for a ``title``
+        is its text. Keyword arguments come after ``dict1``.
+
+        plotly.py changes its figure and returns it; trajplot's figures are
+        immutable, so this returns a new one, leaving this one as it was:
+        write ``fig = fig.update_layout(...)``. Chains read as in plotly.py:
+        ``stat.figure().update_layout(...).update_traces(...).show()``. The
+        figure is made again (its statistics must be open), and the changes
+        are checked there; the library merges them last, so they may change
+        anything it set, but the cell text and the panels' heights are
+        sized from the figure's options (height=, token_width=), not from
+        a height or width set here. Nothing is validated against plotly.js's
+        schema: a misspelt property is kept, and ignored by plotly.js.
+        """
+        patch = _plotly.update_patch(dict1, kwargs, "update_layout")
+        return self._remade(self._patches, _plotly.then(self._arguments.get("layout") or {}, patch),
+                            "update_layout")
+
+    def update_traces(self, patch=None, selector=None, row=None, **kwargs):
+        """A new Figure whose heatmap traces have these changes merged into
+        them, as plotly.py's ``update_traces`` takes them
+        (``fig.update_traces(colorbar_len=0.5, zsmooth="best")``; keys and
+        values as update_layout()). They come after the library's own
+        attributes and after earlier changes (``extra``, keyword arguments
+        of ``figure()``).
+
+        Every panel's trace is changed, or in a stacked figure those chosen
+        by ``selector``, a panel's index (0 for the top one, negative from
+        the bottom) or a list of them, or ``row``, the panel's row counting
+        from 1 at the top as make_subplots numbers them. Returns a new
+        Figure (see update_layout())."""
+        changes = _plotly.update_patch(patch, kwargs, "update_traces")
+        count = len(self._patches)
+        chosen = set(range(count))
+        if selector is not None:
+            indices = selector if isinstance(selector, (list, tuple)) else [selector]
+            chosen = set()
+            for index in indices:
+                if isinstance(index, bool) or not isinstance(index, int):
+                    raise TypeError("update_traces: selector takes a panel index or a list of them, "
+                                    "not %s" % _stacked.type_name(index))
+                if not -count <= index < count:
+                    raise IndexError("update_traces: panel %d of a figure of %d panel%s"
+                                     % (index, count, "" if count == 1 else "s"))
+                chosen.add(index % count)
+        if row is not None:
+            if isinstance(row, bool) or not isinstance(row, int):
+                raise TypeError("update_traces: row takes an int, not %s" % _stacked.type_name(row))
+            if not 1 <= row <= count:
+                raise IndexError("update_traces: row %d of a figure of %d row%s (rows count from 1)"
+                                 % (row, count, "" if count == 1 else "s"))
+            chosen &= {row - 1}
+        patches = [_plotly.then(current, changes) if index in chosen else current
+                   for index, current in enumerate(self._patches)]
+        return self._remade(patches, self._arguments.get("layout") or {}, "update_traces")
+
+    # -- display ---------------------------------------------------------------
+
+    def show(self):
+        """Displays the figure: in a notebook (a Jupyter kernel: Jupyter,
+        JupyterLab, VS Code) as the notebook displays it; anywhere else as a
+        page, plotly.js inlined, written to a temporary file and opened in
+        the web browser (``webbrowser``). Needs no plotly.py."""
+        _notebook.show(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """What a notebook shows: the figure as plotly's mimetype
+        (``application/vnd.plotly.v1+json``, the figure with its config),
+        which JupyterLab's plotly extension and VS Code draw with the
+        plotly.js they bundle, and as HTML (``text/html``) that draws with
+        the plotly.js installed with trajplot, also offline and in
+        nbconvert's HTML export: the first figure a process displays
+        carries it, later ones use the copy it left in the page."""
+        return _notebook.mimebundle(self, include, exclude)
+
+    def _repr_html_(self):
+        """The HTML of _repr_mimebundle_(), for tools that ask for HTML
+        alone."""
+        return _notebook.figure_html(self, self.to_json())
 
     # -- Python protocols ----------------------------------------------------
 
@@ -482,21 +645,124 @@ class Figure(Handle):
             len(self._names), "" if len(self._names) == 1 else "s", names)
 
 
+class Heatmap:
+    """The heatmap trace of one statistic, what
+    ``TrajectoryStatistic.heatmap()`` returns: ``to_dict()``, ``to_json()``
+    and ``write_json(file)`` give it without plotly.py, ``to_plotly()`` as
+    a ``plotly.graph_objects.Heatmap``, for figures of plotly.py's own:
+
+        fig = make_subplots(rows=2, cols=1, shared_xaxes=True)
+        fig.add_trace(entropy.heatmap().to_plotly(), row=1, col=1)
+
+    (``trajplot.stacked_figure`` stacks statistics without plotly.py, and
+    with every cell label.) Its cell text is sized for the cells of the
+    statistic's own figure; placed in a layout of your own, set
+    ``textfont_size`` and give the axes ``type="category"``. Immutable;
+    ``close()`` frees it early.
+    """
+
+    __slots__ = ("_figure",)
+
+    def __init__(self, *arguments, **kwargs):
+        raise TypeError("Heatmap objects come from TrajectoryStatistic.heatmap() or Figure.heatmap()")
+
+    @property
+    def statistic(self):
+        """The statistic drawn."""
+        return self._figure.statistics[0]
+
+    @property
+    def closed(self):
+        return self._figure.closed
+
+    def to_dict(self):
+        """The trace as a plain dict."""
+        return self._figure.heatmap_dict()
+
+    def to_json(self):
+        """The trace as JSON text, exactly as the library writes it."""
+        return self._figure.to_json(trace_only=True)
+
+    def write_json(self, file):
+        """Writes to_json() to ``file``: a path (replaced atomically) or a
+        file object (text or binary), streamed to it."""
+        self._figure.write_json(file, trace_only=True)
+
+    def to_plotly(self, validate=True):
+        """The trace as a ``plotly.graph_objects.Heatmap`` (needs
+        plotly.py: else ModuleNotFoundError, an ImportError).
+
+        A keyword argument of heatmap() that plotly.py does not know is an
+        error, as in plotly.py. A trace with cell labels needs heatmap
+        ``texttemplate``, which plotly.py learned in 5.5: an older one
+        (Debian 12's 5.4) cannot hold it in a figure that validates its
+        traces, as ``make_subplots``' do, so it raises
+        InvalidArgumentError, which names ``trajplot.stacked_figure``, the
+        way to stack panels without plotly.py. ``validate=False`` builds
+        the trace without plotly.py's validation, keeping everything; only
+        an unvalidated figure (``go.Figure(data=[trace], _validate=False)``)
+        holds it then."""
+        graph_objects = _require_plotly("Heatmap.to_plotly()")
+        return _plotly.validated_heatmap_object(graph_objects, self.to_dict(), self._figure._patches[0],
+                                                validate=bool(validate))
+
+    def update(self, dict1=None, **kwargs):
+        """A new Heatmap with these changes merged into the trace, in the
+        style of plotly.py's ``update`` (see Figure.update_traces())."""
+        return _heatmap_of(self._figure.update_traces(dict1, **kwargs))
+
+    def close(self):
+        """Frees the library's figure behind the trace early."""
+        self._figure.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        self.close()
+
+    def __reduce__(self):
+        return (_heatmap_of, (self._figure,))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __repr__(self):
+        if self.closed:
+            return "<closed Heatmap>"
+        return "<Heatmap of %r, %s>" % (self._figure._names[0], self._figure._shape_text)
+
+
+def _heatmap_of(figure):
+    heatmap = object.__new__(Heatmap)
+    heatmap._figure = figure
+    return heatmap
+
+
 def _rebuild(statistics, arguments, stacked):
+    arguments = dict(arguments)
+    arguments.setdefault("layout", {})
+    patches = arguments["extra"]
     if stacked:
-        return Figure.stacked(statistics, **arguments)
-    return Figure(statistics[0], **arguments)
+        return Figure._make_stacked(statistics, arguments, list(patches),
+                                    ["extra[%d]" % index for index in range(len(patches))])
+    figure = Figure.__new__(Figure)
+    figure._make_single(statistics[0], arguments, patches, "extra")
+    return figure
 
 
 def stacked_figure(statistics, *, titles=None, colorscales=None, log_scales=None, extra=None,
                    title="", token_width=80, height=None, vertical_spacing=None,
-                   equal_panel_heights=False, hover_value=False):
+                   equal_panel_heights=False, hover_value=False, layout=None):
     """``Figure.stacked(statistics, ...)``: the statistics of one sequence
     stacked top to bottom, one panel each, as one Figure."""
     return Figure.stacked(statistics, titles=titles, colorscales=colorscales, log_scales=log_scales,
                           extra=extra, title=title, token_width=token_width, height=height,
                           vertical_spacing=vertical_spacing, equal_panel_heights=equal_panel_heights,
-                          hover_value=hover_value)
+                          hover_value=hover_value, layout=layout)
 
 
 # The spelling of earlier releases, kept: StackedFigure(...) makes the same

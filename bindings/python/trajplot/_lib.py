@@ -140,7 +140,7 @@ string_array = ctypes.POINTER(ctypes.c_char_p)  # const char *const *
 STATISTIC_OPTIONS_VERSION = 1
 TRAJECTORY_OPTIONS_VERSION = 1
 PANEL_OPTIONS_VERSION = 1
-FIGURE_OPTIONS_VERSION = 1
+FIGURE_OPTIONS_VERSION = 2
 EXPORT_OPTIONS_VERSION = 1
 
 # enum trajplot_format
@@ -174,6 +174,27 @@ MEASURE_TOTAL_VARIATION = 19
 MEASURE_MAX_ABS_PROB_DIFFERENCE = 20
 
 SHOW_RANKS = 1  # TRAJPLOT_SHOW_RANKS
+
+# enum trajplot_string_layout
+STRINGS_POINTERS = 0
+STRINGS_UTF32 = 1
+STRINGS_BYTES = 2
+STRINGS_UTF8_OFFSETS = 3
+
+STRINGS_VERSION = 1
+
+
+class trajplot_strings(ctypes.Structure):
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("layout", ctypes.c_int),
+        ("count", ctypes.c_size_t),
+        ("data", ctypes.c_void_p),
+        ("lengths", c_size_p),
+        ("width", ctypes.c_size_t),
+        ("offsets", ctypes.POINTER(ctypes.c_uint64)),
+        ("data_len", ctypes.c_size_t),
+    ]
 
 
 class trajplot_statistic_options(ctypes.Structure):
@@ -235,6 +256,7 @@ class trajplot_figure_options(ctypes.Structure):
         ("vertical_spacing", ctypes.c_double),
         ("has_vertical_spacing", ctypes.c_bool),
         ("equal_panel_heights", ctypes.c_bool),
+        ("layout_json", ctypes.c_char_p),
     ]
 
 
@@ -300,6 +322,9 @@ _declare("trajplot_default_threads", [], ctypes.c_size_t)
 _declare("trajplot_trunc_string_left",
          [ctypes.POINTER(char_p), c_size_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_size_t], STATUS)
 
+# trajplot_status trajplot_strings_init(trajplot_strings *strings, unsigned int version);
+_declare("trajplot_strings_init", [ctypes.POINTER(trajplot_strings), ctypes.c_uint], STATUS)
+
 # trajplot_status trajplot_labels_create(
 #     trajplot_labels **out, size_t n_layers, size_t seq_len,
 #     const char *const *label_strings, const size_t *label_lengths,
@@ -308,6 +333,15 @@ _declare("trajplot_trunc_string_left",
 _declare("trajplot_labels_create",
          [ctypes.POINTER(labels_p), ctypes.c_size_t, ctypes.c_size_t,
           string_array, c_size_p, string_array, c_size_p,
+          ctypes.c_size_t, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_labels_create_from_strings(
+#     trajplot_labels **out, size_t n_layers, size_t seq_len,
+#     const trajplot_strings *label_strings, const trajplot_strings *hover_entries,
+#     size_t hover_rows, size_t hover_cols);
+_declare("trajplot_labels_create_from_strings",
+         [ctypes.POINTER(labels_p), ctypes.c_size_t, ctypes.c_size_t,
+          ctypes.POINTER(trajplot_strings), ctypes.POINTER(trajplot_strings),
           ctypes.c_size_t, ctypes.c_size_t], STATUS)
 
 # void trajplot_labels_free(trajplot_labels *labels);
@@ -414,6 +448,11 @@ _declare("trajplot_statistic_clip",
 #     trajplot_vocabulary **out, const char *const *tokens, const size_t *lengths, size_t size);
 _declare("trajplot_vocabulary_create",
          [ctypes.POINTER(vocabulary_p), string_array, c_size_p, ctypes.c_size_t], STATUS)
+
+# trajplot_status trajplot_vocabulary_create_from_strings(
+#     trajplot_vocabulary **out, const trajplot_strings *tokens);
+_declare("trajplot_vocabulary_create_from_strings",
+         [ctypes.POINTER(vocabulary_p), ctypes.POINTER(trajplot_strings)], STATUS)
 
 # void trajplot_vocabulary_free(trajplot_vocabulary *vocabulary);
 _declare("trajplot_vocabulary_free", [vocabulary_p], None)
@@ -612,6 +651,36 @@ def take_string(pointer, length):
     """The bytes of a string the library returned, which is then freed."""
     try:
         return ctypes.string_at(pointer, length.value)
+    finally:
+        C.trajplot_string_free(pointer)
+
+
+# CPython decodes a long ASCII run fast, but a wide character after
+# megabytes of ASCII (a token after the inlined plotly.js) makes it redo the
+# run character by character: 50 ms for a 5 MB page. Decoded in slices, the
+# slices are each fast and joined in one copy.
+_DECODE_SLICE = 1 << 18
+
+
+def take_text(pointer, length):
+    """The text of a UTF-8 string the library returned, which is then
+    freed: decoded straight from the library's buffer, in slices."""
+    try:
+        size = length.value
+        if not size:
+            return ""
+        view = memoryview(ctypes.cast(pointer, ctypes.POINTER(ctypes.c_char * size)).contents).cast("B")
+        if size <= _DECODE_SLICE:
+            return str(view, "utf-8")
+        pieces = []
+        start = 0
+        while start < size:
+            end = min(size, start + _DECODE_SLICE)
+            while end < size and view[end] & 0xC0 == 0x80:  # not inside a character
+                end -= 1
+            pieces.append(str(view[start:end], "utf-8"))
+            start = end
+        return "".join(pieces)
     finally:
         C.trajplot_string_free(pointer)
 

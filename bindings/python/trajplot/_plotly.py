@@ -52,6 +52,83 @@ def trace_patch(kwargs):
     return patch
 
 
+# Property names that hold an underscore of their own, which plotly.py does
+# not split (its BaseFigure._valid_underscore_properties): where one occurs
+# in a key, its underscore stays part of the name.
+_UNDERSCORE_NAMES = ("error_x", "error_y", "error_z", "copy_xstyle", "copy_ystyle", "copy_zstyle",
+                     "paper_bgcolor", "plot_bgcolor")
+
+
+def property_path(key, where):
+    """The property names a key of update_layout()/update_traces() stands
+    for, as plotly.py reads it: split at dots and at every underscore but
+    those of the names in _UNDERSCORE_NAMES. ``where`` starts the message of
+    an error."""
+    if not isinstance(key, str):
+        raise TypeError("%s: property names are str, not %s" % (where, type(key).__name__))
+    protected = key
+    for name in _UNDERSCORE_NAMES:
+        protected = protected.replace(name, name.replace("_", "-"))
+    path = [part.replace("-", "_") for part in protected.replace(".", "_").split("_")]
+    if not all(path):
+        raise InvalidArgumentError("%s: %r is not a plotly property path (name_subname_... or "
+                                   "name.subname...)" % (where, key))
+    for part in path:
+        if part.isdigit():
+            raise InvalidArgumentError(
+                "%s: %r indexes an array (part %r); a merge patch replaces arrays whole, so pass "
+                "the whole list (annotations=[...])" % (where, key, part))
+    return path
+
+
+def _update_value(value, where):
+    if hasattr(value, "to_plotly_json"):
+        value = value.to_plotly_json()
+    if isinstance(value, dict):
+        return update_patch(value, {}, where)
+    if isinstance(value, (list, tuple)):
+        return [_update_value(item, where) if isinstance(item, dict) or hasattr(item, "to_plotly_json")
+                else item for item in value]
+    return value
+
+
+def update_patch(properties, kwargs, where):
+    """The merge patch that update_layout(properties, **kwargs) or
+    update_traces(...) stands for, following plotly.py's update(): every
+    key, in ``properties``, in ``kwargs`` and in the dicts nested in their
+    values (lists of dicts included), is a property path split by
+    property_path(); dicts merge with what other keys put at the same place,
+    ``kwargs`` after ``properties``; a str or number given for a ``title``
+    is its text (``title="Entropy"`` means ``{"title": {"text": "Entropy"}}``)
+    as plotly.py's title properties take it; None removes."""
+    if properties is None:
+        properties = {}
+    elif hasattr(properties, "to_plotly_json"):
+        properties = properties.to_plotly_json()
+    if not isinstance(properties, dict):
+        raise TypeError("%s takes a dict of properties, not %s" % (where, type(properties).__name__))
+    patch = {}
+    for source in (properties, kwargs):
+        for key, value in source.items():
+            path = property_path(key, where)
+            value = _update_value(value, where)
+            if path[-1] == "title" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                value = {"text": value}
+            for name in reversed(path[1:]):
+                value = {name: value}
+            patch = _merged(patch, {path[0]: value})
+    return patch
+
+
+def then(first, second):
+    """One merge patch for ``first`` applied, then ``second``: dicts merge,
+    anything else in ``second`` replaces. Exact but for a dict in
+    ``second`` where ``first`` removed or replaced a dict the figure has:
+    that dict then merges into the figure's, where applying the two in turn
+    would start it afresh."""
+    return _merged(first, second)
+
+
 def patch_json(patch, name="keyword arguments"):
     """The merge patch as JSON, or None when there is nothing to merge;
     ``name`` says where the patch came from in errors."""
@@ -103,6 +180,34 @@ def heatmap_object(graph_objects, trace, patch):
         return graph_objects.Heatmap(trace)
     graph_objects.Heatmap(_without(trace, unknown))
     return graph_objects.Heatmap(trace, _validate=False)
+
+
+def validated_heatmap_object(graph_objects, trace, patch, validate=True):
+    """A go.Heatmap of ``trace`` that any plotly.py figure accepts.
+
+    A trace with attributes this plotly.py does not know (plotly.py < 5.5
+    has no heatmap ``texttemplate``, which draws the cell labels) would be
+    refused by every figure that validates the traces added to it
+    (make_subplots'): it is refused here instead, with an error saying how
+    to stack panels without plotly.py. With ``validate`` false the trace is
+    built without validation, keeping everything.
+    """
+    if not validate:
+        return graph_objects.Heatmap(trace, _validate=False)
+    unknown = _unknown_attributes(graph_objects, trace, patch)
+    if not unknown:
+        return graph_objects.Heatmap(trace)
+    import plotly
+
+    raise InvalidArgumentError(
+        "plotly.py %s has no heatmap attribute%s %s, which this trace needs to draw its cell labels "
+        "(plotly.py 5.5 and later have them), so a figure that validates its traces, as "
+        "make_subplots' figures do, cannot hold it. To stack statistics as panels, use "
+        "trajplot.stacked_figure([...]) (or Figure.stacked), which needs no plotly.py; "
+        "to_plotly(validate=False) gives the trace unvalidated, which only "
+        "go.Figure(data=[trace], _validate=False) accepts; texttemplate=None, textfont=None "
+        "drop the labels."
+        % (plotly.__version__, "s" if len(unknown) > 1 else "", ", ".join(repr(key) for key in sorted(unknown))))
 
 
 def figure_object(graph_objects, figure, patches, panel_names=None):

@@ -25,9 +25,9 @@ class TrajectoryStatistic(Handle):
     """A statistic (entropy, KL, rank, ...) of a lens's predictions at
     every layer and position, with what is needed to draw it.
 
-    ``stats`` is n_layers x seq_len numbers: a numpy array (a C-contiguous
-    float32 one is passed to the library without any copy in Python) or
-    nested lists (None is a gap, NaN). ``sequence_labels`` are seq_len input
+    ``stats`` is n_layers x seq_len numbers: a numpy array or a CPU torch
+    float32 tensor (a C-contiguous float32 one is passed to the library
+    without any copy in Python) or nested lists (None is a gap, NaN). ``sequence_labels`` are seq_len input
     tokens, ``trajectory_labels`` a TrajectoryLabels of the same shape,
     ``min``/``max`` the colour range. Layer labels are "0", "1", ..., and
     "output" for the last layer when ``includes_output``; pass n_layers
@@ -243,15 +243,20 @@ class TrajectoryStatistic(Handle):
 
     def heatmap_dict(self, colorscale=_DEFAULT_COLORSCALE, log_scale=False, *, hover_value=False,
                      **kwargs):
-        """The heatmap trace as a plain dict (what heatmap() returns without
-        plotly.py)."""
+        """The heatmap trace as a plain dict (``heatmap().to_dict()``)."""
         return self._figure(colorscale=colorscale, log_scale=log_scale, hover_value=hover_value,
                             kwargs=kwargs).heatmap_dict()
 
     def heatmap(self, colorscale=_DEFAULT_COLORSCALE, log_scale=False, *, hover_value=False,
                 **kwargs):
-        """The Plotly heatmap trace: x is the sequence, y the layers, the
-        colour of each cell the statistic.
+        """The Plotly heatmap trace, a ``trajplot.Heatmap``: x is the
+        sequence, y the layers, the colour of each cell the statistic.
+        ``to_dict()`` and ``to_json()`` give it without plotly.py,
+        ``to_plotly()`` as a ``plotly.graph_objects.Heatmap``
+        (``make_subplots(...).add_trace(stat.heatmap().to_plotly())``; with
+        cell labels that needs plotly.py 5.5 or later, see
+        Heatmap.to_plotly(); ``trajplot.stacked_figure`` stacks statistics
+        without plotly.py).
 
         Cell labels are sized to fit the cells of trajplot's own figure of
         the statistic (at most 12 px, at least 6); set ``textfont_size``
@@ -260,38 +265,34 @@ class TrajectoryStatistic(Handle):
         and units, above the hover table.
 
         ``kwargs`` are merged into the trace in plotly.py's style
-        (``colorbar_y=0.89``, ``textfont={"size": 10}``). Returns a
-        ``plotly.graph_objects.Heatmap`` when plotly.py is importable, else
-        a dict. Attributes the installed plotly.py does not know (heatmap
-        ``texttemplate`` before plotly.py 5.5) are kept: the trace is then
-        built with plotly.py's validation off, and such a plotly.py only
-        accepts it into a figure built the same way
-        (``go.Figure(data=[trace], _validate=False)``).
+        (``colorbar_y=0.89``, ``textfont={"size": 10}``); the library checks
+        that they are JSON, plotly.py (in ``to_plotly()``) that they are
+        attributes it knows.
         """
         return self._figure(colorscale=colorscale, log_scale=log_scale, hover_value=hover_value,
                             kwargs=kwargs).heatmap()
 
     def figure_dict(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
                     log_scale=False, height=None, hover_value=False, **kwargs):
-        """The figure as a plain dict {"data": [trace], "layout": {...}}."""
+        """The figure as a plain dict {"data": [trace], "layout": {...}}
+        (``figure().to_dict()``)."""
         return self._figure(title, colorscale, token_width, height, log_scale, hover_value,
                             kwargs).figure_dict()
 
     def figure(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
                log_scale=False, height=None, hover_value=False, **kwargs):
-        """The heatmap figure: a ``plotly.graph_objects.Figure`` when
-        plotly.py is importable, else a dict.
+        """The heatmap figure, a ``trajplot.Figure``: a notebook displays
+        it, ``show()`` opens it, ``update_layout()`` / ``update_traces()``
+        change it in plotly.py's style, ``to_html()`` / ``write_html()`` /
+        ``to_json()`` / ``to_dict()`` export it, all without plotly.py;
+        ``to_plotly()`` gives a ``plotly.graph_objects.Figure``.
 
         The figure is 200 + token_width * seq_len pixels wide; ``height``
         (pixels) defaults to Plotly's; ``log_scale``, ``hover_value`` and
-        ``kwargs`` are those of heatmap(). With a plotly.py older than the
-        figure's attributes (5.4 and cell labels) the figure keeps them all
-        and is built with validation off: see heatmap(). To export one
-        figure several times, make it once: ``trajplot.Figure(statistic,
-        ...)`` takes these options (``kwargs`` as ``extra``).
+        ``kwargs`` are those of heatmap(). The same as
+        ``trajplot.Figure(statistic, ...)`` with ``kwargs`` as ``extra``.
         """
-        return self._figure(title, colorscale, token_width, height, log_scale, hover_value,
-                            kwargs).figure()
+        return self._figure(title, colorscale, token_width, height, log_scale, hover_value, kwargs)
 
     def to_json(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, *,
                 trace_only=False, log_scale=False, height=None, hover_value=False, **kwargs):
