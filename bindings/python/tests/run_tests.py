@@ -3,6 +3,8 @@ some optional packages.
 
     run_tests.py --require numpy,plotly   fail unless both are importable
     run_tests.py --hide numpy,plotly      make both unimportable first
+    run_tests.py --require torch --hide numpy
+                                          torch must import, without numpy
     run_tests.py --strict                 fail when a test is skipped for any
                                           reason but a hidden package (CTest
                                           passes every file the tests need)
@@ -16,6 +18,7 @@ import importlib
 import os
 import sys
 import unittest
+import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -32,14 +35,18 @@ def main():
     parser.add_argument("tests", nargs="*", help="test names (default: every test_*.py)")
     options = parser.parse_args()
 
+    # Hidden first, so that a required package (torch) is imported as on a
+    # machine without the hidden ones; it may warn about them there.
+    for name in options.hide:
+        sys.modules[name] = None
     for name in options.require:
         try:
-            importlib.import_module(name)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                importlib.import_module(name)
         except ImportError as error:
             print("%s is required for this run: %s" % (name, error), file=sys.stderr)
             return 1
-    for name in options.hide:
-        sys.modules[name] = None
 
     sys.path.insert(0, os.path.dirname(HERE))  # the package
     sys.path.insert(0, HERE)  # the test helpers

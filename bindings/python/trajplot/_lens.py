@@ -50,9 +50,9 @@ class Vocabulary(Handle):
         if not isinstance(tokens, (list, tuple)) and not (
                 numpy is not None and isinstance(tokens, numpy.ndarray)):
             tokens = list(tokens)
-        (size,), strings = _arrays.string_array(tokens, 1, "tokens")
+        _, strings = _arrays.strings(tokens, 1, "tokens")
         handle = _lib.vocabulary_p()
-        C.trajplot_vocabulary_create(ctypes.byref(handle), strings.pointers, strings.lengths, size)
+        C.trajplot_vocabulary_create_from_strings(ctypes.byref(handle), strings.pointer)
         super().__init__(handle)
 
     @classmethod
