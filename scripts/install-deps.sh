@@ -3,7 +3,11 @@
 #   scripts/install-deps.sh          build dependencies (npm fetches the
 #                                    plotly.js that pages inline)
 #   scripts/install-deps.sh --tests  build and test dependencies (GoogleTest,
-#                                    plotly.py, Chromium and Node.js for the
+#                                    plotly.py, torch for the Python binding's
+#                                    torch tests, python3-venv for its packaging
+#                                    tests, Chromium and Node.js for the
+#                                    browser tests, nbclient, nbconvert and
+#                                    ipykernel for the notebook
 #                                    browser tests, clang and its sanitizer
 #                                    and libFuzzer runtimes, clang-format,
 #                                    valgrind)
@@ -15,7 +19,8 @@ packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(googletest libgtest-dev binutils python3 python3-plotly python3-numpy chromium fonts-dejavu-core
+  packages+=(googletest libgtest-dev binutils python3 python3-venv python3-plotly python3-numpy python3-torch chromium fonts-dejavu-core
+             python3-nbclient python3-nbconvert python3-ipykernel
              clang-14 libclang-rt-14-dev clang-format valgrind locales)
   # Rust binding tests: rustup's cargo if present, else Debian's (rustc 1.63).
   command -v cargo >/dev/null || [[ -x "$HOME/.cargo/bin/cargo" ]] || packages+=(cargo)
