@@ -54,6 +54,10 @@ def offline_environment(home):
         "PIP_NO_INPUT": "1",
         "http_proxy": unreachable, "https_proxy": unreachable,
         "HTTP_PROXY": unreachable, "HTTPS_PROXY": unreachable,
+        # A sanitizer build's library loads only after its runtime, which
+        # the sanitizer run preloads: passed on, it finds no library.
+        **{name: os.environ[name] for name in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS")
+           if name in os.environ},
     }
 
 

@@ -72,7 +72,8 @@ class Vocabulary(Handle):
     def _token(self, index, text, length):
         with self._held() as live:
             C.trajplot_vocabulary_token(ctypes.byref(text), ctypes.byref(length), live, index)
-        return _lib.borrowed_string(text, length)
+            # Borrowed from the vocabulary: read while it is held.
+            return _lib.borrowed_string(text, length)
 
     def __getitem__(self, index):
         """The token of id ``index`` (negative counts from the end), or a

@@ -122,7 +122,8 @@ class TrajectoryStatistic(Handle):
         text = _lib.char_p()
         with self._held() as live:
             C.trajplot_statistic_name(ctypes.byref(text), live)
-        return ctypes.string_at(text).decode("utf-8")
+            # Borrowed from the statistic: read while it is held.
+            return ctypes.string_at(text).decode("utf-8")
 
     @property
     def units(self):
@@ -130,7 +131,7 @@ class TrajectoryStatistic(Handle):
         text = _lib.char_p()
         with self._held() as live:
             C.trajplot_statistic_units(ctypes.byref(text), live)
-        return ctypes.string_at(text).decode("utf-8") if text else None
+            return ctypes.string_at(text).decode("utf-8") if text else None
 
     def _range(self):
         has_min, low = ctypes.c_bool(), ctypes.c_float()
