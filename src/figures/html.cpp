@@ -94,8 +94,8 @@ std::string read_inline_tag(const std::filesystem::path& path, const std::string
 // small figure, so each file's tag is kept while the file stays the same
 // (same size and modification time), shared by every page that inlines it.
 std::shared_ptr<const std::string> inline_tag(const std::filesystem::path& path, std::string_view source) {
-    // A path is any bytes; a message is UTF-8.
-    const std::string shown = sanitize_utf8(path.string()) + std::string(source);
+    // A path is any bytes; a message is UTF-8. Only a read needs it.
+    const auto read = [&] { return read_inline_tag(path, sanitize_utf8(path.string()) + std::string(source)); };
     struct Cached {
         std::uintmax_t size;
         std::filesystem::file_time_type modified;
@@ -107,7 +107,7 @@ std::shared_ptr<const std::string> inline_tag(const std::filesystem::path& path,
     const std::uintmax_t size = std::filesystem::file_size(path, error);
     const std::filesystem::file_time_type modified =
         error ? std::filesystem::file_time_type{} : std::filesystem::last_write_time(path, error);
-    if (error) return std::make_shared<const std::string>(read_inline_tag(path, shown));
+    if (error) return std::make_shared<const std::string>(read());
     {
         const std::lock_guard<std::mutex> lock(mutex);
         const auto found = cache.find(path.string());
@@ -115,7 +115,7 @@ std::shared_ptr<const std::string> inline_tag(const std::filesystem::path& path,
             return found->second.tag;
         }
     }
-    auto tag = std::make_shared<const std::string>(read_inline_tag(path, shown));
+    auto tag = std::make_shared<const std::string>(read());
     const std::lock_guard<std::mutex> lock(mutex);
     // A handful of files at most in practice; bounded all the same.
     if (cache.size() >= 8) cache.clear();
