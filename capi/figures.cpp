@@ -1,5 +1,6 @@
 // Figures: made from one statistic or from panels, exported in any format to
 // a returned string, a file or the caller's write function.
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
@@ -72,19 +73,47 @@ trajplot::FigureOptions figure_options_of(const trajplot_figure_options* options
     return converted;
 }
 
+// Version 1 of trajplot_export_options ended before scale.
+constexpr unsigned int export_options_version_1 = 1;
+constexpr std::size_t export_options_version_1_size = offsetof(trajplot_export_options, scale);
+
+void require_export_options_version(unsigned int version, const char* field) {
+    if (version != export_options_version_1) {
+        require_version(version, TRAJPLOT_EXPORT_OPTIONS_VERSION, field, "TRAJPLOT_EXPORT_OPTIONS_VERSION");
+    }
+}
+
+std::optional<trajplot::Format> format_of(int format) {
+    switch (format) {
+        case TRAJPLOT_FORMAT_FIGURE_JSON: return trajplot::Format::figure_json;
+        case TRAJPLOT_FORMAT_TRACE_JSON: return trajplot::Format::trace_json;
+        case TRAJPLOT_FORMAT_HTML: return trajplot::Format::html;
+        case TRAJPLOT_FORMAT_SVG: return trajplot::Format::svg;
+        case TRAJPLOT_FORMAT_PNG: return trajplot::Format::png;
+        case TRAJPLOT_FORMAT_PDF: return trajplot::Format::pdf;
+        default: return std::nullopt;
+    }
+}
+
 trajplot::ExportOptions export_options_of(const trajplot_export_options* options) {
     const trajplot_export_options& given = options != nullptr ? *options : default_export_options;
-    require_version(given.version, TRAJPLOT_EXPORT_OPTIONS_VERSION, "options->version",
-                    "TRAJPLOT_EXPORT_OPTIONS_VERSION");
+    require_export_options_version(given.version, "options->version");
     trajplot::ExportOptions converted;
-    switch (given.format) {
-        case TRAJPLOT_FORMAT_FIGURE_JSON: converted.format = trajplot::Format::figure_json; break;
-        case TRAJPLOT_FORMAT_TRACE_JSON: converted.format = trajplot::Format::trace_json; break;
-        case TRAJPLOT_FORMAT_HTML: converted.format = trajplot::Format::html; break;
-        default:
-            invalid("options->format is ", given.format,
-                    ", not a trajplot_format (TRAJPLOT_FORMAT_FIGURE_JSON 0, TRAJPLOT_FORMAT_TRACE_JSON 1, "
-                    "TRAJPLOT_FORMAT_HTML 2)");
+    const std::optional<trajplot::Format> format = format_of(given.format);
+    if (!format) {
+        invalid("options->format is ", given.format,
+                ", not a trajplot_format (TRAJPLOT_FORMAT_FIGURE_JSON 0, TRAJPLOT_FORMAT_TRACE_JSON 1, "
+                "TRAJPLOT_FORMAT_HTML 2, TRAJPLOT_FORMAT_SVG 3, TRAJPLOT_FORMAT_PNG 4, TRAJPLOT_FORMAT_PDF 5)");
+    }
+    converted.format = *format;
+    const bool image = converted.format == trajplot::Format::svg || converted.format == trajplot::Format::png ||
+                       converted.format == trajplot::Format::pdf;
+    // A version 1 struct has no scale, and its bytes there are not its own.
+    if (image && given.version != export_options_version_1 && given.scale != 0) {
+        if (!(std::isfinite(given.scale) && given.scale > 0 && given.scale <= 16)) {
+            invalid("options->scale is ", given.scale, "; it must be finite, above 0 and at most 16 (0 means 1)");
+        }
+        converted.scale = given.scale;
     }
     if (converted.format != trajplot::Format::html) return converted;
 
@@ -141,9 +170,19 @@ trajplot_status trajplot_figure_options_init(trajplot_figure_options* options, u
 trajplot_status trajplot_export_options_init(trajplot_export_options* options, unsigned int version) {
     return guarded(__func__, [&] {
         require(options, "options");
-        require_version(version, TRAJPLOT_EXPORT_OPTIONS_VERSION, "version", "TRAJPLOT_EXPORT_OPTIONS_VERSION");
+        require_export_options_version(version, "version");
+        if (version == export_options_version_1) {
+            std::memcpy(static_cast<void*>(options), &default_export_options, export_options_version_1_size);
+            options->version = export_options_version_1;
+            return;
+        }
         *options = default_export_options;
     });
+}
+
+bool trajplot_format_available(int format) {
+    const std::optional<trajplot::Format> known = format_of(format);
+    return known && trajplot::format_available(*known);
 }
 
 trajplot_status trajplot_figure_create(trajplot_figure** out, const trajplot_statistic* statistic,

@@ -646,7 +646,8 @@ TRAJPLOT_API trajplot_status trajplot_comparison_labels(
  * reference's heatmap figure), or several statistics of one sequence
  * stacked as panels (tuned-lens's tutorial figure). It is planned and
  * checked when it is made, and exported any number of times in any format
- * (figure JSON, the heatmap trace alone, an HTML page) to any destination
+ * (figure JSON, the heatmap trace alone, an HTML page, an SVG, PNG or PDF
+ * image) to any destination
  * (a returned string, a file replaced atomically, a caller's write
  * function). Immutable; any number of threads may export it at once. It
  * keeps its own reference to each statistic, which may be freed once the
@@ -766,8 +767,22 @@ typedef enum trajplot_format {
      * one statistic only. Placed in a layout of your own, it needs
      * "type": "category" on both axes. */
     TRAJPLOT_FORMAT_TRACE_JSON = 1,
-    TRAJPLOT_FORMAT_HTML = 2         /* a page (or fragment) drawing it with plotly.js */
+    TRAJPLOT_FORMAT_HTML = 2,        /* a page (or fragment) drawing it with plotly.js */
+    /* Static images of the whole figure (single or stacked), drawn by
+     * trajplot itself as plotly.js draws it, without a browser, at the
+     * figure's width and height times trajplot_export_options.scale. SVG:
+     * its words are <text> elements, its cells <rect>s. PNG and PDF (text
+     * kept as text, fonts embedded) need the image component (Cairo and
+     * Pango), which a build may lack: see trajplot_format_available(). */
+    TRAJPLOT_FORMAT_SVG = 3,
+    TRAJPLOT_FORMAT_PNG = 4,
+    TRAJPLOT_FORMAT_PDF = 5
 } trajplot_format;
+
+/* Whether this library can export `format` (a trajplot_format): true for
+ * JSON, HTML and SVG; for PNG and PDF when it was built with its image
+ * component; false for a value that is no format. */
+TRAJPLOT_API bool trajplot_format_available(int format);
 
 /* Where an HTML page gets plotly.js from (plotly.py's include_plotlyjs). */
 typedef enum trajplot_plotlyjs {
@@ -793,11 +808,14 @@ typedef enum trajplot_plotlyjs {
  * local copy (pages then load plotly.js from the CDN). */
 TRAJPLOT_API trajplot_status trajplot_local_plotlyjs(char **out, size_t *out_len);
 
-#define TRAJPLOT_EXPORT_OPTIONS_VERSION 1
+/* Version 2 added scale. A struct of version 1 (without it) is still
+ * accepted, and trajplot_export_options_init(options, 1) fills in only the
+ * fields version 1 has. */
+#define TRAJPLOT_EXPORT_OPTIONS_VERSION 2
 
 /* How to export a figure. Initialise with TRAJPLOT_EXPORT_OPTIONS_INIT or
  * trajplot_export_options_init(). The HTML fields are read for
- * TRAJPLOT_FORMAT_HTML only. */
+ * TRAJPLOT_FORMAT_HTML only, scale for the image formats only. */
 typedef struct trajplot_export_options {
     unsigned int version;           /* TRAJPLOT_EXPORT_OPTIONS_VERSION */
     int format;                     /* a trajplot_format */
@@ -808,11 +826,16 @@ typedef struct trajplot_export_options {
     const char *div_id;
     bool full_html;                 /* a whole document; false: an embeddable <div> */
     bool responsive;                /* follow the page's width (no fixed width) */
+    /* Images: a factor on the figure's pixels, finite, > 0 and at most 16;
+     * 0 means 1. A PNG is round(width * scale) x round(height * scale)
+     * pixels, at most 32767 a side; a PDF page is width * scale points
+     * wide. Version 2. */
+    double scale;
 } trajplot_export_options;
 
 #define TRAJPLOT_EXPORT_OPTIONS_INIT \
     { TRAJPLOT_EXPORT_OPTIONS_VERSION, TRAJPLOT_FORMAT_FIGURE_JSON, TRAJPLOT_PLOTLYJS_LOCAL, NULL, NULL, \
-      true, false }
+      true, false, 1.0 }
 
 TRAJPLOT_API trajplot_status trajplot_export_options_init(
     trajplot_export_options *options, unsigned int version);
@@ -822,10 +845,15 @@ TRAJPLOT_API trajplot_status trajplot_export_options_init(
  * length). `options` may be NULL for figure JSON. Nothing a caller passes
  * (labels, titles, units, extra_json) can end an HTML page's <script>
  * element or inject markup.
+ * An image's bytes are binary (PNG, PDF); `out_len` gives their length.
  * Errors: EINVAL for an unknown format or plotlyjs value, the trace of a
  * stacked figure, a bad div_id, a missing plotlyjs_location, an inline
- * file holding "<script" or "</script"; EIO when a plotly.js file cannot be
- * read; ERANGE when the output would pass the memory limit. */
+ * file holding "<script" or "</script", a scale that is not finite, not
+ * above 0 or above 16, PNG or PDF without the image component; EIO when a
+ * plotly.js file cannot be read; ERANGE when the output would pass the
+ * memory limit, or a PNG would be more than 32767 pixels a side (the
+ * message gives the figure's size and a token width or scale that fits)
+ * or its pixels would pass the memory limit. */
 TRAJPLOT_API trajplot_status trajplot_figure_export(
     char **out, size_t *out_len, const trajplot_figure *figure,
     const trajplot_export_options *options);

@@ -156,7 +156,7 @@ bool read_render_option(std::string_view option, ArgumentReader& reader, RenderO
     if (option == "--out" || option == "-o") {
         set_once(options.out, "--out", std::string(reader.value_of(option, "PATH")));
     } else if (option == "--format") {
-        const std::string_view format = reader.value_of(option, "json|html");
+        const std::string_view format = reader.value_of(option, "json|html|svg|png|pdf");
         if (format_given) {
             fail_usage("--format is given more than once");
         }
@@ -165,9 +165,22 @@ bool read_render_option(std::string_view option, ArgumentReader& reader, RenderO
             options.format = OutputFormat::json;
         } else if (format == "html") {
             options.format = OutputFormat::html;
+        } else if (format == "svg") {
+            options.format = OutputFormat::svg;
+        } else if (format == "png") {
+            options.format = OutputFormat::png;
+        } else if (format == "pdf") {
+            options.format = OutputFormat::pdf;
         } else {
-            fail_usage("--format must be json or html, got " + quoted(format));
+            fail_usage("--format must be json, html, svg, png or pdf, got " + quoted(format));
         }
+    } else if (option == "--scale") {
+        const std::string_view text = reader.value_of(option, "S");
+        const double scale = parse_finite_double(option, text);
+        if (!(scale > 0 && scale <= 16)) {
+            fail_input("--scale must be above 0 and at most 16, got " + quoted(text));
+        }
+        set_once(options.scale, option, scale);
     } else if (option == "--trace-only") {
         set_flag_once(options.trace_only, option);
     } else if (option == "--stride") {
@@ -571,6 +584,12 @@ Invocation parse_command_line(std::span<const char* const> arguments) {
         if (invocation.options.format == OutputFormat::html) {
             fail_usage("--trace-only writes JSON; an HTML page draws the whole figure");
         }
+        if (is_image(invocation.options.format)) {
+            fail_usage("--trace-only writes JSON; an image draws the whole figure");
+        }
+    }
+    if (options.scale && !is_image(options.format)) {
+        fail_usage("--scale applies to images only (--format svg, png or pdf)");
     }
     if (options.format != OutputFormat::html) {
         const char* html_only = options.plotlyjs        ? "--plotlyjs"
@@ -618,9 +637,17 @@ SPEC is a JSON file, or - for standard input:
 
 Options of render, demo and stats:
   -o, --out PATH      write to PATH (replaced atomically) instead of
-                      standard output; - is standard output
-  --format json|html  output format (default json): the Plotly figure as
-                      JSON, or an HTML page that draws it with plotly.js
+                      standard output; - is standard output (PNG and PDF
+                      only when it is not a terminal)
+  --format json|html|svg|png|pdf
+                      output format (default json): the Plotly figure as
+                      JSON, an HTML page that draws it with plotly.js, or
+                      a static image drawn by trajplot itself, no browser
+                      needed (SVG with its words as text; PNG at most 32767
+                      pixels a side; PDF with its text as text)
+  --scale S           images: multiply the figure's pixels by S, in
+                      (0, 16] (default 1; 2 for a sharp PNG on a
+                      high-resolution screen)
   --trace-only        write only the heatmap trace, not the whole figure
                       (not for stacked figures); its cell text is sized
                       for the figure --token-width and --height describe
@@ -712,8 +739,9 @@ may be larger than memory:
                         --other: kl_divergence, js_divergence,
                         half_symmetric_kl, total_variation,
                         max_abs_prob_difference
-  --output-dir DIR    write DIR/NAME.json (or .html) for each statistic,
-                      creating DIR, instead of one stacked figure
+  --output-dir DIR    write DIR/NAME.json (or .html, .svg, .png, .pdf)
+                      for each statistic, creating DIR, instead of one
+                      stacked figure
   --show-ranks        rank: label the cells with the rank, not the token
   --top-k K           rows of each hover table (default 10)
   --min-prob P        leave a cell unlabelled where the top token's

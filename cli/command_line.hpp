@@ -13,7 +13,13 @@ namespace trajplot_cli {
 
 enum class Command { render, demo, stats, help, version };
 
-enum class OutputFormat { json, html };
+enum class OutputFormat { json, html, svg, png, pdf };
+
+// The formats a static image comes in; PNG and PDF are binary.
+inline bool is_image(OutputFormat format) {
+    return format == OutputFormat::svg || format == OutputFormat::png || format == OutputFormat::pdf;
+}
+inline bool is_binary(OutputFormat format) { return format == OutputFormat::png || format == OutputFormat::pdf; }
 
 struct ClipRange {
     float min = 0.0f;
@@ -39,6 +45,7 @@ struct PanelOverride {
 struct RenderOptions {
     std::optional<std::string> out;  // absent or "-": standard output
     OutputFormat format = OutputFormat::json;
+    std::optional<double> scale;  // images only
     bool trace_only = false;
     std::optional<std::size_t> stride;
     std::optional<ClipRange> clip;

@@ -1,5 +1,7 @@
 #include "render.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -122,6 +124,11 @@ void write_figure(const trajplot_figure* figure, const trajplot_export_options& 
         check(trajplot_figure_save(figure, &exported, options.out->c_str()));
         return;
     }
+    // A PNG or PDF would fill a terminal with binary noise.
+    if (is_binary(options.format) && ::isatty(STDOUT_FILENO) == 1) {
+        fail_usage(std::string(options.format == OutputFormat::png ? "PNG" : "PDF") +
+                   " output is binary and standard output is a terminal; use --out FILE (or redirect it)");
+    }
     StandardOutput output;
     const trajplot_status status = trajplot_figure_stream(figure, &exported, write_to_stdout, &output);
     // The library's message would only say that the export was stopped.
@@ -150,6 +157,13 @@ void note_when_plotlyjs_needs_the_network(const trajplot_export_options& exporte
 // as an HTML page.
 trajplot_export_options export_options(const RenderOptions& options) {
     trajplot_export_options exported = TRAJPLOT_EXPORT_OPTIONS_INIT;
+    if (is_image(options.format)) {
+        exported.format = options.format == OutputFormat::svg   ? TRAJPLOT_FORMAT_SVG
+                          : options.format == OutputFormat::png ? TRAJPLOT_FORMAT_PNG
+                                                                : TRAJPLOT_FORMAT_PDF;
+        exported.scale = options.scale.value_or(1.0);
+        return exported;
+    }
     if (options.format != OutputFormat::html) {
         exported.format = options.trace_only ? TRAJPLOT_FORMAT_TRACE_JSON : TRAJPLOT_FORMAT_FIGURE_JSON;
         return exported;

@@ -233,7 +233,11 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
         return;
     }
     const std::filesystem::path directory = output_directory(*stats.output_dir);
-    const char* extension = options.format == OutputFormat::html ? ".html" : ".json";
+    const char* extension = options.format == OutputFormat::html  ? ".html"
+                            : options.format == OutputFormat::svg ? ".svg"
+                            : options.format == OutputFormat::png ? ".png"
+                            : options.format == OutputFormat::pdf ? ".pdf"
+                                                                  : ".json";
     for (std::size_t i = 0; i < measures.size(); ++i) {
         RenderOptions file_options = options;
         file_options.out = (directory / (std::string(trajplot_measure_name(measures[i])) + extension)).string();

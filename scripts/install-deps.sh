@@ -1,26 +1,31 @@
 #!/usr/bin/env bash
 # Installs the Debian packages trajplot needs, only those missing.
 #   scripts/install-deps.sh          build dependencies (npm fetches the
-#                                    plotly.js that pages inline)
+#                                    plotly.js that pages inline; Cairo,
+#                                    Pango and a font draw PNG and PDF)
 #   scripts/install-deps.sh --tests  build and test dependencies (GoogleTest,
 #                                    plotly.py, torch for the Python binding's
 #                                    torch tests, python3-venv for its packaging
 #                                    tests, Chromium and Node.js for the
 #                                    browser tests, nbclient, nbconvert and
 #                                    ipykernel for the notebook
-#                                    browser tests, clang and its sanitizer
+#                                    browser tests, poppler-utils for the
+#                                    image tests, clang and its sanitizer
 #                                    and libFuzzer runtimes, clang-format,
 #                                    valgrind)
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
+# PNG and PDF images: Cairo and Pango (optional to the build, which leaves
+# them out without these), and a font for their text.
+packages+=(libcairo2-dev libpango1.0-dev fonts-dejavu-core)
 # The build obtains plotly.js with npm; Node.js and npm may come from
 # elsewhere than Debian, so only missing ones are installed.
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(googletest libgtest-dev binutils python3 python3-venv python3-plotly python3-numpy python3-torch chromium fonts-dejavu-core
-             python3-nbclient python3-nbconvert python3-ipykernel
+             python3-nbclient python3-nbconvert python3-ipykernel poppler-utils
              clang-14 libclang-rt-14-dev clang-format valgrind locales)
   # Rust binding tests: rustup's cargo if present, else Debian's (rustc 1.63).
   command -v cargo >/dev/null || [[ -x "$HOME/.cargo/bin/cargo" ]] || packages+=(cargo)

@@ -4,6 +4,7 @@
 #         -DMANIFEST=<workspace Cargo.toml> -DINCLUDE_DIR=<dir of trajplot.h>
 #         -DCC=<C compiler> -DMODE=test|quickstart|figure [-DOUT=<page>]
 #         [-DCAPI_DESCRIPTION=<the C API's description, scripts/describe_capi.py>]
+#         [-DREQUIRE_IMAGE_FORMATS=png,pdf]
 #         -P run_cargo.cmake
 # MODE=test runs `cargo test` (trajplot-sys's tests/declarations.rs first);
 # MODE=quickstart runs the README's quickstart
@@ -34,6 +35,10 @@ set(ENV{TRAJPLOT_INCLUDE_DIR} "${INCLUDE_DIR}")
 # describe the header themselves, running scripts/describe_capi.py).
 if(DEFINED CAPI_DESCRIPTION AND NOT CAPI_DESCRIPTION STREQUAL "")
   set(ENV{TRAJPLOT_CAPI_DESCRIPTION} "${CAPI_DESCRIPTION}")
+endif()
+# The image formats the library must write (the build has Cairo and Pango).
+if(DEFINED REQUIRE_IMAGE_FORMATS AND NOT REQUIRE_IMAGE_FORMATS STREQUAL "")
+  set(ENV{TRAJPLOT_REQUIRE_IMAGE_FORMATS} "${REQUIRE_IMAGE_FORMATS}")
 endif()
 set(ENV{CARGO_TARGET_DIR} "${TARGET_DIR}")
 set(ENV{CC} "${CC}")

@@ -1,8 +1,9 @@
 // A Plotly figure of trajectory statistics and its exports: the figure of
 // one statistic (the reference's heatmap figure), or several statistics of
 // one sequence stacked as panels; written as the figure's JSON, as the
-// heatmap trace alone, or as an HTML page that draws it, into a string, a
-// stream, a caller's sink, or a file replaced atomically.
+// heatmap trace alone, as an HTML page that draws it, or as a static image
+// (SVG, PNG, PDF), into a string, a stream, a caller's sink, or a file
+// replaced atomically.
 #pragma once
 
 #include <cstddef>
@@ -73,11 +74,27 @@ enum class Format {
     figure_json,  // {"data": [...], "layout": {...}}
     trace_json,   // the heatmap trace of a figure of one statistic
     html,         // a page (or fragment) that draws the figure with plotly.js
+    // Static images of the whole figure, drawn by trajplot itself as
+    // plotly.js would draw it (no browser): SVG with its words as <text>,
+    // PNG, and PDF with its text as text and its fonts embedded. PNG and
+    // PDF need the image component (Cairo and Pango), which a build may
+    // leave out: format_available() says.
+    svg,
+    png,
+    pdf,
 };
+
+// Whether this build can export `format`: always for JSON, HTML and SVG;
+// for PNG and PDF when it was built with Cairo and Pango.
+bool format_available(Format format) noexcept;
 
 struct ExportOptions {
     Format format = Format::figure_json;
     HtmlOptions html{};  // Format::html only
+    // Images only: pixels per figure pixel, finite, > 0 and at most 16. A
+    // PNG is round(width * scale) x round(height * scale) pixels, at most
+    // 32767 a side (Cairo's limit); a PDF page is width * scale points wide.
+    double scale = 1.0;
 };
 
 // Receives an export's bytes, in order, a chunk at a time. An exception it
@@ -110,7 +127,7 @@ public:
     std::span<const Panel> panels() const noexcept;
     const FigureOptions& options() const noexcept;
 
-    // The export as a string.
+    // The export as a string (PNG and PDF: their bytes).
     std::string to_string(const ExportOptions& options = {}) const;
     // Streams the export; nothing is written when the options are refused.
     void write(std::ostream& out, const ExportOptions& options = {}) const;

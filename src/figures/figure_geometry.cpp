@@ -13,7 +13,7 @@ namespace {
 // (measured in Chromium on trajplot's figures; a little generous, so that
 // text sized by it fits).
 constexpr double colorbar_extent = 105;
-constexpr double colorbar_offset = 0.02;
+constexpr double colorbar_offset = colorbar_x - 1;
 
 // plotly.js's heatmap text rule (traces/heatmap/plot.js): a character is
 // taken as LINE_SPACING / 2 of the font size wide, a line as LINE_SPACING.
@@ -23,8 +23,13 @@ constexpr double character_width = line_spacing / 2;
 }  // namespace
 
 double plot_width(double figure_width) {
-    const double beside_colorbar = (figure_width - default_margin_left - colorbar_extent) / (1 + colorbar_offset);
-    const double within_margins = figure_width - default_margin_left - default_margin_right;
+    return plot_width(figure_width, default_margin_left, default_margin_right, true);
+}
+
+double plot_width(double figure_width, double margin_left, double margin_right, bool colorbar) {
+    const double within_margins = figure_width - margin_left - margin_right;
+    if (!colorbar) return std::max(1.0, within_margins);
+    const double beside_colorbar = (figure_width - margin_left - colorbar_extent) / (1 + colorbar_offset);
     return std::max(1.0, std::min(beside_colorbar, within_margins));
 }
 

@@ -36,6 +36,15 @@ inline constexpr double min_panel_height = 90;
 // The width of the plotting area of a figure `figure_width` pixels wide with
 // a colour bar on the right.
 double plot_width(double figure_width);
+// The same with the given margins, or without a colour bar.
+double plot_width(double figure_width, double margin_left, double margin_right, bool colorbar);
+
+// Where plotly.js puts a vertical colour bar: `colorbar_x` of the plotting
+// width from its left edge, plus colorbar_pad pixels; colorbar_thickness
+// pixels wide, and colorbar_pad pixels shorter than its length at each end.
+inline constexpr double colorbar_x = 1.02;
+inline constexpr double colorbar_pad = 10;
+inline constexpr double colorbar_thickness = 30;
 
 // The plotting area's height: the figure's height less the top and bottom
 // margins.

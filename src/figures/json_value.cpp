@@ -103,6 +103,19 @@ JsonValue JsonValue::parse(std::string_view text, std::size_t max_depth) {
     return std::move(builder).result();
 }
 
+bool JsonValue::number_value(double& out) const noexcept {
+    if (const double* value = std::get_if<double>(&value_)) {
+        out = *value;
+    } else if (const std::int64_t* integer = std::get_if<std::int64_t>(&value_)) {
+        out = static_cast<double>(*integer);
+    } else if (const std::uint64_t* unsigned_integer = std::get_if<std::uint64_t>(&value_)) {
+        out = static_cast<double>(*unsigned_integer);
+    } else {
+        return false;
+    }
+    return true;
+}
+
 const char* JsonValue::type_name() const noexcept {
     switch (value_.index()) {
         case 0: return "null";

@@ -66,6 +66,20 @@ public:
     const JsonValue* find(std::string_view key) const noexcept;
     // The text of a string, or nullptr when this is not a string.
     const std::string* string_value() const noexcept { return std::get_if<std::string>(&value_); }
+    // The elements of an array, or nullptr when this is not an array.
+    const Array* array_value() const noexcept { return std::get_if<Array>(&value_); }
+    // Stores a number of any kind into `out` as a double; false, leaving
+    // `out` alone, when this is not a number.
+    bool number_value(double& out) const noexcept;
+    // The boolean, or `otherwise` when this is not one.
+    bool bool_or(bool otherwise) const noexcept {
+        const bool* value = std::get_if<bool>(&value_);
+        return value != nullptr ? *value : otherwise;
+    }
+    bool is_placeholder(std::uint8_t id) const noexcept {
+        const Placeholder* value = std::get_if<Placeholder>(&value_);
+        return value != nullptr && value->id == id;
+    }
     // Appends to an array; returns the new element.
     JsonValue& push_back(JsonValue element);
 

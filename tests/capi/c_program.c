@@ -159,7 +159,7 @@ static void check_errors(const trajplot_statistic *statistic) {
     export_options.format = TRAJPLOT_FORMAT_TRACE_JSON;
     CHECK(trajplot_figure_export(&json, NULL, figure, &export_options) == TRAJPLOT_EINVAL);
     CHECK(contains(trajplot_error_last(), "stacked"));
-    export_options.format = 3;
+    export_options.format = 6;
     CHECK(trajplot_figure_export(&json, NULL, figure, &export_options) == TRAJPLOT_EINVAL);
     CHECK(contains(trajplot_error_last(), "options->format"));
     CHECK(json == NULL);

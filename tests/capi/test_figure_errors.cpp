@@ -309,7 +309,7 @@ protected:
 };
 
 TEST_F(CapiExportOptionErrors, UnknownFormat) {
-    for (const int format : {3, -1, 1000}) {
+    for (const int format : {6, -1, 1000}) {
         SCOPED_TRACE(format);
         const trajplot_export_options options = export_options(format);
         expect_every_destination_fails(figure_.get(), options, TRAJPLOT_EINVAL,

@@ -107,7 +107,17 @@ CliResult CliTest::run_child(const std::vector<std::string>& arguments, const st
 
     const int in_fd = open_or_throw(stdin_path, O_RDONLY);
     int out_fd = -1;
+    int terminal_fd = -1;  // the pseudo-terminal's controlling side
     switch (output) {
+        case StandardOutput::terminal: {
+            terminal_fd = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+            const char* name = terminal_fd >= 0 && ::grantpt(terminal_fd) == 0 && ::unlockpt(terminal_fd) == 0
+                                   ? ::ptsname(terminal_fd)
+                                   : nullptr;
+            if (name == nullptr) throw std::system_error(errno, std::generic_category(), "posix_openpt");
+            out_fd = open_or_throw(name, O_WRONLY | O_NOCTTY);
+            break;
+        }
         case StandardOutput::captured: out_fd = open_or_throw(stdout_path, O_WRONLY | O_CREAT | O_TRUNC); break;
         case StandardOutput::full_device: out_fd = open_or_throw("/dev/full", O_WRONLY); break;
         case StandardOutput::closed: break;
@@ -158,6 +168,7 @@ CliResult CliTest::run_child(const std::vector<std::string>& arguments, const st
             throw std::system_error(errno, std::generic_category(), "wait4");
         }
     }
+    if (terminal_fd >= 0) ::close(terminal_fd);
     CliResult result;
     result.peak_rss_kib = usage.ru_maxrss;
     // A crash must fail the test, never pass for an expected exit status.

@@ -32,6 +32,9 @@ enum class StandardOutput {
     // A pipe whose reading end is closed, SIGPIPE ignored (as a caller
     // that ignores it passes it on): writes fail with EPIPE.
     unread_pipe,
+    // A pseudo-terminal, as when a person runs the tool; what it receives
+    // is not kept.
+    terminal,
 };
 
 class CliTest : public ::testing::Test {

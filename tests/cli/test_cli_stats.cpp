@@ -740,6 +740,21 @@ TEST_F(CliStatsTest, HtmlGoesToOneFilePerStatistic) {
     EXPECT_EQ(std::distance(fs::directory_iterator(work_dir() / "pages"), fs::directory_iterator()), 2);
 }
 
+TEST_F(CliStatsTest, ImagesGoToOneFilePerStatistic) {
+    SmallCase data;
+    put_lens("lens.npy", data.lens);
+    put_ids("ids.npy", data.ids, {2, 4});
+    run_ok({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--statistic", "entropy,max_probability",
+            "--output-dir", "images", "--format", "svg", "--scale", "2"});
+    for (const std::string name : {"entropy", "max_probability"}) {
+        const std::string svg = read_file(work_dir() / "images" / (name + ".svg"));
+        EXPECT_EQ(svg.rfind("<?xml", 0), 0u) << name;
+        // 200 + 80 x 4 positions by 450, doubled.
+        EXPECT_NE(svg.find("width=\"1040\" height=\"900\""), std::string::npos) << name;
+    }
+    EXPECT_EQ(std::distance(fs::directory_iterator(work_dir() / "images"), fs::directory_iterator()), 2);
+}
+
 TEST_F(CliStatsTest, ThreadCountDoesNotChangeTheResult) {
     SmallCase data;
     put_lens("lens.npy", data.lens);

@@ -103,6 +103,9 @@ std::string name_of(const ExportOptions& options) {
         case Format::figure_json: return "figure JSON";
         case Format::trace_json: return "trace JSON";
         case Format::html: return options.html.full_html ? "HTML page" : "HTML fragment";
+        case Format::svg: return "SVG";
+        case Format::png: return "PNG";
+        case Format::pdf: return "PDF";
     }
     return "?";
 }

@@ -13,6 +13,7 @@
 TRAJPLOT_RUNTIME_OPTIONS const char *__asan_default_options(void);
 TRAJPLOT_RUNTIME_OPTIONS const char *__ubsan_default_options(void);
 TRAJPLOT_RUNTIME_OPTIONS const char *__tsan_default_options(void);
+TRAJPLOT_RUNTIME_OPTIONS const char *__lsan_default_suppressions(void);
 
 const char *__asan_default_options(void) {
     return "exitcode=99"
@@ -30,4 +31,12 @@ const char *__ubsan_default_options(void) {
 const char *__tsan_default_options(void) {
     /* Stop at the first race, as the other sanitizers do. */
     return "exitcode=99:halt_on_error=1:second_deadlock_stack=1";
+}
+
+/* fontconfig (under Pango, which draws PNG and PDF text) links the values
+ * of its patterns by offsets rather than pointers, so LeakSanitizer cannot
+ * see that the caches it keeps for the process still reach them. The same
+ * list is lsan_suppressions.txt, for programs built elsewhere. */
+const char *__lsan_default_suppressions(void) {
+    return "leak:libfontconfig.so\n";
 }

@@ -10,10 +10,12 @@ The API mirrors Python's `tuned_lens.plotting.trajectory_plotting`:
 statistic, or of several stacked as panels, is made and checked once and
 exported any number of times: as JSON text ([`json`](@ref), Plotly's figure
 schema, ready for PlotlyJS.jl, PlotlyLight.jl or a browser), as an HTML page
-([`html`](@ref)), into a file replaced atomically ([`save`](@ref)) or
-streamed into any `IO` (`write(io, fig)`). [`heatmap`](@ref),
-[`figure`](@ref), [`figure_html`](@ref), [`write_json`](@ref) and
-[`write_html`](@ref) do both steps in one call.
+([`html`](@ref)), as an SVG, PNG or PDF image the library draws itself
+([`image`](@ref); `display` shows figures as images), into a file replaced
+atomically ([`save`](@ref)) or streamed into any `IO` (`write(io, fig)`).
+[`heatmap`](@ref), [`figure`](@ref), [`figure_html`](@ref),
+[`write_json`](@ref), [`write_html`](@ref) and [`write_image`](@ref) do
+both steps in one call.
 
 The statistics themselves (entropy, KL, rank, ...) are computed natively
 from a lens's per-layer logits by [`PredictionTrajectory`](@ref) and
@@ -39,7 +41,8 @@ __precompile__(false)
 
 export TrajectoryLabels, TrajectoryStatistic, TrajplotError, Figure,
        template_and_customdata, clip, heatmap, figure, figure_html,
-       write_json, write_html, json, html, save, trunc_string_left, local_plotlyjs,
+       write_json, write_html, write_image, json, html, image, save, format_available,
+       trunc_string_left, local_plotlyjs,
        Vocabulary, PredictionTrajectory, TrajectoryComparison,
        add!, add_all!, iscomplete, from_tensor, statistic, trajectory_labels,
        entropy, cross_entropy, forward_kl, max_probability, rank, log_prob_diff,

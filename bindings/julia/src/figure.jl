@@ -1,6 +1,7 @@
-# Figures of statistics (Figure) and their exports: strings, files and IO
-# streams, in figure JSON, trace JSON or HTML; and the one-call conveniences
-# of the reference (heatmap, figure, ...) built on them.
+# Figures of statistics (Figure) and their exports: strings, bytes, files
+# and IO streams, in figure JSON, trace JSON, HTML or an image (SVG, PNG,
+# PDF), and Julia's display of them; and the one-call conveniences of the
+# reference (heatmap, figure, ...) built on them.
 
 # ---------------------------------------------------------------------------
 # The C option structs
@@ -34,6 +35,7 @@ struct trajplot_export_options
     div_id::Ptr{UInt8}
     full_html::Bool
     responsive::Bool
+    scale::Float64
 end
 
 function panel_options_defaults()
@@ -217,13 +219,28 @@ end
 # ---------------------------------------------------------------------------
 
 const FORMATS = (json = TRAJPLOT_FORMAT_FIGURE_JSON, trace = TRAJPLOT_FORMAT_TRACE_JSON,
-                 html = TRAJPLOT_FORMAT_HTML)
+                 html = TRAJPLOT_FORMAT_HTML, svg = TRAJPLOT_FORMAT_SVG, png = TRAJPLOT_FORMAT_PNG,
+                 pdf = TRAJPLOT_FORMAT_PDF)
+
+const IMAGE_FORMATS = (:svg, :png, :pdf)
 
 function format_code(format::Symbol)
     haskey(FORMATS, format) ||
-        throw(invalid("format must be :json (the figure), :trace (its heatmap trace alone) or :html, " *
-                      "got $(repr(format))"))
+        throw(invalid("format must be :json (the figure), :trace (its heatmap trace alone), :html, " *
+                      ":svg, :png or :pdf, got $(repr(format))"))
     return Cint(FORMATS[format])
+end
+
+"""
+    format_available(format::Symbol) -> Bool
+
+Whether the library writes `format`: `:json`, `:trace`, `:html` and `:svg`
+always; `:png` and `:pdf` when it was built with Cairo and Pango. An
+unknown format is not available.
+"""
+function format_available(format::Symbol)
+    haskey(FORMATS, format) || return false
+    return ccall((:trajplot_format_available, libtrajplot), Bool, (Cint,), FORMATS[format])
 end
 
 function plotlyjs_source(spec)
@@ -241,12 +258,22 @@ end
 
 # The C options of an export in `format`. The HTML keywords left at
 # `nothing` keep the library's defaults (plotly.js :local, a whole page, a
-# fixed width, the div id "trajplot-figure"); given for another format they
-# would do nothing, so they are refused.
+# fixed width, the div id "trajplot-figure"), and so does `scale` (1); given
+# for a format they do nothing for, they are refused.
 function export_options(keep::Vector{Any}, format::Symbol; plotlyjs = nothing,
                         div_id::Union{Nothing,AbstractString} = nothing,
-                        full_html::Union{Nothing,Bool} = nothing, responsive::Union{Nothing,Bool} = nothing)
+                        full_html::Union{Nothing,Bool} = nothing, responsive::Union{Nothing,Bool} = nothing,
+                        scale::Union{Nothing,Real} = nothing)
     changes = Pair{Symbol,Any}[:format => format_code(format)]
+    if scale !== nothing
+        format in IMAGE_FORMATS ||
+            throw(invalid("scale given for format = $(repr(format)), but it applies to the image formats " *
+                          "(:svg, :png, :pdf) only"))
+        # The C API reads 0 as "unset", that is 1; here it is a mistake. The
+        # library checks every other value.
+        iszero(scale) && throw(invalid("scale is 0; it must be above 0 and at most 16"))
+        push!(changes, :scale => Float64(scale))
+    end
     if format !== :html
         given = [name for (name, value) in ((:plotlyjs, plotlyjs), (:div_id, div_id), (:full_html, full_html),
                                             (:responsive, responsive)) if value !== nothing]
@@ -269,16 +296,20 @@ end
 # Exports
 # ---------------------------------------------------------------------------
 
-function exported_string(fig::Figure, options::Ref{trajplot_export_options}, keep::Vector{Any})
-    text = GC.@preserve keep begin
-        returned_string() do out, out_len
+# `returned` is returned_string or returned_bytes.
+function exported(returned, fig::Figure, options::Ref{trajplot_export_options}, keep::Vector{Any})
+    output = GC.@preserve keep begin
+        returned() do out, out_len
             ccall((:trajplot_figure_export, libtrajplot), Cint,
                   (Ptr{Ptr{UInt8}}, Ptr{Csize_t}, Ptr{Cvoid}, Ptr{trajplot_export_options}),
                   out, out_len, fig, options)
         end
     end
-    return text
+    return output
 end
+
+exported_string(fig::Figure, options::Ref{trajplot_export_options}, keep::Vector{Any}) =
+    exported(returned_string, fig, options, keep)
 
 """
     json(fig::Figure; trace_only = false) -> String
@@ -318,34 +349,59 @@ function html(fig::Figure; plotlyjs = :local, div_id::Union{Nothing,AbstractStri
     return exported_string(fig, options, keep)
 end
 
+"""
+    image(fig::Figure, format::Symbol = :png; scale = 1) -> Vector{UInt8}
+
+The figure as an image drawn by the library itself, with no browser:
+`format` is `:png`, `:svg` (UTF-8 text, as bytes) or `:pdf`; the image is
+the figure's size (its layout's width and height in pixels) times `scale`,
+a number > 0 and at most 16. PNG and PDF need a library built with Cairo
+and Pango ([`format_available`](@ref)). Julia's display system gets the
+same images: `show(io, MIME"image/png"(), fig)`, `MIME"image/svg+xml"` and
+`MIME"application/pdf"`, so IJulia, Pluto and VS Code show a figure as an
+image.
+"""
+function image(fig::Figure, format::Symbol = :png; scale::Real = 1)
+    format in IMAGE_FORMATS ||
+        throw(invalid("image format must be :png, :svg or :pdf, got $(repr(format)): " *
+                      "json(fig) and html(fig) give the other formats"))
+    keep = Any[]
+    options = Ref(export_options(keep, format; scale = scale))
+    return exported(returned_bytes, fig, options, keep)
+end
+
 function format_of_path(path::AbstractString)
     extension = lowercase(splitext(path)[2])
     extension == ".json" && return :json
     extension in (".html", ".htm") && return :html
-    throw(invalid("cannot tell the format of $(repr(path)) from its extension (.json, .html or .htm): " *
-                  "pass format = :json, :trace or :html"))
+    extension in (".svg", ".png", ".pdf") && return Symbol(extension[2:end])
+    throw(invalid("cannot tell the format of $(repr(path)) from its extension (.json, .html, .htm, .svg, " *
+                  ".png or .pdf): pass format = :json, :trace, :html, :svg, :png or :pdf"))
 end
 
 """
     save(path, fig::Figure; format = nothing, plotlyjs = nothing, div_id = nothing,
-         full_html = nothing, responsive = nothing) -> path
+         full_html = nothing, responsive = nothing, scale = nothing) -> path
 
 Writes the figure into the file `path`, streamed without holding the output
 in memory and replaced atomically: it is written beside `path` and renamed
 over it once complete, so that a failure leaves no partial file and any
 earlier file intact (a device or FIFO is written directly). `format` is
-`:json` (the figure), `:trace` (its heatmap trace alone) or `:html`; left
-at `nothing` it follows the extension, `.json` or `.html`/`.htm`. The HTML
-keywords are [`html`](@ref)'s, for `format = :html` only.
+`:json` (the figure), `:trace` (its heatmap trace alone), `:html`, or an
+image, `:svg`, `:png` or `:pdf` (see [`image`](@ref)); left at `nothing`
+it follows the extension, `.json`, `.html`/`.htm`, `.svg`, `.png` or
+`.pdf`. The HTML keywords are [`html`](@ref)'s, for `format = :html` only;
+`scale` is [`image`](@ref)'s, for the image formats only.
 """
 function save(path::AbstractString, fig::Figure; format::Union{Nothing,Symbol} = nothing,
               plotlyjs = nothing, div_id::Union{Nothing,AbstractString} = nothing,
-              full_html::Union{Nothing,Bool} = nothing, responsive::Union{Nothing,Bool} = nothing)
+              full_html::Union{Nothing,Bool} = nothing, responsive::Union{Nothing,Bool} = nothing,
+              scale::Union{Nothing,Real} = nothing)
     c_path = nul_terminated(path, "path")
     keep = Any[]
     options = Ref(export_options(keep, format === nothing ? format_of_path(c_path) : format;
                                  plotlyjs = plotlyjs, div_id = div_id, full_html = full_html,
-                                 responsive = responsive))
+                                 responsive = responsive, scale = scale))
     GC.@preserve keep begin
         check(ccall((:trajplot_figure_save, libtrajplot), Cint,
                     (Ptr{Cvoid}, Ptr{trajplot_export_options}, Cstring),
@@ -379,23 +435,25 @@ end
 
 """
     write(io::IO, fig::Figure; format = :json, plotlyjs = nothing, div_id = nothing,
-          full_html = nothing, responsive = nothing) -> Int
+          full_html = nothing, responsive = nothing, scale = nothing) -> Int
 
 Streams the figure into `io` (an `IOBuffer`, a file, a socket, any `IO`
 that implements `unsafe_write` or byte `write`) as it is produced, without
 holding the whole output in memory, and returns the number of bytes
-written. `format` and the HTML keywords are [`save`](@ref)'s (`:json`,
-`:trace` or `:html`). The pieces are written from inside the library call,
+written. `format`, the HTML keywords and `scale` are [`save`](@ref)'s
+(`:json`, `:trace`, `:html`, `:svg`, `:png` or `:pdf`). The pieces are
+written from inside the library call,
 by the calling task. When a write throws, the export stops there and the
 exception is rethrown to the caller; options the library refuses throw
 before anything is written.
 """
 function Base.write(io::IO, fig::Figure; format::Symbol = :json, plotlyjs = nothing,
                     div_id::Union{Nothing,AbstractString} = nothing,
-                    full_html::Union{Nothing,Bool} = nothing, responsive::Union{Nothing,Bool} = nothing)
+                    full_html::Union{Nothing,Bool} = nothing, responsive::Union{Nothing,Bool} = nothing,
+                    scale::Union{Nothing,Real} = nothing)
     keep = Any[]
     options = Ref(export_options(keep, format; plotlyjs = plotlyjs, div_id = div_id,
-                                 full_html = full_html, responsive = responsive))
+                                 full_html = full_html, responsive = responsive, scale = scale))
     target = StreamTarget(io, 0, nothing)
     write_function = @cfunction(write_piece, Cint, (Ptr{Cvoid}, Ptr{UInt8}, Csize_t))
     status = GC.@preserve keep target begin
@@ -412,6 +470,21 @@ function Base.write(io::IO, fig::Figure; format::Symbol = :json, plotlyjs = noth
     end
     check(status)
     return target.written
+end
+
+# Julia's display system: a figure is an image wherever the library draws
+# that format (a closed figure is nothing). `write` streams it into the
+# display's IO.
+const IMAGE_MIMES = ((MIME"image/svg+xml", :svg), (MIME"image/png", :png), (MIME"application/pdf", :pdf))
+
+for (mime, format) in IMAGE_MIMES
+    @eval begin
+        Base.showable(::$mime, fig::Figure) = isopen(fig) && format_available($(QuoteNode(format)))
+        function Base.show(io::IO, ::$mime, fig::Figure)
+            write(io, fig; format = $(QuoteNode(format)))
+            return nothing
+        end
+    end
 end
 
 """
@@ -489,6 +562,21 @@ leaves no partial file and any earlier file intact. See [`save`](@ref).
 """
 write_json(subject::FigureSubject, path::AbstractString; trace_only::Bool = false, options...) =
     with_figure(fig -> save(path, fig; format = trace_only ? :trace : :json), subject; options...)
+
+"""
+    write_image(stat_or_stats, path; format = nothing, scale = nothing, <the keywords of Figure>) -> path
+
+Writes the figure as an image to `path`, replacing the file atomically: the
+format follows the extension (`.svg`, `.png`, `.pdf`) unless given; see
+[`image`](@ref) and [`save`](@ref).
+"""
+function write_image(subject::FigureSubject, path::AbstractString; format::Union{Nothing,Symbol} = nothing,
+                     scale::Union{Nothing,Real} = nothing, options...)
+    format = format === nothing ? format_of_path(path) : format
+    format in IMAGE_FORMATS ||
+        throw(invalid("write_image writes :svg, :png or :pdf, got $(repr(format)) for $(repr(path))"))
+    return with_figure(fig -> save(path, fig; format = format, scale = scale), subject; options...)
+end
 
 """
     write_html(stat_or_stats, path; plotlyjs = :local, div_id = nothing, full_html = true,

@@ -10,7 +10,7 @@ const TRAJPLOT_ABI_VERSION = 2
 const TRAJPLOT_STATISTIC_OPTIONS_VERSION = 1
 const TRAJPLOT_PANEL_OPTIONS_VERSION = 1
 const TRAJPLOT_FIGURE_OPTIONS_VERSION = 2
-const TRAJPLOT_EXPORT_OPTIONS_VERSION = 1
+const TRAJPLOT_EXPORT_OPTIONS_VERSION = 2
 const TRAJPLOT_TRAJECTORY_OPTIONS_VERSION = 1
 
 const TRAJPLOT_OK = 0
@@ -23,6 +23,9 @@ const TRAJPLOT_EIO = -5
 const TRAJPLOT_FORMAT_FIGURE_JSON = 0
 const TRAJPLOT_FORMAT_TRACE_JSON = 1
 const TRAJPLOT_FORMAT_HTML = 2
+const TRAJPLOT_FORMAT_SVG = 3
+const TRAJPLOT_FORMAT_PNG = 4
+const TRAJPLOT_FORMAT_PDF = 5
 
 const TRAJPLOT_PLOTLYJS_LOCAL = 0
 const TRAJPLOT_PLOTLYJS_CDN = 1
@@ -329,6 +332,18 @@ function returned_string(call; nullable::Bool = false)
     nullable && out[] == C_NULL && return nothing
     try
         return unsafe_string(out[], out_len[])
+    finally
+        free_string(out[])
+    end
+end
+
+# As returned_string, for output that may hold any byte (a PNG, a PDF).
+function returned_bytes(call)
+    out = Ref{Ptr{UInt8}}(C_NULL)
+    out_len = Ref{Csize_t}(0)
+    check(call(out, out_len))
+    try
+        return out[] == C_NULL ? UInt8[] : copy(unsafe_wrap(Array, out[], Int(out_len[])))
     finally
         free_string(out[])
     end

@@ -65,5 +65,6 @@ consolidated(tokens) = all(==(first(tokens)), tokens) ? first(tokens) : "*"
 @testset "Trajplot" begin
     include("statistics.jl")
     include("figures.jl")
+    include("images.jl")
     include("lens.jl")
 end

@@ -91,3 +91,22 @@ def run_cli(test, spec, *arguments):
                             capture_output=True, check=False)
     test.assertEqual(result.returncode, 0, result.stderr.decode("utf-8", "replace"))
     return result.stdout.decode("utf-8")
+
+
+# Images: PNG and PDF exist only in a library built with Cairo and Pango.
+# A test of one the library lacks skips with NOT_BUILT's reason, which
+# run_tests.py --strict accepts only after asking the library itself; a
+# format named in TRAJPLOT_REQUIRE_IMAGE_FORMATS (CTest sets it from the
+# build's configuration) fails instead of skipping.
+NOT_BUILT = "image format %s is not built into this library"
+REQUIRED_IMAGE_FORMATS = "TRAJPLOT_REQUIRE_IMAGE_FORMATS"
+
+
+def require_image_format(test, format):
+    if format in trajplot.image_formats():
+        return
+    required = [name for name in os.environ.get(REQUIRED_IMAGE_FORMATS, "").split(",") if name]
+    if format in required:
+        test.fail("%s names %s, but the library says it cannot write it (trajplot_format_available)"
+                  % (REQUIRED_IMAGE_FORMATS, format))
+    test.skipTest(NOT_BUILT % format)

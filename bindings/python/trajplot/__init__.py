@@ -20,6 +20,7 @@ string, a path (replaced atomically) or a file object (streamed)::
     figure.write_html("entropy.html")
     with open("entropy.json", "wb") as file:
         figure.write_json(file)
+    figure.write_image("entropy.png", scale=2)  # also .svg and .pdf: see image_formats()
 
 The statistics themselves can be computed natively from a lens's outputs
 (float32 logits or log-probabilities of every layer, read in place)::
@@ -54,7 +55,7 @@ import ctypes as _ctypes
 from . import _lib
 from ._labels import TrajectoryLabels
 from ._lens import PredictionTrajectory, TrajectoryComparison, Vocabulary
-from ._figure import Figure, Heatmap, StackedFigure, local_plotlyjs, stacked_figure
+from ._figure import Figure, Heatmap, StackedFigure, image_formats, local_plotlyjs, stacked_figure
 from ._notebook import reset as reset_notebook
 from ._statistic import TrajectoryStatistic, trunc_string_left
 from .errors import (
@@ -82,6 +83,7 @@ __all__ = [
     "library_version",
     "library_path",
     "local_plotlyjs",
+    "image_formats",
     "reset_notebook",
     "memory_limit",
     "set_memory_limit",

@@ -6,6 +6,8 @@ import ctypes
 import errno
 import io
 import json
+import numbers
+import os
 import warnings
 
 from . import _arrays, _lib, _notebook, _plotly, _stacked
@@ -33,6 +35,19 @@ def local_plotlyjs():
     if not text:
         return None
     return _lib.take_string(text, length).decode("utf-8", "surrogateescape")
+
+
+# The image formats, in the order image_formats() lists them.
+_IMAGE_FORMATS = {"svg": _lib.FORMAT_SVG, "png": _lib.FORMAT_PNG, "pdf": _lib.FORMAT_PDF}
+_IMAGE_CHOICES = "'png', 'svg' or 'pdf'"
+
+
+def image_formats():
+    """The image formats this library writes, of "svg", "png" and "pdf":
+    SVG always, PNG and PDF when the library was built with Cairo and
+    Pango (``trajplot_format_available``). Figure.write_image() and
+    to_image() of a format missing here raise the library's error."""
+    return tuple(name for name, code in _IMAGE_FORMATS.items() if C.trajplot_format_available(code))
 
 
 # -- option structs ----------------------------------------------------------
@@ -82,7 +97,8 @@ def _require_plotly(what):
     if graph_objects is None:
         raise ModuleNotFoundError(
             "%s needs plotly.py, which cannot be imported here (pip install plotly, or Debian's "
-            "python3-plotly); to_dict(), to_json(), write_html() and show() need only trajplot" % what,
+            "python3-plotly); to_dict(), to_json(), write_html(), write_image() and show() need only "
+            "trajplot" % what,
             name="plotly")
     return graph_objects
 
@@ -124,6 +140,49 @@ def _html_options(include_plotlyjs=True, full_html=True, div_id=None, responsive
     return options
 
 
+def _image_format(format, file=None):
+    """The image format named by ``format`` (case-insensitive, as plotly.py
+    takes it: "png", ".png"), or when it is None by the extension of the
+    path ``file``, or of a file object's name; a file object without a
+    telling name gets PNG, plotly.py's default."""
+    if format is None:
+        if file is None:
+            return "png"
+        is_object = hasattr(file, "write")
+        name = getattr(file, "name", None) if is_object else file
+        extension = ""
+        if isinstance(name, (str, bytes, os.PathLike)):
+            extension = os.path.splitext(os.fsdecode(name))[1].lower()
+        if extension[1:] in _IMAGE_FORMATS:
+            return extension[1:]
+        if is_object:
+            return "png"
+        raise InvalidArgumentError("cannot tell the image format of %r from its extension: name the file .png, "
+                                   ".svg or .pdf, or pass format=%s" % (name, _IMAGE_CHOICES))
+    if not isinstance(format, str):
+        raise TypeError("format must be %s, not %s" % (_IMAGE_CHOICES, type(format).__name__))
+    name = format.lower()
+    name = name[1:] if name.startswith(".") else name
+    if name not in _IMAGE_FORMATS:
+        raise InvalidArgumentError("format must be %s, not %r" % (_IMAGE_CHOICES, format))
+    return name
+
+
+def _image_options(format, scale):
+    if scale is None:
+        scale = 1
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
+        raise TypeError("scale must be a number, not %s" % type(scale).__name__)
+    if scale == 0:
+        # The C API reads 0 as "unset", that is 1; here it is a mistake.
+        raise InvalidArgumentError("scale is 0; it must be above 0 and at most 16")
+    options = _lib.trajplot_export_options()
+    C.trajplot_export_options_init(ctypes.byref(options), _lib.EXPORT_OPTIONS_VERSION)
+    options.format = _IMAGE_FORMATS[format]
+    options.scale = float(scale)
+    return options
+
+
 # -- file objects --------------------------------------------------------------
 
 def _text_mode(file):
@@ -139,16 +198,24 @@ def _text_mode(file):
     return None
 
 
+def _binary_file_error(format, file):
+    return TypeError("%s images are binary: write_image needs a binary file object (open(path, 'wb'), "
+                     "io.BytesIO(), or a text file's .buffer), not %r" % (format.upper(), file))
+
+
 class _FileSink:
     """Passes the pieces of an export to ``file.write``: as str (decoded
     incrementally, since a piece may end inside a character) to a text
     file, as bytes to a binary one. A file of unknown kind gets str first,
-    bytes if that raises TypeError. An exception raised by ``write`` is kept
-    and the library told to stop; the caller raises it."""
+    bytes if that raises TypeError. ``binary`` (the name of a binary
+    format) sends bytes only: such a file that refuses them on the first
+    write is a TypeError naming the fix. An exception raised by ``write``
+    is kept and the library told to stop; the caller raises it."""
 
-    def __init__(self, file):
+    def __init__(self, file, binary=None):
         self.file = file
-        self.text = _text_mode(file)
+        self.binary = binary
+        self.text = False if binary else _text_mode(file)
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.error = None
         # The ctypes function pointer; it must live until the call returns.
@@ -177,6 +244,12 @@ class _FileSink:
             text = self.decoder.decode(piece)
             if text:
                 self.file.write(text)
+        elif self.binary:
+            binary, self.binary = self.binary, None  # a file taking one piece takes them all
+            try:
+                self._write_bytes(piece)
+            except TypeError as error:
+                raise _binary_file_error(binary, self.file) from error
         else:
             self._write_bytes(piece)
 
@@ -203,8 +276,8 @@ class _FileSink:
                 self.file.write(rest)
 
 
-def _stream(handle, options, file):
-    sink = _FileSink(file)
+def _stream(handle, options, file, binary=None):
+    sink = _FileSink(file, binary)
     failure = None
     try:
         C.trajplot_figure_stream(handle, ctypes.byref(options), sink.callback, None)
@@ -234,9 +307,11 @@ class Figure(Handle):
     destination, with no plotly.py involved:
 
     - ``to_json(trace_only=False)``, ``to_html(...)``: a str;
-      ``to_dict()``: the figure as a plain dict;
-    - ``write_json(file, ...)``, ``write_html(file, ...)``: ``file`` is a
-      path (replaced atomically: a failed call leaves no partial file and an
+      ``to_dict()``: the figure as a plain dict; ``to_image(format="png",
+      scale=1)``: a PNG, SVG or PDF image as bytes, drawn natively;
+    - ``write_json(file, ...)``, ``write_html(file, ...)``,
+      ``write_image(file, format=None, scale=1)``: ``file`` is a path
+      (replaced atomically: a failed call leaves no partial file and an
       earlier file intact) or a file object, which gets the output streamed
       piece by piece (str for a text file, bytes for a binary one), never
       held whole in memory;
@@ -443,10 +518,16 @@ class Figure(Handle):
             C.trajplot_figure_export(ctypes.byref(text), ctypes.byref(length), live, ctypes.byref(options))
         return _lib.take_text(text, length)
 
-    def _write(self, file, options):
+    def _export_bytes(self, options):
+        data, length = _lib.char_p(), ctypes.c_size_t()
+        with self._held() as live:
+            C.trajplot_figure_export(ctypes.byref(data), ctypes.byref(length), live, ctypes.byref(options))
+        return _lib.take_string(data, length)
+
+    def _write(self, file, options, binary=None):
         if hasattr(file, "write"):
             with self._held() as live:
-                _stream(live, options, file)
+                _stream(live, options, file, binary)
         else:
             with self._held() as live:
                 C.trajplot_figure_save(live, ctypes.byref(options), _arrays.c_path(file))
@@ -489,6 +570,39 @@ class Figure(Handle):
         to_html()."""
         self._write(file, _html_options(include_plotlyjs, full_html, div_id, responsive))
 
+    def to_image(self, format="png", scale=1):
+        """The figure as an image, drawn by the library itself (no browser,
+        no kaleido): ``bytes`` of a PNG, an SVG document or a PDF, as
+        plotly.py's ``to_image`` returns them (SVG too comes as UTF-8
+        bytes).
+
+        ``format`` is "png" (the default), "svg" or "pdf"
+        (case-insensitive); PNG and PDF need a library built with Cairo
+        and Pango (see ``trajplot.image_formats()``). The image is the
+        figure's layout size in pixels (200 + token_width * seq_len wide,
+        by its height) times ``scale``, a number > 0 and at most 16 (2 for
+        a sharp PNG on a high-density screen); the size itself comes from
+        the figure's ``token_width`` and ``height``. A PDF page is as many
+        points; a PNG of more than 32767 pixels a side raises
+        SizeOverflowError naming a token width or scale that fits."""
+        return self._export_bytes(_image_options(_image_format(format), scale))
+
+    def write_image(self, file, format=None, scale=1):
+        """Writes to_image() to ``file``: a path (replaced atomically: a
+        failed call leaves no partial file and an earlier file intact), or
+        a binary file object, which gets the image streamed piece by piece
+        (SVG may also go to a text file). ``format`` None follows the
+        path's extension, .png, .svg or .pdf (any other is an error), or
+        a file object's name, else PNG, as in plotly.py; ``scale`` as
+        to_image(). A text file for PNG or PDF is a TypeError, raised
+        before anything is written."""
+        name = _image_format(format, file)
+        options = _image_options(name, scale)
+        binary = None if name == "svg" else name
+        if binary and hasattr(file, "write") and _text_mode(file):
+            raise _binary_file_error(binary, file)
+        self._write(file, options, binary)
+
     def to_dict(self):
         """The figure as a plain dict {"data": [one trace per panel],
         "layout": {...}} (Python's JSON parser reading to_json())."""
@@ -500,7 +614,7 @@ class Figure(Handle):
 
     def to_plotly(self):
         """The figure as a ``plotly.graph_objects.Figure``, for plotly.py's
-        own API (``write_image``, ``add_*``, ...). Needs plotly.py (else
+        own API (``add_*``, ...). Needs plotly.py (else
         ModuleNotFoundError, an ImportError) and costs what plotly.py's
         validation costs (most of a second for 33 x 1024 cells with hover
         tables); nothing else here needs it. With a plotly.py older than the

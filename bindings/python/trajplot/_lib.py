@@ -141,12 +141,15 @@ STATISTIC_OPTIONS_VERSION = 1
 TRAJECTORY_OPTIONS_VERSION = 1
 PANEL_OPTIONS_VERSION = 1
 FIGURE_OPTIONS_VERSION = 2
-EXPORT_OPTIONS_VERSION = 1
+EXPORT_OPTIONS_VERSION = 2
 
 # enum trajplot_format
 FORMAT_FIGURE_JSON = 0
 FORMAT_TRACE_JSON = 1
 FORMAT_HTML = 2
+FORMAT_SVG = 3
+FORMAT_PNG = 4
+FORMAT_PDF = 5
 
 # enum trajplot_plotlyjs
 PLOTLYJS_LOCAL = 0
@@ -269,6 +272,7 @@ class trajplot_export_options(ctypes.Structure):
         ("div_id", ctypes.c_char_p),
         ("full_html", ctypes.c_bool),
         ("responsive", ctypes.c_bool),
+        ("scale", ctypes.c_double),
     ]
 
 
@@ -599,6 +603,9 @@ _declare("trajplot_figure_shape", [c_bool_p, c_size_p, figure_p], STATUS)
 
 # trajplot_status trajplot_local_plotlyjs(char **out, size_t *out_len);
 _declare("trajplot_local_plotlyjs", [ctypes.POINTER(char_p), c_size_p], STATUS)
+
+# bool trajplot_format_available(int format);
+_declare("trajplot_format_available", [ctypes.c_int], ctypes.c_bool)
 
 # trajplot_status trajplot_export_options_init(
 #     trajplot_export_options *options, unsigned int version);

@@ -234,7 +234,7 @@ class TrajectoryStatistic(Handle):
             C.trajplot_statistic_clip(ctypes.byref(handle), live, low, high)
         return TrajectoryStatistic._adopt(handle)
 
-    # -- Plotly objects, JSON and HTML: through a Figure --------------------
+    # -- Plotly objects, JSON, HTML and images: through a Figure ------------
 
     def _figure(self, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80, height=None,
                 log_scale=False, hover_value=False, kwargs=None):
@@ -339,6 +339,22 @@ class TrajectoryStatistic(Handle):
         as to_html()."""
         self._figure(title, colorscale, token_width, height, log_scale, hover_value, kwargs).write_html(
             file, include_plotlyjs=include_plotlyjs, full_html=full_html, div_id=div_id, responsive=responsive)
+
+    def to_image(self, format="png", scale=1, *, title="", colorscale=_DEFAULT_COLORSCALE, token_width=80,
+                 log_scale=False, height=None, hover_value=False, **kwargs):
+        """The figure as a PNG, SVG or PDF image (bytes), drawn by the
+        library: Figure.to_image() of ``figure(title, ...)``."""
+        return self._figure(title, colorscale, token_width, height, log_scale, hover_value, kwargs).to_image(
+            format, scale)
+
+    def write_image(self, file, format=None, scale=1, *, title="", colorscale=_DEFAULT_COLORSCALE,
+                    token_width=80, log_scale=False, height=None, hover_value=False, **kwargs):
+        """Writes to_image() to ``file``: a path (replaced atomically; the
+        format follows its extension, .png, .svg or .pdf, unless given) or
+        a binary file object, which gets the image streamed
+        (Figure.write_image)."""
+        self._figure(title, colorscale, token_width, height, log_scale, hover_value, kwargs).write_image(
+            file, format, scale)
 
     # -- Python protocols --------------------------------------------------
 

@@ -312,6 +312,9 @@ pub type trajplot_format = c_int;
 pub const TRAJPLOT_FORMAT_FIGURE_JSON: trajplot_format = 0;
 pub const TRAJPLOT_FORMAT_TRACE_JSON: trajplot_format = 1;
 pub const TRAJPLOT_FORMAT_HTML: trajplot_format = 2;
+pub const TRAJPLOT_FORMAT_SVG: trajplot_format = 3;
+pub const TRAJPLOT_FORMAT_PNG: trajplot_format = 4;
+pub const TRAJPLOT_FORMAT_PDF: trajplot_format = 5;
 
 /// `enum trajplot_plotlyjs`, the values of `trajplot_export_options::plotlyjs`.
 pub type trajplot_plotlyjs = c_int;
@@ -322,7 +325,7 @@ pub const TRAJPLOT_PLOTLYJS_SRC: trajplot_plotlyjs = 2;
 pub const TRAJPLOT_PLOTLYJS_INLINE: trajplot_plotlyjs = 3;
 pub const TRAJPLOT_PLOTLYJS_NONE: trajplot_plotlyjs = 4;
 
-pub const TRAJPLOT_EXPORT_OPTIONS_VERSION: c_uint = 1;
+pub const TRAJPLOT_EXPORT_OPTIONS_VERSION: c_uint = 2;
 
 /// `trajplot_export_options`: what an export writes. Start from
 /// [`TRAJPLOT_EXPORT_OPTIONS_INIT`] or [`trajplot_export_options_init`].
@@ -336,6 +339,9 @@ pub struct trajplot_export_options {
     pub div_id: *const c_char,
     pub full_html: bool,
     pub responsive: bool,
+    /// Image formats: the image is the figure's size times this; finite,
+    /// > 0 and at most 16, or 0 for 1 (version 2).
+    pub scale: f64,
 }
 
 /// `TRAJPLOT_EXPORT_OPTIONS_INIT`.
@@ -347,6 +353,7 @@ pub const TRAJPLOT_EXPORT_OPTIONS_INIT: trajplot_export_options = trajplot_expor
     div_id: ptr::null(),
     full_html: true,
     responsive: false,
+    scale: 1.0,
 };
 
 /// `trajplot_write_fn`: a destination of the caller's for
@@ -664,6 +671,7 @@ extern "C" {
         panels: *mut usize,
         figure: *const trajplot_figure,
     ) -> trajplot_status;
+    pub fn trajplot_format_available(format: c_int) -> bool;
     pub fn trajplot_local_plotlyjs(out: *mut *mut c_char, out_len: *mut usize) -> trajplot_status;
     pub fn trajplot_export_options_init(
         options: *mut trajplot_export_options,

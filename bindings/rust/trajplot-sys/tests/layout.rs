@@ -252,6 +252,7 @@ fn rust_facts() -> BTreeSet<String> {
     field!(facts, trajplot_export_options, div_id);
     field!(facts, trajplot_export_options, full_html);
     field!(facts, trajplot_export_options, responsive);
+    field!(facts, trajplot_export_options, scale);
 
     structure!(facts, trajplot_status);
     structure!(facts, trajplot_string_layout);
@@ -297,6 +298,9 @@ fn rust_facts() -> BTreeSet<String> {
     constant!(facts, TRAJPLOT_FORMAT_FIGURE_JSON);
     constant!(facts, TRAJPLOT_FORMAT_TRACE_JSON);
     constant!(facts, TRAJPLOT_FORMAT_HTML);
+    constant!(facts, TRAJPLOT_FORMAT_SVG);
+    constant!(facts, TRAJPLOT_FORMAT_PNG);
+    constant!(facts, TRAJPLOT_FORMAT_PDF);
     constant!(facts, TRAJPLOT_PLOTLYJS_LOCAL);
     constant!(facts, TRAJPLOT_PLOTLYJS_CDN);
     constant!(facts, TRAJPLOT_PLOTLYJS_SRC);
@@ -424,6 +428,7 @@ fn init_constants_equal_the_library_defaults() {
     export.plotlyjs = TRAJPLOT_PLOTLYJS_NONE;
     export.full_html = !export.full_html;
     export.responsive = !export.responsive;
+    export.scale = 3.5;
     let status =
         unsafe { trajplot_export_options_init(&mut export, TRAJPLOT_EXPORT_OPTIONS_VERSION) };
     assert_eq!(status, TRAJPLOT_OK);

@@ -53,6 +53,15 @@ impl LibraryString {
         let bytes = unsafe { std::slice::from_raw_parts(self.pointer as *const u8, self.len) };
         utf8(bytes)
     }
+
+    /// The bytes as they are: an image, which may hold any byte.
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        if self.pointer.is_null() {
+            return Vec::new();
+        }
+        // SAFETY: the library wrote `len` bytes at `pointer` (see new).
+        unsafe { std::slice::from_raw_parts(self.pointer as *const u8, self.len) }.to_vec()
+    }
 }
 
 impl Drop for LibraryString {

@@ -15,7 +15,7 @@ use trajplot_sys as sys;
 
 use crate::error::{Error, Result};
 use crate::ffi::{self, LibraryString};
-use crate::options::{ExportOptions, FigureOptions, PanelOptions, Strings};
+use crate::options::{ExportOptions, FigureOptions, Format, PanelOptions, Strings};
 use crate::statistic::Statistic;
 
 /// A Plotly figure of statistics: the figure of one statistic (the
@@ -26,9 +26,10 @@ use crate::statistic::Statistic;
 /// unknown colourscale, `extra_json` that is not a JSON object, a
 /// `token_width` of 0, ...) are errors of [`Figure::new`] or
 /// [`Figure::stacked`]; it is then exported any number of times, in any
-/// [`Format`](crate::Format), to a `String` ([`export`](Figure::export)), a
-/// file ([`save`](Figure::save)) or any [`Write`]
-/// ([`write_to`](Figure::write_to)), each giving the same bytes.
+/// [`Format`], to a `String` ([`export`](Figure::export)), bytes
+/// ([`export_bytes`](Figure::export_bytes), [`to_image`](Figure::to_image)
+/// for PNG, SVG and PDF images), a file ([`save`](Figure::save)) or any
+/// [`Write`] ([`write_to`](Figure::write_to)), each giving the same bytes.
 ///
 /// It keeps its own reference to each statistic, which may be dropped once
 /// the figure is made. Immutable and `Send + Sync`: any number of threads
@@ -202,14 +203,71 @@ impl Figure {
         self.shape().1
     }
 
-    /// The figure exported into a `String`. Nothing a caller passes
-    /// (labels, titles, units, `extra_json`) can end a page's `<script>`
-    /// element or inject markup.
+    /// The figure exported into a `String`: JSON, a page or an SVG image.
+    /// Nothing a caller passes (labels, titles, units, `extra_json`) can
+    /// end a page's `<script>` element or inject markup.
     ///
-    /// Errors: the trace of a stacked figure; a bad `div_id`; plotly.js that
-    /// cannot be read ([`ErrorKind::Io`](crate::ErrorKind::Io)) or holds
-    /// `<script`; an output beyond the [memory limit](crate::memory_limit).
+    /// Errors: a binary format, PNG or PDF (use
+    /// [`export_bytes`](Figure::export_bytes) or
+    /// [`to_image`](Figure::to_image)); the trace of a stacked figure; a bad
+    /// `div_id`; plotly.js that cannot be read
+    /// ([`ErrorKind::Io`](crate::ErrorKind::Io)) or holds `<script`; an
+    /// image format the library was built without (see
+    /// [`format_available`](crate::format_available)) or a scale out of
+    /// range; an output beyond the [memory limit](crate::memory_limit).
     pub fn export(&self, options: &ExportOptions) -> Result<String> {
+        if options.format.is_binary() {
+            return Err(Error::invalid_argument(format!(
+                "Figure::export: {:?} is binary and a String holds text: use Figure::to_image or \
+                 Figure::export_bytes",
+                options.format
+            )));
+        }
+        Ok(self.exported(options)?.text())
+    }
+
+    /// The figure exported into bytes, in any format: a PNG or PDF image
+    /// as it is, the text formats as UTF-8. Errors as
+    /// [`export`](Figure::export), binary formats aside.
+    pub fn export_bytes(&self, options: &ExportOptions) -> Result<Vec<u8>> {
+        Ok(self.exported(options)?.bytes())
+    }
+
+    /// The figure as an image drawn by the library itself, with no
+    /// browser: `format` is [`Format::Png`], [`Format::Svg`] or
+    /// [`Format::Pdf`], and the image is the figure's size (its layout's
+    /// width and height in pixels) times `scale`, a number > 0 and at most
+    /// 16. PNG and PDF need a library built with Cairo and Pango
+    /// ([`format_available`](crate::format_available)); any other format
+    /// is an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument)
+    /// error, as is a scale out of range.
+    ///
+    /// ```
+    /// use trajplot::{Figure, FigureOptions, Format, PanelOptions, Statistic};
+    ///
+    /// # fn main() -> Result<(), trajplot::Error> {
+    /// let entropy = Statistic::new("Entropy", &[3.1, 2.9, 0.4, 1.2], 2, 2)?;
+    /// let figure = Figure::new(&entropy, &PanelOptions::default(), &FigureOptions::default())?;
+    /// let svg = figure.to_image(Format::Svg, 1.0)?;
+    /// assert!(String::from_utf8(svg).unwrap().contains("<svg"));
+    /// if trajplot::format_available(Format::Png) {
+    ///     let png = figure.to_image(Format::Png, 2.0)?;
+    ///     assert!(png.starts_with(b"\x89PNG"));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn to_image(&self, format: Format, scale: f64) -> Result<Vec<u8>> {
+        if !format.is_image() {
+            return Err(Error::invalid_argument(format!(
+                "Figure::to_image: {:?} is not an image format (Svg, Png or Pdf): use Figure::export",
+                format
+            )));
+        }
+        self.export_bytes(&ExportOptions::new(format).scale(scale))
+    }
+
+    fn exported(&self, options: &ExportOptions) -> Result<LibraryString> {
         let mut strings = Strings::default();
         let options = options.to_raw(&mut strings)?;
         let (mut text, mut len) = (ptr::null_mut(), 0);
@@ -218,14 +276,18 @@ impl Figure {
         ffi::check(unsafe {
             sys::trajplot_figure_export(&mut text, &mut len, self.as_ptr(), &options)
         })?;
-        Ok(unsafe { LibraryString::new(text, len) }.text())
+        // SAFETY: on success the library returned `len` bytes at `text`.
+        Ok(unsafe { LibraryString::new(text, len) })
     }
 
-    /// The figure exported into the file `path`, streamed without holding
-    /// the output in memory. The file is replaced atomically: a failed call
-    /// leaves no partial file and any earlier file intact. Errors as
-    /// [`export`](Figure::export), and [`ErrorKind::Io`](crate::ErrorKind::Io)
-    /// naming the file when it cannot be written.
+    /// The figure exported into the file `path`, in any format (images
+    /// included: `ExportOptions::new(Format::Png).scale(2.0)`; see
+    /// [`Format::from_extension`] to follow the path's extension), streamed
+    /// without holding the output in memory. The file is replaced
+    /// atomically: a failed call leaves no partial file and any earlier
+    /// file intact. Errors as [`export`](Figure::export), binary formats
+    /// aside, and [`ErrorKind::Io`](crate::ErrorKind::Io) naming the file
+    /// when it cannot be written.
     pub fn save<P: AsRef<Path>>(&self, path: P, options: &ExportOptions) -> Result<()> {
         let path = ffi::c_path(path.as_ref(), "path")?;
         let mut strings = Strings::default();
@@ -235,7 +297,8 @@ impl Figure {
     }
 
     /// The figure exported into `writer` as it is produced, in pieces (a
-    /// socket, a compressor, a buffer of your own), then `writer` flushed.
+    /// socket, a compressor, a buffer of your own), then `writer` flushed;
+    /// any format, PNG and PDF images included.
     /// Nothing is written when the options are refused.
     ///
     /// When the writer fails, the export stops there and that error comes

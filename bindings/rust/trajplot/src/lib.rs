@@ -6,11 +6,13 @@
 //! ([`Figure::new`]), or several of one sequence stacked as panels
 //! ([`Figure::stacked`]), each as its [`PanelOptions`] say, within the
 //! [`FigureOptions`]; it is checked when it is made and then exported, as
-//! [`ExportOptions`] say ([`Format::FigureJson`], [`Format::TraceJson`] or
-//! an HTML page, [`Format::Html`]), into a `String`
-//! ([`export`](Figure::export)), a file ([`save`](Figure::save)) or any
-//! `std::io::Write` ([`write_to`](Figure::write_to)), the same bytes each
-//! time.
+//! [`ExportOptions`] say ([`Format::FigureJson`], [`Format::TraceJson`], an
+//! HTML page, [`Format::Html`], or an image the library draws itself,
+//! [`Format::Svg`], [`Format::Png`] or [`Format::Pdf`]), into a `String`
+//! ([`export`](Figure::export)), bytes ([`to_image`](Figure::to_image),
+//! [`export_bytes`](Figure::export_bytes)), a file ([`save`](Figure::save))
+//! or any `std::io::Write` ([`write_to`](Figure::write_to)), the same bytes
+//! each time.
 //!
 //! ```
 //! use trajplot::{ExportOptions, Figure, FigureOptions, Labels, PanelOptions, Statistic};
@@ -129,6 +131,13 @@ pub fn local_plotlyjs() -> Result<Option<std::path::PathBuf>> {
     // SAFETY: a string the library returned, `len` bytes long.
     let text = unsafe { ffi::LibraryString::new(pointer, len) }.text();
     Ok(Some(std::path::PathBuf::from(text)))
+}
+
+/// Whether the loaded library writes `format`: the JSON formats, pages and
+/// SVG always; PNG and PDF when it was built with Cairo and Pango.
+pub fn format_available(format: Format) -> bool {
+    // SAFETY: any value is valid.
+    unsafe { sys::trajplot_format_available(format.to_raw()) }
 }
 
 static ABI_CHECKED: AtomicBool = AtomicBool::new(false);

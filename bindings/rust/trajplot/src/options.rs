@@ -4,12 +4,12 @@
 
 use std::ffi::CString;
 use std::os::raw::c_char;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::ptr;
 
 use trajplot_sys as sys;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ffi;
 
 /// How one statistic is drawn: its heatmap trace, and its panel in a
@@ -121,6 +121,65 @@ pub enum Format {
     /// An HTML page (or `<div>` fragment) drawing the figure with
     /// plotly.js, as the HTML fields of [`ExportOptions`] say.
     Html,
+    /// An SVG image of the figure, drawn by the library itself (no
+    /// browser): UTF-8 text. Always available.
+    Svg,
+    /// A PNG image of the figure, drawn by the library itself: binary,
+    /// so [`Figure::export`](crate::Figure::export) refuses it (use
+    /// [`Figure::to_image`](crate::Figure::to_image) or
+    /// [`Figure::export_bytes`](crate::Figure::export_bytes)). Only a
+    /// library built with Cairo and Pango writes it: see
+    /// [`format_available`](crate::format_available).
+    Png,
+    /// A PDF document of the figure, drawn by the library itself: binary,
+    /// and available, as [`Format::Png`].
+    Pdf,
+}
+
+impl Format {
+    /// Whether the format is an image: [`Format::Svg`], [`Format::Png`]
+    /// or [`Format::Pdf`], sized by [`ExportOptions::scale`].
+    pub fn is_image(self) -> bool {
+        matches!(self, Format::Svg | Format::Png | Format::Pdf)
+    }
+
+    /// Whether the output is binary rather than UTF-8 text: PNG and PDF.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Png | Format::Pdf)
+    }
+
+    /// The format a file name's extension stands for, case-insensitive:
+    /// `.json` (the figure), `.html` or `.htm`, `.svg`, `.png`, `.pdf`;
+    /// None for any other.
+    ///
+    /// ```
+    /// use trajplot::Format;
+    ///
+    /// assert_eq!(Format::from_extension("entropy.PNG"), Some(Format::Png));
+    /// assert_eq!(Format::from_extension("entropy.jpg"), None);
+    /// ```
+    pub fn from_extension<P: AsRef<Path>>(path: P) -> Option<Format> {
+        let extension = path.as_ref().extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "json" => Some(Format::FigureJson),
+            "html" | "htm" => Some(Format::Html),
+            "svg" => Some(Format::Svg),
+            "png" => Some(Format::Png),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn to_raw(self) -> sys::trajplot_format {
+        match self {
+            Format::FigureJson => sys::TRAJPLOT_FORMAT_FIGURE_JSON,
+            Format::TraceJson => sys::TRAJPLOT_FORMAT_TRACE_JSON,
+            Format::Html => sys::TRAJPLOT_FORMAT_HTML,
+            Format::Svg => sys::TRAJPLOT_FORMAT_SVG,
+            Format::Png => sys::TRAJPLOT_FORMAT_PNG,
+            Format::Pdf => sys::TRAJPLOT_FORMAT_PDF,
+        }
+    }
 }
 
 /// Where an HTML page gets plotly.js from (plotly.py's `include_plotlyjs`).
@@ -143,8 +202,8 @@ pub enum PlotlyJs {
 }
 
 /// How to export a [`Figure`](crate::Figure): the format and, for
-/// [`Format::Html`], the page. The HTML fields are ignored for the JSON
-/// formats.
+/// [`Format::Html`], the page, for the image formats the scale. The HTML
+/// fields are ignored for the other formats, the scale for all but images.
 ///
 /// ```
 /// use trajplot::{ExportOptions, Format, PlotlyJs};
@@ -156,8 +215,10 @@ pub enum PlotlyJs {
 ///     ..ExportOptions::new(Format::Html)
 /// };
 /// # assert!(!fragment.responsive);
+/// let sharp = ExportOptions::new(Format::Png).scale(2.0);
+/// # assert_eq!(sharp.scale, 2.0);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExportOptions {
     /// What is written (default: [`Format::FigureJson`]).
     pub format: Format,
@@ -171,6 +232,10 @@ pub struct ExportOptions {
     pub full_html: bool,
     /// Follow the page's width instead of a fixed width (default: false).
     pub responsive: bool,
+    /// Images: the image is the figure's size (its layout's width and
+    /// height in pixels) times this, a number > 0 and at most 16 (default:
+    /// 1; 2 gives a sharp PNG on a high-density screen).
+    pub scale: f64,
 }
 
 impl ExportOptions {
@@ -183,7 +248,14 @@ impl ExportOptions {
             div_id: None,
             full_html: defaults.full_html,
             responsive: defaults.responsive,
+            scale: 1.0,
         }
+    }
+
+    /// These options with [`scale`](ExportOptions::scale) set:
+    /// `ExportOptions::new(Format::Png).scale(2.0)`.
+    pub fn scale(self, scale: f64) -> ExportOptions {
+        ExportOptions { scale, ..self }
     }
 }
 
@@ -252,11 +324,17 @@ impl FigureOptions {
 impl ExportOptions {
     pub(crate) fn to_raw(&self, strings: &mut Strings) -> Result<sys::trajplot_export_options> {
         let mut raw = sys::TRAJPLOT_EXPORT_OPTIONS_INIT;
-        raw.format = match self.format {
-            Format::FigureJson => sys::TRAJPLOT_FORMAT_FIGURE_JSON,
-            Format::TraceJson => sys::TRAJPLOT_FORMAT_TRACE_JSON,
-            Format::Html => sys::TRAJPLOT_FORMAT_HTML,
-        };
+        raw.format = self.format.to_raw();
+        if self.format.is_image() {
+            // The C API reads 0 as "unset", that is 1; here it is a mistake.
+            // The library checks every other value.
+            if self.scale == 0.0 {
+                return Err(Error::invalid_argument(
+                    "ExportOptions::scale is 0; it must be above 0 and at most 16".to_string(),
+                ));
+            }
+            raw.scale = self.scale;
+        }
         if self.format != Format::Html {
             // The library reads the HTML fields for pages only.
             return Ok(raw);

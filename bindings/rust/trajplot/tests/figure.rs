@@ -471,6 +471,7 @@ fn html_options_choose_script_div_and_document() {
         div_id: Some("entropy-1".to_string()),
         full_html: false,
         responsive: true,
+        scale: 1.0,
     };
     let page = figure_html(&statistic, &figure, &fragment).unwrap();
     assert!(!page.contains("<html"), "a fragment is a whole document");
@@ -664,7 +665,8 @@ fn option_defaults_match_the_c_defaults() {
             plotlyjs: PlotlyJs::Local,
             div_id: None,
             full_html: true,
-            responsive: false
+            responsive: false,
+            scale: 1.0
         }
     );
     assert_eq!(export.format, sys::TRAJPLOT_FORMAT_FIGURE_JSON);
