@@ -18,7 +18,7 @@ set -euo pipefail
 packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
 # PNG and PDF images: Cairo and Pango (optional to the build, which leaves
 # them out without these), and a font for their text.
-packages+=(libcairo2-dev libpango1.0-dev fonts-dejavu-core)
+packages+=(libcairo2-dev libpango1.0-dev zlib1g-dev fonts-dejavu-core)
 # The build obtains plotly.js with npm; Node.js and npm may come from
 # elsewhere than Debian, so only missing ones are installed.
 command -v node >/dev/null || packages+=(nodejs)

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "image_export.hpp"
+#include "image_png.hpp"
 #include "trajplot/error.hpp"
 
 namespace trajplot::image {
@@ -290,8 +291,9 @@ void write_png(JsonWriter& out, const Scene& scene, double scale) {
         Context cr(cairo_create(surface.get()));
         Painter(cr.get(), scale, true).paint(scene);
     }
-    CairoOutput output(out);
-    output.check(cairo_surface_write_to_png_stream(surface.get(), &CairoOutput::write, &output), "writing the PNG");
+    cairo_surface_flush(surface.get());
+    write_png_pixels(out, cairo_image_surface_get_data(surface.get()), width, height,
+                     cairo_image_surface_get_stride(surface.get()));
 }
 
 void write_pdf(JsonWriter& out, const Scene& scene, double scale) {

@@ -7,7 +7,9 @@
 #include <cmath>
 #include <initializer_list>
 #include <numbers>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "figure_geometry.hpp"
 #include "image_scene.hpp"
@@ -29,8 +31,13 @@ constexpr double label_standoff = tick_length + 0.2 * font_size + 0.5;
 // baseline of a line of text centred on a point, and the ascent and
 // descent it measures for keeping text apart (in ems).
 constexpr double middle_shift = 0.35;
-constexpr double ascent = 0.93;
-constexpr double descent = 0.24;
+constexpr double ascent = 0.928;
+constexpr double descent = 0.236;
+// plotly.js keeps what pushes a margin this far from the figure's edge.
+constexpr double margin_pad = 12;
+// A colour bar's tick labels start this far right of the bar: half its
+// outline, half an axis line and a fifth of the font.
+constexpr double colorbar_label_gap = 0.5 + 0.5 + 0.2 * font_size;
 // A category axis labels every dtick-th category, dtick the smallest whole
 // number giving each label at least this many pixels (1.2 font sizes).
 constexpr double category_pixels = 14;
@@ -173,6 +180,61 @@ std::vector<Tick> colorbar_ticks(const JsonValue& colorbar, double zmin, double 
     return ticks;
 }
 
+// What a colour bar shows beside its bar, which plotly.js measures to
+// widen the right margin before it lays out the plotting area.
+struct ColorbarContent {
+    const JsonValue* colorbar = nullptr;  // the trace's colorbar attributes
+    double length_fraction = 1;           // of the plotting height
+    double centre = 0.5;
+    std::vector<Tick> ticks;
+    double labels_width = 0;  // the widest tick label's
+    std::vector<TextRun> title;
+    double title_size = axis_title_size;
+
+    // The title's ascent and descent, in whole pixels as a browser measures
+    // a line of text.
+    double title_ascent() const { return std::round(ascent * title_size); }
+    double title_height() const { return title_ascent() + std::round(descent * title_size); }
+    // Where the title's box starts, from the bar's left edge.
+    double title_left() const {
+        const double labels_right = geometry::colorbar_thickness + colorbar_label_gap + labels_width;
+        return std::max(geometry::colorbar_thickness + 10 + title_size - title_ascent(),
+                        ticks.empty() ? 0 : labels_right + 2);
+    }
+    // The width plotly.js reserves for the bar, its labels and title, its
+    // padding included.
+    double extent() const {
+        double width = geometry::colorbar_thickness + 0.5 + (ticks.empty() ? 0 : labels_width);
+        if (!title.empty()) width = std::max(width, title_left() + title_height());
+        return 2 * geometry::colorbar_pad + width + 0.5;
+    }
+};
+
+ColorbarContent colorbar_content(const JsonValue& trace, double plot_height) {
+    static const JsonValue no_colorbar = JsonValue::object();
+    ColorbarContent content;
+    const JsonValue* found = trace.find("colorbar");
+    const JsonValue& colorbar = found != nullptr && found->is_object() ? *found : no_colorbar;
+    content.colorbar = &colorbar;
+    content.length_fraction = number_or(colorbar.find("len"), 1.0);
+    content.centre = number_or(colorbar.find("y"), 0.5);
+    const double bar_length =
+        std::max(1.0, std::round(content.length_fraction * plot_height) - 2 * geometry::colorbar_pad);
+    double zmin = 0;
+    double zmax = 0;
+    if (trace.find("zmin") && trace.find("zmax") && trace.find("zmin")->number_value(zmin) &&
+        trace.find("zmax")->number_value(zmax) && zmin != zmax) {
+        content.ticks = colorbar_ticks(colorbar, zmin, zmax, bar_length);
+    }
+    for (const Tick& tick : content.ticks) {
+        content.labels_width = std::max(content.labels_width, estimated_width(tick.runs, font_size, false));
+    }
+    content.title = markup_runs(title_text(colorbar.find("title")));
+    if (content.title.size() == 1 && content.title[0].text.empty()) content.title.clear();
+    content.title_size = number_or(member(&colorbar, {"title", "font", "size"}), axis_title_size);
+    return content;
+}
+
 // The categories of an axis as shown.
 std::vector<std::string> categories(const TextArray<1>* labels, std::size_t count) {
     std::vector<std::string> shown;
@@ -203,20 +265,34 @@ public:
         const double margin_right = number_or(member(margin, {"r"}), geometry::default_margin_right);
         margin_top_ = number_or(member(margin, {"t"}), geometry::default_margin_top);
         const double margin_bottom = number_or(member(margin, {"b"}), geometry::default_margin_bottom);
-        const bool any_colorbar = std::any_of(plan_.traces.begin(), plan_.traces.end(), [](const PlannedTrace& t) {
-            return t.heatmap.trace.find("showscale") == nullptr || t.heatmap.trace.find("showscale")->bool_or(true);
-        });
-        plot_width_ = geometry::plot_width(scene_.width, margin_left_, margin_right, any_colorbar);
         plot_height_ = std::max(1.0, scene_.height - margin_top_ - margin_bottom);
+        // plotly.js widens the right margin until the widest colour bar, with
+        // its labels and title, fits beside the plotting area at 1.02 of its
+        // width, a margin's padding from the edge; margins are whole pixels.
+        std::vector<std::optional<ColorbarContent>> colorbars;
+        double right = margin_right;
+        for (const PlannedTrace& planned : plan_.traces) {
+            const JsonValue* show = planned.heatmap.trace.find("showscale");
+            if (show != nullptr && !show->bool_or(true)) {
+                colorbars.emplace_back();
+                continue;
+            }
+            colorbars.push_back(colorbar_content(planned.heatmap.trace, plot_height_));
+            const double pushed =
+                (colorbars.back()->extent() + margin_pad + (geometry::colorbar_x - 1) * (scene_.width - margin_left_)) /
+                geometry::colorbar_x;
+            right = std::max(right, pushed);
+        }
+        plot_width_ = std::max(1.0, std::round(scene_.width) - std::round(margin_left_) - std::round(right));
 
-        for (const PlannedTrace& trace : plan_.traces) add_trace(trace);
+        for (std::size_t i = 0; i < plan_.traces.size(); ++i) add_trace(plan_.traces[i], colorbars[i]);
         add_annotations();
         add_title();
         return std::move(scene_);
     }
 
 private:
-    void add_trace(const PlannedTrace& planned) {
+    void add_trace(const PlannedTrace& planned, const std::optional<ColorbarContent>& colorbar) {
         const JsonValue& trace = planned.heatmap.trace;
         const TrajectoryStatistic& statistic = *planned.statistic;
         if (!trace.find("z") || !trace.find("z")->is_placeholder(z_values)) {
@@ -253,23 +329,18 @@ private:
             heatmap.text_size = number_or(member(&trace, {"textfont", "size"}),
                                           geometry::cell_text_size(labels->longest_label(), cell_width, cell_height));
         }
-        const bool show_scale = trace.find("showscale") == nullptr || trace.find("showscale")->bool_or(true);
-        if (show_scale) add_colorbar(heatmap, trace);
+        if (colorbar) add_colorbar(heatmap, *colorbar);
 
         add_x_axis(heatmap.area, x_axis, categories(planned.heatmap.x_labels, statistic.seq_len()));
         add_y_axis(heatmap.area, y_axis, categories(&statistic.layer_labels(), statistic.n_layers()));
         scene_.heatmaps.push_back(std::move(heatmap));
     }
 
-    void add_colorbar(Heatmap& heatmap, const JsonValue& trace) {
-        static const JsonValue no_colorbar = JsonValue::object();
-        const JsonValue* found = trace.find("colorbar");
-        const JsonValue& colorbar = found != nullptr && found->is_object() ? *found : no_colorbar;
-        const double length_fraction = number_or(colorbar.find("len"), 1.0);
-        const double centre = number_or(colorbar.find("y"), 0.5);
+    void add_colorbar(Heatmap& heatmap, const ColorbarContent& content) {
         // plotly.js rounds the bar's length and bottom to whole pixels.
-        const double length = std::round(length_fraction * plot_height_);
-        const double bottom = margin_top_ + std::round(plot_height_ * (1 - (centre - length_fraction / 2)));
+        const double length = std::round(content.length_fraction * plot_height_);
+        const double bottom =
+            margin_top_ + std::round(plot_height_ * (1 - (content.centre - content.length_fraction / 2)));
         const Box bar{margin_left_ + std::round(geometry::colorbar_x * plot_width_ + geometry::colorbar_pad),
                       bottom - length + geometry::colorbar_pad, geometry::colorbar_thickness,
                       std::max(1.0, length - 2 * geometry::colorbar_pad)};
@@ -280,26 +351,21 @@ private:
         scene_.lines.push_back({right, bar.top + bar.height, bar.left, bar.top + bar.height});
         scene_.lines.push_back({bar.left, bar.top + bar.height, bar.left, bar.top});
 
-        double labels_right = right;
         if (heatmap.zmin && heatmap.zmax && *heatmap.zmax != *heatmap.zmin) {
             const double zmin = *heatmap.zmin;
             const double zmax = *heatmap.zmax;
-            for (Tick& tick : colorbar_ticks(colorbar, zmin, zmax, bar.height)) {
+            for (const Tick& tick : content.ticks) {
                 const double y = bar.top + bar.height - (tick.value - zmin) / (zmax - zmin) * bar.height;
-                // Beside the bar's outline, standing off by a fifth of the font
-                // and half a pixel.
-                TextItem label{std::move(tick.runs), right + 0.5 + 0.2 * font_size + 0.5, y + middle_shift * font_size};
+                TextItem label{tick.runs, right + colorbar_label_gap, y + middle_shift * font_size};
                 label.anchor = Anchor::start;
-                labels_right = std::max(labels_right, label.x + estimated_width(label.runs, label.size, false));
                 scene_.texts.push_back(std::move(label));
             }
         }
-        const std::string title = title_text(colorbar.find("title"));
-        if (title.empty()) return;
-        const double title_font = number_or(member(&colorbar, {"title", "font", "size"}), axis_title_size);
-        // Right of the bar and its tick labels, reading upwards.
-        TextItem text{markup_runs(title), std::max(right + 10 + title_font, labels_right + 3 + ascent * title_font),
-                      bar.top + bar.height / 2, title_font};
+        if (content.title.empty()) return;
+        // Right of the bar and its tick labels, reading upwards: the baseline
+        // is the box's ascent from its left edge.
+        TextItem text{content.title, bar.left + content.title_left() + content.title_ascent(), bar.top + bar.height / 2,
+                      content.title_size};
         text.rotation = -90;
         scene_.texts.push_back(std::move(text));
     }

@@ -69,9 +69,10 @@ std::vector<TextRun> markup_runs(std::string_view markup);
 std::vector<TextRun> plain_runs(std::string_view text);
 std::string displayable(std::string_view text);
 
-// The width of text in pixels, estimated from typical glyph widths of
-// plotly.js's fonts. Layout only uses it to keep text apart (tick spacing,
-// titles beside tick labels), as plotly.js does with measured widths.
+// The width of text in pixels, estimated from DejaVu Sans's advances (what
+// Debian's browsers draw plotly.js's font stack in). Layout uses it where
+// plotly.js measures text: the colour bars' room beside the plotting area,
+// titles beside tick labels, the x labels' angle.
 double estimated_width(std::string_view text, double size, bool bold);
 double estimated_width(const std::vector<TextRun>& runs, double size, bool bold);
 

@@ -115,23 +115,21 @@ bool is_markup_tag(std::string_view name) {
     return std::find(std::begin(known), std::end(known), name) != std::end(known);
 }
 
-// A glyph's advance in ems, typical of plotly.js's sans fonts.
+// Advances of the printable ASCII characters in 2048ths of an em, as DejaVu
+// Sans (what Debian's browsers and fontconfig give for plotly.js's font
+// stack) has them; Verdana's are close.
+constexpr unsigned short ascii_advances[95] = {
+    651,  821,  942,  1716, 1303, 1946, 1597, 563,  799,  799,  1024, 1716, 651,  739,  651,  690,  1303, 1303, 1303,
+    1303, 1303, 1303, 1303, 1303, 1303, 1303, 690,  690,  1716, 1716, 1716, 1087, 2048, 1401, 1405, 1430, 1577, 1294,
+    1178, 1587, 1540, 604,  604,  1343, 1141, 1767, 1532, 1612, 1235, 1612, 1423, 1300, 1251, 1499, 1401, 2025, 1403,
+    1251, 1403, 799,  690,  799,  1716, 1024, 1024, 1255, 1300, 1126, 1300, 1260, 721,  1300, 1298, 569,  569,  1186,
+    569,  1995, 1298, 1253, 1300, 1300, 842,  1067, 803,  1298, 1212, 1675, 1212, 1212, 1075, 1303, 690,  1303, 1716};
+
+// A glyph's advance in ems.
 double advance(char32_t c) {
-    if (c < 0x80) {
-        if (c == ' ') return 0.32;
-        if (c >= '0' && c <= '9') return 0.6;
-        if (c == 'i' || c == 'j' || c == 'l') return 0.28;
-        if (c == 'f' || c == 't' || c == 'r') return 0.4;
-        if (c == 'm' || c == 'w') return 0.9;
-        if (c >= 'a' && c <= 'z') return 0.58;
-        if (c == 'I') return 0.32;
-        if (c == 'M' || c == 'W') return 0.9;
-        if (c >= 'A' && c <= 'Z') return 0.68;
-        if (c == '.' || c == ',' || c == ':' || c == ';' || c == '\'' || c == '!' || c == '|') return 0.3;
-        if (c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == '-') return 0.4;
-        return 0.6;
-    }
-    if (c >= 0x0300 && c <= 0x036F) return 0;  // combining marks
+    if (c >= 0x20 && c < 0x7F) return ascii_advances[c - 0x20] / 2048.0;
+    if (c == U'\u2212' || c == U'\u00D7') return 1716 / 2048.0;  // minus and times, as + and <
+    if (c >= 0x0300 && c <= 0x036F) return 0;                    // combining marks
     const bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
                       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFF60) || c >= 0x1F300;
     return wide ? 1.0 : 0.6;

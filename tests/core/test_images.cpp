@@ -256,6 +256,16 @@ TEST(ImageSvg, CellsAreRectsInTheColourscalesColours) {
     EXPECT_EQ(cells[3]->attribute("x"), "80");
     EXPECT_EQ(cells[3]->attribute("y"), "100");
     EXPECT_EQ(std::stod(cells[0]->attribute("y")) + std::stod(cells[0]->attribute("height")), 370);
+    // plotly.js widens the right margin until the colour bar fits: 20 px of
+    // padding, the 30 px bar, its labels ("0.2" the widest) and its title
+    // (16 px) 2 px beyond them, 12 px from the edge, the bar at 1.02 of the
+    // plotting width: 440 - 80 - round((91 + 12 + 0.02 x 360) / 1.02) = 252.
+    EXPECT_EQ(std::stod(cells[5]->attribute("x")) + std::stod(cells[5]->attribute("width")), 332);
+    std::vector<std::string> bars;
+    for (const Element* rect : all(root, "rect")) {
+        if (rect->attribute("fill").starts_with("url(")) bars.push_back(rect->attribute("x"));
+    }
+    EXPECT_EQ(bars, std::vector<std::string>{"347"});  // 80 + round(1.02 x 252 + 10)
 }
 
 TEST(ImageSvg, InterpolatesBetweenStopsInRgb) {
@@ -465,10 +475,10 @@ TEST(ImagePng, IsTheFiguresSizeTimesTheScaleWithCellsInTheirColours) {
     const Surface surface = decoded_png(png);
     ASSERT_EQ(cairo_image_surface_get_width(surface.get()), 880);
     // Cell centres, away from their text: the plotting area is 80 px in,
-    // 100 px down, 270 px tall (two rows), columns of (440 - 80 - 105) /
-    // 1.02 / 3 px, all doubled. Position 0 of layer 0 (bottom row) is the
-    // scale's bottom; position 2 of layer 1 its top; the middle value 0.5.
-    const double column = (440 - 80 - 105) / 1.02 / 3;
+    // 100 px down, 270 px tall (two rows) and 252 px wide (three columns),
+    // all doubled. Position 0 of layer 0 (bottom row) is the scale's
+    // bottom; position 2 of layer 1 its top; the middle value 0.5.
+    const double column = 252.0 / 3;
     const auto at = [&](double position, double row) {
         return pixel(surface.get(), static_cast<int>(2 * (80 + column * (position + 0.1))),
                      static_cast<int>(2 * (100 + 67.5 * (row * 2 + 0.5))));
@@ -483,7 +493,7 @@ TEST(ImagePng, IsTheFiguresSizeTimesTheScaleWithCellsInTheirColours) {
 TEST(ImagePng, GapsShowTheBackground) {
     const Figure figure(hostile_statistic(nan_value));
     const Surface surface = decoded_png(figure.to_string({.format = Format::png}));
-    const double column = (440 - 80 - 105) / 1.02 / 3;
+    const double column = 252.0 / 3;
     EXPECT_EQ(pixel(surface.get(), static_cast<int>(80 + column * 2.1), static_cast<int>(100 + 67.5 * 3)), "#ffffff");
 }
 

@@ -14,6 +14,7 @@ TRAJPLOT_RUNTIME_OPTIONS const char *__asan_default_options(void);
 TRAJPLOT_RUNTIME_OPTIONS const char *__ubsan_default_options(void);
 TRAJPLOT_RUNTIME_OPTIONS const char *__tsan_default_options(void);
 TRAJPLOT_RUNTIME_OPTIONS const char *__lsan_default_suppressions(void);
+TRAJPLOT_RUNTIME_OPTIONS const char *__tsan_default_suppressions(void);
 
 const char *__asan_default_options(void) {
     return "exitcode=99"
@@ -39,4 +40,16 @@ const char *__tsan_default_options(void) {
  * list is lsan_suppressions.txt, for programs built elsewhere. */
 const char *__lsan_default_suppressions(void) {
     return "leak:libfontconfig.so\n";
+}
+
+/* Pango starts threads of its own (fontconfig's initialisation, font
+ * matching) and GLib orders them with futexes the thread sanitizer does
+ * not intercept, so it reports races inside those uninstrumented libraries
+ * that their locks in fact prevent. trajplot itself draws text under one
+ * mutex (src/figures/image_cairo.cpp). */
+const char *__tsan_default_suppressions(void) {
+    return "race:libfontconfig.so\n"
+           "race:libpango-1.0.so\n"
+           "race:libpangoft2-1.0.so\n"
+           "race:libglib-2.0.so\n";
 }
