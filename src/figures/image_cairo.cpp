@@ -296,6 +296,16 @@ void write_png(JsonWriter& out, const Scene& scene, double scale) {
                      cairo_image_surface_get_stride(surface.get()));
 }
 
+int missing_glyphs(std::string_view text) {
+    const std::lock_guard lock(drawing_mutex());
+    std::unique_ptr<PangoContext, GObjectDeleter> context(pango_font_map_create_context(shared_font_map()));
+    std::unique_ptr<PangoLayout, GObjectDeleter> layout(pango_layout_new(context.get()));
+    std::unique_ptr<PangoFontDescription, FontDeleter> font(pango_font_description_from_string(font_family));
+    pango_layout_set_font_description(layout.get(), font.get());
+    pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
+    return pango_layout_get_unknown_glyphs_count(layout.get());
+}
+
 void write_pdf(JsonWriter& out, const Scene& scene, double scale) {
     // Cairo writes a PDF while it draws, so it is written to memory first
     // and handed to the writer once the lock is released.

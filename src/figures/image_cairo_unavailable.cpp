@@ -8,6 +8,8 @@ namespace trajplot::image {
 
 bool raster_available() noexcept { return false; }
 
+int missing_glyphs(std::string_view) { return 0; }
+
 void write_png(JsonWriter&, const Scene&, double) {
     fail(Errc::invalid_argument, "PNG export needs trajplot's image component (Cairo and Pango)");
 }

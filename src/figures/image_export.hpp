@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #include "figure_plan.hpp"
 #include "image_scene.hpp"
@@ -38,5 +39,8 @@ bool raster_available() noexcept;
 // PNG and PDF of the scene; check_image_export first.
 void write_png(JsonWriter& out, const Scene& scene, double scale);
 void write_pdf(JsonWriter& out, const Scene& scene, double scale);
+// How many characters of `text` no installed font can draw (they would
+// show as boxes in PNG and PDF); 0 without the image component.
+int missing_glyphs(std::string_view text);
 
 }  // namespace trajplot::image

@@ -26,6 +26,7 @@
 #include "trajplot/model.hpp"
 
 #include "core_test_support.hpp"
+#include "image_export.hpp"
 
 namespace {
 
@@ -275,7 +276,7 @@ TEST(ImageSvg, InterpolatesBetweenStopsInRgb) {
     const Element root = svg_of(figure);
     const std::vector<const Element*> cells = cells_of(root);
     ASSERT_EQ(cells.size(), 3u);
-    char expected[8];
+    char expected[32];
     std::snprintf(expected, sizeof expected, "#%02x%02x%02x", static_cast<int>(std::nearbyint((67 + 146) / 2.0)),
                   static_cast<int>(std::nearbyint((147 + 197) / 2.0)),
                   static_cast<int>(std::nearbyint((195 + 222) / 2.0)));
@@ -600,6 +601,18 @@ TEST_F(ImageFiles, AFailedWriteLeavesNoPartialFileAndAnEarlierFileIntact) {
         }
         std::filesystem::remove(path);
     }
+}
+
+// Tokens come in every script; fontconfig's fallbacks must find a font for
+// each, or PNG and PDF draw boxes. The installed fonts (DejaVu and Droid
+// Sans Fallback, scripts/install-deps.sh) must cover these.
+TEST(ImageFonts, TokensInCommonScriptsHaveGlyphs) {
+    for (const char* token : {"The Eiffel", "Größe café", "Ελληνικά", "русский", "עברית", "العربية", "日本語のトークン",
+                              "中文分词", "한국어"}) {
+        EXPECT_EQ(trajplot::image::missing_glyphs(token), 0) << token;
+    }
+    // Unassigned code points have no glyph anywhere: the count can fail.
+    EXPECT_EQ(trajplot::image::missing_glyphs("a\U000F0000\U000F0001b"), 2);
 }
 
 TEST(ImagePdf, KeepsItsTextAsText) {
