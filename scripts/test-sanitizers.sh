@@ -4,8 +4,10 @@
 #   asan      build-asan, TRAJPLOT_SANITIZE=address,undefined: every test
 #   tsan      build-tsan, TRAJPLOT_SANITIZE=thread: the tests of the C++ core
 #             and of the C API, the concurrency tests among them
-#   valgrind  build-valgrind, TRAJPLOT_VALGRIND=ON: the tests labelled
-#             valgrind (the C programs, the C API tests, the CLI tests)
+#   valgrind  build-valgrind, a Release build with TRAJPLOT_VALGRIND=ON and
+#             TRAJPLOT_WERROR=ON (every target built, warnings are errors):
+#             the tests labelled valgrind (the C programs, the C API tests,
+#             the CLI tests)
 #
 #   scripts/test-sanitizers.sh [asan] [tsan] [valgrind]   (default: all three)
 #
@@ -39,10 +41,13 @@ run_tsan() {
     ctest --test-dir build-tsan/tests/capi --output-on-failure -j"$jobs"
 }
 
+# Valgrind runs the Release build as users get it (with debugging
+# information for its reports), which is also where every target is built
+# with warnings as errors: some appear only when optimising.
 run_valgrind() {
-  cmake -S . -B build-valgrind "${configuration[@]}" -DTRAJPLOT_VALGRIND=ON >/dev/null &&
-    cmake --build build-valgrind -j"$jobs" --target trajplot_capi_c_program trajplot_quickstart_c \
-          trajplot_example_figure_c trajplot_capi_tests trajplot_capi_oom_tests trajplot_cli trajplot_cli_tests &&
+  cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS=-g -DCMAKE_CXX_FLAGS=-g \
+        -DTRAJPLOT_TESTS=ON -DTRAJPLOT_BENCH=ON -DTRAJPLOT_WERROR=ON -DTRAJPLOT_VALGRIND=ON >/dev/null &&
+    cmake --build build-valgrind -j"$jobs" &&
     ctest --test-dir build-valgrind -L valgrind --output-on-failure -j"$jobs"
 }
 

@@ -2,7 +2,8 @@
 # needs at build and run time:
 #   cmake -DCARGO=<cargo> -DLIB_DIR=<dir of libtrajplot.so> -DTARGET_DIR=<dir>
 #         -DMANIFEST=<workspace Cargo.toml> -DINCLUDE_DIR=<dir of trajplot.h>
-#         -DCC=<C compiler> -DMODE=test|quickstart|figure [-DOUT=<page>]
+#         -DCC=<C compiler> -DMODE=test|quickstart|figure|rpath|missing_library
+#         [-DOUT=<page>]
 #         [-DCAPI_DESCRIPTION=<the C API's description, scripts/describe_capi.py>]
 #         [-DREQUIRE_IMAGE_FORMATS=png,pdf]
 #         -P run_cargo.cmake
@@ -11,6 +12,11 @@
 # (examples/rust/src/bin/quickstart.rs) and checks it prints a figure;
 # MODE=figure runs examples/rust/src/bin/figure.rs, which writes the figure
 # of examples/README.md to OUT, and checks the page.
+# MODE=rpath builds the quickstart with the library's directory as its run
+# path, as the Rust README shows, in a target directory of its own, and runs
+# it with no LD_LIBRARY_PATH.
+# MODE=missing_library builds trajplot-sys with no way to find the library
+# and checks that the build says which variable to set.
 # --locked: the committed Cargo.lock is used as it is, never rewritten.
 # LD_LIBRARY_PATH gets LIB_DIR in front instead of being replaced, so that
 # whatever else it held stays visible to the test programs.
@@ -25,8 +31,12 @@ elseif(MODE STREQUAL "quickstart")
   set(cargo_arguments run --offline --locked --quiet -p trajplot-example --bin quickstart)
 elseif(MODE STREQUAL "figure" AND DEFINED OUT)
   set(cargo_arguments run --offline --locked --quiet -p trajplot-example --bin figure)
+elseif(MODE STREQUAL "rpath")
+  set(cargo_arguments build --offline --locked --quiet -p trajplot-example --bin quickstart)
+elseif(MODE STREQUAL "missing_library")
+  set(cargo_arguments build --offline --locked --quiet -p trajplot-sys)
 else()
-  message(FATAL_ERROR "run_cargo.cmake: MODE must be test, quickstart, or figure with OUT")
+  message(FATAL_ERROR "run_cargo.cmake: MODE must be test, quickstart, rpath, missing_library, or figure with OUT")
 endif()
 
 set(ENV{TRAJPLOT_LIB_DIR} "${LIB_DIR}")
@@ -47,6 +57,55 @@ if("$ENV{LD_LIBRARY_PATH}" STREQUAL "")
   set(ENV{LD_LIBRARY_PATH} "${LIB_DIR}")
 else()
   set(ENV{LD_LIBRARY_PATH} "${LIB_DIR}:$ENV{LD_LIBRARY_PATH}")
+endif()
+
+if(MODE STREQUAL "missing_library")
+  # Nothing names the library and the compiler searches only an empty
+  # directory: a stand-in compiler says so.
+  set(empty_dir "${TARGET_DIR}-missing-library/empty")
+  file(MAKE_DIRECTORY "${empty_dir}")
+  set(fake_cc "${TARGET_DIR}-missing-library/cc")
+  file(WRITE "${fake_cc}" "#!/bin/sh\necho 'libraries: =${empty_dir}'\n")
+  file(CHMOD "${fake_cc}" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
+  unset(ENV{TRAJPLOT_LIB_DIR})
+  unset(ENV{LIBRARY_PATH})
+  set(ENV{PKG_CONFIG} "${empty_dir}/no-pkg-config")
+  set(ENV{CC} "${fake_cc}")
+  set(ENV{CARGO_TARGET_DIR} "${TARGET_DIR}-missing-library")
+  set(ENV{RUST_BACKTRACE} "0")
+  execute_process(COMMAND "${CARGO}" ${cargo_arguments} --manifest-path "${MANIFEST}"
+                  RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(result EQUAL 0)
+    message(FATAL_ERROR "trajplot-sys built with no library to link:\n${output}")
+  endif()
+  string(FIND "${output}" "set TRAJPLOT_LIB_DIR to the directory that holds it" position)
+  if(position EQUAL -1)
+    message("${output}")
+    message(FATAL_ERROR "the failed build does not say to set TRAJPLOT_LIB_DIR")
+  endif()
+  message(STATUS "the build without a library says to set TRAJPLOT_LIB_DIR")
+  return()
+endif()
+
+if(MODE STREQUAL "rpath")
+  set(ENV{CARGO_TARGET_DIR} "${TARGET_DIR}-rpath")
+  set(ENV{RUSTFLAGS} "-C link-arg=-Wl,-rpath,${LIB_DIR}")
+  execute_process(COMMAND "${CARGO}" ${cargo_arguments} --manifest-path "${MANIFEST}" RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "cargo ${cargo_arguments} with an rpath failed: ${result}")
+  endif()
+  unset(ENV{LD_LIBRARY_PATH})
+  execute_process(COMMAND "${TARGET_DIR}-rpath/debug/quickstart"
+                  RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "the quickstart built with an rpath did not run without LD_LIBRARY_PATH (${result}):\n${error}")
+  endif()
+  string(FIND "${output}" "{\"data\":[{\"type\":\"heatmap\"" position)
+  if(position EQUAL -1)
+    message(FATAL_ERROR "the quickstart built with an rpath did not print a heatmap figure:\n${output}")
+  endif()
+  message(STATUS "the quickstart built with an rpath runs without LD_LIBRARY_PATH")
+  return()
 endif()
 
 if(MODE STREQUAL "test")

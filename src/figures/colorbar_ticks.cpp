@@ -54,8 +54,14 @@ std::string plain_text(Decimal value) {
     std::string digits = std::to_string(value.digits);
     if (value.exponent >= 0) return digits + std::string(static_cast<std::size_t>(value.exponent), '0');
     const int point = static_cast<int>(digits.size()) + value.exponent;
-    if (point > 0) return digits.insert(static_cast<std::size_t>(point), ".");
-    return "0." + std::string(static_cast<std::size_t>(-point), '0') + digits;
+    std::string text;
+    if (point > 0) {
+        const auto whole = static_cast<std::size_t>(point);
+        text.append(digits, 0, whole).append(1, '.').append(digits, whole);
+        return text;
+    }
+    text.append("0.").append(static_cast<std::size_t>(-point), '0').append(digits);
+    return text;
 }
 
 std::string scientific_text(Decimal value) {

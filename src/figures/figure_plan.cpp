@@ -153,7 +153,10 @@ std::string template_literal(std::string_view text) {
 // value, which is customdata[k].
 std::string hover_value_line(const TrajectoryStatistic& statistic, std::size_t index) {
     std::string line = template_literal(statistic.name()) + ": %{customdata[" + std::to_string(index) + "]}";
-    if (statistic.units() && !statistic.units()->empty()) line += " " + template_literal(*statistic.units());
+    if (statistic.units() && !statistic.units()->empty()) {
+        line += ' ';
+        line += template_literal(*statistic.units());
+    }
     return line;
 }
 

@@ -45,8 +45,8 @@ Exports exports_of(const trajplot_figure* figure, bool stacked) {
 StatisticPtr full_statistic(const char* name, std::size_t n_layers) {
     std::vector<std::string> cells, hover;
     for (std::size_t i = 0; i < n_layers * 3; ++i) {
-        cells.push_back("c" + std::to_string(i));
-        hover.push_back("tok" + std::to_string(i));
+        cells.push_back(std::string("c").append(std::to_string(i)));
+        hover.push_back(std::string("tok").append(std::to_string(i)));
         hover.push_back(std::to_string(i) + ".00%");
     }
     const LabelsPtr labels = make_labels(n_layers, 3, cells, hover, 1, 2);

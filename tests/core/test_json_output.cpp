@@ -306,7 +306,7 @@ TEST(HeatmapLargeLabels, RowsFormattedInParallelKeepTheirTextAndOrder) {
     std::vector<std::string> entries;
     for (std::size_t layer = 0; layer < n_layers; ++layer) {
         for (std::size_t position = 0; position < seq_len; ++position) {
-            std::string cell = "t" + std::to_string(layer * seq_len + position);
+            std::string cell = std::string("t").append(std::to_string(layer * seq_len + position));
             if (position % 7 == 0) cell += "<&>";
             if (position % 5 == 0) cell += "\xCE\x94";
             if (position % 11 == 0) cell += "\xE2\x80\xA8";  // U+2028, a line break to older JavaScript

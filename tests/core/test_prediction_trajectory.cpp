@@ -145,7 +145,7 @@ std::vector<std::int64_t> random_ids(const TrajectoryShape& shape, unsigned seed
 
 std::shared_ptr<const std::vector<std::string>> numbered_vocabulary(std::size_t vocab) {
     auto vocabulary = std::make_shared<std::vector<std::string>>();
-    for (std::size_t i = 0; i < vocab; ++i) vocabulary->push_back("t" + std::to_string(i));
+    for (std::size_t i = 0; i < vocab; ++i) vocabulary->push_back(std::string("t").append(std::to_string(i)));
     return vocabulary;
 }
 
@@ -917,7 +917,7 @@ TEST(PredictionTrajectoryLabels, HoverTablesShowTheFirstItemsSideBySide) {
                 std::iota(ids.begin(), ids.end(), 0);
                 std::stable_sort(ids.begin(), ids.end(), [&](std::size_t a, std::size_t b) { return lp[a] > lp[b]; });
                 for (std::size_t rank = 0; rank < 4; ++rank) {
-                    EXPECT_EQ(hover(l, s, rank, 2 * item), "t" + std::to_string(ids[rank]));
+                    EXPECT_EQ(hover(l, s, rank, 2 * item), std::string("t").append(std::to_string(ids[rank])));
                     char expected[32];
                     std::snprintf(expected, sizeof expected, "%.2f%%",
                                   static_cast<double>(static_cast<float>(std::exp(lp[ids[rank]])) * 100.0f));

@@ -232,6 +232,49 @@ if(pages_differ)
   fail("examples/c/figure.c and examples/cpp/figure.cpp wrote different pages")
 endif()
 
+# --- a CMake project in C alone -------------------------------------------
+# find_package(trajplot) gives it the C API; xtensor's package, which needs
+# a C++ compiler, is not looked for.
+function(configure_c_consumer binary_dir)
+  if(MAKE_PROGRAM)
+    set(make_program -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
+  endif()
+  if(SANITIZER_FLAGS)
+    set(sanitizer_option "-DCMAKE_C_FLAGS=${SANITIZER_FLAGS}")
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND}
+    -S ${SOURCE_DIR}/tests/install/consumer_c -B ${binary_dir}
+    -G ${GENERATOR} ${make_program}
+    -DCMAKE_BUILD_TYPE=${CONFIG}
+    -DCMAKE_C_COMPILER=${C_COMPILER}
+    -DCMAKE_PREFIX_PATH=${prefix}
+    -DTRAJPLOT_EXAMPLES_DIR=${SOURCE_DIR}/examples
+    ${sanitizer_option}
+    ${ARGN}
+    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  set(c_consumer_result "${result}" PARENT_SCOPE)
+  set(c_consumer_output "${output}" PARENT_SCOPE)
+endfunction()
+
+set(consumer_c ${WORK_DIR}/consumer-c)
+configure_c_consumer(${consumer_c})
+if(NOT c_consumer_result EQUAL 0)
+  fail("a C-only project cannot use find_package(trajplot):\n${c_consumer_output}")
+endif()
+run(COMMAND ${CMAKE_COMMAND} --build ${consumer_c} ${config_option})
+find_consumer_program(figure_c_cmake ${consumer_c} figure_c)
+if(NOT figure_c_cmake)
+  fail("the C-only project built no figure_c in ${consumer_c}")
+endif()
+run(COMMAND ${figure_c_cmake} ${WORK_DIR}/figure_c_cmake.html)
+expect_page(${WORK_DIR}/figure_c_cmake.html)
+# Asking a C-only project for the C++ core fails, saying what to do.
+configure_c_consumer(${WORK_DIR}/consumer-c-core -DREQUIRE_CORE=ON)
+if(c_consumer_result EQUAL 0)
+  fail("find_package(trajplot COMPONENTS core) succeeded in a project without C++")
+endif()
+expect_contains("${c_consumer_output}" "enable CXX in project()" "the C-only project's configure output")
+
 # --- the command-line tool -------------------------------------------------
 function(check_cli cli out)
   run(COMMAND ${cli} demo --out ${out})
