@@ -13,8 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "cli_error.hpp"
 #include "command_line.hpp"
 #include "demo_spec.hpp"
@@ -25,6 +23,29 @@
 
 namespace trajplot_cli {
 namespace {
+
+// Every message is one line, whatever a file name, option value or
+// library message holds.
+std::string on_one_line(std::string_view message) {
+    std::string line;
+    line.reserve(message.size());
+    for (const char c : message) {
+        if (c == '\n') {
+            line += "\\n";
+        } else if (c == '\r') {
+            line += "\\r";
+        } else {
+            line += c;
+        }
+    }
+    return line;
+}
+
+void print_error(std::string_view message) { std::fprintf(stderr, "trajplot: %s\n", on_one_line(message).c_str()); }
+
+void print_warning(std::string_view message) {
+    std::fprintf(stderr, "trajplot: warning: %s\n", on_one_line(message).c_str());
+}
 
 std::string read_stream(std::FILE* stream, std::string_view source) {
     std::string text;
@@ -60,20 +81,6 @@ std::string read_spec_text(const std::string& path, std::string& source) {
     return text;
 }
 
-// The library checks --extra as well, but only this side knows the option
-// by name, so it is checked here first for a message that names it.
-void check_extra_json(const std::string& extra) {
-    nlohmann::json parsed;
-    try {
-        parsed = nlohmann::json::parse(extra);
-    } catch (const nlohmann::json::exception& error) {
-        fail_input("--extra is not valid JSON: " + json_error_text(error.what()));
-    }
-    if (!parsed.is_object()) {
-        fail_input("--extra must be a JSON object, got " + std::string(parsed.type_name()));
-    }
-}
-
 void check_library_abi() {
     const int loaded = trajplot_abi_version();
     if (loaded != TRAJPLOT_ABI_VERSION) {
@@ -91,9 +98,17 @@ void print_version() {
 }
 
 int run(std::span<const char* const> arguments) {
+    // Parsing asks the library about option values, so its ABI is checked
+    // first; `trajplot --help` and `--version` work whatever library is
+    // loaded.
+    if (command_named(arguments) != Command::help) check_library_abi();
     const Invocation invocation = parse_command_line(arguments);
     switch (invocation.command) {
-        case Command::help: std::fwrite(help_text().data(), 1, help_text().size(), stdout); return exit_success;
+        case Command::help: {
+            const std::string help = help_text(invocation.help_topic);
+            std::fwrite(help.data(), 1, help.size(), stdout);
+            return exit_success;
+        }
         case Command::version: print_version(); return exit_success;
         case Command::render:
         case Command::demo:
@@ -101,10 +116,7 @@ int run(std::span<const char* const> arguments) {
     }
 
     const RenderOptions& options = invocation.options;
-    if (options.extra_json) {
-        check_extra_json(*options.extra_json);
-    }
-    check_library_abi();
+    for (const std::string& warning : invocation.warnings) print_warning(warning);
 
     if (invocation.command == Command::stats) {
         run_stats(invocation.stats, options);
@@ -138,25 +150,6 @@ int run(std::span<const char* const> arguments) {
     return exit_success;
 }
 
-// Every message is one line, whatever a file name, option value or
-// library message holds.
-std::string on_one_line(std::string_view message) {
-    std::string line;
-    line.reserve(message.size());
-    for (const char c : message) {
-        if (c == '\n') {
-            line += "\\n";
-        } else if (c == '\r') {
-            line += "\\r";
-        } else {
-            line += c;
-        }
-    }
-    return line;
-}
-
-void print_error(std::string_view message) { std::fprintf(stderr, "trajplot: %s\n", on_one_line(message).c_str()); }
-
 }  // namespace
 }  // namespace trajplot_cli
 
@@ -169,7 +162,7 @@ int main(int argc, char** argv) {
     } catch (const CliError& error) {
         print_error(error.what());
         if (error.show_usage()) {
-            std::fprintf(stderr, "%s\n", std::string(usage_line()).c_str());
+            std::fprintf(stderr, "%s\n", usage_line(command_named(arguments)).c_str());
         }
         return error.exit_status();
     } catch (const std::bad_alloc&) {
