@@ -1093,6 +1093,10 @@ Usage:
   trajplot demo [options]          render the built-in demo trajectory:
                                    entropy, forward KL, cross-entropy and
                                    max probability, top to bottom
+
+The demo is not written to a terminal (its JSON alone is about 150 KB):
+give --out, e.g. trajplot demo --format html -o demo.html and open
+demo.html in a browser, or redirect standard output.
 )";
 
 constexpr std::string_view stats_usage = R"(trajplot stats - compute statistics from a lens's outputs and draw them
@@ -1117,8 +1121,9 @@ SPEC is a JSON file, or - for standard input:
 constexpr std::string_view figure_section = R"(
 Options of render, demo and stats:
   -o, --out PATH      write to PATH (replaced atomically) instead of
-                      standard output; - is standard output (PNG and PDF
-                      only when it is not a terminal)
+                      standard output; - is standard output (PNG, PDF and
+                      HTML with plotly.js inlined only when it is not a
+                      terminal)
   --format json|html|svg|png|pdf
                       output format (default json): the Plotly figure as
                       JSON, an HTML page that draws it with plotly.js, or

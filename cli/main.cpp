@@ -2,6 +2,8 @@
 // line, from a SPEC or computed from a lens's outputs. Everything it does
 // with trajectories goes through the public C API of libtrajplot, which it
 // thereby shows to be complete.
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +18,7 @@
 #include "cli_error.hpp"
 #include "command_line.hpp"
 #include "demo_spec.hpp"
+#include "library.hpp"
 #include "render.hpp"
 #include "spec.hpp"
 #include "stats.hpp"
@@ -81,6 +84,41 @@ std::string read_spec_text(const std::string& path, std::string& source) {
     return text;
 }
 
+// Whether an HTML page will hold plotly.js itself, some megabytes of it.
+bool inlines_plotlyjs(const RenderOptions& options) {
+    const int source = options.plotlyjs ? options.plotlyjs->source : TRAJPLOT_PLOTLYJS_LOCAL;
+    if (source == TRAJPLOT_PLOTLYJS_INLINE) return true;
+    if (source != TRAJPLOT_PLOTLYJS_LOCAL) return false;
+    char* local = nullptr;
+    check(trajplot_local_plotlyjs(&local, nullptr));
+    const LibraryString owned(local);
+    return local != nullptr;
+}
+
+// What nobody reads on a terminal is not written there: binary images, a
+// page with plotly.js inlined, and the demo, which a person trying the tool
+// runs without --out. Refused before any input is read, as the command line
+// is.
+void refuse_unreadable_terminal_output(const Invocation& invocation) {
+    const RenderOptions& options = invocation.options;
+    const bool writes_files_only = invocation.command == Command::stats && invocation.stats.output_dir;
+    if (!options.writes_to_stdout() || writes_files_only || ::isatty(STDOUT_FILENO) != 1) return;
+    if (is_binary(options.format)) {
+        fail_usage(std::string(options.format == OutputFormat::png ? "PNG" : "PDF") +
+                   " output is binary and standard output is a terminal; use --out FILE (or redirect it)");
+    }
+    if (invocation.command == Command::demo) {
+        fail_usage(
+            "the demo figure is about 150 KB of JSON, too much for a terminal; write it to a file and open that in "
+            "a browser: trajplot demo --format html -o demo.html (or redirect standard output)");
+    }
+    if (options.format == OutputFormat::html && inlines_plotlyjs(options)) {
+        fail_usage(
+            "an HTML page with plotly.js inlined is megabytes long, too much for a terminal; use --out FILE.html "
+            "(or redirect standard output, or --plotlyjs cdn for a page that loads plotly.js)");
+    }
+}
+
 void check_library_abi() {
     const int loaded = trajplot_abi_version();
     if (loaded != TRAJPLOT_ABI_VERSION) {
@@ -117,6 +155,7 @@ int run(std::span<const char* const> arguments) {
 
     const RenderOptions& options = invocation.options;
     for (const std::string& warning : invocation.warnings) print_warning(warning);
+    refuse_unreadable_terminal_output(invocation);
 
     if (invocation.command == Command::stats) {
         run_stats(invocation.stats, options);

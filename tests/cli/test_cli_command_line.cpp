@@ -2,7 +2,7 @@
 // a usage error (exit 2, the usage line of the command, nothing read or
 // written), found before any input is read; values that start with '-';
 // suggestions for misspelt names; each command's own help; options that
-// `stats` ignores with a warning.
+// `stats` ignores with a warning; and what is not written to a terminal.
 #include <cstdint>
 #include <cstring>
 #include <set>
@@ -280,7 +280,7 @@ TEST_F(CliCommandLineTest, EachCommandsHelpShowsItsOwnPart) {
     HelpCase render{{"render", "--help"}, figure_options, stats_options};
     render.present.insert(render.present.end(), {"trajplot render SPEC", spec_format});
     HelpCase demo{{"demo", "--help"}, figure_options, stats_options};
-    demo.present.push_back("trajplot demo");
+    demo.present.insert(demo.present.end(), {"trajplot demo", "-o demo.html"});
     demo.absent.push_back(spec_format);
     HelpCase stats{{"stats", "--help"}, stats_options, {spec_format, "--panel-title N TEXT", "--plotlyjs local|cdn"}};
     stats.present.insert(stats.present.end(), {"trajplot stats (--logits FILE.npy", "-o, --out PATH",
@@ -446,6 +446,62 @@ TEST_F(CliIgnoredOptionTest, QuietRunsAsWithout) {
     ASSERT_EQ(quiet.exit_status, 0) << quiet.err;
     EXPECT_EQ(quiet.err, "");
     EXPECT_EQ(quiet.out, run({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy"}).out);
+}
+
+// ---------------------------------------------------------------------------
+// Terminals
+
+using CliTerminalTest = CliTest;
+
+TEST_F(CliTerminalTest, DemoIsNotPouredIntoATerminal) {
+    for (const std::vector<std::string>& arguments : std::vector<std::vector<std::string>>{
+             {"demo"}, {"demo", "--format", "svg"}, {"demo", "--format", "html"}, {"demo", "-o", "-"}}) {
+        SCOPED_TRACE(arguments.back());
+        const CliResult result = run_with_output(arguments, StandardOutput::terminal);
+        expect_usage_error(result, "the demo figure is about 150 KB of JSON, too much for a terminal");
+        EXPECT_TRUE(contains(result.err, "trajplot demo --format html -o demo.html")) << result.err;
+        EXPECT_TRUE(lines_of(result.err).back().starts_with("usage: trajplot demo")) << result.err;
+    }
+    EXPECT_EQ(work_entries(), std::set<std::string>{});
+
+    // With --out, or with standard output that is not a terminal, it is written.
+    const CliResult to_file =
+        run_with_output({"demo", "--format", "html", "--plotlyjs", "cdn", "-o", "demo.html"}, StandardOutput::terminal);
+    ASSERT_EQ(to_file.exit_status, 0) << to_file.err;
+    EXPECT_TRUE(contains(read_file(work_dir() / "demo.html"), "Plotly.newPlot"));
+    const CliResult piped = run({"demo"});
+    ASSERT_EQ(piped.exit_status, 0) << piped.err;
+    EXPECT_EQ(parse_json(piped.out)["data"].size(), 4u);
+}
+
+TEST_F(CliTerminalTest, APageWithPlotlyJsInlinedIsNotWrittenToATerminal) {
+    write_file(work_dir() / "plotly.js", "/* a plotly.js of one's own */");
+    const CliResult inlined = run_with_output(
+        {"render", minimal_spec, "--format", "html", "--plotlyjs", "inline:plotly.js"}, StandardOutput::terminal);
+    expect_usage_error(inlined, "an HTML page with plotly.js inlined is megabytes long, too much for a terminal");
+    if (!std::string(TRAJPLOT_TEST_PLOTLYJS).empty()) {
+        // The default inlines the local copy the build provides.
+        expect_usage_error(run_with_output({"render", minimal_spec, "--format", "html"}, StandardOutput::terminal),
+                           "use --out FILE.html");
+    }
+    // What is short enough to read stays as it was: JSON, and a page that
+    // loads plotly.js.
+    for (const std::vector<std::string>& arguments :
+         std::vector<std::vector<std::string>>{{"render", minimal_spec},
+                                               {"render", minimal_spec, "--format", "html", "--plotlyjs", "cdn"},
+                                               {"render", minimal_spec, "--format", "svg"}}) {
+        const CliResult result = run_with_output(arguments, StandardOutput::terminal);
+        EXPECT_EQ(result.exit_status, 0) << arguments.back() << ": " << result.err;
+        EXPECT_EQ(result.err, "");
+    }
+}
+
+// stats refuses a terminal before it reads its inputs (which here do not
+// exist), not after minutes of work; --output-dir writes nothing there.
+TEST_F(CliTerminalTest, StatsChecksTheTerminalFirst) {
+    expect_usage_error(run_with_output(stats_with({"--format", "png"}), StandardOutput::terminal), "use --out FILE");
+    expect_error(run_with_output(stats_with({"--format", "png", "--output-dir", "figures"}), StandardOutput::terminal),
+                 1, "missing.npy");
 }
 
 }  // namespace
