@@ -94,6 +94,7 @@ struct StatsOptions {
     std::optional<std::size_t> max_batch_items_shown;
     std::optional<std::size_t> max_string_len;  // 0: tokens are never shortened
     std::optional<std::size_t> threads;
+    bool quiet = false;
     std::optional<std::string> output_dir;
 
     // The option that named the values file, for messages.
@@ -102,20 +103,32 @@ struct StatsOptions {
 
 struct Invocation {
     Command command = Command::help;
+    // For Command::help: the command whose help is asked for (render, demo
+    // or stats), or Command::help for the whole text.
+    Command help_topic = Command::help;
     std::vector<std::string> spec_paths;  // render only, top panel first; "-" is standard input
     RenderOptions options;
     StatsOptions stats;  // stats only
+    // Options given that the run will not read (stats: --targets with no
+    // statistic that reads it, ...), one message each, to print as warnings.
+    std::vector<std::string> warnings;
 };
 
-// Parses the arguments after the program name. Throws CliError: a usage
-// error (exit 2) for what does not fit the grammar, a bad-input error
-// (exit 1) for an option value that is well placed but unusable.
+// Parses the arguments after the program name and checks every option
+// value. Throws CliError: a usage error (exit 2) for anything wrong with
+// the command line, from an unknown option to a value out of range.
 Invocation parse_command_line(std::span<const char* const> arguments);
 
-// One line saying how to call the tool, for usage errors.
-std::string_view usage_line();
+// The command the arguments name (Command::help when they name none), for
+// the usage line of an error found before or after parsing.
+Command command_named(std::span<const char* const> arguments);
 
-// The full --help text.
-std::string_view help_text();
+// One line saying how to call `command` (Command::help: the tool as a
+// whole), for usage errors.
+std::string usage_line(Command command);
+
+// The --help text of `topic` (render, demo, stats), or with Command::help
+// of the whole tool.
+std::string help_text(Command topic);
 
 }  // namespace trajplot_cli

@@ -2,6 +2,8 @@
 // line, from a SPEC or computed from a lens's outputs. Everything it does
 // with trajectories goes through the public C API of libtrajplot, which it
 // thereby shows to be complete.
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,11 +15,10 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "cli_error.hpp"
 #include "command_line.hpp"
 #include "demo_spec.hpp"
+#include "library.hpp"
 #include "render.hpp"
 #include "spec.hpp"
 #include "stats.hpp"
@@ -25,6 +26,29 @@
 
 namespace trajplot_cli {
 namespace {
+
+// Every message is one line, whatever a file name, option value or
+// library message holds.
+std::string on_one_line(std::string_view message) {
+    std::string line;
+    line.reserve(message.size());
+    for (const char c : message) {
+        if (c == '\n') {
+            line += "\\n";
+        } else if (c == '\r') {
+            line += "\\r";
+        } else {
+            line += c;
+        }
+    }
+    return line;
+}
+
+void print_error(std::string_view message) { std::fprintf(stderr, "trajplot: %s\n", on_one_line(message).c_str()); }
+
+void print_warning(std::string_view message) {
+    std::fprintf(stderr, "trajplot: warning: %s\n", on_one_line(message).c_str());
+}
 
 std::string read_stream(std::FILE* stream, std::string_view source) {
     std::string text;
@@ -60,17 +84,38 @@ std::string read_spec_text(const std::string& path, std::string& source) {
     return text;
 }
 
-// The library checks --extra as well, but only this side knows the option
-// by name, so it is checked here first for a message that names it.
-void check_extra_json(const std::string& extra) {
-    nlohmann::json parsed;
-    try {
-        parsed = nlohmann::json::parse(extra);
-    } catch (const nlohmann::json::exception& error) {
-        fail_input("--extra is not valid JSON: " + json_error_text(error.what()));
+// Whether an HTML page will hold plotly.js itself, some megabytes of it.
+bool inlines_plotlyjs(const RenderOptions& options) {
+    const int source = options.plotlyjs ? options.plotlyjs->source : TRAJPLOT_PLOTLYJS_LOCAL;
+    if (source == TRAJPLOT_PLOTLYJS_INLINE) return true;
+    if (source != TRAJPLOT_PLOTLYJS_LOCAL) return false;
+    char* local = nullptr;
+    check(trajplot_local_plotlyjs(&local, nullptr));
+    const LibraryString owned(local);
+    return local != nullptr;
+}
+
+// What nobody reads on a terminal is not written there: binary images, a
+// page with plotly.js inlined, and the demo, which a person trying the tool
+// runs without --out. Refused before any input is read, as the command line
+// is.
+void refuse_unreadable_terminal_output(const Invocation& invocation) {
+    const RenderOptions& options = invocation.options;
+    const bool writes_files_only = invocation.command == Command::stats && invocation.stats.output_dir;
+    if (!options.writes_to_stdout() || writes_files_only || ::isatty(STDOUT_FILENO) != 1) return;
+    if (is_binary(options.format)) {
+        fail_usage(std::string(options.format == OutputFormat::png ? "PNG" : "PDF") +
+                   " output is binary and standard output is a terminal; use --out FILE (or redirect it)");
     }
-    if (!parsed.is_object()) {
-        fail_input("--extra must be a JSON object, got " + std::string(parsed.type_name()));
+    if (invocation.command == Command::demo) {
+        fail_usage(
+            "the demo figure is about 150 KB of JSON, too much for a terminal; write it to a file and open that in "
+            "a browser: trajplot demo --format html -o demo.html (or redirect standard output)");
+    }
+    if (options.format == OutputFormat::html && inlines_plotlyjs(options)) {
+        fail_usage(
+            "an HTML page with plotly.js inlined is megabytes long, too much for a terminal; use --out FILE.html "
+            "(or redirect standard output, or --plotlyjs cdn for a page that loads plotly.js)");
     }
 }
 
@@ -91,9 +136,17 @@ void print_version() {
 }
 
 int run(std::span<const char* const> arguments) {
+    // Parsing asks the library about option values, so its ABI is checked
+    // first; `trajplot --help` and `--version` work whatever library is
+    // loaded.
+    if (command_named(arguments) != Command::help) check_library_abi();
     const Invocation invocation = parse_command_line(arguments);
     switch (invocation.command) {
-        case Command::help: std::fwrite(help_text().data(), 1, help_text().size(), stdout); return exit_success;
+        case Command::help: {
+            const std::string help = help_text(invocation.help_topic);
+            std::fwrite(help.data(), 1, help.size(), stdout);
+            return exit_success;
+        }
         case Command::version: print_version(); return exit_success;
         case Command::render:
         case Command::demo:
@@ -101,10 +154,8 @@ int run(std::span<const char* const> arguments) {
     }
 
     const RenderOptions& options = invocation.options;
-    if (options.extra_json) {
-        check_extra_json(*options.extra_json);
-    }
-    check_library_abi();
+    for (const std::string& warning : invocation.warnings) print_warning(warning);
+    refuse_unreadable_terminal_output(invocation);
 
     if (invocation.command == Command::stats) {
         run_stats(invocation.stats, options);
@@ -138,25 +189,6 @@ int run(std::span<const char* const> arguments) {
     return exit_success;
 }
 
-// Every message is one line, whatever a file name, option value or
-// library message holds.
-std::string on_one_line(std::string_view message) {
-    std::string line;
-    line.reserve(message.size());
-    for (const char c : message) {
-        if (c == '\n') {
-            line += "\\n";
-        } else if (c == '\r') {
-            line += "\\r";
-        } else {
-            line += c;
-        }
-    }
-    return line;
-}
-
-void print_error(std::string_view message) { std::fprintf(stderr, "trajplot: %s\n", on_one_line(message).c_str()); }
-
 }  // namespace
 }  // namespace trajplot_cli
 
@@ -169,7 +201,7 @@ int main(int argc, char** argv) {
     } catch (const CliError& error) {
         print_error(error.what());
         if (error.show_usage()) {
-            std::fprintf(stderr, "%s\n", std::string(usage_line()).c_str());
+            std::fprintf(stderr, "%s\n", usage_line(command_named(arguments)).c_str());
         }
         return error.exit_status();
     } catch (const std::bad_alloc&) {

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 
 namespace trajplot_cli_test {
 namespace fs = std::filesystem;
@@ -160,6 +161,15 @@ CliResult CliTest::run_child(const std::vector<std::string>& arguments, const st
     if (pid < 0) {
         throw std::system_error(fork_errno, std::generic_category(), "fork");
     }
+    // A terminal is read, as a person's would be, so that a large output
+    // does not block the tool; reading ends when the tool's side closes.
+    std::thread terminal_reader;
+    if (terminal_fd >= 0) {
+        terminal_reader = std::thread([terminal_fd] {
+            char buffer[1 << 14];
+            while (::read(terminal_fd, buffer, sizeof buffer) > 0 || errno == EINTR) {}
+        });
+    }
 
     int status = 0;
     struct rusage usage {};
@@ -168,6 +178,7 @@ CliResult CliTest::run_child(const std::vector<std::string>& arguments, const st
             throw std::system_error(errno, std::generic_category(), "wait4");
         }
     }
+    if (terminal_reader.joinable()) terminal_reader.join();
     if (terminal_fd >= 0) ::close(terminal_fd);
     CliResult result;
     result.peak_rss_kib = usage.ru_maxrss;

@@ -123,7 +123,7 @@ TEST_F(CliImagesTest, APngTooWideSaysWhatFits) {
 
 TEST_F(CliImagesTest, ScaleIsCheckedAndBelongsToImages) {
     for (const std::string bad : {"0", "-1", "16.5", "abc", "nan"}) {
-        expect_error(run({"render", spec_path("full.json"), "--format", "svg", "--scale", bad}), 1, "--scale");
+        expect_usage_error(run({"render", spec_path("full.json"), "--format", "svg", "--scale", bad}), "--scale");
     }
     expect_usage_error(run({"render", spec_path("full.json"), "--scale", "2"}), "--scale applies to images");
     expect_usage_error(run({"render", spec_path("full.json"), "--format", "svg", "--scale", "2", "--scale", "3"}),
