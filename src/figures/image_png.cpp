@@ -26,7 +26,8 @@ void write_chunk(JsonWriter& out, const char (&type)[5], const unsigned char* da
     uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(type), 4);
     if (size > 0) crc = crc32(crc, data, static_cast<uInt>(size));
     out.raw(head);
-    out.raw(std::string_view(reinterpret_cast<const char*>(data), size));
+    // IEND has no data, and its pointer is null, which memcpy may not get.
+    if (size > 0) out.raw(std::string_view(reinterpret_cast<const char*>(data), size));
     std::string tail;
     append_u32(tail, static_cast<std::uint32_t>(crc));
     out.raw(tail);
