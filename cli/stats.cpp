@@ -81,7 +81,9 @@ VocabularyHandle load_vocabulary(const std::string& path, std::size_t lens_vocab
         lengths.push_back(token.size());
     }
     trajplot_vocabulary* created = nullptr;
-    check(trajplot_vocabulary_create(&created, pointers.data(), lengths.data(), tokens.size()));
+    if (trajplot_vocabulary_create(&created, pointers.data(), lengths.data(), tokens.size()) != TRAJPLOT_OK) {
+        fail_input(file_name("--vocab", path) + ": " + user_terms(trajplot_error_last()));
+    }
     return VocabularyHandle(created);
 }
 

@@ -551,7 +551,7 @@ const BadStack bad_stack_inputs[] = {
      "--vertical-spacing must be a finite number, got 'nan'"},
     {"UnknownPanelColorscale",
      {"render", "a.json", "b.json", "--stack", "--panel-colorscale", "2", "nosuchscale"},
-     "unknown colorscale \"nosuchscale\""},
+     "--panel-colorscale 2: unknown colorscale 'nosuchscale'"},
     {"BadExtraForEveryPanel",
      {"render", "a.json", "b.json", "--stack", "--extra", "[1]"},
      "--extra must be a JSON object, got array"},

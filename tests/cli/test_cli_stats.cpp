@@ -1390,7 +1390,14 @@ const BadInput bad_inputs[] = {
      "--max-string-len must be a non-negative integer, got '-1'"},
     {"LogScaleOfANegativeRange",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--log-scale", "--clip", "-1", "1"},
-     "log"},
+     "--log-scale needs a colour range above 0, but --clip MIN is -1; give --clip MIN MAX with MIN above 0"},
+    {"PanelLogScaleOfANegativeRange",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--statistic", "entropy,max_probability", "--clip", "-1", "1",
+      "--panel-log-scale", "2"},
+     "--panel-log-scale 2 needs a colour range above 0, but --clip MIN is -1"},
+    {"VocabDirectory",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "a_dir"},
+     "--vocab 'a_dir' is a directory, not a JSON file"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Inputs, CliStatsBadInputTest, ::testing::ValuesIn(bad_inputs),
