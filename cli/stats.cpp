@@ -1,5 +1,7 @@
 #include "stats.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -11,8 +13,10 @@
 #include <vector>
 
 #include "cli_error.hpp"
+#include "input_file.hpp"
 #include "library.hpp"
 #include "npy_file.hpp"
+#include "output_files.hpp"
 #include "render.hpp"
 #include "trajplot.h"
 #include "vocabulary_file.hpp"
@@ -119,6 +123,10 @@ std::vector<std::size_t> layer_order(std::size_t layers, bool output_first) {
 
 std::filesystem::path output_directory(const std::string& dir) {
     const std::filesystem::path path(dir);
+    struct stat status {};
+    if (::stat(dir.c_str(), &status) == 0 && !S_ISDIR(status.st_mode)) {
+        fail_input("--output-dir '" + dir + "' is " + std::string(file_kind(status.st_mode)) + ", not a directory");
+    }
     std::error_code error;
     std::filesystem::create_directories(path, error);
     if (error) {
@@ -240,11 +248,17 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
                             : options.format == OutputFormat::png ? ".png"
                             : options.format == OutputFormat::pdf ? ".pdf"
                                                                   : ".json";
+    // All the files or none: each is written to a temporary file, and they
+    // are renamed into place only once every one is written.
+    OutputFiles files;
     for (std::size_t i = 0; i < measures.size(); ++i) {
+        const std::string path = (directory / (std::string(trajplot_measure_name(measures[i])) + extension)).string();
+        const std::string name = "--output-dir file '" + path + "'";
         RenderOptions file_options = options;
-        file_options.out = (directory / (std::string(trajplot_measure_name(measures[i])) + extension)).string();
-        write_statistic(statistics[i].get(), file_options);
+        file_options.out = files.reserve(path, name);
+        write_statistic(statistics[i].get(), file_options, name);
     }
+    files.commit();
 }
 
 }  // namespace trajplot_cli

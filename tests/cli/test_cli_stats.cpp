@@ -674,6 +674,79 @@ TEST_F(CliStatsTest, SeveralStatisticsToOneOutputAreOneStackedFigure) {
     }
 }
 
+// --output-dir writes its files as one set: each to a temporary file first,
+// renamed into place only once all are written. A run that fails on its
+// third file leaves the first two as they were, and no temporary behind.
+class CliStatsOutputDirTest : public CliStatsTest {
+protected:
+    void SetUp() override {
+        CliStatsTest::SetUp();
+        SmallCase data;
+        put_lens("lens.npy", data.lens);
+        put_ids("ids.npy", data.ids, {2, 4});
+        fs::create_directory(work_dir() / "out");
+        put("out/entropy.json", "earlier entropy");
+        put("out/max_probability.json", "earlier max_probability");
+    }
+
+    CliResult run_three() const {
+        return run({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--statistic",
+                    "entropy,max_probability,forward_kl", "--output-dir", "out"});
+    }
+
+    std::set<std::string> out_entries() const {
+        std::set<std::string> names;
+        for (const fs::directory_entry& entry : fs::directory_iterator(work_dir() / "out")) {
+            names.insert(entry.path().filename().string());
+        }
+        return names;
+    }
+
+    void expect_earlier_files_intact() const {
+        EXPECT_EQ(read_file(work_dir() / "out" / "entropy.json"), "earlier entropy");
+        EXPECT_EQ(read_file(work_dir() / "out" / "max_probability.json"), "earlier max_probability");
+        EXPECT_EQ(out_entries(), (std::set<std::string>{"entropy.json", "forward_kl.json", "max_probability.json"}));
+    }
+};
+
+TEST_F(CliStatsOutputDirTest, ThirdFileThatCannotBeCreatedLeavesTheOthersIntact) {
+    fs::create_symlink("gone/forward_kl.json", work_dir() / "out" / "forward_kl.json");
+    expect_error(run_three(), 1,
+                 "cannot write 'out/gone/forward_kl.json', where --output-dir file 'out/forward_kl.json' leads: No "
+                 "such file or directory");
+    expect_earlier_files_intact();
+}
+
+TEST_F(CliStatsOutputDirTest, ThirdFileThatCannotBeWrittenLeavesTheOthersIntact) {
+    if (!fs::is_character_file("/dev/full")) GTEST_FAIL() << "/dev/full is missing";
+    fs::create_symlink("/dev/full", work_dir() / "out" / "forward_kl.json");
+    expect_error(run_three(), 1,
+                 "cannot write '/dev/full', where --output-dir file 'out/forward_kl.json' leads: No space left on "
+                 "device");
+    expect_earlier_files_intact();
+}
+
+TEST_F(CliStatsOutputDirTest, DirectoryInTheWayOfTheThirdFileLeavesTheOthersIntact) {
+    fs::create_directory(work_dir() / "out" / "forward_kl.json");
+    expect_error(run_three(), 1,
+                 "--output-dir file 'out/forward_kl.json' is a directory; move it away, or write elsewhere");
+    expect_earlier_files_intact();
+    EXPECT_TRUE(fs::is_empty(work_dir() / "out" / "forward_kl.json"));
+}
+
+TEST_F(CliStatsOutputDirTest, SuccessReplacesEveryFileAndLeavesNoTemporary) {
+    fs::create_symlink("elsewhere.json", work_dir() / "out" / "forward_kl.json");
+    const CliResult result = run_three();
+    ASSERT_EQ(result.exit_status, 0) << result.err;
+    EXPECT_EQ(out_entries(),
+              (std::set<std::string>{"elsewhere.json", "entropy.json", "forward_kl.json", "max_probability.json"}));
+    EXPECT_TRUE(fs::is_symlink(work_dir() / "out" / "forward_kl.json"));
+    for (const std::string name : {"entropy", "max_probability", "forward_kl"}) {
+        const json figure = read_json(work_dir() / "out" / (name + ".json"));
+        EXPECT_EQ(figure.at("data").size(), 1u) << name;
+    }
+}
+
 TEST_F(CliStatsTest, StackedStatisticsTakeThePanelOptionsAndHtml) {
     SmallCase data;
     put_lens("lens.npy", data.lens);
@@ -1375,7 +1448,7 @@ const BadInput bad_inputs[] = {
      "model.vocab[1] must be a [token, score] pair, got number"},
     {"OutputDirIsAFile",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--statistic", "entropy", "--output-dir", "a_file"},
-     "--output-dir 'a_file'"},
+     "--output-dir 'a_file' is a regular file, not a directory"},
     {"MinProbAboveOne",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "v.json", "--min-prob", "1.5"},
      "--min-prob must be a probability in [0, 1], got '1.5'"},
