@@ -94,6 +94,7 @@ struct StatsOptions {
     std::optional<std::size_t> max_batch_items_shown;
     std::optional<std::size_t> max_string_len;  // 0: tokens are never shortened
     std::optional<std::size_t> threads;
+    bool quiet = false;
     std::optional<std::string> output_dir;
 
     // The option that named the values file, for messages.

@@ -17,6 +17,7 @@
 #include "library.hpp"
 #include "npy_file.hpp"
 #include "output_files.hpp"
+#include "progress.hpp"
 #include "render.hpp"
 #include "trajplot.h"
 #include "vocabulary_file.hpp"
@@ -199,6 +200,9 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
     // One slab resident at a time: each is read (in place, or converted into
     // the reader's buffer), reduced by the library, and its pages given back.
     const std::vector<std::size_t> order = layer_order(lens.layers, wants_forward_kl);
+    std::uint64_t bytes_per_slab = static_cast<std::uint64_t>(slab_len) * values.dtype().size;
+    if (other) bytes_per_slab += static_cast<std::uint64_t>(slab_len) * other->dtype().size;
+    Progress progress(lens.batch * lens.layers, bytes_per_slab, progress_wanted(stats.quiet));
     for (std::size_t item = 0; item < lens.batch; ++item) {
         for (const std::size_t layer : order) {
             const std::size_t slab_index = item * lens.layers + layer;
@@ -212,11 +216,13 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
                 other_reader->release(slab_index);
             }
             self_reader.release(slab_index);
+            progress.slab_done();
         }
         // The pages two slabs of the item share are whole only now.
         self_reader.release_range(item * lens.layers, lens.layers);
         if (other_reader) other_reader->release_range(item * lens.layers, lens.layers);
     }
+    progress.finish();
 
     // Every statistic is computed before the first file is written, so that
     // a failure to compute one leaves no output behind.
