@@ -32,7 +32,10 @@ std::string json_text(const std::string& token) {
 // quotes of every value the tool names.
 std::string token_text(const std::string& token) {
     const std::string text = json_text(token);
-    return "'" + text.substr(1, text.size() - 2) + "'";
+    std::string quoted;
+    quoted.reserve(text.size());
+    quoted.append(1, '\'').append(text, 1, text.size() - 2).append(1, '\'');
+    return quoted;
 }
 
 class VocabularyBuilder {
