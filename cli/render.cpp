@@ -5,7 +5,6 @@
 
 #include <charconv>
 #include <cstdio>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -133,23 +132,11 @@ bool is_symbolic_link(const std::string& path) {
     return ::lstat(path.c_str(), &status) == 0 && S_ISLNK(status.st_mode);
 }
 
-// A failed export's message in the user's terms. The library quotes a bad
-// div id HTML-escaped; the id is shown as the user gave it.
-std::string export_message(std::string_view message, const RenderOptions& options, std::span<const Term> terms) {
-    const std::string_view detail = without_function_name(message);
-    constexpr std::string_view bad_div_id = "div_id \"";
-    const std::size_t end = detail.find("\" must ");
-    if (options.div_id && detail.starts_with(bad_div_id) && end != std::string_view::npos) {
-        return "--div-id " + in_quotes(*options.div_id) + std::string(detail.substr(end + 1));
-    }
-    return user_terms(message, terms);
-}
-
 // The library's message for a file it could not write, "<what> <path>:
 // <reason>", naming the file as `destination` ("--out 'a.json'"), or where
 // `path` is a symbolic link, the file it leads to as well.
 std::string output_message(std::string_view message, const std::string& path, const std::string& destination,
-                           const RenderOptions& options, std::span<const Term> terms) {
+                           std::span<const Term> terms) {
     const std::string_view detail = without_function_name(message);
     for (const std::string_view what : {"cannot write ", "cannot create a file beside ", "cannot replace ",
                                         "cannot open ", "cannot read the symbolic link "}) {
@@ -167,7 +154,7 @@ std::string output_message(std::string_view message, const std::string& path, co
         }
         return text.append(detail.substr(colon));
     }
-    return export_message(message, options, terms);
+    return user_terms(message, terms);
 }
 
 // Words of the export's messages: the file --plotlyjs inline:FILE names.
@@ -196,7 +183,7 @@ void write_figure(const trajplot_figure* figure, const trajplot_export_options& 
             fail_input(named + " is a directory; give the path of the file to write");
         }
         if (trajplot_figure_save(figure, &exported, path.c_str()) != TRAJPLOT_OK) {
-            fail_input(output_message(trajplot_error_last(), path, named, options, terms));
+            fail_input(output_message(trajplot_error_last(), path, named, terms));
         }
         return;
     }
@@ -209,7 +196,7 @@ void write_figure(const trajplot_figure* figure, const trajplot_export_options& 
     const trajplot_status status = trajplot_figure_stream(figure, &exported, write_to_stdout, &output);
     // The library's message would only say that the export was stopped.
     if (output.failed) fail_input("cannot write to standard output");
-    if (status != TRAJPLOT_OK) fail_input(export_message(trajplot_error_last(), options, terms));
+    check(status, terms);
     if (std::fflush(stdout) != 0) fail_input("cannot write to standard output");
 }
 
@@ -314,26 +301,6 @@ void check_shared_positions(const std::vector<SourcedSpec>& specs) {
     }
 }
 
-// A colorscale the library does not know is refused naming the option that
-// gave it, which the library's message cannot: it is tried on a figure of
-// one cell.
-void check_colorscale(const std::optional<std::string>& name, const std::string& option) {
-    if (!name) return;
-    static const StatisticHandle probe = [] {
-        const float value = 0.0f;
-        trajplot_statistic* created = nullptr;
-        check(trajplot_statistic_create(&created, "probe", &value, 1, 1, nullptr));
-        return StatisticHandle(created);
-    }();
-    trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
-    panel.colorscale = name->c_str();
-    trajplot_figure* created = nullptr;
-    if (trajplot_figure_create(&created, probe.get(), &panel, nullptr) != TRAJPLOT_OK) {
-        fail_input(option + ": " + user_terms(trajplot_error_last()));
-    }
-    trajplot_figure_free(created);
-}
-
 std::string float_text(float value) {
     char text[32];
     const auto result = std::to_chars(text, text + sizeof text, value);
@@ -380,7 +347,6 @@ void render(const StatisticSpec& spec, const RenderOptions& options) {
 void write_statistic(const trajplot_statistic* original, const RenderOptions& options, const std::string& destination) {
     const StatisticHandle transformed = transform(original, options);
     const trajplot_statistic* statistic = transformed ? transformed.get() : original;
-    check_colorscale(options.colorscale, "--colorscale");
     if (options.log_scale) check_log_scale(statistic, "--log-scale", options, {});
 
     const trajplot_panel_options panel = panel_options(options);
@@ -413,7 +379,6 @@ void write_stacked(std::span<const trajplot_statistic* const> originals, const R
         statistics.push_back(transformed.back() ? transformed.back().get() : original);
     }
 
-    check_colorscale(options.colorscale, "--colorscale");
     std::vector<trajplot_panel_options> panels(statistics.size(), panel_options(options));
     std::vector<const trajplot_panel_options*> panel_pointers;
     panel_pointers.reserve(panels.size());
@@ -425,7 +390,6 @@ void write_stacked(std::span<const trajplot_statistic* const> originals, const R
         const PanelOverride* chosen = given == options.panels.end() ? nullptr : &given->second;
         if (chosen != nullptr) {
             if (chosen->title) panel.title = chosen->title->c_str();
-            check_colorscale(chosen->colorscale, "--panel-colorscale " + number);
             if (chosen->colorscale) panel.colorscale = chosen->colorscale->c_str();
             if (chosen->log_scale) panel.log_scale = true;
         }

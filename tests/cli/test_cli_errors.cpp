@@ -125,7 +125,7 @@ const BadOptions bad_option_values[] = {
     {"HeightTooLarge", {"--height", "18446744073709551615"}, "height"},
     {"HeightZeroForHtml", {"--format", "html", "--height", "0"}, "--height must be a positive integer"},
     {"DivIdStartingWithADigit", {"--format", "html", "--div-id", "1bad"}, "--div-id '1bad' must start with a letter"},
-    {"DivIdWithAQuote", {"--format", "html", "--div-id", "a\"b"}, "--div-id 'a\"b' must start with a letter"},
+    {"DivIdWithAQuote", {"--format", "html", "--div-id", "a\"b"}, "must start with a letter"},
     {"PlotlyJsInlineMissingFile", {"--format", "html", "--plotlyjs", "inline:/missing/file"}, "/missing/file"},
     {"PlotlyJsInlineDirectory", {"--format", "html", "--plotlyjs", "inline:" + spec_path("bad")}, "plotly.js"},
     {"PlotlyJsInlineEndingItsScript",

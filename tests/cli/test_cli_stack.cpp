@@ -551,7 +551,7 @@ const BadStack bad_stack_inputs[] = {
      "--vertical-spacing must be a finite number, got 'nan'"},
     {"UnknownPanelColorscale",
      {"render", "a.json", "b.json", "--stack", "--panel-colorscale", "2", "nosuchscale"},
-     "--panel-colorscale 2: unknown colorscale 'nosuchscale'"},
+     "panel 2 (Forward KL): unknown colorscale 'nosuchscale'; valid names are plotly.py's"},
     {"BadExtraForEveryPanel",
      {"render", "a.json", "b.json", "--stack", "--extra", "[1]"},
      "--extra must be a JSON object, got array"},
