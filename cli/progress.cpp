@@ -100,7 +100,9 @@ void Progress::draw(Clock::time_point now) {
 
 void Progress::finish() {
     if (!drawn_) return;
-    write_to_stderr("\r" + std::string(width_, ' ') + "\r");
+    std::string blank(1, '\r');
+    blank.append(width_, ' ').append(1, '\r');
+    write_to_stderr(blank);
     drawn_ = false;
 }
 

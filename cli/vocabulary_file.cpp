@@ -48,8 +48,9 @@ public:
         if (value.is_number_integer()) {
             fail_input(name_ + ": " + where + " is " + value.dump() + "; token ids are non-negative integers");
         }
-        fail_input(name_ + ": " + where + " must be an integer id, got " + std::string(value.type_name()) +
-                   (value.is_number() ? " " + value.dump() : ""));
+        std::string got = value.type_name();
+        if (value.is_number()) got.append(1, ' ').append(value.dump());
+        fail_input(name_ + ": " + where + " must be an integer id, got " + got);
     }
 
     std::string token_of(const json& value, const std::string& where) const {

@@ -554,7 +554,9 @@ TEST_F(CliStatsTest, EveryIntegerDtypeAndShapeOfIdsIsAccepted) {
         const json& x = trace_of(figure).at("x");
         ASSERT_EQ(x.size(), ids.size());
         for (std::size_t s = 0; s < ids.size(); ++s) {
-            EXPECT_TRUE(x[s].get<std::string>().starts_with("t" + std::to_string(ids[s]))) << x[s];
+            std::string token(1, 't');
+            token.append(std::to_string(ids[s]));
+            EXPECT_TRUE(x[s].get<std::string>().starts_with(token)) << x[s];
         }
     }
 }
