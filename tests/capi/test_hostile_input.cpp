@@ -262,7 +262,7 @@ TEST(CapiHostileInput, ExtraJsonNestedTenThousandDeepIsRefused) {
     const std::string unbalanced = "{\"meta\":" + std::string(10000, '[');
     std::string objects;
     for (int i = 0; i < 10000; ++i) objects += "{\"a\":";
-    objects += "1" + std::string(10000, '}');
+    objects.append(1, '1').append(10000, '}');
     for (const std::string* extra : std::vector<const std::string*>{&balanced, &unbalanced, &objects}) {
         trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
         panel.extra_json = extra->c_str();
