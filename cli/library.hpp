@@ -3,6 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <span>
+#include <string>
+#include <string_view>
 
 #include "cli_error.hpp"
 #include "trajplot.h"
@@ -39,11 +42,31 @@ using ComparisonHandle = std::unique_ptr<trajplot_comparison, ComparisonDeleter>
 using FigureHandle = std::unique_ptr<trajplot_figure, FigureDeleter>;
 using LibraryString = std::unique_ptr<char, LibraryStringDeleter>;
 
-// A failed call becomes a bad-input error carrying the library's message,
-// which names the function, the field and the value.
-inline void check(trajplot_status status) {
+// A word of the library's messages and what the user knows it by, e.g.
+// {"div_id", "--div-id"}.
+struct Term {
+    std::string library;
+    std::string user;
+};
+
+// A library message without the C function's name it starts with
+// ("trajplot_figure_save: cannot write ..." -> "cannot write ...").
+std::string_view without_function_name(std::string_view message);
+
+// A library message in the user's terms: without the C function's name
+// ("trajplot_figure_create: "), panels counted from 1 ("panels[1]" is
+// "panel 2"), values in single quotes rather than double, and each word of
+// `terms` (whole words, in one pass, the first listed winning) replaced by
+// what the user calls it. The words of the options every command shares
+// (the trajectory options' fields, div_id, extra_json, ...) are translated
+// without being listed.
+std::string user_terms(std::string_view message, std::span<const Term> terms = {});
+
+// A failed call becomes a bad-input error carrying the library's message in
+// the user's terms (user_terms), which names the field and the value.
+inline void check(trajplot_status status, std::span<const Term> terms = {}) {
     if (status != TRAJPLOT_OK) {
-        fail_input(trajplot_error_last());
+        fail_input(user_terms(trajplot_error_last(), terms));
     }
 }
 

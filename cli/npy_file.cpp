@@ -1,6 +1,5 @@
 #include "npy_file.hpp"
 
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +16,8 @@
 #include <utility>
 
 #include "cli_error.hpp"
+#include "input_file.hpp"
+#include "trajplot.h"
 
 namespace trajplot_cli {
 namespace {
@@ -26,31 +27,29 @@ constexpr std::string_view magic = "\x93NUMPY";
 // megabyte allows any shape while still refusing a length that is noise.
 constexpr std::size_t max_header_bytes = std::size_t{1} << 20;
 
-// Header text for a message (see printable_bytes), cut short so that a huge
-// header does not flood the terminal.
-std::string header_excerpt(std::string_view header) {
-    constexpr std::size_t shown = 160;
-    std::string text = printable_bytes(header.substr(0, shown));
-    if (header.size() > shown) text += "...";
-    return text;
+// The header without the spaces and newline numpy pads it with.
+std::string_view trimmed(std::string_view header) {
+    const std::size_t end = header.find_last_not_of(" \t\r\n");
+    return end == std::string_view::npos ? std::string_view{} : header.substr(0, end + 1);
 }
 
-// A key or dtype from the header, quoted for a message.
-std::string quoted(std::string_view text) { return "'" + header_excerpt(text) + "'"; }
+// Header text for a message (see printable_bytes), without its padding,
+// cut short so that a huge header does not flood the terminal.
+std::string header_excerpt(std::string_view header) {
+    constexpr std::size_t shown = 160;
+    const std::string_view text = trimmed(header);
+    std::string excerpt = printable_bytes(text.substr(0, shown));
+    if (text.size() > shown) excerpt += "...";
+    return excerpt;
+}
 
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : fd_(fd) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const noexcept { return fd_; }
-
-private:
-    int fd_;
-};
+// A key or dtype from the header, quoted for a message. Built by
+// appending: g++ 12 warns falsely (-Wrestrict) on "'" + string.
+std::string quoted(std::string_view text) {
+    std::string result(1, '\'');
+    result.append(header_excerpt(text)).append(1, '\'');
+    return result;
+}
 
 // Reads exactly `size` bytes at `offset`; fewer only at the end of the file.
 std::string read_at(int fd, std::size_t offset, std::size_t size, const std::string& name) {
@@ -111,8 +110,9 @@ private:
     static constexpr int max_depth = 32;
 
     [[noreturn]] void fail(const std::string& problem) const {
-        fail_input(name_ + " has a malformed header (" + problem + " at character " + std::to_string(position_) +
-                   "): " + header_excerpt(text_));
+        const std::string where =
+            position_ >= trimmed(text_).size() ? "at its end" : "at character " + std::to_string(position_ + 1);
+        fail_input(name_ + " has a malformed header (" + problem + " " + where + "): " + header_excerpt(text_));
     }
 
     void skip_space() {
@@ -254,6 +254,15 @@ std::optional<NpyDtype> parse_dtype(std::string_view descr) {
     return dtype;
 }
 
+// Whether `descr` is of the simple form but for a size too large for
+// size_t, such as '<U99999999999999999999'.
+bool size_overflows(std::string_view descr) {
+    if (descr.size() < 3 || std::string_view("<>|=").find(descr[0]) == std::string_view::npos) return false;
+    std::size_t size = 0;
+    const auto [stop, error] = std::from_chars(descr.data() + 2, descr.data() + descr.size(), size);
+    return error == std::errc::result_out_of_range && stop == descr.data() + descr.size();
+}
+
 std::size_t page_size() {
     static const std::size_t size = [] {
         const long reported = ::sysconf(_SC_PAGESIZE);
@@ -288,22 +297,18 @@ std::string shape_text(std::span<const std::size_t> shape) {
 }
 
 NpyFile NpyFile::open(const std::string& path, std::string name) {
-    const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) {
-        fail_input("cannot open " + name + ": " + std::strerror(errno));
-    }
     struct stat status {};
-    if (::fstat(fd.get(), &status) != 0) {
-        fail_input("cannot read " + name + ": " + std::strerror(errno));
-    }
-    if (!S_ISREG(status.st_mode)) {
-        fail_input(name + " is not a regular file; a .npy file is read by mapping it into memory");
-    }
+    const FileDescriptor fd = open_regular_file(path, name, "a .npy file", status);
     const auto file_size = static_cast<std::uint64_t>(status.st_size);
 
     const std::string prefix = read_at(fd.get(), 0, magic.size() + 2 + 4, name);
     if (prefix.size() < magic.size() || std::string_view(prefix).substr(0, magic.size()) != magic) {
-        fail_input(name + " is not a .npy file: it does not start with \\x93NUMPY");
+        // np.savez's archives are the likeliest mistake.
+        if (std::string_view(prefix).starts_with("PK\x03\x04")) {
+            fail_input(name +
+                       " is a zip archive, such as np.savez writes, not a .npy file; save the array with np.save");
+        }
+        fail_input(name + " is not a .npy file: it does not start with the .npy magic (the byte 0x93, then NUMPY)");
     }
     if (prefix.size() < magic.size() + 2) {
         fail_input(name + " is truncated: it ends inside its version");
@@ -385,6 +390,9 @@ NpyFile NpyFile::open(const std::string& path, std::string name) {
     file.descr_ = descr->text;
     const std::optional<NpyDtype> dtype = parse_dtype(file.descr_);
     if (dtype) file.dtype_ = *dtype;
+    if (size_overflows(file.descr_)) {
+        fail_input(file.name_ + " has dtype " + quoted(file.descr_) + ", whose item size overflows the address space");
+    }
 
     std::size_t count = 1;
     bool overflow = false;
@@ -405,7 +413,8 @@ NpyFile NpyFile::open(const std::string& path, std::string name) {
         overflow = true;
     }
     if (overflow) {
-        fail_input(file.name_ + " has shape " + file.shape_text() + ", whose size overflows the address space");
+        fail_input(file.name_ + " has shape " + file.shape_text() + " and dtype " + quoted(file.descr_) +
+                   ", whose size in bytes overflows the address space");
     }
     file.element_count_ = count;
 
@@ -520,7 +529,19 @@ FloatSlabReader::FloatSlabReader(const NpyFile& file, std::size_t slab_elements)
     // is in every file numpy writes (the header pads the data to 64 bytes).
     const std::span<const std::byte> first = file.elements(0, 0);
     in_place_ = dtype.size == sizeof(float) && reinterpret_cast<std::uintptr_t>(first.data()) % alignof(float) == 0;
-    if (!in_place_) buffer_.resize(slab_elements);
+    if (in_place_) return;
+    // The one buffer that grows with the input is held to the library's
+    // memory limit, as everything the library allocates is, rather than met
+    // by the out-of-memory killer. The slab's bytes cannot overflow: the
+    // file holding them at 2 bytes a value is mapped.
+    const std::size_t limit = trajplot_memory_limit();
+    if (slab_elements > limit / sizeof(float)) {
+        fail_input(file.name() + " has dtype " + quoted(file.descr()) + ", read through a float32 copy of one slab " +
+                   "at a time, and a slab of " + std::to_string(slab_elements) + " values (seq_len x vocab) needs " +
+                   std::to_string(slab_elements * sizeof(float)) + " bytes, more than the memory limit of " +
+                   std::to_string(limit) + " bytes; save it as float32 ('<f4'), which is read in place");
+    }
+    buffer_.resize(slab_elements);
 }
 
 const float* FloatSlabReader::slab(std::size_t index) {

@@ -33,9 +33,11 @@ class NpyFile {
 public:
     // Opens and maps the .npy file at `path`. `name` says which file it is
     // in every message, e.g. "--logits 'lens.npy'". Throws CliError (bad
-    // input) naming the file and the problem: not a .npy file, a truncated
-    // or malformed header, Fortran order, a file shorter than its shape
-    // needs.
+    // input) naming the file and the problem: a directory, FIFO or device
+    // (refused before anything waits on it), not a .npy file, a truncated
+    // or malformed header, Fortran order, a dtype and shape whose bytes
+    // overflow the address space (naming both), a file shorter than its
+    // shape needs.
     static NpyFile open(const std::string& path, std::string name);
 
     NpyFile(NpyFile&& other) noexcept;
@@ -92,7 +94,8 @@ float float_from_half(std::uint16_t bits) noexcept;
 class FloatSlabReader {
 public:
     // Throws CliError (bad input) naming the file and its dtype when it is
-    // not one of the three.
+    // not one of the three, and naming the size when the buffer of one
+    // converted slab would exceed the library's memory limit.
     FloatSlabReader(const NpyFile& file, std::size_t slab_elements);
 
     // The `index`-th slab of slab_elements floats, valid until the next call.

@@ -1,13 +1,18 @@
 #include "render.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "cli_error.hpp"
+#include "input_file.hpp"
 #include "library.hpp"
 #include "trajplot.h"
 
@@ -115,13 +120,71 @@ int write_to_stdout(void* user, const char* data, std::size_t size) {
     return 1;
 }
 
+std::string in_quotes(std::string_view text) {
+    std::string result;
+    result.reserve(text.size() + 2);
+    result.append(1, '\'').append(text).append(1, '\'');
+    return result;
+}
+
+bool is_symbolic_link(const std::string& path) {
+    struct stat status {};
+    return ::lstat(path.c_str(), &status) == 0 && S_ISLNK(status.st_mode);
+}
+
+// The library's message for a file it could not write, "<what> <path>:
+// <reason>", naming the file as `destination` ("--out 'a.json'"), or where
+// `path` is a symbolic link, the file it leads to as well.
+std::string output_message(std::string_view message, const std::string& path, const std::string& destination,
+                           std::span<const Term> terms) {
+    const std::string_view detail = without_function_name(message);
+    for (const std::string_view what : {"cannot write ", "cannot create a file beside ", "cannot replace ",
+                                        "cannot open ", "cannot read the symbolic link "}) {
+        if (!detail.starts_with(what)) continue;
+        // Every reason (strerror's text) is free of ": ", a path may not be.
+        const std::size_t colon = detail.rfind(": ");
+        if (colon == std::string_view::npos || colon < what.size()) break;
+        const std::string_view named = detail.substr(what.size(), colon - what.size());
+        // The temporary file beside the target is the library's affair.
+        std::string text(what == "cannot create a file beside " || what == "cannot open " ? "cannot write " : what);
+        if (named != path && is_symbolic_link(path)) {
+            text.append(in_quotes(named)).append(", where ").append(destination).append(" leads");
+        } else {
+            text.append(destination);
+        }
+        return text.append(detail.substr(colon));
+    }
+    return user_terms(message, terms);
+}
+
+// Words of the export's messages: the file --plotlyjs inline:FILE names.
+std::vector<Term> export_terms(const RenderOptions& options) {
+    std::vector<Term> terms;
+    if (options.plotlyjs && options.plotlyjs->source == TRAJPLOT_PLOTLYJS_INLINE) {
+        const std::string& location = options.plotlyjs->location;
+        const std::string named = "--plotlyjs inline file " + in_quotes(location);
+        terms.push_back({"plotly.js from " + location, named});
+        terms.push_back({"plotly.js file " + location, named});
+    }
+    return terms;
+}
+
 // Writes the figure to --out or to standard output. A file is streamed by
 // the library into a temporary file beside the target and renamed into
 // place, so that a failure leaves no partial file.
-void write_figure(const trajplot_figure* figure, const trajplot_export_options& exported,
-                  const RenderOptions& options) {
+void write_figure(const trajplot_figure* figure, const trajplot_export_options& exported, const RenderOptions& options,
+                  const std::string& destination) {
+    const std::vector<Term> terms = export_terms(options);
     if (!options.writes_to_stdout()) {
-        check(trajplot_figure_save(figure, &exported, options.out->c_str()));
+        const std::string& path = *options.out;
+        const std::string named = destination.empty() ? "--out " + in_quotes(path) : destination;
+        struct stat status {};
+        if (::stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
+            fail_input(named + " is a directory; give the path of the file to write");
+        }
+        if (trajplot_figure_save(figure, &exported, path.c_str()) != TRAJPLOT_OK) {
+            fail_input(output_message(trajplot_error_last(), path, named, terms));
+        }
         return;
     }
     // A PNG or PDF would fill a terminal with binary noise.
@@ -133,7 +196,7 @@ void write_figure(const trajplot_figure* figure, const trajplot_export_options& 
     const trajplot_status status = trajplot_figure_stream(figure, &exported, write_to_stdout, &output);
     // The library's message would only say that the export was stopped.
     if (output.failed) fail_input("cannot write to standard output");
-    check(status);
+    check(status, terms);
     if (std::fflush(stdout) != 0) fail_input("cannot write to standard output");
 }
 
@@ -172,6 +235,14 @@ trajplot_export_options export_options(const RenderOptions& options) {
     if (options.plotlyjs) {
         exported.plotlyjs = options.plotlyjs->source;
         exported.plotlyjs_location = options.plotlyjs->location.c_str();
+        // Checked here for a message with the option and the reason (the
+        // library's has neither), and so that a FIFO is not waited on.
+        if (options.plotlyjs->source == TRAJPLOT_PLOTLYJS_INLINE) {
+            struct stat status {};
+            open_regular_file(options.plotlyjs->location,
+                              "--plotlyjs inline file " + in_quotes(options.plotlyjs->location), "a plotly.js file",
+                              status);
+        }
     }
     note_when_plotlyjs_needs_the_network(exported);
     exported.div_id = options.div_id ? options.div_id->c_str() : nullptr;
@@ -230,6 +301,42 @@ void check_shared_positions(const std::vector<SourcedSpec>& specs) {
     }
 }
 
+std::string float_text(float value) {
+    char text[32];
+    const auto result = std::to_chars(text, text + sizeof text, value);
+    return std::string(text, result.ptr);
+}
+
+// A log scale needs a colour range above 0. The library says so of the
+// range's "min", which may come from --clip, a spec's min or max, or the
+// statistic itself: this says which. `panel` is "panel 2 (Rank)" in a
+// stacked figure, else empty.
+void check_log_scale(const trajplot_statistic* statistic, const std::string& option, const RenderOptions& options,
+                     const std::string& panel) {
+    bool has_min = false;
+    bool has_max = false;
+    float min = 0.0f;
+    float max = 0.0f;
+    check(trajplot_statistic_range(&has_min, &min, &has_max, &max, statistic));
+    const bool min_too_low = has_min && !(min > 0.0f);
+    const bool max_too_low = has_max && !(max > 0.0f);
+    if (!min_too_low && !max_too_low) return;
+    std::string message = option + " needs a colour range above 0, but ";
+    if (options.clip) {
+        message += min_too_low ? "--clip MIN is " + float_text(min) : "--clip MAX is " + float_text(max);
+    } else {
+        std::string subject = panel;
+        if (subject.empty()) {
+            const char* name = nullptr;
+            check(trajplot_statistic_name(&name, statistic));
+            subject = name;
+        }
+        message += "the colour range of " + subject +
+                   (min_too_low ? " starts at " + float_text(min) : " ends at " + float_text(max));
+    }
+    fail_input(message + "; give --clip MIN MAX with MIN above 0");
+}
+
 }  // namespace
 
 void render(const StatisticSpec& spec, const RenderOptions& options) {
@@ -237,9 +344,10 @@ void render(const StatisticSpec& spec, const RenderOptions& options) {
     write_statistic(statistic.get(), options);
 }
 
-void write_statistic(const trajplot_statistic* original, const RenderOptions& options) {
+void write_statistic(const trajplot_statistic* original, const RenderOptions& options, const std::string& destination) {
     const StatisticHandle transformed = transform(original, options);
     const trajplot_statistic* statistic = transformed ? transformed.get() : original;
+    if (options.log_scale) check_log_scale(statistic, "--log-scale", options, {});
 
     const trajplot_panel_options panel = panel_options(options);
     const trajplot_figure_options figure_settings = figure_options(options);
@@ -247,7 +355,7 @@ void write_statistic(const trajplot_statistic* original, const RenderOptions& op
     trajplot_figure* created = nullptr;
     check(trajplot_figure_create(&created, statistic, &panel, &figure_settings));
     const FigureHandle figure(created);
-    write_figure(figure.get(), exported, options);
+    write_figure(figure.get(), exported, options, destination);
 }
 
 void render_stacked(const std::vector<SourcedSpec>& specs, const RenderOptions& options) {
@@ -277,12 +385,21 @@ void write_stacked(std::span<const trajplot_statistic* const> originals, const R
     for (std::size_t i = 0; i < panels.size(); ++i) {
         trajplot_panel_options& panel = panels[i];
         panel_pointers.push_back(&panel);
+        const std::string number = std::to_string(i + 1);
         const auto given = options.panels.find(i + 1);
-        if (given == options.panels.end()) continue;
-        const PanelOverride& chosen = given->second;
-        if (chosen.title) panel.title = chosen.title->c_str();
-        if (chosen.colorscale) panel.colorscale = chosen.colorscale->c_str();
-        if (chosen.log_scale) panel.log_scale = true;
+        const PanelOverride* chosen = given == options.panels.end() ? nullptr : &given->second;
+        if (chosen != nullptr) {
+            if (chosen->title) panel.title = chosen->title->c_str();
+            if (chosen->colorscale) panel.colorscale = chosen->colorscale->c_str();
+            if (chosen->log_scale) panel.log_scale = true;
+        }
+        if (panel.log_scale) {
+            const char* name = nullptr;
+            check(trajplot_statistic_name(&name, statistics[i]));
+            const bool own = chosen != nullptr && chosen->log_scale;
+            check_log_scale(statistics[i], own ? "--panel-log-scale " + number : "--log-scale", options,
+                            "panel " + number + " (" + name + ")");
+        }
     }
 
     trajplot_figure_options stack = figure_options(options);
@@ -297,7 +414,7 @@ void write_stacked(std::span<const trajplot_statistic* const> originals, const R
     check(
         trajplot_figure_create_stacked(&created, statistics.data(), panel_pointers.data(), statistics.size(), &stack));
     const FigureHandle figure(created);
-    write_figure(figure.get(), exported, options);
+    write_figure(figure.get(), exported, options, {});
 }
 
 }  // namespace trajplot_cli

@@ -18,10 +18,13 @@ void render(const StatisticSpec& spec, const RenderOptions& options);
 // Applies --stride and then --clip to `statistic` (which stays unchanged),
 // makes its figure, and writes it (or with --trace-only its heatmap trace)
 // as JSON, or as an HTML page, to --out or, as it is produced, to standard
-// output. Throws CliError (bad input) with the library's message when a
-// library call fails, or when standard output cannot be written; a failed
-// run leaves no output file behind.
-void write_statistic(const trajplot_statistic* statistic, const RenderOptions& options);
+// output. Throws CliError (bad input) with the library's message in the
+// user's terms when a library call fails, or when the output cannot be
+// written; a failed run leaves no output file behind. `destination` names
+// --out in messages when it is not the user's own path (by default
+// "--out 'PATH'").
+void write_statistic(const trajplot_statistic* statistic, const RenderOptions& options,
+                     const std::string& destination = {});
 
 // A checked SPEC and where it came from ("spec file 'a.json'"), for messages.
 struct SourcedSpec {

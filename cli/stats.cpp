@@ -1,5 +1,7 @@
 #include "stats.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -11,8 +13,11 @@
 #include <vector>
 
 #include "cli_error.hpp"
+#include "input_file.hpp"
 #include "library.hpp"
 #include "npy_file.hpp"
+#include "output_files.hpp"
+#include "progress.hpp"
 #include "render.hpp"
 #include "trajplot.h"
 #include "vocabulary_file.hpp"
@@ -81,7 +86,9 @@ VocabularyHandle load_vocabulary(const std::string& path, std::size_t lens_vocab
         lengths.push_back(token.size());
     }
     trajplot_vocabulary* created = nullptr;
-    check(trajplot_vocabulary_create(&created, pointers.data(), lengths.data(), tokens.size()));
+    if (trajplot_vocabulary_create(&created, pointers.data(), lengths.data(), tokens.size()) != TRAJPLOT_OK) {
+        fail_input(file_name("--vocab", path) + ": " + user_terms(trajplot_error_last()));
+    }
     return VocabularyHandle(created);
 }
 
@@ -117,6 +124,10 @@ std::vector<std::size_t> layer_order(std::size_t layers, bool output_first) {
 
 std::filesystem::path output_directory(const std::string& dir) {
     const std::filesystem::path path(dir);
+    struct stat status {};
+    if (::stat(dir.c_str(), &status) == 0 && !S_ISDIR(status.st_mode)) {
+        fail_input("--output-dir '" + dir + "' is " + std::string(file_kind(status.st_mode)) + ", not a directory");
+    }
     std::error_code error;
     std::filesystem::create_directories(path, error);
     if (error) {
@@ -189,6 +200,9 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
     // One slab resident at a time: each is read (in place, or converted into
     // the reader's buffer), reduced by the library, and its pages given back.
     const std::vector<std::size_t> order = layer_order(lens.layers, wants_forward_kl);
+    std::uint64_t bytes_per_slab = static_cast<std::uint64_t>(slab_len) * values.dtype().size;
+    if (other) bytes_per_slab += static_cast<std::uint64_t>(slab_len) * other->dtype().size;
+    Progress progress(lens.batch * lens.layers, bytes_per_slab, progress_wanted(stats.quiet));
     for (std::size_t item = 0; item < lens.batch; ++item) {
         for (const std::size_t layer : order) {
             const std::size_t slab_index = item * lens.layers + layer;
@@ -202,11 +216,13 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
                 other_reader->release(slab_index);
             }
             self_reader.release(slab_index);
+            progress.slab_done();
         }
         // The pages two slabs of the item share are whole only now.
         self_reader.release_range(item * lens.layers, lens.layers);
         if (other_reader) other_reader->release_range(item * lens.layers, lens.layers);
     }
+    progress.finish();
 
     // Every statistic is computed before the first file is written, so that
     // a failure to compute one leaves no output behind.
@@ -238,11 +254,17 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
                             : options.format == OutputFormat::png ? ".png"
                             : options.format == OutputFormat::pdf ? ".pdf"
                                                                   : ".json";
+    // All the files or none: each is written to a temporary file, and they
+    // are renamed into place only once every one is written.
+    OutputFiles files;
     for (std::size_t i = 0; i < measures.size(); ++i) {
+        const std::string path = (directory / (std::string(trajplot_measure_name(measures[i])) + extension)).string();
+        const std::string name = "--output-dir file '" + path + "'";
         RenderOptions file_options = options;
-        file_options.out = (directory / (std::string(trajplot_measure_name(measures[i])) + extension)).string();
-        write_statistic(statistics[i].get(), file_options);
+        file_options.out = files.reserve(path, name);
+        write_statistic(statistics[i].get(), file_options, name);
     }
+    files.commit();
 }
 
 }  // namespace trajplot_cli

@@ -10,9 +10,10 @@ namespace trajplot_cli {
 // each other, streams the values into the library one (batch item, layer)
 // slab at a time, and writes the statistics selected: as one stacked figure
 // (panels in the order selected) when options.stack, else the one statistic
-// to --out or standard output, or each to --output-dir/<name>.json (.html).
-// Throws CliError (bad input) naming the file, option or library call that
-// failed.
+// to --out or standard output, or each to --output-dir/<name>.json (.html),
+// all of them or none (OutputFiles). With standard error a terminal and not
+// stats.quiet, a progress line counts the slabs (Progress). Throws CliError
+// (bad input) naming the file, option or value that failed.
 void run_stats(const StatsOptions& stats, const RenderOptions& options);
 
 }  // namespace trajplot_cli

@@ -1,10 +1,11 @@
 #include "vocabulary_file.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_error.hpp"
+#include "input_file.hpp"
 #include "spec.hpp"
 
 namespace trajplot_cli {
@@ -19,11 +21,21 @@ namespace {
 
 using nlohmann::json;
 
-// A token or key as JSON, for messages: quoted, and every character but
+// A token or key as a JSON string, for messages: every character but
 // printable ASCII escaped, so that it stays on one line, shows what the file
 // holds and cannot drive the terminal.
-std::string token_text(const std::string& token) {
+std::string json_text(const std::string& token) {
     return json(token).dump(-1, ' ', true, json::error_handler_t::replace);
+}
+
+// A token as a value in a message: JSON's escapes within single quotes, the
+// quotes of every value the tool names.
+std::string token_text(const std::string& token) {
+    const std::string text = json_text(token);
+    std::string quoted;
+    quoted.reserve(text.size());
+    quoted.append(1, '\'').append(text, 1, text.size() - 2).append(1, '\'');
+    return quoted;
 }
 
 class VocabularyBuilder {
@@ -36,8 +48,9 @@ public:
         if (value.is_number_integer()) {
             fail_input(name_ + ": " + where + " is " + value.dump() + "; token ids are non-negative integers");
         }
-        fail_input(name_ + ": " + where + " must be an integer id, got " + std::string(value.type_name()) +
-                   (value.is_number() ? " " + value.dump() : ""));
+        std::string got = value.type_name();
+        if (value.is_number()) got.append(1, ' ').append(value.dump());
+        fail_input(name_ + ": " + where + " must be an integer id, got " + got);
     }
 
     std::string token_of(const json& value, const std::string& where) const {
@@ -86,7 +99,7 @@ private:
 };
 
 std::string member_path(std::string_view parent, const std::string& key) {
-    return std::string(parent) + "[" + token_text(key) + "]";
+    return std::string(parent) + "[" + json_text(key) + "]";
 }
 
 std::string element_path(std::string_view parent, std::size_t index) {
@@ -122,7 +135,7 @@ void read_tokenizer_json(VocabularyBuilder& builder, const json& document) {
     const json& model = document["model"];
     const auto vocab = model.find("vocab");
     if (vocab == model.end()) {
-        fail_input(builder.name() + " looks like a tokenizer.json, but its model has no \"vocab\"");
+        fail_input(builder.name() + " looks like a tokenizer.json, but its model has no 'vocab'");
     }
     if (vocab->is_object()) {
         read_token_to_id(builder, *vocab, "model.vocab");
@@ -144,7 +157,7 @@ void read_tokenizer_json(VocabularyBuilder& builder, const json& document) {
             fail_input(builder.name() + ": " + where + " must be an object, got " + std::string(token.type_name()));
         }
         for (const char* key : {"id", "content"}) {
-            if (!token.contains(key)) fail_input(builder.name() + ": " + where + " has no \"" + key + "\"");
+            if (!token.contains(key)) fail_input(builder.name() + ": " + where + " has no '" + key + "'");
         }
         builder.set(builder.id_of(token["id"], where + ".id"), builder.token_of(token["content"], where + ".content"),
                     true);
@@ -152,10 +165,20 @@ void read_tokenizer_json(VocabularyBuilder& builder, const json& document) {
 }
 
 std::string read_text(const std::string& path, const std::string& name) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) fail_input("cannot open " + name + ": " + std::strerror(errno));
-    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    if (file.bad()) fail_input("cannot read " + name + ": " + std::strerror(errno));
+    struct stat status {};
+    const FileDescriptor fd = open_regular_file(path, name, "a JSON file", status);
+    std::string text;
+    text.reserve(static_cast<std::size_t>(status.st_size));
+    char buffer[1 << 16];
+    for (;;) {
+        const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            fail_input("cannot read " + name + ": " + std::strerror(errno));
+        }
+        if (got == 0) break;
+        text.append(buffer, static_cast<std::size_t>(got));
+    }
     return text;
 }
 

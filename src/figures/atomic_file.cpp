@@ -17,17 +17,53 @@ namespace {
     fail(Errc::io, what + " " + path.string() + ": " + std::strerror(error));
 }
 
+// The longest file name the directory takes (NAME_MAX, 255 on Linux's file
+// systems).
+std::size_t longest_name(const std::filesystem::path& directory) {
+    const long reported = ::pathconf(directory.empty() ? "." : directory.c_str(), _PC_NAME_MAX);
+    return reported > 0 ? static_cast<std::size_t>(reported) : std::size_t{255};
+}
+
+// The temporary's name is the target's with a unique suffix, but where that
+// would be too long for the directory, the target's name is cut short by the
+// suffix's length (at a character boundary), so that any name that fits has
+// a temporary that fits: it is never longer than the name it replaces.
 std::filesystem::path temporary_sibling(const std::filesystem::path& target) {
     static std::atomic<unsigned long> counter{0};
-    std::filesystem::path temporary = target;
-    temporary += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    return temporary;
+    const std::string suffix = ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    std::string name = target.filename().string();
+    if (name.size() + suffix.size() > longest_name(target.parent_path())) {
+        std::size_t kept = name.size() > suffix.size() ? name.size() - suffix.size() : 0;
+        while (kept > 0 && (static_cast<unsigned char>(name[kept]) & 0xc0) == 0x80) --kept;
+        name.resize(kept);
+    }
+    return target.parent_path() / (name + suffix);
+}
+
+// The file a chain of symbolic links ends at, whether it exists or not: a
+// link to a missing file is written through, creating the file it names. A
+// relative link is read from the link's own directory, as the system reads
+// it.
+std::filesystem::path final_target(const std::filesystem::path& given) {
+    // Linux's own limit on the links one path may go through.
+    constexpr int max_links = 40;
+    std::filesystem::path path = given;
+    for (int links = 0; links <= max_links; ++links) {
+        std::error_code error;
+        const std::filesystem::file_status status = std::filesystem::symlink_status(path, error);
+        if (error || !std::filesystem::is_symlink(status)) return path;
+        std::filesystem::path next = std::filesystem::read_symlink(path, error);
+        if (error) fail_io("cannot read the symbolic link", path, error.value());
+        path = next.is_absolute() ? std::move(next) : path.parent_path() / next;
+    }
+    fail_io("cannot write", given, ELOOP);
 }
 
 }  // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
     if (target_.empty()) fail(Errc::io, "cannot write to an empty path");
+    target_ = final_target(target_);
     std::error_code error;
     const std::filesystem::file_status status = std::filesystem::status(target_, error);
     if (!error && std::filesystem::is_directory(status)) fail_io("cannot write", target_, EISDIR);
@@ -36,10 +72,6 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
         stream_.open(target_, std::ios::binary | std::ios::out);
         if (!stream_) fail_io("cannot open", target_, errno);
         return;
-    }
-    if (std::filesystem::is_symlink(std::filesystem::symlink_status(target_, error)) && !error) {
-        std::filesystem::path resolved = std::filesystem::canonical(target_, error);
-        if (!error) target_ = std::move(resolved);
     }
     // O_EXCL: never write into a file someone else created under our name.
     // Mode 0666 leaves the permissions to the umask, as any new file.

@@ -1,7 +1,10 @@
 // Replaces a file atomically: the content goes to a temporary file in the
 // same directory, renamed over the target only once completely written.
 // Until then the target is untouched; on failure the temporary is removed.
-// A symbolic link is followed: the file it names is replaced, the link kept.
+// A symbolic link is followed: the file it names is replaced (or, when it is
+// missing, created), the link kept. The temporary's name is never longer
+// than the target's where that would not fit the directory, so a name of
+// the longest length works.
 // A target that is not a regular file or a directory (a device such as
 // /dev/stdout or /dev/full, a FIFO) cannot be replaced and is written
 // directly.

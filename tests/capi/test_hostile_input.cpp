@@ -262,7 +262,7 @@ TEST(CapiHostileInput, ExtraJsonNestedTenThousandDeepIsRefused) {
     const std::string unbalanced = "{\"meta\":" + std::string(10000, '[');
     std::string objects;
     for (int i = 0; i < 10000; ++i) objects += "{\"a\":";
-    objects += "1" + std::string(10000, '}');
+    objects.append(1, '1').append(10000, '}');
     for (const std::string* extra : std::vector<const std::string*>{&balanced, &unbalanced, &objects}) {
         trajplot_panel_options panel = TRAJPLOT_PANEL_OPTIONS_INIT;
         panel.extra_json = extra->c_str();
@@ -304,6 +304,61 @@ TEST_F(CapiHostileFiles, SymbolicLinkKeepsPointingAtTheReplacedFile) {
     EXPECT_TRUE(fs::is_symlink(link));
     EXPECT_EQ(read_file(target), figure_json(statistic_.get()));
     EXPECT_EQ(entries_of(directory_), (std::vector<std::string>{"link.json", "real.json"}));
+}
+
+TEST_F(CapiHostileFiles, DanglingSymbolicLinkCreatesTheFileItNames) {
+    const fs::path link = directory_ / "link.json";
+    fs::create_symlink("missing.json", link);
+    ASSERT_EQ(trajplot_figure_save(figure_.get(), nullptr, link.c_str()), TRAJPLOT_OK) << trajplot_error_last();
+    EXPECT_TRUE(fs::is_symlink(link));
+    EXPECT_EQ(read_file(directory_ / "missing.json"), figure_json(statistic_.get()));
+    EXPECT_EQ(entries_of(directory_), (std::vector<std::string>{"link.json", "missing.json"}));
+}
+
+// Each relative link is read from its own directory, as the system reads it.
+TEST_F(CapiHostileFiles, ChainOfLinksThroughAnotherDirectoryCreatesTheLastFile) {
+    fs::create_directory(directory_ / "sub");
+    fs::create_symlink("sub/hop.json", directory_ / "link.json");
+    fs::create_symlink("../final.json", directory_ / "sub" / "hop.json");
+    const fs::path link = directory_ / "link.json";
+    ASSERT_EQ(trajplot_figure_save(figure_.get(), nullptr, link.c_str()), TRAJPLOT_OK) << trajplot_error_last();
+    EXPECT_EQ(read_file(directory_ / "final.json"), figure_json(statistic_.get()));
+    EXPECT_TRUE(fs::is_symlink(link));
+    EXPECT_TRUE(fs::is_symlink(directory_ / "sub" / "hop.json"));
+    EXPECT_EQ(entries_of(directory_), (std::vector<std::string>{"final.json", "link.json", "sub"}));
+    EXPECT_EQ(entries_of(directory_ / "sub"), (std::vector<std::string>{"hop.json"}));
+}
+
+TEST_F(CapiHostileFiles, LoopOfLinksIsAnIoErrorAndReplacesNeither) {
+    fs::create_symlink("b.json", directory_ / "a.json");
+    fs::create_symlink("a.json", directory_ / "b.json");
+    const fs::path link = directory_ / "a.json";
+    EXPECT_TRAJPLOT_FAILS(trajplot_figure_save(figure_.get(), nullptr, link.c_str()), TRAJPLOT_EIO,
+                          "trajplot_figure_save", "a.json", "Too many levels of symbolic links");
+    EXPECT_TRUE(fs::is_symlink(directory_ / "a.json"));
+    EXPECT_TRUE(fs::is_symlink(directory_ / "b.json"));
+    EXPECT_EQ(entries_of(directory_), (std::vector<std::string>{"a.json", "b.json"}));
+}
+
+// A name of NAME_MAX bytes fits its directory, so its temporary must too.
+TEST_F(CapiHostileFiles, NameOfTheLongestLengthIsWrittenAndReplaced) {
+    const long longest = ::pathconf(directory_.c_str(), _PC_NAME_MAX);
+    ASSERT_GT(longest, 16);
+    const std::string ascii = std::string(static_cast<std::size_t>(longest) - 5, 'f') + ".json";
+    // Two-byte characters: a temporary's name cut short must stay whole
+    // characters.
+    std::string accented;
+    while (accented.size() + 2 + 5 <= static_cast<std::size_t>(longest)) accented += "\xc3\xa9";
+    accented += std::string(static_cast<std::size_t>(longest) - 5 - accented.size(), 'e') + ".json";
+    for (const std::string& name : {ascii, accented}) {
+        ASSERT_EQ(name.size(), static_cast<std::size_t>(longest));
+        const fs::path path = directory_ / name;
+        std::ofstream(path) << "earlier";
+        ASSERT_EQ(trajplot_figure_save(figure_.get(), nullptr, path.c_str()), TRAJPLOT_OK) << trajplot_error_last();
+        EXPECT_EQ(read_file(path), figure_json(statistic_.get()));
+        EXPECT_EQ(entries_of(directory_), std::vector<std::string>{name});
+        fs::remove(path);
+    }
 }
 
 TEST_F(CapiHostileFiles, DirectoryAsTheOutputIsAnIoError) {

@@ -3,9 +3,15 @@
 // writes against a plain double-precision computation of the same
 // statistic done here; and they check that every malformed file or command
 // line fails with a one-line message and no output.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -14,9 +20,11 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -546,7 +554,9 @@ TEST_F(CliStatsTest, EveryIntegerDtypeAndShapeOfIdsIsAccepted) {
         const json& x = trace_of(figure).at("x");
         ASSERT_EQ(x.size(), ids.size());
         for (std::size_t s = 0; s < ids.size(); ++s) {
-            EXPECT_TRUE(x[s].get<std::string>().starts_with("t" + std::to_string(ids[s]))) << x[s];
+            std::string token(1, 't');
+            token.append(std::to_string(ids[s]));
+            EXPECT_TRUE(x[s].get<std::string>().starts_with(token)) << x[s];
         }
     }
 }
@@ -663,6 +673,86 @@ TEST_F(CliStatsTest, SeveralStatisticsToOneOutputAreOneStackedFigure) {
         ASSERT_EQ(single.at("data").size(), 1u) << order[i];
         EXPECT_FALSE(single.at("layout").contains("annotations")) << order[i];
         EXPECT_EQ(trace_of(single).at("z"), traces[i].at("z")) << order[i];
+    }
+}
+
+// --output-dir writes its files as one set: each to a temporary file first,
+// renamed into place only once all are written. A run that fails on its
+// third file leaves the first two as they were, and no temporary behind.
+class CliStatsOutputDirTest : public CliStatsTest {
+protected:
+    void SetUp() override {
+        CliStatsTest::SetUp();
+        SmallCase data;
+        put_lens("lens.npy", data.lens);
+        put_ids("ids.npy", data.ids, {2, 4});
+        fs::create_directory(work_dir() / "out");
+        put("out/entropy.json", "earlier entropy");
+        put("out/max_probability.json", "earlier max_probability");
+    }
+
+    CliResult run_three() const {
+        return run({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--statistic",
+                    "entropy,max_probability,forward_kl", "--output-dir", "out"});
+    }
+
+    std::set<std::string> out_entries() const {
+        std::set<std::string> names;
+        for (const fs::directory_entry& entry : fs::directory_iterator(work_dir() / "out")) {
+            names.insert(entry.path().filename().string());
+        }
+        return names;
+    }
+
+    void expect_earlier_files_intact() const {
+        EXPECT_EQ(read_file(work_dir() / "out" / "entropy.json"), "earlier entropy");
+        EXPECT_EQ(read_file(work_dir() / "out" / "max_probability.json"), "earlier max_probability");
+        EXPECT_EQ(out_entries(), (std::set<std::string>{"entropy.json", "forward_kl.json", "max_probability.json"}));
+    }
+};
+
+TEST_F(CliStatsOutputDirTest, ThirdFileThatCannotBeCreatedLeavesTheOthersIntact) {
+    fs::create_symlink("gone/forward_kl.json", work_dir() / "out" / "forward_kl.json");
+    expect_error(run_three(), 1,
+                 "cannot write 'out/gone/forward_kl.json', where --output-dir file 'out/forward_kl.json' leads: No "
+                 "such file or directory");
+    expect_earlier_files_intact();
+}
+
+TEST_F(CliStatsOutputDirTest, ThirdFileThatCannotBeWrittenLeavesTheOthersIntact) {
+    if (!fs::is_character_file("/dev/full")) GTEST_FAIL() << "/dev/full is missing";
+    fs::create_symlink("/dev/full", work_dir() / "out" / "forward_kl.json");
+    expect_error(run_three(), 1,
+                 "cannot write '/dev/full', where --output-dir file 'out/forward_kl.json' leads: No space left on "
+                 "device");
+    expect_earlier_files_intact();
+}
+
+TEST_F(CliStatsOutputDirTest, DirectoryInTheWayOfTheThirdFileLeavesTheOthersIntact) {
+    fs::create_directory(work_dir() / "out" / "forward_kl.json");
+    expect_error(run_three(), 1,
+                 "--output-dir file 'out/forward_kl.json' is a directory; move it away, or write elsewhere");
+    expect_earlier_files_intact();
+    EXPECT_TRUE(fs::is_empty(work_dir() / "out" / "forward_kl.json"));
+}
+
+TEST_F(CliStatsOutputDirTest, OutputDirThatIsAFileIsNamed) {
+    put("a_file", "x");
+    expect_error(run({"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--output-dir", "a_file"}), 1,
+                 "--output-dir 'a_file' is a regular file, not a directory");
+    EXPECT_EQ(read_file(work_dir() / "a_file"), "x");
+}
+
+TEST_F(CliStatsOutputDirTest, SuccessReplacesEveryFileAndLeavesNoTemporary) {
+    fs::create_symlink("elsewhere.json", work_dir() / "out" / "forward_kl.json");
+    const CliResult result = run_three();
+    ASSERT_EQ(result.exit_status, 0) << result.err;
+    EXPECT_EQ(out_entries(),
+              (std::set<std::string>{"elsewhere.json", "entropy.json", "forward_kl.json", "max_probability.json"}));
+    EXPECT_TRUE(fs::is_symlink(work_dir() / "out" / "forward_kl.json"));
+    for (const std::string name : {"entropy", "max_probability", "forward_kl"}) {
+        const json figure = read_json(work_dir() / "out" / (name + ".json"));
+        EXPECT_EQ(figure.at("data").size(), 1u) << name;
     }
 }
 
@@ -1004,7 +1094,10 @@ std::string with_header_length(std::string bytes, std::uint16_t length) {
 
 const BadFile bad_files[] = {
     {"Empty", "", "--logits 'values.npy' is not a .npy file"},
-    {"BadMagic", "\x93NUMPZ" + npy_bytes(good_dict, good_data).substr(6), "is not a .npy file"},
+    {"BadMagic", "\x93NUMPZ" + npy_bytes(good_dict, good_data).substr(6),
+     "is not a .npy file: it does not start with the .npy magic (the byte 0x93, then NUMPY)"},
+    {"ZipArchive", "PK\x03\x04\x14\x00\x00\x00" + good_data,
+     "is a zip archive, such as np.savez writes, not a .npy file; save the array with np.save"},
     {"TextFile", "not numpy at all", "is not a .npy file"},
     {"OnlyMagic", "\x93NUMPY", "is truncated: it ends inside its version"},
     {"NoHeaderLength", std::string("\x93NUMPY\x01\x00", 8), "is truncated: it ends inside its header length"},
@@ -1046,7 +1139,14 @@ const BadFile bad_files[] = {
     {"FortranOrderNotBool", npy_bytes("{'descr': '<f4', 'fortran_order': 0, 'shape': (2, 3, 4, 5)}", good_data),
      "'fortran_order' that is an integer"},
     {"ShapeOverflows", npy_bytes(header_dict("<f4", {1ull << 40, 1ull << 40, 4, 5}), good_data),
-     "overflows the address space"},
+     "has shape (1099511627776, 1099511627776, 4, 5) and dtype '<f4', whose size in bytes overflows the address "
+     "space"},
+    {"ShapeTimesItemSizeOverflows", npy_bytes(header_dict("<f8", {1ull << 30, 1ull << 30, 4, 4}), good_data),
+     "has shape (1073741824, 1073741824, 4, 4) and dtype '<f8', whose size in bytes overflows"},
+    {"ItemSizeOverflows", npy_bytes(header_dict("<U999999999999999999", {2, 3, 4, 5}), good_data),
+     "has shape (2, 3, 4, 5) and dtype '<U999999999999999999', whose size in bytes overflows the address space"},
+    {"ItemSizeBeyond64Bits", npy_bytes(header_dict("<U99999999999999999999", {2, 3, 4, 5}), good_data),
+     "has dtype '<U99999999999999999999', whose item size overflows the address space"},
     {"ShapeHuge", npy_bytes(header_dict("<f4", {2, 3, 4, 1ull << 40}), good_data), "is truncated"},
     {"ExtentBeyond64Bits",
      npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999, 3)}", good_data),
@@ -1118,7 +1218,99 @@ TEST_F(CliStatsTest, MissingFileAndDirectoryAreNamed) {
                  "cannot open --logits 'absent.npy': No such file or directory");
     fs::create_directory(work_dir() / "dir.npy");
     expect_error(run({"stats", "--log-probs", "dir.npy", "--input-ids", "ids.npy"}), 1,
-                 "--log-probs 'dir.npy' is not a regular file");
+                 "--log-probs 'dir.npy' is a directory, not a .npy file");
+}
+
+// A FIFO would block the first open() until a writer came: every input
+// option refuses one at once. Should one be opened all the same, the
+// watchdog opens the FIFOs for writing after a while, which lets the run
+// end (and the test fail) instead of hanging.
+TEST_F(CliStatsTest, FifosAreRefusedBeforeAnythingWaitsOnThem) {
+    SmallCase data;
+    put_lens("lens.npy", data.lens);
+    put_ids("ids.npy", data.ids, {2, 4});
+    ASSERT_EQ(::mkfifo((work_dir() / "fifo").c_str(), 0600), 0);
+    const std::vector<std::vector<std::string>> runs = {
+        {"stats", "--logits", "fifo", "--input-ids", "ids.npy"},
+        {"stats", "--log-probs", "fifo", "--input-ids", "ids.npy"},
+        {"stats", "--logits", "lens.npy", "--input-ids", "fifo"},
+        {"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--targets", "fifo", "--statistic", "rank"},
+        {"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--targets", "ids.npy", "--anti-targets", "fifo",
+         "--statistic", "log_prob_diff"},
+        {"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--other", "fifo", "--statistic", "kl_divergence"},
+        {"stats", "--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "fifo"},
+    };
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    bool fired = false;
+    std::thread watchdog([&] {
+        std::unique_lock lock(mutex);
+        while (!done) {
+            if (finished.wait_for(lock, std::chrono::seconds(20)) == std::cv_status::timeout && !done) {
+                fired = true;
+                const int fd = ::open((work_dir() / "fifo").c_str(), O_WRONLY | O_NONBLOCK);
+                if (fd >= 0) ::close(fd);
+            }
+        }
+    });
+    for (const std::vector<std::string>& arguments : runs) {
+        const std::string& option = *(std::find(arguments.begin(), arguments.end(), "fifo") - 1);
+        SCOPED_TRACE(option);
+        expect_error(run(arguments), 1, option + " 'fifo' is a FIFO (a pipe), not ");
+    }
+    {
+        const std::lock_guard lock(mutex);
+        done = true;
+    }
+    finished.notify_all();
+    watchdog.join();
+    EXPECT_FALSE(fired) << "a run waited on the FIFO";
+    EXPECT_EQ(work_entries(), (std::set<std::string>{"fifo", "ids.npy", "lens.npy"}));
+}
+
+// A header is quoted as the text of its dict: without numpy's padding, its
+// newline, or escapes for them.
+TEST_F(CliStatsTest, MalformedHeaderIsQuotedWithoutItsPadding) {
+    put("values.npy", npy_bytes("{'descr': '<f4', 'fortran_order': False", good_data));
+    put_ids("ids.npy", make_ids(8, 5, 91), {2, 4});
+    const CliResult result = run({"stats", "--logits", "values.npy", "--input-ids", "ids.npy"});
+    expect_error(result, 1,
+                 "--logits 'values.npy' has a malformed header (expected ',' or '}' at its end): "
+                 "{'descr': '<f4', 'fortran_order': False\n");
+    EXPECT_EQ(result.err.find("\\x"), std::string::npos) << result.err;
+}
+
+// float16 and float64 slabs are converted into a buffer of one slab, which
+// must fit the library's memory limit (by default the machine's memory).
+// The files are sparse: as large as needed, holding no data.
+TEST_F(CliStatsTest, ConversionBufferBeyondTheMemoryLimitIsRefusedNamingItsSize) {
+    if (runs_wrapped()) GTEST_SKIP() << "maps files larger than memory, which a wrapper may not allow";
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long page_size = ::sysconf(_SC_PAGE_SIZE);
+    ASSERT_GT(pages, 0);
+    ASSERT_GT(page_size, 0);
+    const auto memory = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
+    // One slab of seq_len x vocab = 2 x vocab values, whose float32 copy is
+    // just over the memory.
+    const std::uint64_t vocab = memory / 8 + 1;
+    const std::uint64_t values = 2 * vocab;
+    put_ids("ids.npy", {0, 0}, {2});
+    for (const Dtype dtype : {Dtype::f2, Dtype::f8}) {
+        const std::string descr = descr_of(dtype);
+        SCOPED_TRACE(descr);
+        const std::size_t item = dtype == Dtype::f2 ? 2 : 8;
+        put("huge.npy", npy_bytes(header_dict(descr, {1, 2, static_cast<std::size_t>(vocab)}), ""));
+        ASSERT_EQ(::truncate((work_dir() / "huge.npy").c_str(),
+                             static_cast<off_t>(fs::file_size(work_dir() / "huge.npy") + values * item)),
+                  0);
+        expect_error(run({"stats", "--logits", "huge.npy", "--input-ids", "ids.npy"}), 1,
+                     "--logits 'huge.npy' has dtype '" + descr +
+                         "', read through a float32 copy of one slab at a time, and a slab of " +
+                         std::to_string(values) + " values (seq_len x vocab) needs " + std::to_string(values * 4) +
+                         " bytes, more than the memory limit of " + std::to_string(memory) + " bytes");
+        fs::remove(work_dir() / "huge.npy");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1172,6 +1364,7 @@ protected:
         put("vocab_added_not_array.json", R"({"model": {"vocab": {"a": 0}}, "added_tokens": {}})");
         put("vocab_unigram_bad.json", R"({"model": {"vocab": [["a", 0.0], 3]}})");
         put("a_file", "x");
+        fs::create_directory(work_dir() / "a_dir");
     }
 };
 
@@ -1228,7 +1421,7 @@ const BadInput bad_inputs[] = {
     {"MissingIdsFile", {"--logits", "lens.npy", "--input-ids", "nope.npy"}, "cannot open --input-ids 'nope.npy'"},
     {"VocabDuplicateId",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_dup.json"},
-     "--vocab 'vocab_dup.json': the tokens \"b\" and \"c\" both have id 1"},
+     "--vocab 'vocab_dup.json': the tokens 'b' and 'c' both have id 1"},
     {"VocabNegativeId",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_negative.json"},
      "[\"b\"] is -3; token ids are non-negative integers"},
@@ -1247,15 +1440,18 @@ const BadInput bad_inputs[] = {
     {"VocabMissing",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "nope.json"},
      "cannot open --vocab 'nope.json'"},
+    {"VocabDirectory",
+     {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "a_dir"},
+     "--vocab 'a_dir' is a directory, not a JSON file"},
     {"TokenizerWithoutVocab",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_no_model_vocab.json"},
-     "looks like a tokenizer.json, but its model has no \"vocab\""},
+     "looks like a tokenizer.json, but its model has no 'vocab'"},
     {"AddedTokensSharingAnId",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_added_clash.json"},
-     "the tokens \"X\" and \"Y\" both have id 3"},
+     "the tokens 'X' and 'Y' both have id 3"},
     {"AddedTokenWithoutId",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_added_no_id.json"},
-     "added_tokens[0] has no \"id\""},
+     "added_tokens[0] has no 'id'"},
     {"AddedTokensNotArray",
      {"--logits", "lens.npy", "--input-ids", "ids.npy", "--vocab", "vocab_added_not_array.json"},
      "added_tokens must be an array, got object"},
