@@ -161,7 +161,10 @@ std::string with_non_finite_literals_as_numbers(std::string_view text) {
             at == 0 || std::string_view(" \t\n\r[{,:").find(neutral[at - 1]) != std::string_view::npos;
         if (!starts_a_token) continue;
         for (const auto& [literal, number] : replacements) {
-            if (std::string_view(neutral).substr(at).starts_with(literal)) {
+            const std::size_t end = at + literal.size();
+            const bool ends_a_token =
+                end >= neutral.size() || std::string_view(" \t\n\r,]}").find(neutral[end]) != std::string_view::npos;
+            if (ends_a_token && std::string_view(neutral).substr(at).starts_with(literal)) {
                 neutral.replace(at, literal.size(), number);
                 at += literal.size() - 1;
                 break;

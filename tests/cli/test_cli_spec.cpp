@@ -111,6 +111,9 @@ const SpecText other_non_finite_spellings[] = {
     {"PlusInfinity", R"({"name": "E", "stats": [[1, +Infinity]]})", "spec file 'spec.json' is not valid JSON"},
     {"Inf", R"({"name": "E", "stats": [[1, inf]]})", "spec file 'spec.json' is not valid JSON"},
     {"NaNGlued", R"({"name": "E", "stats": [[1, 1NaN]]})", "spec file 'spec.json' is not valid JSON"},
+    {"NaNFollowed", R"({"name": "E", "stats": [[1, NaN1]]})",
+     "spec file 'spec.json' is not valid JSON: parse error at line 1, column 29: syntax error while parsing value - "
+     "invalid literal"},
 };
 
 INSTANTIATE_TEST_SUITE_P(OtherSpellings, CliSpecErrorTest, ::testing::ValuesIn(other_non_finite_spellings),
@@ -209,8 +212,8 @@ TEST_F(CliSpecTest, EscapedStringsAreTheCharactersTheyName) {
     ASSERT_EQ(escaped.exit_status, 0) << escaped.err;
     EXPECT_EQ(escaped.out, plain.out);
 
-    const CliResult quoted = render_text(
-        R"({"name": "E", "stats": [[1, 2]], "trajectory_labels": {"label_strings": [["say \"hi\"", "back\\slash\n"]]}})");
+    const CliResult quoted = render_text(R"({"name": "E", "stats": [[1, 2]],
+        "trajectory_labels": {"label_strings": [["say \"hi\"", "back\\slash\n"]]}})");
     ASSERT_EQ(quoted.exit_status, 0) << quoted.err;
     const json trace = parse_json(quoted.out).at("data").at(0);
     EXPECT_EQ(trace["text"], json::array({json::array({"say \"hi\"", "back\\slash\n"})}));
