@@ -147,6 +147,8 @@ const SpecText syntax_errors[] = {
      "literal; expected ']'"},
     {"AfterARaggedRow", "{\"name\": \"E\", \"stats\": [[1, 2], [3]],\n \"units\": 'nats'}",
      "is not valid JSON: parse error at line 2, column 11"},
+    {"AfterANumberBeyondADouble", "{\"name\": \"E\", \"stats\": [[1e400]],\n \"units\": 'x'}",
+     "is not valid JSON: parse error at line 2, column 11"},
     {"TextAfterTheObject", R"({"name": "E", "stats": [[1, 2]]} {})", "expected end of input"},
     {"TrailingComma", R"({"name": "E", "stats": [[1, 2]],})", "expected string literal"},
     {"LeadingZero", R"({"name": "E", "stats": [[01]]})", "is not valid JSON: parse error at line 1, column 27"},
