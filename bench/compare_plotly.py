@@ -17,6 +17,13 @@ customdata and hover template (x after removing the invisible characters
 and markup that keep repeated tokens apart, text after undoing Plotly's
 entity escaping), and prints the times, the speed ratio and the sizes.
 
+Then, from the spec file itself, it times the whole command
+``trajplot render SPEC --out FILE`` (process start-up, reading and checking
+the spec, the figure and its file) against plotly.py doing the same:
+``json.load`` of the spec, the numpy arrays tuned-lens holds, the figure as
+above, and its JSON written to a file in the same directory. Both figures
+are checked again.
+
 The data is written by the benchmark program (``trajplot_bench --dump-spec``),
 so this comparison and the benchmark measure the same trajectories.
 
@@ -25,7 +32,7 @@ Run from anywhere, with Debian's python3 (python3-plotly, python3-numpy):
     /usr/bin/python3 bench/compare_plotly.py --build build
 
 ``--build`` is a build tree configured with -DTRAJPLOT_BENCH=ON (it holds
-libtrajplot.so.1 and bench/trajplot_bench).
+libtrajplot.so.1, bench/trajplot_bench and the trajplot command).
 """
 import argparse
 import gc
@@ -57,6 +64,10 @@ MIN_TRAJPLOT_RUNS = 5
 # The issue's target for medium: trajplot's figure export at least this many
 # times faster than plotly.py in the same run.
 MEDIUM_TARGET_RATIO = 50.0
+# And from the spec file: the trajplot command at least this many times
+# faster than plotly.py loading the file and writing the figure.
+MEDIUM_SPEC_FILE_TARGET_RATIO = 30.0
+MIN_CLI_RUNS = 11
 
 # What keeps equal tokens apart as x categories: the reference appends i
 # zero-width non-joiners to token i; trajplot writes markup that Plotly draws
@@ -75,7 +86,8 @@ def parse_arguments():
                         help="plotly.py runs per case (default: %s); trajplot runs at least %d times"
                         % (", ".join("%s %d" % item for item in PLOTLY_RUNS.items()), MIN_TRAJPLOT_RUNS))
     parser.add_argument("--check-targets", action="store_true",
-                        help="exit 1 unless medium's export is at least %g times faster" % MEDIUM_TARGET_RATIO)
+                        help="exit 1 unless medium's export is at least %g times faster, and the trajplot "
+                        "command on its spec file at least %g times" % (MEDIUM_TARGET_RATIO, MEDIUM_SPEC_FILE_TARGET_RATIO))
     arguments = parser.parse_args()
     arguments.case = [name for item in arguments.case for name in item.split(",") if name] or list(CASES)
     if arguments.repeat is not None and arguments.repeat < 1:
@@ -110,18 +122,19 @@ class Case:
         return self.stats.shape
 
 
-def load_cases(build, names):
+def dump_specs(build, names, directory):
+    """Writes each case's spec file into `directory`; returns their paths."""
     bench = os.path.join(build, "bench", "trajplot_bench")
     if not os.access(bench, os.X_OK):
         sys.exit("compare_plotly: %s not found: configure %s with -DTRAJPLOT_BENCH=ON and build it" % (bench, build))
-    with tempfile.TemporaryDirectory(prefix="trajplot-compare-") as directory:
-        subprocess.run([bench, "--dump-spec", directory, "--case", ",".join(names)],
-                       check=True, stdout=subprocess.DEVNULL)
-        cases = []
-        for name in names:
-            with open(os.path.join(directory, name + ".json"), encoding="utf-8") as spec:
-                cases.append(Case(name, json.load(spec)))
-        return cases
+    subprocess.run([bench, "--dump-spec", directory, "--case", ",".join(names)],
+                   check=True, stdout=subprocess.DEVNULL)
+    return {name: os.path.join(directory, name + ".json") for name in names}
+
+
+def load_case(name, path):
+    with open(path, encoding="utf-8") as spec:
+        return Case(name, json.load(spec))
 
 
 # ---------------------------------------------------------------------------
@@ -288,6 +301,45 @@ def timed(function, runs):
     return statistics.median(times), result
 
 
+def plotly_from_spec_file(name, spec_path, figure_path):
+    """What a tuned-lens user does with a spec file: load it, hold its
+    arrays as tuned-lens does, build the figure and write it."""
+    case = load_case(name, spec_path)
+    text = plotly_figure_json(case)
+    with open(figure_path, "w", encoding="utf-8") as figure:
+        figure.write(text)
+    return case
+
+
+def cli_command(build):
+    """The trajplot command of `build`, or None when it was not built."""
+    cli = os.path.join(build, "trajplot")
+    return cli if os.access(cli, os.X_OK) else None
+
+
+def compare_spec_file(cli, name, spec_path, directory, plotly_runs, cli_runs):
+    """Times both from the spec file, prints the line; returns (ratio, problems)."""
+    cli_figure = os.path.join(directory, name + "-trajplot.json")
+    plotly_figure = os.path.join(directory, name + "-plotly.json")
+    command = [cli, "render", spec_path, "--out", cli_figure, "--title", TITLE, "--colorscale", COLORSCALE,
+               "--token-width", str(TOKEN_WIDTH)]
+    # Once unmeasured: the spec and the libraries in the page cache.
+    subprocess.run(command, check=True)
+    cli_ms, _ = timed(lambda: subprocess.run(command, check=True), cli_runs)
+    plotly_ms, case = timed(lambda: plotly_from_spec_file(name, spec_path, plotly_figure), plotly_runs)
+    with open(cli_figure, encoding="utf-8") as figure:
+        cli_text = figure.read()
+    with open(plotly_figure, encoding="utf-8") as figure:
+        plotly_text = figure.read()
+    problems = compare(case, plotly_text, cli_text)
+    ratio = plotly_ms / cli_ms
+    print("case=%s op=spec_file plotly_ms=%.3f cli_ms=%.3f ratio=%.1f spec_bytes=%d plotly_bytes=%d cli_bytes=%d "
+          "plotly_runs=%d cli_runs=%d same_figure=%s"
+          % (name, plotly_ms, cli_ms, ratio, os.path.getsize(spec_path), os.path.getsize(plotly_figure),
+             os.path.getsize(cli_figure), plotly_runs, cli_runs, "no" if problems else "yes"), flush=True)
+    return ratio, problems
+
+
 def compare_case(trajplot, case, plotly_runs, trajplot_runs):
     """Times both sides, prints the case's line; returns (ratio, problems)."""
     create_ms, statistic = timed(lambda: trajplot_statistic(trajplot, case), plotly_runs)
@@ -317,27 +369,43 @@ def main():
     print("trajplot_ms: the library's figure export as UTF-8 bytes (ctypes, in this process); ratio = plotly_ms / trajplot_ms;")
     print("to_json_ms: the binding's to_json(), the same export decoded into a Python str;")
     print("create_ms: the binding's TrajectoryLabels + TrajectoryStatistic from the numpy arrays; times are medians.")
-    cases = load_cases(arguments.build, arguments.case)
+    print("op=spec_file: from the spec file, cli_ms is the whole `trajplot render SPEC --out FILE` process and")
+    print("plotly_ms json.load + the numpy arrays + plotly_ms's figure + writing its JSON; ratio = plotly_ms / cli_ms.")
+    cli = cli_command(arguments.build)
+    if cli is None:
+        print("op=spec_file: skipped, %s has no trajplot command (build the trajplot_cli target)" % arguments.build)
     failed = False
     ratios = {}
-    for case in cases:
-        plotly_runs = arguments.repeat or PLOTLY_RUNS.get(case.name, 1)
-        ratio, problems = compare_case(trajplot, case, plotly_runs, max(plotly_runs, MIN_TRAJPLOT_RUNS))
-        ratios[case.name] = ratio
-        for problem in problems:
-            print("  DIFFERENT %s: %s" % (case.name, problem))
-        failed = failed or bool(problems)
-        # The large case's documents take gigabytes as Python objects.
-        gc.collect()
+    spec_file_ratios = {}
+    with tempfile.TemporaryDirectory(prefix="trajplot-compare-") as directory:
+        spec_paths = dump_specs(arguments.build, arguments.case, directory)
+        for name in arguments.case:
+            case = load_case(name, spec_paths[name])
+            plotly_runs = arguments.repeat or PLOTLY_RUNS.get(name, 1)
+            ratio, problems = compare_case(trajplot, case, plotly_runs, max(plotly_runs, MIN_TRAJPLOT_RUNS))
+            ratios[name] = ratio
+            # The large case's documents take gigabytes as Python objects.
+            del case
+            gc.collect()
+            file_problems = []
+            if cli is not None:
+                spec_file_ratios[name], file_problems = compare_spec_file(
+                    cli, name, spec_paths[name], directory, plotly_runs, max(plotly_runs, MIN_CLI_RUNS))
+            for problem in problems + file_problems:
+                print("  DIFFERENT %s: %s" % (name, problem))
+            failed = failed or bool(problems) or bool(file_problems)
+            gc.collect()
 
     if arguments.check_targets:
-        if "medium" in ratios:
-            passed = ratios["medium"] >= MEDIUM_TARGET_RATIO
-            print("%s speedup case=medium ratio=%.1f (at least %g)"
-                  % ("PASS" if passed else "FAIL", ratios["medium"], MEDIUM_TARGET_RATIO))
-            failed = failed or not passed
-        else:
-            print("SKIP speedup case=medium (not compared in this run)")
+        for label, measured, target in (("speedup", ratios, MEDIUM_TARGET_RATIO),
+                                         ("spec_file speedup", spec_file_ratios, MEDIUM_SPEC_FILE_TARGET_RATIO)):
+            if "medium" in measured:
+                passed = measured["medium"] >= target
+                print("%s %s case=medium ratio=%.1f (at least %g)"
+                      % ("PASS" if passed else "FAIL", label, measured["medium"], target))
+                failed = failed or not passed
+            else:
+                print("SKIP %s case=medium (not compared in this run)" % label)
     return 1 if failed else 0
 
 

@@ -1113,8 +1113,8 @@ SPEC is a JSON file, or - for standard input:
    "trajectory_labels": {"label_strings": [[...]],
                          "hover_over_entries": [[[[...]]]]},
    "min": 0, "max": 10, "includes_output": true}
-  Only name and stats (n_layers rows of seq_len numbers, null for a gap)
-  are required. label_strings is n_layers x seq_len strings and
+  Only name and stats (n_layers rows of seq_len numbers; null, NaN,
+  Infinity or -Infinity for a gap) are required. label_strings is n_layers x seq_len strings and
   hover_over_entries n_layers x seq_len x rows x cols strings.
 )";
 

@@ -44,14 +44,25 @@ private:
     std::vector<std::size_t> lengths_;
 };
 
+// The spec's strings as they are: one buffer and its offsets.
+trajplot_strings packed(const PackedStrings& strings) {
+    trajplot_strings described = TRAJPLOT_STRINGS_INIT;
+    described.layout = TRAJPLOT_STRINGS_UTF8_OFFSETS;
+    described.count = strings.size();
+    described.data = strings.text().data();
+    described.offsets = strings.offsets().data();
+    described.data_len = strings.text().size();
+    return described;
+}
+
 LabelsHandle create_labels(const LabelsSpec& labels, std::size_t n_layers, std::size_t seq_len) {
-    const StringArray label_strings(labels.label_strings);
+    const trajplot_strings label_strings = packed(labels.label_strings);
+    const trajplot_strings hover_entries = packed(labels.hover_entries);
     const bool has_hover = !labels.hover_entries.empty();
-    const StringArray hover_entries(labels.hover_entries);
     trajplot_labels* created = nullptr;
-    check(trajplot_labels_create(&created, n_layers, seq_len, label_strings.pointers(), label_strings.lengths(),
-                                 has_hover ? hover_entries.pointers() : nullptr,
-                                 has_hover ? hover_entries.lengths() : nullptr, labels.hover_rows, labels.hover_cols));
+    check(trajplot_labels_create_from_strings(&created, n_layers, seq_len, &label_strings,
+                                              has_hover ? &hover_entries : nullptr, labels.hover_rows,
+                                              labels.hover_cols));
     return LabelsHandle(created);
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages trajplot needs, only those missing.
-#   scripts/install-deps.sh          build dependencies (npm fetches the
+#   scripts/install-deps.sh          build dependencies (simdjson reads the
+#                                    tool's spec files; npm fetches the
 #                                    plotly.js that pages inline; Cairo,
 #                                    Pango and fonts draw PNG and PDF)
 #   scripts/install-deps.sh --tests  build and test dependencies (GoogleTest,
@@ -16,6 +17,8 @@
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config xtl-dev xtensor-dev nlohmann-json3-dev)
+# The command-line tool reads spec files with simdjson.
+packages+=(libsimdjson-dev)
 # PNG and PDF images: Cairo and Pango (optional to the build, which leaves
 # them out without these), and fonts for their text: DejaVu for Latin,
 # Greek, Cyrillic, Hebrew and Arabic, WenQuanYi Zen Hei for Chinese,

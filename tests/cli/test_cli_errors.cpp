@@ -37,7 +37,7 @@ TEST_P(CliBadSpecTest, FailsNamingTheFieldAndWritesNothing) {
 const BadSpec bad_specs[] = {
     {"empty_file.json", "is not valid JSON"},
     {"not_json.json", "is not valid JSON: parse error at line 1"},
-    {"stats_double_overflow.json", "1e400"},
+    {"stats_double_overflow.json", "spec.stats[1][1] is '1e400', which does not fit a 32-bit float"},
     {"not_object.json", "spec must be a JSON object, got array"},
     {"missing_name.json", "spec.name is missing"},
     {"missing_stats.json", "spec.stats is missing"},
@@ -50,7 +50,7 @@ const BadSpec bad_specs[] = {
     {"stats_ragged.json", "spec.stats[2] has 5 values, expected 7"},
     {"stats_value_string.json", "spec.stats[0][1] must be a number or null, got string"},
     {"stats_value_bool.json", "spec.stats[1][0] must be a number or null, got boolean"},
-    {"stats_float32_overflow.json", "spec.stats[1][0] is -1e+39, which does not fit a 32-bit float"},
+    {"stats_float32_overflow.json", "spec.stats[1][0] is '-1e39', which does not fit a 32-bit float"},
     {"unknown_key.json", "spec.nmae is not a known key"},
     {"unknown_labels_key.json", "spec.trajectory_labels.hover is not a known key"},
     {"units_not_string.json", "spec.units must be a string, got number"},
@@ -70,7 +70,7 @@ const BadSpec bad_specs[] = {
      "spec.trajectory_labels.hover_over_entries[1][1][0][1] must be a string, got number"},
     {"min_not_number.json", "spec.min must be a number, got string"},
     {"min_not_below_max.json", "spec.min (4) must be less than spec.max (4)"},
-    {"max_float32_overflow.json", "spec.max is 1e+300, which does not fit a 32-bit float"},
+    {"max_float32_overflow.json", "spec.max is '1e300', which does not fit a 32-bit float"},
     {"includes_output_not_bool.json", "spec.includes_output must be true or false, got string"},
     {"layer_labels_length.json", "spec.layer_labels has 3 strings, expected 2"},
 };

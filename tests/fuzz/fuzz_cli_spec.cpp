@@ -80,9 +80,9 @@ void check_spec(const trajplot_cli::StatisticSpec& spec) {
     check(spec.name.find('\0') == std::string::npos && is_valid_utf8(spec.name), "the spec's name is unusable");
     check(!spec.units || (spec.units->find('\0') == std::string::npos && is_valid_utf8(*spec.units)),
           "the spec's units are unusable");
-    const auto all_valid = [](const std::vector<std::string>& texts) {
-        for (const std::string& text : texts) {
-            if (!is_valid_utf8(text)) return false;
+    const auto all_valid = [](const auto& texts) {
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+            if (!is_valid_utf8(texts[i])) return false;
         }
         return true;
     };
@@ -159,6 +159,13 @@ bool render_checked(const trajplot_cli::StatisticSpec& spec, const trajplot_cli:
     return rendered;
 }
 
+std::vector<std::string> strings_of(const trajplot_cli::PackedStrings& packed) {
+    std::vector<std::string> strings;
+    strings.reserve(packed.size());
+    for (std::size_t i = 0; i < packed.size(); ++i) strings.emplace_back(packed[i]);
+    return strings;
+}
+
 StatisticView view_of_spec(const trajplot_cli::StatisticSpec& spec) {
     StatisticView view;
     view.name = spec.name;
@@ -173,8 +180,8 @@ StatisticView view_of_spec(const trajplot_cli::StatisticSpec& spec) {
         spec.layer_labels ? *spec.layer_labels : default_layer_labels(spec.n_layers, spec.includes_output);
     view.sequence_labels = spec.sequence_labels;
     if (const auto& labels = spec.trajectory_labels) {
-        view.cell_labels = labels->label_strings;
-        view.hover_entries = labels->hover_entries;
+        view.cell_labels = strings_of(labels->label_strings);
+        view.hover_entries = strings_of(labels->hover_entries);
         if (!labels->hover_entries.empty()) {
             view.hover_rows = labels->hover_rows;
             view.hover_cols = labels->hover_cols;

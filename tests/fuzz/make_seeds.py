@@ -85,6 +85,18 @@ def cli_seeds():
     write("fuzz_cli_spec", "unknown-key.json", '{"name": "x", "stats": [[1]], "nmae\\n\\u2028": 1}')
     write("fuzz_cli_spec", "not-json.json", b'{"name": "x", "stats": [[1]\xff')
     write("fuzz_cli_spec", "ragged.json", '{"name": "x", "stats": [[1, 2], [3]]}')
+    # What Python's json.dump writes for non-finite floats: gaps in stats,
+    # refused anywhere else.
+    write("fuzz_cli_spec", "python-non-finite.json",
+          json.dumps({"name": "x", "stats": [[math.nan, 1.0], [math.inf, -math.inf]], "min": None}))
+    write("fuzz_cli_spec", "non-finite-max.json", '{"name": "x", "stats": [[1, 2]], "max": Infinity}')
+    # Keys in another order than the model's, given twice, after a byte
+    # order mark.
+    write("fuzz_cli_spec", "labels-before-stats.json", json.dumps({
+        "trajectory_labels": {"hover_over_entries": [[[["a", "1"]], [["b", "2"]]]], "label_strings": [["a", "b"]]},
+        "sequence_labels": ["s", "t"], "layer_labels": ["l"], "name": "x", "stats": [[1, 2]]}))
+    write("fuzz_cli_spec", "repeated-key.json", '{"name": "x", "stats": [[1]], "stats": [[2]]}')
+    write("fuzz_cli_spec", "byte-order-mark.json", b'\xef\xbb\xbf{"name": "x", "stats": [[1]]}')
     write("fuzz_cli_spec", "hover-ragged.json", json.dumps({
         "name": "x", "stats": [[1, 2]],
         "trajectory_labels": {"label_strings": [["a", "b"]],
