@@ -1532,8 +1532,9 @@ TEST_F(CapiLensErrors, CreateZeroDimensions) {
     const std::vector<std::int64_t> ids(64, 0);
     const Shape shapes[] = {{0, 4, 3, 7}, {2, 0, 3, 7}, {2, 4, 0, 7}, {2, 4, 3, 0}};
     for (const Shape& shape : shapes) {
-        const std::string sizes = "(" + std::to_string(shape.batch) + " x " + std::to_string(shape.layers) + " x " +
-                                  std::to_string(shape.seq_len) + " x " + std::to_string(shape.vocab) + ")";
+        std::string sizes = "(";
+        sizes.append(std::to_string(shape.batch)).append(" x ").append(std::to_string(shape.layers)).append(" x ");
+        sizes.append(std::to_string(shape.seq_len)).append(" x ").append(std::to_string(shape.vocab)).append(")");
         SCOPED_TRACE(sizes);
         trajplot_trajectory* out = sentinel_trajectory();
         EXPECT_TRAJPLOT_FAILS(trajplot_trajectory_create(&out, shape.batch, shape.layers, shape.seq_len, shape.vocab,
