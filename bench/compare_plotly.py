@@ -137,6 +137,14 @@ def load_case(name, path):
         return Case(name, json.load(spec))
 
 
+def load_cases(build, names):
+    """The cases as trajplot_bench writes them, for the other benchmarks
+    (python_paths.py, images.py)."""
+    with tempfile.TemporaryDirectory(prefix="trajplot-compare-") as directory:
+        paths = dump_specs(build, names, directory)
+        return [load_case(name, paths[name]) for name in names]
+
+
 # ---------------------------------------------------------------------------
 # plotly.py, as tuned-lens builds the figure
 
