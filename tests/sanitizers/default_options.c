@@ -13,6 +13,7 @@
 TRAJPLOT_RUNTIME_OPTIONS const char *__asan_default_options(void);
 TRAJPLOT_RUNTIME_OPTIONS const char *__ubsan_default_options(void);
 TRAJPLOT_RUNTIME_OPTIONS const char *__tsan_default_options(void);
+TRAJPLOT_RUNTIME_OPTIONS const char *__lsan_default_options(void);
 TRAJPLOT_RUNTIME_OPTIONS const char *__lsan_default_suppressions(void);
 TRAJPLOT_RUNTIME_OPTIONS const char *__tsan_default_suppressions(void);
 
@@ -38,6 +39,13 @@ const char *__tsan_default_options(void) {
  * of its patterns by offsets rather than pointers, so LeakSanitizer cannot
  * see that the caches it keeps for the process still reach them. The same
  * list is lsan_suppressions.txt, for programs built elsewhere. */
+/* A program whose leaks were all suppressed would otherwise print the
+ * suppressions' statistics on standard error at exit, which the CLI tests
+ * read as the program's own output. */
+const char *__lsan_default_options(void) {
+    return "print_suppressions=0";
+}
+
 const char *__lsan_default_suppressions(void) {
     return "leak:libfontconfig.so\n";
 }
