@@ -89,7 +89,8 @@ endif()
 
 if(MODE STREQUAL "rpath")
   set(ENV{CARGO_TARGET_DIR} "${TARGET_DIR}-rpath")
-  set(ENV{RUSTFLAGS} "-C link-arg=-Wl,-rpath,${LIB_DIR}")
+  # Appended: a sanitized build passes its linker through RUSTFLAGS.
+  set(ENV{RUSTFLAGS} "$ENV{RUSTFLAGS} -C link-arg=-Wl,-rpath,${LIB_DIR}")
   execute_process(COMMAND "${CARGO}" ${cargo_arguments} --manifest-path "${MANIFEST}" RESULT_VARIABLE result)
   if(NOT result EQUAL 0)
     message(FATAL_ERROR "cargo ${cargo_arguments} with an rpath failed: ${result}")

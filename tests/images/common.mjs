@@ -56,11 +56,13 @@ export function figureArguments(figure, format, out, extra = []) {
 const CLI_ENVIRONMENT = Object.fromEntries(Object.entries(process.env)
   .filter(([name]) => name !== 'TRAJPLOT_PLOTLYJS'));
 
-// Runs `command` (the CLI by default); resolves to { stdout, stderr } and
-// rejects with the command line, the exit status and its standard error.
-export function run(args, command = CLI, { allowStderr = false } = {}) {
+// Runs `command` (the CLI by default), with `env` added to its environment;
+// resolves to { stdout, stderr } and rejects with the command line, the
+// exit status and its standard error.
+export function run(args, command = CLI, { allowStderr = false, env = {} } = {}) {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { encoding: 'utf8', maxBuffer: 1 << 24, env: CLI_ENVIRONMENT }, (error, stdout, stderr) => {
+    const environment = { ...CLI_ENVIRONMENT, ...env };
+    execFile(command, args, { encoding: 'utf8', maxBuffer: 1 << 24, env: environment }, (error, stdout, stderr) => {
       const line = `${path.basename(command)} ${args.join(' ')}`;
       if (error) {
         const failure = new Error(`${line} failed (exit status ${error.code}): ${stderr.trim()}`);

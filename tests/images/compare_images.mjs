@@ -70,7 +70,14 @@ async function libraryFormats() {
     'query.restype = ctypes.c_bool',
     'print(json.dumps({name: query(value) != 0 for name, value in json.loads(sys.argv[2]).items()}))',
   ].join('\n');
-  const { stdout } = await run(['-c', probe, LIB_PATH, JSON.stringify(FORMATS)], PYTHON);
+  // A sanitized library runs in Python only with the sanitizer's runtime
+  // preloaded (tests/sanitizers), into Python alone: not into Node or
+  // Chromium. The interpreter's own leaks are not this test's.
+  const preload = process.env.TRAJPLOT_PYTHON_PRELOAD;
+  const env = preload
+    ? { LD_PRELOAD: preload, ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ?? ''}:detect_leaks=0` }
+    : {};
+  const { stdout } = await run(['-c', probe, LIB_PATH, JSON.stringify(FORMATS)], PYTHON, { env });
   return JSON.parse(stdout);
 }
 
