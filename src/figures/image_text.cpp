@@ -6,6 +6,7 @@
 #include <string>
 
 #include "image_scene.hpp"
+#include "text_internals.hpp"
 #include "trajplot/text.hpp"
 
 namespace trajplot::image {
@@ -72,21 +73,8 @@ char32_t next_code_point(std::string_view text, std::size_t& i) {
 }
 
 void append_utf8(std::string& out, char32_t code_point) {
-    if (code_point < 0x80) {
-        out += static_cast<char>(code_point);
-    } else if (code_point < 0x800) {
-        out += static_cast<char>(0xC0 | (code_point >> 6));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else if (code_point < 0x10000) {
-        out += static_cast<char>(0xE0 | (code_point >> 12));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code_point >> 18));
-        out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    }
+    char bytes[4];
+    out.append(bytes, put_utf8(bytes, code_point));
 }
 
 bool is_undrawable(char32_t code_point) { return code_point < 0x20 || code_point == 0xFFFE || code_point == 0xFFFF; }

@@ -101,30 +101,6 @@ constexpr bool is_scalar_value(std::uint32_t unit) noexcept {
     return unit <= 0x10FFFF && (unit < 0xD800 || unit > 0xDFFF);
 }
 
-// Writes the UTF-8 of a scalar value; returns the byte after it.
-char* put_utf8(char* out, std::uint32_t code_point) noexcept {
-    if (code_point < 0x80) {
-        out[0] = static_cast<char>(code_point);
-        return out + 1;
-    }
-    if (code_point < 0x800) {
-        out[0] = static_cast<char>(0xC0 | (code_point >> 6));
-        out[1] = static_cast<char>(0x80 | (code_point & 0x3F));
-        return out + 2;
-    }
-    if (code_point < 0x10000) {
-        out[0] = static_cast<char>(0xE0 | (code_point >> 12));
-        out[1] = static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out[2] = static_cast<char>(0x80 | (code_point & 0x3F));
-        return out + 3;
-    }
-    out[0] = static_cast<char>(0xF0 | (code_point >> 18));
-    out[1] = static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-    out[2] = static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out[3] = static_cast<char>(0x80 | (code_point & 0x3F));
-    return out + 4;
-}
-
 }  // namespace
 
 struct TextArrayBuilder {
