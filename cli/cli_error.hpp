@@ -45,6 +45,15 @@ inline std::string printable_bytes(std::string_view bytes) {
     return text;
 }
 
+// A value or path from the user, in the messages' one quoting style: 'x'.
+// Built by appending: g++ 12 warns falsely (-Wrestrict) on "'" + string.
+inline std::string single_quoted(std::string_view text) {
+    std::string result;
+    result.reserve(text.size() + 2);
+    result.append(1, '\'').append(text).append(1, '\'');
+    return result;
+}
+
 [[noreturn]] inline void fail_input(const std::string& message) { throw CliError(exit_bad_input, false, message); }
 
 [[noreturn]] inline void fail_usage(const std::string& message) { throw CliError(exit_usage, true, message); }

@@ -24,14 +24,6 @@
 namespace trajplot_cli {
 namespace {
 
-// Built by appending: g++ 12 warns falsely (-Wrestrict) on "'" + string.
-std::string single_quoted(std::string_view text) {
-    std::string result;
-    result.reserve(text.size() + 2);
-    result.append(1, '\'').append(text).append(1, '\'');
-    return result;
-}
-
 // "a", "a or b", "a, b or c"
 std::string joined(const std::vector<std::string_view>& names, std::string_view last_separator) {
     std::string text;

@@ -49,7 +49,7 @@ namespace {
 
 // "unknown colorscale \"x\"" -> "unknown colorscale 'x'". A quote without
 // its closing one is left as it is.
-std::string single_quoted(std::string_view message) {
+std::string requoted(std::string_view message) {
     std::string text;
     text.reserve(message.size());
     std::size_t i = 0;
@@ -113,7 +113,7 @@ const Term* term_at(std::string_view text, std::size_t i, std::span<const Term> 
 }  // namespace
 
 std::string user_terms(std::string_view message, std::span<const Term> terms) {
-    const std::string text = panels_from_one(single_quoted(without_function_name(message)));
+    const std::string text = panels_from_one(requoted(without_function_name(message)));
     std::string translated;
     translated.reserve(text.size());
     std::size_t i = 0;

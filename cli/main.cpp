@@ -75,7 +75,7 @@ std::string read_spec_text(const std::string& path, std::string& source) {
         source = "standard input";
         return read_stream(stdin, source);
     }
-    source = "spec file '" + path + "'";
+    source = "spec file " + single_quoted(path);
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (file == nullptr) {
         fail_input("cannot open " + source + ": " + std::strerror(errno));

@@ -43,13 +43,8 @@ std::string header_excerpt(std::string_view header) {
     return excerpt;
 }
 
-// A key or dtype from the header, quoted for a message. Built by
-// appending: g++ 12 warns falsely (-Wrestrict) on "'" + string.
-std::string quoted(std::string_view text) {
-    std::string result(1, '\'');
-    result.append(header_excerpt(text)).append(1, '\'');
-    return result;
-}
+// A key or dtype from the header, quoted for a message.
+std::string quoted_excerpt(std::string_view text) { return single_quoted(header_excerpt(text)); }
 
 // Reads exactly `size` bytes at `offset`; fewer only at the end of the file.
 std::string read_at(int fd, std::size_t offset, std::size_t size, const std::string& name) {
@@ -361,10 +356,10 @@ NpyFile NpyFile::open(const std::string& path, std::string name) {
                                : key == "shape"         ? &shape
                                                         : nullptr;
         if (slot == nullptr) {
-            fail_input(file.name_ + " has the header key " + quoted(key) +
+            fail_input(file.name_ + " has the header key " + quoted_excerpt(key) +
                        "; a .npy header has exactly 'descr', 'fortran_order' and 'shape'");
         }
-        if (*slot != nullptr) fail_input(file.name_ + " has the header key " + quoted(key) + " twice");
+        if (*slot != nullptr) fail_input(file.name_ + " has the header key " + quoted_excerpt(key) + " twice");
         *slot = value;
     }
     for (const auto& [slot, key] :
@@ -391,7 +386,8 @@ NpyFile NpyFile::open(const std::string& path, std::string name) {
     const std::optional<NpyDtype> dtype = parse_dtype(file.descr_);
     if (dtype) file.dtype_ = *dtype;
     if (size_overflows(file.descr_)) {
-        fail_input(file.name_ + " has dtype " + quoted(file.descr_) + ", whose item size overflows the address space");
+        fail_input(file.name_ + " has dtype " + quoted_excerpt(file.descr_) +
+                   ", whose item size overflows the address space");
     }
 
     std::size_t count = 1;
@@ -413,7 +409,7 @@ NpyFile NpyFile::open(const std::string& path, std::string name) {
         overflow = true;
     }
     if (overflow) {
-        fail_input(file.name_ + " has shape " + file.shape_text() + " and dtype " + quoted(file.descr_) +
+        fail_input(file.name_ + " has shape " + file.shape_text() + " and dtype " + quoted_excerpt(file.descr_) +
                    ", whose size in bytes overflows the address space");
     }
     file.element_count_ = count;
@@ -423,7 +419,7 @@ NpyFile NpyFile::open(const std::string& path, std::string name) {
         const std::uint64_t data_bytes = static_cast<std::uint64_t>(count) * dtype->size;
         const std::uint64_t available = file_size - file.data_offset_;
         if (data_bytes > available) {
-            fail_input(file.name_ + " is truncated: shape " + file.shape_text() + " of " + quoted(file.descr_) +
+            fail_input(file.name_ + " is truncated: shape " + file.shape_text() + " of " + quoted_excerpt(file.descr_) +
                        " needs " + std::to_string(data_bytes) + " bytes of data, the file has " +
                        std::to_string(available));
         }
@@ -522,7 +518,7 @@ FloatSlabReader::FloatSlabReader(const NpyFile& file, std::size_t slab_elements)
     const bool is_float = dtype.kind == 'f' && (dtype.size == 2 || dtype.size == 4 || dtype.size == 8);
     if (!is_float || !dtype.is_native_order()) {
         const bool big_endian = is_float && dtype.byte_order == '>';
-        fail_input(file.name() + " has dtype " + quoted(file.descr()) + (big_endian ? " (big-endian)" : "") +
+        fail_input(file.name() + " has dtype " + quoted_excerpt(file.descr()) + (big_endian ? " (big-endian)" : "") +
                    "; expected little-endian float32 '<f4', float16 '<f2' or float64 '<f8'");
     }
     // float32 is read in place when the data is aligned for it, which it
@@ -536,8 +532,9 @@ FloatSlabReader::FloatSlabReader(const NpyFile& file, std::size_t slab_elements)
     // file holding them at 2 bytes a value is mapped.
     const std::size_t limit = trajplot_memory_limit();
     if (slab_elements > limit / sizeof(float)) {
-        fail_input(file.name() + " has dtype " + quoted(file.descr()) + ", read through a float32 copy of one slab " +
-                   "at a time, and a slab of " + std::to_string(slab_elements) + " values (seq_len x vocab) needs " +
+        fail_input(file.name() + " has dtype " + quoted_excerpt(file.descr()) +
+                   ", read through a float32 copy of one slab " + "at a time, and a slab of " +
+                   std::to_string(slab_elements) + " values (seq_len x vocab) needs " +
                    std::to_string(slab_elements * sizeof(float)) + " bytes, more than the memory limit of " +
                    std::to_string(limit) + " bytes; save it as float32 ('<f4'), which is read in place");
     }
@@ -589,7 +586,7 @@ std::vector<std::int64_t> read_integers(const NpyFile& file) {
                             (dtype.size == 1 || dtype.size == 2 || dtype.size == 4 || dtype.size == 8);
     if (!is_integer || !dtype.is_native_order()) {
         const bool big_endian = is_integer && dtype.byte_order == '>';
-        fail_input(file.name() + " has dtype " + quoted(file.descr()) + (big_endian ? " (big-endian)" : "") +
+        fail_input(file.name() + " has dtype " + quoted_excerpt(file.descr()) + (big_endian ? " (big-endian)" : "") +
                    "; expected a little-endian integer dtype ('<i8', '<i4', '<i2', '|i1', '<u8', '<u4', '<u2' "
                    "or '|u1')");
     }

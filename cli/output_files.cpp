@@ -17,17 +17,10 @@
 namespace trajplot_cli {
 namespace {
 
-std::string in_quotes(std::string_view text) {
-    std::string result;
-    result.reserve(text.size() + 2);
-    result.append(1, '\'').append(text).append(1, '\'');
-    return result;
-}
-
 // `name`, or for a file reached through a symbolic link, that file and
 // `name` both.
 std::string file_text(const std::string& target, const std::string& path, const std::string& name) {
-    return target == path ? name : in_quotes(target) + ", where " + name + " leads";
+    return target == path ? name : single_quoted(target) + ", where " + name + " leads";
 }
 
 // The file at the end of the symbolic links from `path`, existing or not;
@@ -41,7 +34,8 @@ std::string final_target(const std::string& path, const std::string& name) {
         const std::filesystem::file_status status = std::filesystem::symlink_status(current, error);
         if (error || !std::filesystem::is_symlink(status)) return current.string();
         std::filesystem::path next = std::filesystem::read_symlink(current, error);
-        if (error) fail_input("cannot read the symbolic link " + in_quotes(current.string()) + ": " + error.message());
+        if (error)
+            fail_input("cannot read the symbolic link " + single_quoted(current.string()) + ": " + error.message());
         current = next.is_absolute() ? std::move(next) : current.parent_path() / next;
     }
     fail_input("cannot write " + name + ": " + std::strerror(ELOOP));

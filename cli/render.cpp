@@ -131,13 +131,6 @@ int write_to_stdout(void* user, const char* data, std::size_t size) {
     return 1;
 }
 
-std::string in_quotes(std::string_view text) {
-    std::string result;
-    result.reserve(text.size() + 2);
-    result.append(1, '\'').append(text).append(1, '\'');
-    return result;
-}
-
 bool is_symbolic_link(const std::string& path) {
     struct stat status {};
     return ::lstat(path.c_str(), &status) == 0 && S_ISLNK(status.st_mode);
@@ -159,7 +152,7 @@ std::string output_message(std::string_view message, const std::string& path, co
         // The temporary file beside the target is the library's affair.
         std::string text(what == "cannot create a file beside " || what == "cannot open " ? "cannot write " : what);
         if (named != path && is_symbolic_link(path)) {
-            text.append(in_quotes(named)).append(", where ").append(destination).append(" leads");
+            text.append(single_quoted(named)).append(", where ").append(destination).append(" leads");
         } else {
             text.append(destination);
         }
@@ -173,7 +166,7 @@ std::vector<Term> export_terms(const RenderOptions& options) {
     std::vector<Term> terms;
     if (options.plotlyjs && options.plotlyjs->source == TRAJPLOT_PLOTLYJS_INLINE) {
         const std::string& location = options.plotlyjs->location;
-        const std::string named = "--plotlyjs inline file " + in_quotes(location);
+        const std::string named = "--plotlyjs inline file " + single_quoted(location);
         terms.push_back({"plotly.js from " + location, named});
         terms.push_back({"plotly.js file " + location, named});
     }
@@ -188,7 +181,7 @@ void write_figure(const trajplot_figure* figure, const trajplot_export_options& 
     const std::vector<Term> terms = export_terms(options);
     if (!options.writes_to_stdout()) {
         const std::string& path = *options.out;
-        const std::string named = destination.empty() ? "--out " + in_quotes(path) : destination;
+        const std::string named = destination.empty() ? "--out " + single_quoted(path) : destination;
         struct stat status {};
         if (::stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
             fail_input(named + " is a directory; give the path of the file to write");
@@ -251,7 +244,7 @@ trajplot_export_options export_options(const RenderOptions& options) {
         if (options.plotlyjs->source == TRAJPLOT_PLOTLYJS_INLINE) {
             struct stat status {};
             open_regular_file(options.plotlyjs->location,
-                              "--plotlyjs inline file " + in_quotes(options.plotlyjs->location), "a plotly.js file",
+                              "--plotlyjs inline file " + single_quoted(options.plotlyjs->location), "a plotly.js file",
                               status);
         }
     }

@@ -259,7 +259,7 @@ void run_stats(const StatsOptions& stats, const RenderOptions& options) {
     OutputFiles files;
     for (std::size_t i = 0; i < measures.size(); ++i) {
         const std::string path = (directory / (std::string(trajplot_measure_name(measures[i])) + extension)).string();
-        const std::string name = "--output-dir file '" + path + "'";
+        const std::string name = "--output-dir file " + single_quoted(path);
         RenderOptions file_options = options;
         file_options.out = files.reserve(path, name);
         write_statistic(statistics[i].get(), file_options, name);

@@ -185,7 +185,7 @@ std::string read_text(const std::string& path, const std::string& name) {
 }  // namespace
 
 std::vector<std::string> read_vocabulary(const std::string& path, std::size_t lens_vocab) {
-    std::string name = "--vocab '" + path + "'";
+    std::string name = "--vocab " + single_quoted(path);
     json document;
     try {
         document = json::parse(read_text(path, name));
