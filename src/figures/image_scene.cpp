@@ -168,7 +168,8 @@ std::vector<Tick> colorbar_ticks(const JsonValue& colorbar, double zmin, double 
         }
         return ticks;
     }
-    if (!(high > low)) return ticks;
+    // An infinite end (a clip to infinity) leaves no step to tick by.
+    if (!(high > low) || !std::isfinite(high - low)) return ticks;
     const double dtick = auto_dtick(high - low, length);
     const double largest = std::max(std::abs(low), std::abs(high));
     const int power = static_cast<int>(std::floor(std::log10(largest) + 0.01));

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -329,6 +330,21 @@ TEST(ImageSvg, LinearColourBarHasPlotlysAutoTicks) {
     const std::vector<std::string> large_texts = texts_of(svg_of(large));
     EXPECT_EQ(count_of(large_texts, "\u221220k"), 1u);
     EXPECT_EQ(count_of(large_texts, "40k"), 1u);
+}
+
+TEST(ImageSvg, AColourRangeToInfinityHasABarWithoutTicks) {
+    // A clip to infinity is a valid range; no tick step spans it.
+    const float infinity = std::numeric_limits<float>::infinity();
+    for (const auto& [min, max] :
+         {std::pair{0.0f, infinity}, std::pair{-infinity, 1.0f}, std::pair{-infinity, infinity}}) {
+        TrajectoryStatistic::Fields fields = fields_with({{0.0f, 4.0f, 8.2f}});
+        fields.sequence_labels = text1({"a", "b", "c"});
+        const Figure figure(TrajectoryStatistic(std::move(fields)).clip(min, max));
+        const std::vector<std::string> texts = texts_of(svg_of(figure));
+        for (const std::string& text : texts) {
+            EXPECT_TRUE(text.find_first_of("0123456789") == std::string::npos) << text << " for " << min << ", " << max;
+        }
+    }
 }
 
 TEST(ImageSvg, LogScaleColoursByTheLogarithmAndLabelsPowersOfTen) {
