@@ -94,6 +94,7 @@ struct ExportRequest {
     bool full_html = true;
     bool responsive = false;
     std::optional<std::string> inline_contents;
+    double scale = 1.0;  // images only
     // Passed as NULL when set and the options are NULL's (figure JSON).
     bool null_options = false;
 
@@ -148,10 +149,12 @@ FigureHandle create_figure(const trajplot_statistic* statistic, const StatisticV
 // (whole, and stopped as `destinations` says), and into files as
 // `destinations` says: every call
 // must succeed or fail alike, with one of `failures`, and every success
-// must hold the same bytes. Returns them; nullopt when refused.
+// must hold the same bytes. `refusable`: statuses the export may end with
+// where a success was expected, failing then everywhere alike. Returns the
+// bytes; nullopt when refused.
 std::optional<std::string> export_everywhere(const trajplot_figure* figure, const ExportRequest& request,
                                              const Statuses& failures, std::size_t locale,
-                                             const Destinations& destinations = {});
+                                             const Destinations& destinations = {}, const Statuses& refusable = {});
 
 // The figure of one statistic made and exported as the requests say, its
 // output checked against `view`: a trace or figure with extra_json against

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -332,13 +333,30 @@ ExportRequest read_export_request(FuzzInput& in, int format) {
         case 3: request.div_id = "a" + in.bytes(); break;
         default: break;
     }
+    if (format == TRAJPLOT_FORMAT_SVG) {
+        const double scales[] = {1.0,
+                                 0.0,
+                                 -0.0,
+                                 2.5,
+                                 16.0,
+                                 std::nextafter(16.0, 17.0),
+                                 1e-300,
+                                 -1.0,
+                                 std::numeric_limits<double>::quiet_NaN(),
+                                 std::numeric_limits<double>::infinity()};
+        const std::size_t choice = in.below(std::size(scales) + 1);
+        request.scale = choice < std::size(scales) ? scales[choice] : in.number();
+    }
     return request;
 }
 
-// Any format value: the three, and values that are none.
+// Any format value: JSON, HTML, SVG, and values that are none. PNG and PDF
+// are left out: Cairo, Pango and fontconfig are not instrumented, and they
+// draw the scene that SVG is written from here.
 int read_format(FuzzInput& in) {
     const int formats[] = {
-        TRAJPLOT_FORMAT_FIGURE_JSON, TRAJPLOT_FORMAT_TRACE_JSON, TRAJPLOT_FORMAT_HTML, -1, 3, INT_MIN};
+        TRAJPLOT_FORMAT_FIGURE_JSON, TRAJPLOT_FORMAT_TRACE_JSON, TRAJPLOT_FORMAT_HTML, -1, 6, INT_MIN,
+        TRAJPLOT_FORMAT_SVG};
     return formats[in.below(std::size(formats))];
 }
 

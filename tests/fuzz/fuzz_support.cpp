@@ -897,6 +897,128 @@ bool is_blank(std::string_view text) { return text.find_first_not_of(" \n") == s
 
 }  // namespace
 
+namespace {
+
+// The elements trajplot's SVG is drawn with (src/figures/image_svg.cpp).
+constexpr std::string_view svg_elements[] = {"svg", "title", "defs", "linearGradient", "stop",
+                                             "g",   "rect",  "path", "text",           "tspan"};
+
+bool is_name_character(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':' ||
+           c == '_';
+}
+
+// The escaped characters of a text or attribute value, up to `end`: each
+// '&' starts an entity of XML's five or a character reference.
+void check_xml_characters(std::string_view text, std::string_view where) {
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        check(text[at] != '<', "a raw '<' in the SVG's " + std::string(where), [&] { return printable(text, 300); });
+        if (text[at] != '&') continue;
+        const std::size_t semicolon = text.find(';', at);
+        check(semicolon != std::string_view::npos, "an '&' without ';' in the SVG's " + std::string(where),
+              [&] { return printable(text.substr(at), 300); });
+        const std::string_view entity = text.substr(at + 1, semicolon - at - 1);
+        const bool named = entity == "amp" || entity == "lt" || entity == "gt" || entity == "quot" || entity == "apos";
+        const bool decimal = entity.size() > 1 && entity[0] == '#' &&
+                             entity.find_first_not_of("0123456789", 1) == std::string_view::npos;
+        const bool hexadecimal = entity.size() > 2 && entity[0] == '#' && entity[1] == 'x' &&
+                                 entity.find_first_not_of("0123456789abcdefABCDEF", 2) == std::string_view::npos;
+        check(named || decimal || hexadecimal, "an unknown entity in the SVG's " + std::string(where),
+              [&] { return printable(entity, 300); });
+        at = semicolon;
+    }
+}
+
+double svg_length(const std::map<std::string, std::string>& attributes, const std::string& name) {
+    const auto found = attributes.find(name);
+    check(found != attributes.end(), "the SVG's root has no " + name);
+    double value = 0;
+    const char* end = found->second.data() + found->second.size();
+    const auto parsed = std::from_chars(found->second.data(), end, value);
+    check(parsed.ec == std::errc() && parsed.ptr == end, "the SVG's " + name + " is not a number",
+          [&] { return found->second; });
+    return value;
+}
+
+}  // namespace
+
+void check_svg_image(std::string_view svg, double width, double height) {
+    check(is_valid_utf8(svg), "the SVG is not valid UTF-8");
+    constexpr std::string_view declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    check(svg.starts_with(declaration), "the SVG does not start with its XML declaration",
+          [&] { return printable(svg, 200); });
+    std::vector<std::string> open;
+    std::map<std::string, std::string> root;
+    bool root_closed = false;
+    std::size_t at = declaration.size();
+    while (at < svg.size()) {
+        const std::size_t tag = svg.find('<', at);
+        const std::string_view text = svg.substr(at, tag == std::string_view::npos ? svg.size() - at : tag - at);
+        if (open.empty()) {
+            check(text.find_first_not_of(" \n") == std::string_view::npos, "text outside the SVG's root",
+                  [&] { return printable(text, 300); });
+        } else {
+            check_xml_characters(text, "text");
+        }
+        if (tag == std::string_view::npos) break;
+        check(!root_closed, "an element after the SVG's root", [&] { return printable(svg.substr(tag), 300); });
+        at = tag + 1;
+        const bool closing = at < svg.size() && svg[at] == '/';
+        if (closing) ++at;
+        const std::size_t name_end = std::find_if_not(svg.begin() + at, svg.end(), is_name_character) - svg.begin();
+        const std::string name(svg.substr(at, name_end - at));
+        check(std::find(std::begin(svg_elements), std::end(svg_elements), name) != std::end(svg_elements),
+              "an element trajplot does not draw with in the SVG", [&] { return printable(svg.substr(tag), 300); });
+        at = name_end;
+        if (closing) {
+            check(svg.substr(at, 1) == ">" && !open.empty() && open.back() == name,
+                  "an SVG end tag that closes no open element", [&] { return printable(svg.substr(tag), 300); });
+            open.pop_back();
+            root_closed = open.empty();
+            ++at;
+            continue;
+        }
+        check(open.empty() == (name == "svg"), "the SVG's root is not its one <svg>",
+              [&] { return printable(svg.substr(tag), 300); });
+        std::map<std::string, std::string> attributes;
+        for (;;) {
+            const std::size_t next = svg.find_first_not_of(" \n", at);
+            check(next != std::string_view::npos, "an SVG tag that does not end");
+            if (svg[next] == '>' || svg.substr(next, 2) == "/>") {
+                const bool empty = svg[next] == '/';
+                at = next + (empty ? 2 : 1);
+                if (!empty) open.push_back(name);
+                root_closed = open.empty();
+                break;
+            }
+            check(next > at, "SVG attributes not separated by a space",
+                  [&] { return printable(svg.substr(tag), 300); });
+            const std::size_t equals = svg.find("=\"", next);
+            check(equals != std::string_view::npos &&
+                      std::all_of(svg.begin() + next, svg.begin() + equals, is_name_character) && equals > next,
+                  "an SVG attribute that is not name=\"value\"", [&] { return printable(svg.substr(next), 300); });
+            const std::size_t value_end = svg.find('"', equals + 2);
+            check(value_end != std::string_view::npos, "an SVG attribute value that does not end");
+            const std::string_view value = svg.substr(equals + 2, value_end - equals - 2);
+            check_xml_characters(value, "attribute values");
+            const bool added =
+                attributes.emplace(std::string(svg.substr(next, equals - next)), std::string(value)).second;
+            check(added, "an SVG element with a repeated attribute", [&] { return printable(svg.substr(tag), 300); });
+            at = value_end + 1;
+        }
+        if (name == "svg") root = std::move(attributes);
+    }
+    check(root_closed, "the SVG's root is not closed", [&] { return printable(svg.substr(svg.size() - 200), 300); });
+    const auto near = [](double a, double b) { return std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(b)); };
+    const double given_width = svg_length(root, "width");
+    const double given_height = svg_length(root, "height");
+    check(near(given_width, width) && near(given_height, height), "the SVG is not the figure's size times the scale",
+          [&] {
+              return std::to_string(given_width) + " x " + std::to_string(given_height) + ", expected " +
+                     std::to_string(width) + " x " + std::to_string(height);
+          });
+}
+
 json check_html_page(std::string_view page, const ExpectedPage& expected) {
     const auto shown = [&] { return printable(page, 3000); };
     check(is_valid_utf8(page), "the page is not valid UTF-8", shown);

@@ -218,6 +218,16 @@ struct ExpectedPage {
 // figure, parsed.
 json check_html_page(std::string_view page, const ExpectedPage& expected);
 
+// ---------------------------------------------------------------------------
+// SVG images
+
+// Checks an SVG export: valid UTF-8; well-formed XML (balanced elements,
+// quoted attributes, no raw '<' or '&' in text or attribute values, only
+// XML's entities and character references); only the elements trajplot
+// draws with, so that no data opened an element of its own (a <script>,
+// say); and a root <svg> `width` x `height` pixels.
+void check_svg_image(std::string_view svg, double width, double height);
+
 // The figure a page draws, given the JSON export's figure: with
 // `responsive`, the layout has no width and autosize true.
 json figure_as_drawn(json figure, bool responsive);
