@@ -97,6 +97,39 @@ constexpr bool ascii_needs_escaping(std::uint32_t unit) noexcept {
     return ((ascii_escapes[unit >> 6] >> (unit & 63)) & 1) != 0;
 }
 
+// What one pass over a string's bytes tells: bit 0 of `flags` a byte that
+// may need escaping (may_need_escaping), bit 1 a byte above ASCII, and
+// the code points the string has if it is valid UTF-8.
+struct ByteScan {
+    std::uint8_t flags = 0;
+    std::size_t code_points = 0;
+};
+
+constexpr std::uint8_t may_escape_flag = 1;
+constexpr std::uint8_t non_ascii_flag = 2;
+
+constexpr std::array<std::uint8_t, 256> byte_flags = [] {
+    std::array<std::uint8_t, 256> flags{};
+    for (unsigned c = 0; c < 256; ++c) {
+        flags[c] = static_cast<std::uint8_t>((may_need_escaping(static_cast<unsigned char>(c)) ? may_escape_flag : 0) |
+                                             (c >= 0x80 ? non_ascii_flag : 0));
+    }
+    return flags;
+}();
+
+// One pass instead of three (validity, escaping, code points): labels are
+// short, hundreds of thousands of them, and mostly ASCII, which needs no
+// further look.
+ByteScan scan_bytes(std::string_view text) noexcept {
+    ByteScan scan;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        scan.flags |= byte_flags[byte];
+        scan.code_points += (byte & 0xC0) != 0x80;
+    }
+    return scan;
+}
+
 constexpr bool is_scalar_value(std::uint32_t unit) noexcept {
     return unit <= 0x10FFFF && (unit < 0xD800 || unit > 0xDFFF);
 }
@@ -131,18 +164,19 @@ struct TextArrayBuilder {
         for (std::size_t i = 0; i < count; ++i) {
             const std::string_view raw = raw_of(i);
             const std::uint64_t offset = pool->size();
-            if (is_valid_utf8(raw)) {
+            ByteScan scan = scan_bytes(raw);
+            if ((scan.flags & non_ascii_flag) == 0 || is_valid_utf8(raw)) {
                 pool->append(raw);
             } else {
                 pool->append(sanitize_utf8(raw));
+                scan = scan_bytes(std::string_view(*pool).substr(offset));
             }
             const std::uint64_t size = pool->size() - offset;
             if (size > max_string_bytes) string_too_long(i, size);
-            const std::string_view stored(pool->data() + offset, size);
             array.offsets_.data()[i] = offset;
             array.sizes_.data()[i] = static_cast<std::uint32_t>(size);
-            array.code_points_.data()[i] = static_cast<std::uint32_t>(code_point_count(stored));
-            array.plain_.data()[i] = needs_json_escaping(stored) ? 0 : 1;
+            array.code_points_.data()[i] = static_cast<std::uint32_t>(scan.code_points);
+            array.plain_.data()[i] = (scan.flags & may_escape_flag) != 0 ? 0 : 1;
             pool->push_back('\0');  // lets the C API lend NUL-terminated strings
         }
         pool->append(text_array_read_slack, '\0');
