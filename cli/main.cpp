@@ -19,6 +19,7 @@
 #include "cli_error.hpp"
 #include "command_line.hpp"
 #include "demo_spec.hpp"
+#include "heap.hpp"
 #include "library.hpp"
 #include "render.hpp"
 #include "spec.hpp"
@@ -201,6 +202,7 @@ int run(std::span<const char* const> arguments) {
 
 int main(int argc, char** argv) {
     using namespace trajplot_cli;
+    prepare_heap();
     const std::span<const char* const> arguments(argv + (argc > 0 ? 1 : 0),
                                                  argc > 0 ? static_cast<std::size_t>(argc - 1) : 0);
     try {
