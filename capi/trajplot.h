@@ -773,15 +773,18 @@ typedef enum trajplot_format {
      * figure's width and height times trajplot_export_options.scale. SVG:
      * its words are <text> elements, its cells <rect>s. PNG and PDF (text
      * kept as text, fonts embedded) need the image component (Cairo and
-     * Pango), which a build may lack: see trajplot_format_available(). */
+     * Pango, in the image module that the library loads when first asked),
+     * which a build may lack: see trajplot_format_available(). */
     TRAJPLOT_FORMAT_SVG = 3,
     TRAJPLOT_FORMAT_PNG = 4,
     TRAJPLOT_FORMAT_PDF = 5
 } trajplot_format;
 
 /* Whether this library can export `format` (a trajplot_format): true for
- * JSON, HTML and SVG; for PNG and PDF when it was built with its image
- * component; false for a value that is no format. */
+ * JSON, HTML and SVG; for PNG and PDF when its image component can be
+ * loaded (the image module, trajplot-images.so beside the library, which
+ * a build may lack; asking loads it, as the first PNG or PDF would); false
+ * for a value that is no format. */
 TRAJPLOT_API bool trajplot_format_available(int format);
 
 /* Where an HTML page gets plotly.js from (plotly.py's include_plotlyjs). */

@@ -2,8 +2,6 @@
 // writes them, and where they get plotly.js from.
 #include "html_page.hpp"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +14,7 @@
 #include <system_error>
 #include <vector>
 
+#include "library_location.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/text.hpp"
 
@@ -121,21 +120,6 @@ std::shared_ptr<const std::string> inline_tag(const std::filesystem::path& path,
     if (cache.size() >= 8) cache.clear();
     cache[path.string()] = Cached{size, modified, tag};
     return tag;
-}
-
-// The directory of the shared library, or program, this code is part of.
-std::optional<std::filesystem::path> own_directory() {
-    static const char anchor = 0;
-    Dl_info info{};
-    std::error_code error;
-    if (dladdr(&anchor, &info) != 0 && info.dli_fname != nullptr && *info.dli_fname != '\0') {
-        const std::filesystem::path file = std::filesystem::canonical(info.dli_fname, error);
-        if (!error) return file.parent_path();
-    }
-    // The program itself, whose name dladdr may give as it was typed.
-    const std::filesystem::path program = std::filesystem::canonical("/proc/self/exe", error);
-    if (!error) return program.parent_path();
-    return std::nullopt;
 }
 
 // Where the environment variable names a file, or nullptr.

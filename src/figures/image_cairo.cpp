@@ -1,7 +1,7 @@
 // PNG and PDF through Cairo, with Pango for the text: tokens in any script
 // find a font through fontconfig's fallbacks, and a PDF keeps its text as
-// text with the fonts it uses embedded. Compiled when the build has Cairo
-// and pangocairo (TRAJPLOT_IMAGES).
+// text with the fonts it uses embedded. The image module (image_module.hpp),
+// built when the build has Cairo and pangocairo (TRAJPLOT_IMAGES).
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "image_export.hpp"
+#include "image_module.hpp"
 #include "image_png.hpp"
 #include "trajplot/error.hpp"
 
@@ -277,11 +278,7 @@ std::mutex& drawing_mutex() {
     return mutex;
 }
 
-}  // namespace
-
-bool raster_available() noexcept { return true; }
-
-void write_png(JsonWriter& out, const Scene& scene, double scale) {
+void draw_png(JsonWriter& out, const Scene& scene, double scale) {
     const int width = static_cast<int>(std::max(1.0, std::round(scene.width * scale)));
     const int height = static_cast<int>(std::max(1.0, std::round(scene.height * scale)));
     Surface surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height));
@@ -296,7 +293,7 @@ void write_png(JsonWriter& out, const Scene& scene, double scale) {
                      cairo_image_surface_get_stride(surface.get()));
 }
 
-int missing_glyphs(std::string_view text) {
+int count_missing_glyphs(std::string_view text) {
     const std::lock_guard lock(drawing_mutex());
     std::unique_ptr<PangoContext, GObjectDeleter> context(pango_font_map_create_context(shared_font_map()));
     std::unique_ptr<PangoLayout, GObjectDeleter> layout(pango_layout_new(context.get()));
@@ -306,7 +303,7 @@ int missing_glyphs(std::string_view text) {
     return pango_layout_get_unknown_glyphs_count(layout.get());
 }
 
-void write_pdf(JsonWriter& out, const Scene& scene, double scale) {
+void draw_pdf(JsonWriter& out, const Scene& scene, double scale) {
     // Cairo writes a PDF while it draws, so it is written to memory first
     // and handed to the writer once the lock is released.
     std::string pdf;
@@ -332,4 +329,11 @@ void write_pdf(JsonWriter& out, const Scene& scene, double scale) {
     out.raw(pdf);
 }
 
+}  // namespace
 }  // namespace trajplot::image
+
+extern "C" __attribute__((visibility("default"))) const trajplot::image::ImageModule* trajplot_image_module() {
+    using namespace trajplot::image;
+    static constexpr ImageModule module{image_module_stamp, &draw_png, &draw_pdf, &count_missing_glyphs};
+    return &module;
+}

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "image_export.hpp"
+#include "image_module.hpp"
 #include "trajplot/error.hpp"
 #include "trajplot/memory.hpp"
 
@@ -71,11 +72,7 @@ void check_image_export(Format format, double scale, const Scene& scene, const S
         fail(Errc::invalid_argument,
              "scale must be a finite number above 0 and at most " + decimal(max_scale) + ", got " + decimal(scale));
     }
-    if ((format == Format::png || format == Format::pdf) && !raster_available()) {
-        fail(Errc::invalid_argument, std::string(format == Format::png ? "PNG" : "PDF") +
-                                         " export needs trajplot's image component (Cairo and Pango, CMake option "
-                                         "TRAJPLOT_IMAGES), which this build was made without; SVG is available");
-    }
+    if (format == Format::png || format == Format::pdf) require_image_module(format == Format::png ? "PNG" : "PDF");
     if (format != Format::png) return;
     const double pixel_width = std::max(1.0, std::round(scene.width * scale));
     const double pixel_height = std::max(1.0, std::round(scene.height * scale));

@@ -100,6 +100,24 @@ TEST_F(CliImagesTest, DemoDrawsItsFourPanelsAsAPng) {
     }
 }
 
+TEST_F(CliImagesTest, AnImageModuleThatCannotBeLoadedIsNamedAndSvgStillWorks) {
+    if (!png_available()) GTEST_SKIP() << "the library was built without PNG";
+    const std::vector<std::pair<std::string, std::string>> missing{
+        {"TRAJPLOT_IMAGE_MODULE", (work_dir() / "no-such-module.so").string()}};
+    for (const std::string format : {"png", "pdf"}) {
+        const CliResult result =
+            run({"render", spec_path("full.json"), "--format", format, "--out", "x." + format}, std::nullopt, missing);
+        EXPECT_EQ(result.exit_status, 1) << result.err;
+        for (const std::string expected : {"no-such-module.so", "TRAJPLOT_IMAGE_MODULE", "SVG is available"}) {
+            EXPECT_NE(result.err.find(expected), std::string::npos) << expected << " not in: " << result.err;
+        }
+        EXPECT_FALSE(std::filesystem::exists(work_dir() / ("x." + format)));
+    }
+    const CliResult svg = run({"render", spec_path("full.json"), "--format", "svg"}, std::nullopt, missing);
+    EXPECT_EQ(svg.exit_status, 0) << svg.err;
+    EXPECT_EQ(svg.out.rfind("<?xml", 0), 0u);
+}
+
 TEST_F(CliImagesTest, BinaryImagesAreNotWrittenToATerminal) {
     for (const std::string format : {"png", "pdf"}) {
         const CliResult result =

@@ -31,6 +31,14 @@
 
 namespace {
 
+#ifdef TRAJPLOT_TEST_IMAGE_MODULE
+// The static core has no library to find the image module beside: this
+// build's, unless the environment names another.
+[[maybe_unused]] const bool image_module_named = [] {
+    return ::setenv("TRAJPLOT_IMAGE_MODULE", TRAJPLOT_TEST_IMAGE_MODULE, 0) == 0;
+}();
+#endif
+
 using trajplot::Errc;
 using trajplot::ExportOptions;
 using trajplot::Figure;

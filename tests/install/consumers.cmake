@@ -136,11 +136,21 @@ endif()
 if(PLOTLYJS)
   list(APPEND expected_files ${DATADIR}/trajplot/plotly.min.js)
 endif()
+if(WITH_IMAGES)
+  list(APPEND expected_files ${LIBDIR}/trajplot-images.so)
+endif()
 foreach(file IN LISTS expected_files)
   if(NOT EXISTS ${prefix}/${file})
     fail("${file} was not installed")
   endif()
 endforeach()
+
+# Cairo and Pango load with the image module only, when a program first
+# draws a PNG or PDF: the library itself does not need them.
+run(COMMAND ${READELF} -d ${library}.${abi_version})
+if(run_output MATCHES "NEEDED[^\n]*(cairo|pango)")
+  fail("the installed library needs ${CMAKE_MATCH_1} itself:\n${run_output}")
+endif()
 
 # The installed library exports the C API only, under its SONAME.
 run(COMMAND ${CMAKE_COMMAND}
@@ -302,9 +312,16 @@ set(moved ${WORK_DIR}/moved)
 file(RENAME ${prefix} ${moved})
 if(WITH_CLI)
   check_cli(${moved}/${BINDIR}/trajplot ${WORK_DIR}/y.json)
-  # The moved library still finds its plotly.js.
+  # The moved library still finds its plotly.js, and its image module.
   run(COMMAND ${moved}/${BINDIR}/trajplot demo --format html --out ${WORK_DIR}/moved.html)
   expect_plotlyjs(${WORK_DIR}/moved.html ${moved}/${DATADIR}/trajplot/plotly.min.js)
+  if(WITH_IMAGES)
+    run(COMMAND ${moved}/${BINDIR}/trajplot demo --format png --out ${WORK_DIR}/moved.png)
+    file(READ ${WORK_DIR}/moved.png png_signature LIMIT 4 HEX)
+    if(NOT png_signature STREQUAL "89504e47")
+      fail("the moved tree's `trajplot demo --format png` wrote no PNG")
+    endif()
+  endif()
 endif()
 
 set(ENV{PKG_CONFIG_PATH} ${moved}/${LIBDIR}/pkgconfig)

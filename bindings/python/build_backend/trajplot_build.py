@@ -8,7 +8,9 @@ Wheels:
   pure      py3-none-any: the package alone; it loads an installed
             libtrajplot (TRAJPLOT_LIB_PATH, the system's loader).
   platform  the package with libtrajplot inside (trajplot/libtrajplot.so.2,
-            where the package looks first) and, when found, the plotly.js
+            where the package looks first), its image module beside it when
+            the library has one (trajplot/trajplot-images.so: PNG and PDF,
+            loaded from beside the library) and, when found, the plotly.js
             that pages inline (trajplot/share/trajplot/plotly.min.js, where
             the library looks beside itself); tagged py3-none-<platform>,
             as ctypes code does not depend on the interpreter's ABI.
@@ -58,6 +60,7 @@ SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = "trajplot"
 LIBRARY_VARIABLE = "TRAJPLOT_WHEEL_LIBRARY"
 PLOTLYJS_VARIABLE = "TRAJPLOT_WHEEL_PLOTLYJS"
+IMAGE_MODULE = "trajplot-images.so"
 GENERATOR = "trajplot_build"
 
 # The [project] keys written to the metadata. Any other key is refused
@@ -504,6 +507,12 @@ def build_platform_or_pure_wheel(wheel_directory, config_settings=None, root=SOU
     abi_version = project.abi_version()
     _check_library(library, abi_version)
     contents.append(("%s/%s" % (PACKAGE, _library_file_name(abi_version)), _read(library), True))
+    # The image module (PNG and PDF), which the library loads from beside
+    # itself (src/figures/image_module.hpp); a library built without it
+    # writes SVG only.
+    image_module = os.path.join(os.path.dirname(os.path.realpath(library)), IMAGE_MODULE)
+    if os.path.isfile(image_module):
+        contents.append(("%s/%s" % (PACKAGE, IMAGE_MODULE), _read(image_module), True))
     plotlyjs = _plotlyjs_for(library, config_settings)
     if plotlyjs is not None:
         # Where the library looks beside itself (src/figures/html.cpp).

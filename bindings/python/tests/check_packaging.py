@@ -318,6 +318,13 @@ class PlatformWheel(Packaging):
             "statistic = trajplot.TrajectoryStatistic('Entropy', [[1.0, 2.0], [3.0, 4.0]], ['a', 'b'])\n"
             "sys.stdout.write(statistic.to_html())\n").stdout
         self.assertIn("Plotly.newPlot(", page)
+        # The wheel's library draws PNGs with the wheel's image module.
+        if os.path.isfile(os.path.join(os.path.dirname(os.path.realpath(OPTIONS.library)), "trajplot-images.so")):
+            png = venv.run_python(
+                "import sys, trajplot\n"
+                "statistic = trajplot.TrajectoryStatistic('Entropy', [[1.0, 2.0], [3.0, 4.0]], ['a', 'b'])\n"
+                "sys.stdout.write(statistic.figure().to_image('png')[:4].hex())\n").stdout
+            self.assertEqual(png, "89504e47")
         if plotlyjs is not None:
             self.assertEqual(os.path.realpath(found["plotlyjs"]),
                              os.path.realpath(os.path.join(installed, "share", "trajplot", "plotly.min.js")))
@@ -354,6 +361,12 @@ class PlatformWheel(Packaging):
                 self.assertEqual(wheel.read("trajplot/share/trajplot/plotly.min.js"), read_file(plotlyjs))
             else:
                 self.assertNotIn("trajplot/share/trajplot/plotly.min.js", names)
+            # The image module beside the library, as the library looks for it.
+            image_module = os.path.join(os.path.dirname(os.path.realpath(OPTIONS.library)), "trajplot-images.so")
+            if os.path.isfile(image_module):
+                self.assertEqual(wheel.read("trajplot/trajplot-images.so"), read_file(image_module))
+            else:
+                self.assertNotIn("trajplot/trajplot-images.so", names)
             expected = ["trajplot/%s" % name for name in self.package_sources()] + ["trajplot/libtrajplot.so.2"]
             self.assertTrue(set(expected) <= set(names), sorted(set(expected) - set(names)))
 

@@ -7,6 +7,8 @@ import os
 import pathlib
 import re
 import struct
+import subprocess
+import sys
 import tempfile
 import threading
 import unittest
@@ -51,6 +53,28 @@ def pdf_size(test, data):
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]", data)
     test.assertEqual(len(boxes), 1, boxes)
     return tuple(float(number) for number in boxes[0])
+
+
+class ImageModule(unittest.TestCase):
+    """PNG and PDF are drawn by the image module, which the library loads
+    the first time a program asks for either: importing trajplot and
+    exporting JSON, HTML or SVG load no Cairo."""
+
+    def test_cairo_loads_with_the_first_png_only(self):
+        require_image_format(self, "png")
+        script = (
+            "import sys, trajplot\n"
+            "def cairo_loaded():\n"
+            "    with open('/proc/self/maps') as maps:\n"
+            "        return 'libcairo' in maps.read()\n"
+            "figure = trajplot.Figure(trajplot.TrajectoryStatistic('Entropy', [[1.0, 2.0]], ['a', 'b']))\n"
+            "figure.to_json(); figure.to_html(); figure.to_image('svg')\n"
+            "before = cairo_loaded()\n"
+            "figure.to_image('png')\n"
+            "print(before, cairo_loaded())\n")
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split(), ["False", "True"])
 
 
 class Formats(unittest.TestCase):
