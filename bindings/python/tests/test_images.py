@@ -72,7 +72,10 @@ class ImageModule(unittest.TestCase):
             "before = cairo_loaded()\n"
             "figure.to_image('png')\n"
             "print(before, cairo_loaded())\n")
-        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+        # The package this run tests, and its library (TRAJPLOT_LIB_PATH).
+        environment = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(trajplot.__file__)))
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False,
+                                env=environment)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.split(), ["False", "True"])
 
