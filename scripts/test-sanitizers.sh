@@ -2,6 +2,7 @@
 # Runs trajplot's tests under the sanitizers and valgrind, in build
 # directories of their own:
 #   asan      build-asan, TRAJPLOT_SANITIZE=address,undefined: every test
+#             but the browser, format and packaging tests
 #   tsan      build-tsan, TRAJPLOT_SANITIZE=thread: the tests of the C++ core
 #             and of the C API, the concurrency tests among them
 #   valgrind  build-valgrind, a Release build with TRAJPLOT_VALGRIND=ON and
@@ -22,11 +23,15 @@ cd "$(dirname "$0")/.." || exit
 jobs=$(nproc)
 configuration=(-DCMAKE_BUILD_TYPE=Debug -DTRAJPLOT_TESTS=ON)
 
+# Every test but three kinds that run little of trajplot's own code, which
+# the main run (scripts/test.sh) covers: the browser test (Chromium drawing
+# pages, alone on both cores for two minutes here), the clang-format check
+# and the pip packaging tests.
 run_asan() {
   cmake -S . -B build-asan "${configuration[@]}" -DTRAJPLOT_REQUIRE_ALL_TESTS=ON -DTRAJPLOT_BENCH=ON \
         -DTRAJPLOT_SANITIZE=address,undefined >/dev/null &&
     cmake --build build-asan -j"$jobs" &&
-    ctest --test-dir build-asan --output-on-failure -j"$jobs"
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" -E '^(browser|format\.clang_format|python\.packaging\..*)$'
 }
 
 # ThreadSanitizer slows the tests down ten times and more; the core's and the
