@@ -15,8 +15,8 @@
 # Run it after scripts/test.sh, which installs what the tests need and the
 # browser tests' npm packages. Every part runs even when an earlier one
 # failed; the script fails if any did. On two cores a run from scratch takes
-# about 20 minutes: asan 9 (build 6), tsan 5 (build 3.5), valgrind 7
-# (build 3).
+# about 40 minutes: asan 15-18 (build 6), tsan 7.5 (build 4), valgrind 16
+# (the Release build of every target 8).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds trajplot with its tests and runs every one of them, then again under
-# the sanitizers and valgrind, then the fuzzers (about 30 minutes on 2 cores).
+# the sanitizers and valgrind, then the fuzzers (about 55 minutes on 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --tests
