@@ -84,19 +84,6 @@ std::size_t utf8_size(const std::uint32_t* text, std::size_t length) noexcept {
     return size;
 }
 
-// The ASCII characters may_need_escaping holds, as the bits of two words.
-constexpr std::array<std::uint64_t, 2> ascii_escapes = [] {
-    std::array<std::uint64_t, 2> bits{};
-    for (unsigned c = 0; c < 0x80; ++c) {
-        if (may_need_escaping(static_cast<unsigned char>(c))) bits[c >> 6] |= std::uint64_t{1} << (c & 63);
-    }
-    return bits;
-}();
-
-constexpr bool ascii_needs_escaping(std::uint32_t unit) noexcept {
-    return ((ascii_escapes[unit >> 6] >> (unit & 63)) & 1) != 0;
-}
-
 // What one pass over a string's bytes tells: bit 0 of `flags` a byte that
 // may need escaping (may_need_escaping), bit 1 a byte above ASCII, and
 // the code points the string has if it is valid UTF-8.
@@ -116,6 +103,9 @@ constexpr std::array<std::uint8_t, 256> byte_flags = [] {
     }
     return flags;
 }();
+
+// An ASCII unit (below 0x80) that may need escaping.
+constexpr bool ascii_needs_escaping(std::uint32_t unit) noexcept { return (byte_flags[unit] & may_escape_flag) != 0; }
 
 // One pass instead of three (validity, escaping, code points): labels are
 // short, hundreds of thousands of them, and mostly ASCII, which needs no
