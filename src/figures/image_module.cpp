@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "image_export.hpp"
@@ -22,26 +23,24 @@ struct Loaded {
     std::string problem;
 };
 
+Loaded unavailable(std::string problem) { return Loaded{nullptr, std::move(problem)}; }
+
 Loaded load(const std::filesystem::path& path) {
-    Loaded loaded;
     // RTLD_LOCAL: the module's copy of the core stays its own. Never
     // unloaded: its table may be in use on any thread.
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
         const char* reason = dlerror();
         // dlerror names the file.
-        loaded.problem = std::string("which could not be loaded: ") +
-                         (reason != nullptr ? reason : path.string() + ": unknown error");
-        return loaded;
+        return unavailable(std::string("which could not be loaded: ") +
+                           (reason != nullptr ? reason : path.string() + ": unknown error"));
     }
     auto entry = reinterpret_cast<ImageModuleEntry>(dlsym(handle, image_module_entry));
     const ImageModule* module = entry != nullptr ? entry() : nullptr;
     if (module == nullptr || module->stamp != image_module_stamp) {
-        loaded.problem = "but " + path.string() + " is not the one of this build of trajplot";
-        return loaded;
+        return unavailable("but " + path.string() + " is not the one of this build of trajplot");
     }
-    loaded.module = module;
-    return loaded;
+    return Loaded{module, {}};
 }
 
 Loaded find_and_load() {
@@ -62,14 +61,10 @@ Loaded find_and_load() {
         std::error_code error;
         if (std::filesystem::exists(candidate, error)) return load(candidate);
     }
-    Loaded missing;
-    missing.problem = std::string("which is not installed: no ") + image_module_file + " beside the library or in " +
-                      TRAJPLOT_INSTALL_LIBDIR;
-    return missing;
+    return unavailable(std::string("which is not installed: no ") + image_module_file + " beside the library or in " +
+                       TRAJPLOT_INSTALL_LIBDIR);
 #else
-    Loaded missing;
-    missing.problem = "which this build was made without (CMake option TRAJPLOT_IMAGES)";
-    return missing;
+    return unavailable("which this build was made without (CMake option TRAJPLOT_IMAGES)");
 #endif
 }
 
@@ -91,23 +86,23 @@ bool raster_available() noexcept {
     }
 }
 
-void require_image_module(const char* format) {
+const ImageModule& require_image_module(const char* format) {
     std::string problem;
-    if (image_module(&problem) == nullptr) {
+    const ImageModule* module = image_module(&problem);
+    if (module == nullptr) {
         fail(Errc::invalid_argument, std::string(format) +
                                          " export needs trajplot's image component (Cairo and Pango, " +
                                          image_module_file + "), " + problem + "; SVG is available");
     }
+    return *module;
 }
 
 void write_png(JsonWriter& out, const Scene& scene, double scale) {
-    require_image_module("PNG");
-    image_module()->write_png(out, scene, scale);
+    require_image_module("PNG").write_png(out, scene, scale);
 }
 
 void write_pdf(JsonWriter& out, const Scene& scene, double scale) {
-    require_image_module("PDF");
-    image_module()->write_pdf(out, scene, scale);
+    require_image_module("PDF").write_pdf(out, scene, scale);
 }
 
 int missing_glyphs(std::string_view text) {

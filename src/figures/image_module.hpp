@@ -49,8 +49,9 @@ using ImageModuleEntry = const ImageModule* (*)();
 // following "the image component").
 const ImageModule* image_module(std::string* problem = nullptr);
 
-// Throws Error(Errc::invalid_argument) saying why `format` ("PNG" or "PDF")
-// cannot be drawn, when the module cannot be loaded.
-void require_image_module(const char* format);
+// The loaded module; when it cannot be loaded, throws
+// Error(Errc::invalid_argument) saying why `format` ("PNG" or "PDF")
+// cannot be drawn.
+const ImageModule& require_image_module(const char* format);
 
 }  // namespace trajplot::image
