@@ -533,7 +533,7 @@ FloatSlabReader::FloatSlabReader(const NpyFile& file, std::size_t slab_elements)
     const std::size_t limit = trajplot_memory_limit();
     if (slab_elements > limit / sizeof(float)) {
         fail_input(file.name() + " has dtype " + quoted_excerpt(file.descr()) +
-                   ", read through a float32 copy of one slab " + "at a time, and a slab of " +
+                   ", read through a float32 copy of one slab at a time, and a slab of " +
                    std::to_string(slab_elements) + " values (seq_len x vocab) needs " +
                    std::to_string(slab_elements * sizeof(float)) + " bytes, more than the memory limit of " +
                    std::to_string(limit) + " bytes; save it as float32 ('<f4'), which is read in place");
